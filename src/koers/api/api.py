@@ -1,0 +1,74 @@
+"""The JSON API (``/api/v1/``), with an OpenAPI schema at ``/api/v1/openapi.json``.
+
+Integrations authenticate with ``Authorization: Bearer koers_…``; every
+endpoint works inside the token's organisation only (see ``request.auth``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import NinjaAPI, Schema, Status
+from ninja.security import HttpBearer
+
+from koers.api.models import ApiToken, hash_token
+from koers.jobs.models import Job
+from koers.organisations.models import HR_ROLES
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        # Lookup by the SHA-256 of the token: a unique-index hit, no timing leak on the secret.
+        found = (
+            ApiToken.objects.select_related("organisation")
+            .filter(token_hash=hash_token(token), revoked=False)
+            .first()
+        )
+        if found is not None:
+            ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        return found
+
+
+api = NinjaAPI(
+    title="Koers API",
+    version="1",
+    description="Koers organisation API. Every call is scoped to the token's organisation.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    role: str
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    progress: int
+    message: str
+    result: dict[str, Any]
+
+
+def _token(request: HttpRequest) -> ApiToken:
+    return request.auth  # type: ignore[attr-defined, no-any-return]
+
+
+@api.get("/organisation", response=OrganisationOut, summary="The token's organisation")
+def organisation(request: HttpRequest) -> dict[str, str]:
+    token = _token(request)
+    return {"slug": token.organisation.slug, "name": token.organisation.name, "role": token.role}
+
+
+@api.get("/jobs/{job_id}", response={200: JobOut, 403: dict[str, str]}, summary="A background job")
+def job(request: HttpRequest, job_id: int) -> Any:
+    token = _token(request)
+    if token.role not in HR_ROLES:
+        return Status(403, {"detail": "This token's role cannot read jobs."})
+    return get_object_or_404(Job.objects.for_org(token.organisation), pk=job_id)

@@ -1,0 +1,68 @@
+"""The demo organisation that `make run` loads, so a newcomer sees Koers working.
+
+Idempotent: running it twice changes nothing and never resets a password a
+user has changed. Other apps add their demo content through
+:data:`DEMO_LOADERS` (called with the demo organisation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from koers.organisations.models import Membership, Organisation, Role
+
+DEMO_PASSWORD = "koers-demo-2026"  # printed by `make run`; demo installations only
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    role: str
+    org_slug: str
+
+
+DEMO_ORG = ("voorbeeld-techniek", "Voorbeeld Techniek B.V.")
+OTHER_ORG = ("andere-organisatie", "Andere Organisatie N.V.")
+DEMO_USERS = [
+    DemoUser("admin@voorbeeld.nl", Role.ADMIN, DEMO_ORG[0]),
+    DemoUser("hr@voorbeeld.nl", Role.HR_ANALYST, DEMO_ORG[0]),
+    DemoUser("manager@voorbeeld.nl", Role.MANAGER, DEMO_ORG[0]),
+    DemoUser("or@voorbeeld.nl", Role.WORKS_COUNCIL, DEMO_ORG[0]),
+    DemoUser("vertrouwenspersoon@voorbeeld.nl", Role.CONFIDENTIAL_ADVISER, DEMO_ORG[0]),
+    DemoUser("onderzoeker@voorbeeld.nl", Role.RESEARCHER, DEMO_ORG[0]),
+    DemoUser("admin@andere.nl", Role.ADMIN, OTHER_ORG[0]),
+]
+
+DEMO_LOADERS: list[Callable[[Organisation], str]] = []
+
+
+@transaction.atomic
+def load_demo() -> list[str]:
+    """Create the demo organisations and users; return lines describing what exists."""
+    user_model = get_user_model()
+    orgs = {}
+    for slug, name in (DEMO_ORG, OTHER_ORG):
+        orgs[slug], _ = Organisation.objects.get_or_create(slug=slug, defaults={"name": name})
+    lines = []
+    for demo in DEMO_USERS:
+        user = user_model.objects.filter(username=demo.email).first()
+        if user is None:
+            user = user_model.objects.create_user(
+                username=demo.email, email=demo.email, password=DEMO_PASSWORD
+            )
+        if demo.role == Role.ADMIN and demo.org_slug == DEMO_ORG[0] and not user.is_staff:
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        Membership.objects.get_or_create(
+            user=user, organisation=orgs[demo.org_slug], defaults={"role": demo.role}
+        )
+        lines.append(f"{demo.email:34} {Role(demo.role).label} ({orgs[demo.org_slug].name})")
+    for loader in DEMO_LOADERS:
+        summary = loader(orgs[DEMO_ORG[0]])
+        if summary:
+            lines.append(summary)
+    return lines

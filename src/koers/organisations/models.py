@@ -1,0 +1,100 @@
+"""Organisations are the tenants of Koers; people belong to them through memberships.
+
+Every model that holds organisation data subclasses :class:`OrganisationOwned`,
+whose manager only hands out rows through ``for_org(org)``. Views get the
+organisation from :func:`koers.organisations.access.org_view`, which also
+checks the member's role, so the scoped query is the easy path.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Organisatiebeheerder")
+    HR_ANALYST = "hr_analyst", _("HR-analist")
+    MANAGER = "manager", _("Leidinggevende")
+    WORKS_COUNCIL = "works_council", _("Ondernemingsraad")
+    CONFIDENTIAL_ADVISER = "confidential_adviser", _("Vertrouwenspersoon")
+    RESEARCHER = "researcher", _("Onderzoeker")
+
+
+# Roles that see HR figures in full, with their n (DESIGN.md privacy table).
+HR_ROLES = frozenset({Role.ADMIN, Role.HR_ANALYST})
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("naam"), max_length=200)
+    slug = models.SlugField(_("korte naam"), max_length=60, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    # Keyed hash secret for pseudonymising employee ids on HR import.
+    pseudonym_key = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def membership_for(self, user: Any) -> Membership | None:
+        if not getattr(user, "is_authenticated", False):
+            return None
+        return self.memberships.filter(user=user).first()
+
+
+class Membership(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_org")
+        ]
+        ordering = ["organisation__name", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_hr(self) -> bool:
+        return self.role in HR_ROLES
+
+
+class TenantQuerySet(models.QuerySet[Any]):
+    def for_org(self, organisation: Organisation) -> TenantQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class TenantManager(models.Manager[Any]):
+    def get_queryset(self) -> TenantQuerySet:
+        return TenantQuerySet(self.model, using=self._db)
+
+    def for_org(self, organisation: Organisation) -> TenantQuerySet:
+        return self.get_queryset().for_org(organisation)
+
+
+class OrganisationOwned(models.Model):
+    """Base for every model holding one organisation's data."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    objects: ClassVar[TenantManager] = TenantManager()
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,70 @@
+"""Shared fixtures: the three personas of STYLE.md (alice admin of A, bob member of A,
+charlie of organisation B) and helpers to log them in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def _user(email: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+
+
+@pytest.fixture
+def org_a(db: Any) -> Any:
+    from koers.organisations.models import Organisation
+
+    return Organisation.objects.create(name="Alpha Engineering", slug="alpha")
+
+
+@pytest.fixture
+def org_b(db: Any) -> Any:
+    from koers.organisations.models import Organisation
+
+    return Organisation.objects.create(name="Beta Bouw", slug="beta")
+
+
+@pytest.fixture
+def alice(org_a: Any) -> Any:
+    from koers.organisations.models import Membership, Role
+
+    user = _user("alice@alpha.example")
+    Membership.objects.create(user=user, organisation=org_a, role=Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def bob(org_a: Any) -> Any:
+    from koers.organisations.models import Membership, Role
+
+    user = _user("bob@alpha.example")
+    Membership.objects.create(user=user, organisation=org_a, role=Role.MANAGER)
+    return user
+
+
+@pytest.fixture
+def charlie(org_b: Any) -> Any:
+    from koers.organisations.models import Membership, Role
+
+    user = _user("charlie@beta.example")
+    Membership.objects.create(user=user, organisation=org_b, role=Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def member_of(org_a: Any) -> Any:
+    """Factory: a user of organisation A with the given role."""
+    from koers.organisations.models import Membership
+
+    def make(role: str) -> Any:
+        user = _user(f"{role}@alpha.example")
+        Membership.objects.create(user=user, organisation=org_a, role=role)
+        return user
+
+    return make

@@ -1,0 +1,110 @@
+"""Background jobs: in-process by default, and through a real Celery worker on Redis."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from koers.jobs.models import Job
+from koers.jobs.services import start_job
+
+REDIS_URL = os.environ.get("KOERS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def test_a_job_runs_in_process_and_records_its_progress(
+    org_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(org_a, "selfcheck", {"steps": 4})
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE
+    assert job.progress == 100
+    assert job.result == {"steps": 4, "sum": 10}
+
+
+def test_a_failing_job_is_marked_failed_with_a_message(
+    org_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        bad = start_job(org_a, "selfcheck", {"steps": "many"})
+    bad.refresh_from_db()
+    assert bad.status == Job.Status.FAILED
+    assert "many" in bad.message
+
+
+def test_an_unknown_job_kind_is_refused_before_queueing(org_a: Any) -> None:
+    with pytest.raises(LookupError, match="no handler"):
+        start_job(org_a, "does-not-exist")
+    assert Job.objects.count() == 0
+
+
+def test_the_email_job_sends_mail(org_a: Any, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        start_job(org_a, "email", {"to": ["a@example.org"], "subject": "Hoi", "body": "Test"})
+    assert [m.subject for m in mail.outbox] == ["Hoi"]
+
+
+def test_hr_starts_a_job_from_the_dashboard_and_sees_its_status(
+    client: Any, alice: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("start_selfcheck", kwargs={"org": "alpha"}))
+    assert response.status_code == 302
+    job = Job.objects.get()
+    page = client.get(response["Location"])
+    assert b'<progress id="job-progress" max="100" value="100">' in page.content
+    assert (
+        client.get(reverse("job_status", kwargs={"org": "alpha", "pk": job.pk})).json()["status"]
+        == "done"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_runs_through_a_real_celery_worker_on_redis(settings: Any) -> None:
+    """The production path: the web process queues on Redis, a worker process picks it up."""
+    if not _redis_up():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not reachable on 127.0.0.1:6379; CI needs it for this test")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    from celery.contrib.testing.worker import start_worker
+
+    from koers.celery import app
+    from koers.organisations.models import Organisation
+
+    org = Organisation.objects.create(name="Queue Test", slug="queue")
+
+    def use_broker(url: str | None, eager: bool) -> None:
+        # The connection and producer pools are cached on first use: drop them with the URL.
+        app.conf.update(broker_url=url, task_always_eager=eager)
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    use_broker(REDIS_URL, eager=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            job = start_job(org, "selfcheck", {"steps": 3})  # autocommit: queued at once
+            for _ in range(100):
+                job.refresh_from_db()
+                if job.is_finished:
+                    break
+                time.sleep(0.1)
+    finally:
+        use_broker("memory://", eager=True)
+    assert job.status == Job.Status.DONE, job.message
+    assert job.result == {"steps": 3, "sum": 6}
+    assert job.started is not None
