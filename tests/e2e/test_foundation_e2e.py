@@ -1,0 +1,68 @@
+"""The newcomer's path in a real browser: log in, look around, switch language, run a job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from koers.organisations.demo import DEMO_PASSWORD
+from tests.e2e.conftest import screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(db: Any) -> None:
+    call_command("load_demo")
+
+
+def _login(page: Any, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_demo_admin_logs_in_and_runs_a_background_job(
+    page: Any, live_server: Any, demo: Any
+) -> None:
+    _login(page, live_server.url, "admin@voorbeeld.nl")
+    page.wait_for_url("**/o/voorbeeld-techniek/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Voorbeeld Techniek B.V."
+    screenshot(page, "dashboard")
+    page.get_by_role("button", name="Test de takenwachtrij").click()
+    page.wait_for_url("**/jobs/*/")
+    page.wait_for_function("document.querySelector('progress').value === 100")
+    assert "Klaar" in page.get_by_role("status").inner_text()
+
+
+def test_language_switch_turns_the_interface_english(
+    page: Any, live_server: Any, demo: Any
+) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name="EN – English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_label("Password", exact=True).is_visible()
+
+
+def test_keyboard_users_reach_the_content_first(page: Any, live_server: Any, demo: Any) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    # The stylesheet is served and hides the skip link until it has focus.
+    skip = page.get_by_role("link", name="Naar de inhoud")
+    assert skip.evaluate("el => getComputedStyle(el).position") == "absolute"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Naar de inhoud"
+
+
+def test_the_login_page_fits_a_phone_screen(phone: Any, live_server: Any, demo: Any) -> None:
+    phone.goto(f"{live_server.url}/accounts/login/")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
+    screenshot(phone, "login-phone")
+    _login(phone, live_server.url, "hr@voorbeeld.nl")
+    phone.wait_for_url("**/o/voorbeeld-techniek/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
