@@ -20,7 +20,7 @@ PROJECT_DIR = BASE_DIR.parent.parent
 DATA_DIR = Path(env_str("KOERS_DATA_DIR", str(PROJECT_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-TESTING = "pytest" in sys.modules or env_bool("KOERS_TESTING", False)
+TESTING = "pytest" in sys.modules or "mypy" in sys.modules or env_bool("KOERS_TESTING", False)
 
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:

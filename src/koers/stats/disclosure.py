@@ -1,0 +1,193 @@
+"""Small-cell suppression: the one disclosure rule every view, export, API endpoint and PDF uses.
+
+The rule (DESIGN.md, "Privacy rules"), with k the minimum group size
+(``KOERS_MIN_GROUP_SIZE``, at least 5):
+
+1. A cell (a group in a breakdown) with 0 < n < k is suppressed.
+2. If a breakdown then has exactly one suppressed cell, the next smallest
+   non-empty cell is suppressed too, so no cell follows from the total
+   (complementary suppression). The total itself is shown only when n ≥ k.
+3. A filter (a subset of the population) is allowed only if the subset and
+   its complement both have n ≥ k, or the complement is empty. At most two
+   filters combine, and every combination is checked the same way.
+4. Breakdowns by gender follow the same rule per gender: each gender's
+   column of a category × gender table is a breakdown of its own.
+
+Empty cells (n = 0) are shown as 0: they disclose nothing about a person.
+Reference: Hundepool et al. (2012), *Statistical Disclosure Control*, Wiley,
+§5.2 (threshold rule) and §5.4 (secondary suppression).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+MIN_K = 5
+MAX_FILTERS = 2
+
+
+def _check_k(k: int) -> int:
+    if int(k) < MIN_K:
+        raise ValueError(f"the minimum group size is at least {MIN_K}, got {k}")
+    return int(k)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The disclosed form of one breakdown: ``counts[key]`` is None when suppressed."""
+
+    counts: dict[Hashable, int | None]
+    suppressed: frozenset[Hashable]
+    total: int | None
+    k: int
+
+    def is_suppressed(self, key: Hashable) -> bool:
+        return key in self.suppressed
+
+
+def suppressed_cells(counts: Mapping[Hashable, int], k: int = MIN_K) -> frozenset[Hashable]:
+    """Keys of the cells to suppress under rules 1 and 2.
+
+    Secondary suppression picks the smallest non-empty unsuppressed cell; ties
+    are broken by the order of ``counts`` so the result is deterministic.
+    """
+    k = _check_k(k)
+    for key, n in counts.items():
+        if int(n) < 0:
+            raise ValueError(f"cell {key!r} has a negative count {n}")
+    primary = {key for key, n in counts.items() if 0 < int(n) < k}
+    if len(primary) == 1:
+        candidates = [
+            (int(n), i, key)
+            for i, (key, n) in enumerate(counts.items())
+            if key not in primary and int(n) > 0
+        ]
+        if candidates:
+            primary.add(min(candidates)[2])
+    return frozenset(primary)
+
+
+def suppress_breakdown(counts: Mapping[Hashable, int], k: int = MIN_K) -> Breakdown:
+    """Apply rules 1–2 to one breakdown of counts."""
+    hidden = suppressed_cells(counts, k)
+    total = sum(int(n) for n in counts.values())
+    return Breakdown(
+        counts={key: None if key in hidden else int(n) for key, n in counts.items()},
+        suppressed=hidden,
+        total=total if total >= k else None,
+        k=int(k),
+    )
+
+
+def suppress_table(table: pd.DataFrame, k: int = MIN_K, *, by: str = "columns") -> pd.DataFrame:
+    """Boolean mask of suppressed cells of a count table.
+
+    ``by="columns"`` treats each column as one breakdown (rule 4: a category ×
+    gender table is suppressed per gender); ``by="rows"`` each row; ``by="both"``
+    repeats both passes until no breakdown has a single suppressed cell.
+    """
+    k = _check_k(k)
+    values = table.fillna(0).to_numpy(dtype=np.int64)
+    hidden = np.zeros(values.shape, dtype=bool)
+
+    def pass_over(lines: np.ndarray, mask: np.ndarray) -> bool:
+        # ``lines`` and ``mask`` are views: one breakdown per row of the view.
+        changed = False
+        for cells, line_mask in zip(lines, mask, strict=True):
+            primary = (cells > 0) & (cells < k)
+            now = primary | line_mask
+            if int(now.sum()) == 1:
+                # Rule 2: hide the smallest other non-empty cell (first one on ties).
+                free = np.flatnonzero(~now & (cells > 0))
+                if free.size:
+                    now[free[np.argmin(cells[free])]] = True
+            if (now & ~line_mask).any():
+                line_mask |= now
+                changed = True
+        return changed
+
+    if by == "columns":
+        pass_over(values.T, hidden.T)
+    elif by == "rows":
+        pass_over(values, hidden)
+    elif by == "both":
+        for _ in range(sum(values.shape) + 1):
+            if not (pass_over(values.T, hidden.T) | pass_over(values, hidden)):
+                break
+    else:
+        raise ValueError(f"by must be 'columns', 'rows' or 'both', got {by!r}")
+    return pd.DataFrame(hidden, index=table.index, columns=table.columns)
+
+
+@dataclass(frozen=True)
+class FilterDecision:
+    """Whether a filter (or a combination of filters) may be applied, and why not."""
+
+    allowed: bool
+    n_subset: int
+    n_complement: int
+    reason: str = ""
+    failing: tuple[str, ...] = field(default_factory=tuple)
+
+
+def check_subset(
+    n_subset: int, n_population: int, k: int = MIN_K, label: str = ""
+) -> FilterDecision:
+    """Rule 3 for one subset: subset ≥ k and (complement ≥ k or complement empty)."""
+    k = _check_k(k)
+    if not 0 <= n_subset <= n_population:
+        raise ValueError(f"subset of {n_subset} does not fit a population of {n_population}")
+    complement = n_population - n_subset
+    name = f" ({label})" if label else ""
+    if n_subset < k:
+        return FilterDecision(
+            False,
+            n_subset,
+            complement,
+            f"This selection{name} has fewer than {k} people; choose a larger group.",
+            (label,) if label else (),
+        )
+    if 0 < complement < k:
+        return FilterDecision(
+            False,
+            n_subset,
+            complement,
+            f"Everyone except this selection{name} is fewer than {k} people, so their answers "
+            "would follow from the total; choose a smaller or a different group.",
+            (label,) if label else (),
+        )
+    return FilterDecision(True, n_subset, complement)
+
+
+def check_filters(
+    population: pd.DataFrame, filters: Sequence[tuple[str, object]], k: int = MIN_K
+) -> FilterDecision:
+    """Rule 3 for up to two filters ``(column, value)`` on a population (one row per person).
+
+    Each filter alone and their combination must pass :func:`check_subset`.
+    """
+    k = _check_k(k)
+    if len(filters) > MAX_FILTERS:
+        return FilterDecision(
+            False, 0, 0, f"At most {MAX_FILTERS} filters can be combined; remove one.", ()
+        )
+    n = len(population)
+    masks: list[tuple[str, np.ndarray]] = []
+    for column, value in filters:
+        if column not in population.columns:
+            raise KeyError(f"unknown filter column {column!r}")
+        masks.append((f"{column}={value}", (population[column] == value).to_numpy()))
+    combos: list[tuple[str, np.ndarray]] = list(masks)
+    if len(masks) == 2:
+        combos.append((f"{masks[0][0]} & {masks[1][0]}", masks[0][1] & masks[1][1]))
+    final = FilterDecision(True, n, 0)
+    for label, mask in combos:
+        decision = check_subset(int(mask.sum()), n, k, label)
+        if not decision.allowed:
+            return decision
+        final = decision
+    return final
