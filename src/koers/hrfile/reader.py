@@ -1,0 +1,327 @@
+"""Reading an HR export into rows of cells: CSV in its many shapes, or ``.xlsx``.
+
+Handles what Dutch HR systems and Excel produce: UTF-8 with or without BOM,
+UTF-16 ("Unicode text"), Windows-1252; ``;``, ``,``, tab or ``|`` separators;
+CRLF; title lines above the header; trailing empty cells. It does not interpret
+the cells (see :mod:`koers.hrfile.employees`); it keeps, for every data row, the
+row number the user sees in their spreadsheet.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from koers.hrfile.cells import Cell, is_blank
+from koers.hrfile.columns import EMPLOYEE_COLUMNS, ColumnSpec, known_header_names
+from koers.hrfile.columns import normalise_header as _norm
+from koers.hrfile.problems import HRFileError, Problem
+
+Source = str | os.PathLike[str] | bytes | IO[bytes]
+
+_DELIMITERS = (";", ",", "\t", "|")
+_SAMPLE_ROWS = 40
+_HEADER_SEARCH_ROWS = 30
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read, before any interpretation of its cells.
+
+    ``rows[i]`` has exactly ``len(headers)`` cells (short rows are padded with
+    ``None``) and is row ``row_numbers[i]`` of the spreadsheet. Blank rows are
+    left out. ``decimal`` is the decimal separator that text numbers use by
+    default (``,`` for Dutch ``;`` files and ``.xlsx``, ``.`` for comma files).
+    """
+
+    headers: tuple[str, ...]
+    rows: list[tuple[Cell, ...]]
+    row_numbers: list[int]
+    header_row: int
+    file_format: str
+    decimal: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def read_table(
+    source: Source,
+    *,
+    filename: str | None = None,
+    header_row: int | None = None,
+    expected_headers: Iterable[str] = (),
+    columns: Sequence[ColumnSpec] = EMPLOYEE_COLUMNS,
+) -> RawTable:
+    """Read a CSV or ``.xlsx`` HR export.
+
+    Parameters
+    ----------
+    source
+        A path, the file's bytes, or a binary file object.
+    filename
+        The original name, used for messages and to tell ``.xlsx`` from CSV when
+        ``source`` is bytes (the content is sniffed as well).
+    header_row
+        The spreadsheet row (1-based) holding the header, if the user chose it;
+        otherwise the first row that names known columns is taken, which skips
+        title lines.
+    expected_headers
+        Extra header names to look for (a saved mapping's source headers).
+
+    Raises
+    ------
+    HRFileError
+        When the file is not a readable table (binary, old ``.xls``, broken
+        ``.xlsx``, a runaway quote, no header).
+    """
+    data = _read_bytes(source)
+    name = filename or (str(source) if isinstance(source, str | os.PathLike) else "")
+    names = known_header_names(columns) | {_norm(h) for h in expected_headers}
+    if data.startswith(_OLE_MAGIC):
+        raise HRFileError(
+            "this is an old Excel (.xls) file, which Koers cannot read: save it as .xlsx or as CSV"
+        )
+    if data.startswith(_ZIP_MAGIC):
+        all_rows = _xlsx_rows(data)
+        encoding, delimiter, decimal, fmt = None, None, ",", "xlsx"
+    elif name.lower().endswith((".xlsx", ".xlsm")):
+        raise HRFileError("this is not a valid .xlsx file (it is not a zip archive)")
+    else:
+        text, encoding = _decode(data)
+        delimiter = _sniff_delimiter(text, names)
+        all_rows = _csv_rows(text, delimiter)
+        decimal = "," if delimiter in (";", "\t", "|") else "."
+        fmt = "csv"
+    return _build_table(all_rows, header_row, names, fmt, decimal, encoding, delimiter)
+
+
+def _read_bytes(source: Source) -> bytes:
+    if isinstance(source, bytes | bytearray):
+        return bytes(source)
+    if isinstance(source, str | os.PathLike):
+        try:
+            return Path(source).read_bytes()
+        except OSError as error:
+            raise HRFileError(f"cannot read {os.fspath(source)}: {error.strerror}") from None
+    return source.read()
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if not data.strip():
+        raise HRFileError("the file is empty")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise HRFileError("the file starts like UTF-16 text but is not valid UTF-16") from None
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as error:
+            raise HRFileError(
+                f"the file says it is UTF-8 but byte {error.start} is not: "
+                "save it again as CSV UTF-8"
+            ) from None
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            text, used = data.decode(encoding), encoding
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text, used = data.decode("latin-1"), "latin-1"
+    _reject_binary(text)
+    return text, used
+
+
+def _reject_binary(text: str) -> None:
+    bad = sum(1 for ch in text[:200_000] if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+    if "\x00" in text or bad > max(20, len(text[:200_000]) // 200):
+        raise HRFileError(
+            "the file does not look like a CSV or .xlsx file (it contains binary data)"
+        )
+
+
+def _csv_rows(text: str, delimiter: str) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for record in reader:
+            rows.append(list(record))
+    except csv.Error as error:
+        row = len(rows) + 1
+        if "field larger than field limit" in str(error):
+            message = (
+                f"a cell is longer than {csv.field_size_limit()} characters "
+                '(is a quote character (") missing its partner?)'
+            )
+        else:
+            message = f"this row cannot be read as CSV ({error})"
+        raise HRFileError(Problem(row, None, message)) from None
+    return rows
+
+
+def _sniff_delimiter(text: str, names: frozenset[str]) -> str:
+    sample = text[:65_536].splitlines()[:_SAMPLE_ROWS]
+    best, best_score = _DELIMITERS[0], (-1, -1)
+    for delimiter in _DELIMITERS:
+        try:
+            rows = list(csv.reader(sample, delimiter=delimiter))
+        except csv.Error:
+            continue
+        known = max((_known_count(row, names) for row in rows[:_HEADER_SEARCH_ROWS]), default=0)
+        widths = Counter(len(row) for row in rows if len(row) > 1)
+        consistent = widths.most_common(1)[0][1] if widths else 0
+        score = (known, consistent)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _known_count(row: Sequence[Cell], names: frozenset[str]) -> int:
+    return len({_norm(c) for c in row if isinstance(c, str)} & names)
+
+
+def _find_header(rows: Sequence[Sequence[Cell]], names: frozenset[str]) -> int:
+    search = rows[:_HEADER_SEARCH_ROWS]
+    scores = [_known_count(row, names) for row in search]
+    if scores and max(scores) >= 2:
+        return scores.index(max(scores))
+    widths = [sum(not is_blank(c) for c in row) for row in search]
+    if not widths or max(widths) == 0:
+        raise HRFileError("the file holds no table (no header row found)")
+    for i, width in enumerate(widths):
+        if width >= max(2, max(widths) // 2):
+            return i
+    return widths.index(max(widths))
+
+
+def _header_text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return " ".join(str(cell).replace("\ufeff", "").split())
+
+
+def _build_table(
+    all_rows: list[list[Cell]],
+    header_row: int | None,
+    names: frozenset[str],
+    fmt: str,
+    decimal: str,
+    encoding: str | None,
+    delimiter: str | None,
+) -> RawTable:
+    if header_row is not None:
+        if not 1 <= header_row <= len(all_rows):
+            raise HRFileError(f"row {header_row} does not exist: the file has {len(all_rows)} rows")
+        index = header_row - 1
+    else:
+        index = _find_header(all_rows, names)
+    header_cells = list(all_rows[index])
+    while header_cells and is_blank(header_cells[-1]):
+        header_cells.pop()
+    headers = tuple(_header_text(c) for c in header_cells)
+    if not headers:
+        raise HRFileError(Problem(index + 1, None, "the header row is empty"))
+    width = len(headers)
+    rows: list[tuple[Cell, ...]] = []
+    numbers: list[int] = []
+    problems: list[Problem] = []
+    for i in range(index + 1, len(all_rows)):
+        cells = all_rows[i]
+        if all(is_blank(c) for c in cells):
+            continue
+        if len(cells) > width:
+            extra = [c for c in cells[width:] if not is_blank(c)]
+            if extra:
+                problems.append(
+                    Problem(
+                        i + 1,
+                        None,
+                        f"has {len(cells) - _trailing_blanks(cells)} cells but "
+                        f"the header has {width} columns (a separator inside an unquoted "
+                        "value?)",
+                    )
+                )
+            cells = cells[:width]
+        elif len(cells) < width:
+            cells = [*cells, *([None] * (width - len(cells)))]
+        rows.append(tuple(cells))
+        numbers.append(i + 1)
+    return RawTable(
+        headers=headers,
+        rows=rows,
+        row_numbers=numbers,
+        header_row=index + 1,
+        file_format=fmt,
+        decimal=decimal,
+        encoding=encoding,
+        delimiter=delimiter,
+        problems=problems,
+    )
+
+
+def _trailing_blanks(cells: Sequence[Cell]) -> int:
+    n = 0
+    for cell in reversed(cells):
+        if not is_blank(cell):
+            break
+        n += 1
+    return n
+
+
+def _xlsx_rows(data: bytes) -> list[list[Cell]]:
+    # openpyxl raises many kinds of exceptions on damaged or hostile archives
+    # (BadZipFile, KeyError, XML errors, ValueError...); all mean "cannot read".
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - see comment above
+        raise HRFileError(f"this .xlsx file cannot be read ({type(error).__name__})") from None
+    try:
+        if not book.worksheets:
+            raise HRFileError("the .xlsx file has no worksheet")
+        sheet = book.worksheets[0]
+        rows: list[list[Cell]] = []
+        try:
+            sheet.reset_dimensions()
+            for values in sheet.iter_rows(values_only=True):
+                rows.append([_xlsx_cell(v) for v in values])
+        except HRFileError:
+            raise
+        except Exception as error:  # noqa: BLE001 - damaged sheet XML
+            raise HRFileError(
+                f"the first sheet of this .xlsx file cannot be read ({type(error).__name__})"
+            ) from None
+    finally:
+        book.close()
+    if not any(any(not is_blank(c) for c in row) for row in rows):
+        raise HRFileError("the first sheet of the .xlsx file is empty")
+    return rows
+
+
+def _xlsx_cell(value: object) -> Cell:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    import datetime as dt
+
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    return str(value)  # times, timedeltas, error codes such as #N/A
