@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "koers.jobs",
     "koers.web",
     "koers.api",
+    "koers.surveys",
+    "koers.scan",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from koers.api.api import api
+from koers.scan import urls as scan_urls
+from koers.surveys import urls as survey_urls
 from koers.web import views
 
 org_patterns = [
@@ -14,6 +16,8 @@ org_patterns = [
     path("jobs/selfcheck/", views.start_selfcheck, name="start_selfcheck"),
     path("jobs/<int:pk>/", views.job_page, name="job"),
     path("jobs/<int:pk>/status.json", views.job_status, name="job_status"),
+    *survey_urls.org_patterns,
+    *scan_urls.org_patterns,
 ]
 
 urlpatterns = [
@@ -27,6 +31,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("o/<slug:org>/", include(org_patterns)),
+    *survey_urls.respondent_patterns,
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

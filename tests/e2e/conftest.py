@@ -44,7 +44,7 @@ def page(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     context = browser.new_context(
-        locale="nl-NL", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+        locale="nl-NL", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
     yield page

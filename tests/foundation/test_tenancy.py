@@ -41,6 +41,30 @@ def job_of_a(org_a: Any) -> Job:
     return Job.objects.create(organisation=org_a, kind="selfcheck", result={"secret": 42})
 
 
+@pytest.fixture
+def objects_of_a(org_a: Any, alice: Any, job_of_a: Job) -> dict[str, int]:
+    """One object of A per URL family, so every URL is tried on something that exists."""
+    from koers.surveys.models import Campaign
+
+    campaign = Campaign.objects.create(
+        organisation=org_a,
+        name="Alpha campaign",
+        instrument_key="career_compass",
+        instrument_version=1,
+        mode=Campaign.Mode.INVITATIONS,
+    )
+    return {
+        "job": job_of_a.pk,
+        "campaign": campaign.pk,
+        "": Membership.objects.get(user=alice).pk,
+    }
+
+
+def _pk_for(name: str, objects: dict[str, int]) -> int:
+    prefix = next((p for p in objects if p and name.startswith(p)), "")
+    return objects[prefix]
+
+
 def _url_for(name: str, args: list[str], org: str, pk: int) -> str:
     return reverse(name, kwargs={"org": org, **dict.fromkeys(args, pk)})
 
@@ -48,17 +72,31 @@ def _url_for(name: str, args: list[str], org: str, pk: int) -> str:
 @pytest.mark.parametrize(("name", "args"), ORG_URLS)
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_outsider_gets_404_on_every_organisation_url(
-    client: Any, charlie: Any, alice: Any, job_of_a: Job, name: str, args: list[str], method: str
+    client: Any,
+    charlie: Any,
+    alice: Any,
+    objects_of_a: dict[str, int],
+    name: str,
+    args: list[str],
+    method: str,
 ) -> None:
+    from koers.surveys.models import Campaign
+
     client.force_login(charlie)
-    target_pk = job_of_a.pk if name.startswith("job") else Membership.objects.get(user=alice).pk
+    target_pk = _pk_for(name, objects_of_a)
     url = _url_for(name, args, "alpha", target_pk)
-    response = getattr(client, method)(url, {f"m{target_pk}-role": Role.RESEARCHER})
+    response = getattr(client, method)(
+        url, {f"m{target_pk}-role": Role.RESEARCHER, "emails": "x@example.org", "name": "Hack"}
+    )
     assert response.status_code in (404, 405)
     assert b"Alpha Engineering" not in response.content
     # Nothing of A changed.
     assert Membership.objects.get(user=alice).role == Role.ADMIN
     assert Job.objects.filter(organisation__slug="alpha").count() == 1
+    campaign = Campaign.objects.get(pk=objects_of_a["campaign"])
+    assert not campaign.closed
+    assert not campaign.invitations.exists()
+    assert Campaign.objects.count() == 1
 
 
 def test_outsider_cannot_reach_a_job_of_a_through_their_own_organisation(

@@ -1,0 +1,1 @@
+"""Gender Scan: HR data import, snapshots, metrics dashboard and baseline report."""

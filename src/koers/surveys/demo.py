@@ -1,0 +1,35 @@
+"""Demo content: an open Career Compass campaign for the demo organisation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from koers.instruments import get_instrument
+from koers.organisations.demo import DEMO_LOADERS
+from koers.organisations.models import Organisation
+from koers.surveys.models import Campaign
+
+DEMO_CAMPAIGN = "Carrière Kompas 2026 (demo)"
+DEMO_TOKEN = "demo-kompas-2026"
+
+
+def load_demo_campaign(org: Organisation) -> str:
+    compass = get_instrument("career_compass")
+    campaign, _ = Campaign.objects.get_or_create(
+        organisation=org,
+        name=DEMO_CAMPAIGN,
+        defaults={
+            "instrument_key": compass.key,
+            "instrument_version": compass.version,
+            "public_token": DEMO_TOKEN,
+            "departments": ["Engineering", "Productie", "Service", "Staf"],
+        },
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "campaign_landing", kwargs={"token": campaign.public_token}
+    )
+    return f"Career Compass demo link (no login needed): {link}"
+
+
+DEMO_LOADERS.append(load_demo_campaign)

@@ -1,0 +1,94 @@
+"""Respondent links, resume codes and the keyed hashes that keep answers unlinkable.
+
+A respondent link carries a long random secret (256 bits). The response stores
+``HMAC(key, "response", secret)``, an invitation ``HMAC(key, "invitation",
+secret)``: different domains, so the two stored values cannot be joined
+without the secret itself, which only the link holder has. An anonymous
+respondent also gets a resume code (12 base-32 characters = 60 bits) whose
+hash the response stores under a third domain.
+
+While reminders may still be needed, an invitation keeps the secret encrypted
+at rest (Fernet, key derived from the link key); it is wiped when the response
+is finished or the campaign closes (:mod:`koers.surveys.services`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+# Crockford's base-32 alphabet: no I, L, O, U, so codes survive being written down.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12  # 12 × 5 = 60 bits
+_CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
+
+
+def _link_key() -> bytes:
+    raw = getattr(settings, "KOERS_LINK_KEY", "") or settings.SECRET_KEY
+    return hashlib.sha256(("koers-link-key:" + raw).encode()).digest()
+
+
+def keyed_hash(domain: str, secret: str) -> str:
+    """Domain-separated HMAC-SHA256 of a secret, hex encoded."""
+    return hmac.new(_link_key(), f"{domain}\x00{secret}".encode(), hashlib.sha256).hexdigest()
+
+
+def response_hash(secret: str) -> str:
+    return keyed_hash("response", secret)
+
+
+def invitation_hash(secret: str) -> str:
+    return keyed_hash("invitation", secret)
+
+
+def code_hash(code: str) -> str:
+    return keyed_hash("resume-code", normalise_code(code))
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_resume_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    """Upper-case, drop spaces and dashes, map look-alike letters (I/L→1, O→0, U→V)."""
+    return "".join(ch for ch in code.upper() if ch.isalnum()).translate(_CONFUSABLE)
+
+
+def looks_like_code(credential: str) -> bool:
+    norm = normalise_code(credential)
+    return len(norm) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in norm)
+
+
+def format_code(code: str) -> str:
+    """ABCD-EFGH-JKMN: easier to copy by hand."""
+    norm = normalise_code(code)
+    return "-".join(norm[i : i + 4] for i in range(0, len(norm), 4))
+
+
+def _fernet() -> Fernet:
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"koers invitation secret"
+    ).derive(_link_key())
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def encrypt_secret(secret: str) -> str:
+    return _fernet().encrypt(secret.encode()).decode()
+
+
+def decrypt_secret(token: str) -> str | None:
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        return None

@@ -1,0 +1,147 @@
+"""Campaign management for HR analysts and admins (and researchers for their studies)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from koers.jobs.services import start_job
+from koers.organisations.access import org_view
+from koers.organisations.models import Role
+from koers.surveys import services
+from koers.surveys.forms import CampaignForm, InviteForm
+from koers.surveys.models import Campaign, Invitation
+
+CAMPAIGN_ROLES = {Role.ADMIN, Role.HR_ANALYST, Role.RESEARCHER}
+
+
+def _campaign(request: HttpRequest, pk: int) -> Campaign:
+    return get_object_or_404(Campaign.objects.for_org(request.organisation), pk=pk)  # type: ignore[attr-defined]
+
+
+@org_view(roles=CAMPAIGN_ROLES)
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    org = request.organisation  # type: ignore[attr-defined]
+    if request.method == "POST":
+        form = CampaignForm(request.POST)
+        if form.is_valid():
+            campaign = form.save(commit=False)
+            campaign.organisation = org
+            campaign.created_by = request.user
+            campaign.save()
+            messages.success(request, _("Campagne aangemaakt."))
+            return redirect("campaign_detail", org=org.slug, pk=campaign.pk)
+    else:
+        form = CampaignForm()
+    campaigns = [(c, services.campaign_counts(c)) for c in Campaign.objects.for_org(org)]
+    return render(request, "surveys/campaign_list.html", {"campaigns": campaigns, "form": form})
+
+
+@org_view(roles=CAMPAIGN_ROLES)
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    open_link = request.build_absolute_uri(
+        reverse("campaign_landing", kwargs={"token": campaign.public_token})
+    )
+    return render(
+        request,
+        "surveys/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "counts": services.campaign_counts(campaign),
+            "open_link": open_link if campaign.mode == Campaign.Mode.OPEN_LINK else None,
+            "invite_form": InviteForm(),
+        },
+    )
+
+
+@require_POST
+@org_view(roles=CAMPAIGN_ROLES)
+def campaign_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    form = InviteForm(request.POST)
+    if campaign.mode != Campaign.Mode.INVITATIONS or campaign.closed:
+        messages.error(request, _("Deze campagne verstuurt geen uitnodigingen."))
+        return redirect("campaign_detail", org=campaign.organisation.slug, pk=pk)
+    if not form.is_valid():
+        return render(
+            request,
+            "surveys/campaign_detail.html",
+            {
+                "campaign": campaign,
+                "counts": services.campaign_counts(campaign),
+                "invite_form": form,
+            },
+            status=400,
+        )
+    created = services.invite(campaign, form.cleaned_data["emails"])
+    job = start_job(
+        campaign.organisation,
+        "surveys.send_invitations",
+        {"invitation_ids": [i.pk for i in created]},
+        user=request.user,
+    )
+    messages.success(request, _("%(n)d uitnodigingen worden verstuurd.") % {"n": len(created)})
+    return redirect("job", org=campaign.organisation.slug, pk=job.pk)
+
+
+@require_POST
+@org_view(roles=CAMPAIGN_ROLES)
+def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    ids = list(
+        Invitation.objects.filter(campaign=campaign, completed=False)
+        .exclude(secret_encrypted="")
+        .values_list("pk", flat=True)
+    )
+    job = start_job(
+        campaign.organisation,
+        "surveys.send_invitations",
+        {"invitation_ids": ids, "reminder": True},
+        user=request.user,
+    )
+    return redirect("job", org=campaign.organisation.slug, pk=job.pk)
+
+
+@require_POST
+@org_view(roles=CAMPAIGN_ROLES)
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    services.close_campaign(campaign)
+    messages.success(request, _("Campagne gesloten; bewaarde links van uitnodigingen zijn gewist."))
+    return redirect("campaign_detail", org=campaign.organisation.slug, pk=pk)
+
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "to_csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "to_xlsx"),
+    "sav": ("application/x-spss-sav", "to_sav"),
+}
+
+
+@org_view(roles={Role.RESEARCHER})
+def campaign_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Research export (researcher role only): refused below k finished responses."""
+    from koers.surveys import export
+
+    campaign = _campaign(request, pk)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("unknown export format")
+    try:
+        built = export.build_export(campaign, language=(request.LANGUAGE_CODE or "nl")[:2])
+    except export.ExportRefused:
+        messages.error(
+            request,
+            _("Exporteren kan pas bij minstens %(k)d afgeronde antwoorden.")
+            % {"k": settings.KOERS_MIN_GROUP_SIZE},
+        )
+        return redirect("campaign_detail", org=campaign.organisation.slug, pk=pk)
+    content_type, writer = EXPORT_FORMATS[fmt]
+    response = HttpResponse(getattr(export, writer)(built), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}.{fmt}"'
+    return response

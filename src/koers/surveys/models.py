@@ -1,0 +1,128 @@
+"""Campaigns, invitations, responses and answers.
+
+Privacy by construction (DESIGN.md, issue 3): :class:`Response` has no foreign
+key to :class:`Invitation` and stores no IP address, user agent, e-mail or
+time of day; the only bridge is the secret in the respondent's link (see
+:mod:`koers.surveys.links`). Answers carry a version for the autosave rule: a
+save names the version it was based on and is refused when that is stale.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from koers.organisations.models import OrganisationOwned
+
+
+def _public_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Campaign(OrganisationOwned):
+    class Mode(models.TextChoices):
+        OPEN_LINK = "open", _("Anonieme open link")
+        INVITATIONS = "invite", _("Persoonlijke uitnodigingen per e-mail")
+
+    name = models.CharField(_("naam"), max_length=200)
+    instrument_key = models.CharField(_("vragenlijst"), max_length=64)
+    instrument_version = models.PositiveIntegerField(_("versie"))
+    mode = models.CharField(_("soort"), max_length=8, choices=Mode.choices, default=Mode.OPEN_LINK)
+    public_token = models.CharField(max_length=32, unique=True, default=_public_token)
+    opens_on = models.DateField(_("open vanaf"), default=timezone.localdate)
+    closes_on = models.DateField(_("sluit na"), null=True, blank=True)
+    closed = models.BooleanField(_("gesloten"), default=False)
+    # The campaign's own department question: the only source of team breakdowns.
+    departments = models.JSONField(_("afdelingen"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("campagne")
+        verbose_name_plural = _("campagnes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_open(self, today: Any = None) -> bool:
+        today = today or timezone.localdate()
+        if self.closed or today < self.opens_on:
+            return False
+        return self.closes_on is None or today <= self.closes_on
+
+    def instrument(self) -> Any:
+        from koers.instruments import get_instrument, with_department_question
+
+        instrument = get_instrument(self.instrument_key, self.instrument_version)
+        if self.departments:
+            instrument = with_department_question(instrument, [(d, d) for d in self.departments])
+        return instrument
+
+
+class Invitation(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mailadres"))
+    secret_hash = models.CharField(max_length=64, unique=True)
+    # Encrypted link secret, kept only while reminders may be sent (wiped on finish/close).
+    secret_encrypted = models.TextField(blank=True)
+    completed = models.BooleanField(default=False)
+    sent_count = models.PositiveSmallIntegerField(default=0)
+    last_sent = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "email"], name="one_invitation_per_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.campaign})"
+
+
+class Response(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
+    access_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    instrument_version = models.PositiveIntegerField()
+    language = models.CharField(max_length=8, default="nl")
+    # Dates only: a time of day could be matched against when an invitation was sent.
+    started_on = models.DateField(default=timezone.localdate)
+    finished_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "finished_on"])]
+
+    def __str__(self) -> str:
+        return f"response {self.pk} ({self.campaign})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_on is not None
+
+    def answers(self) -> dict[str, Any]:
+        return {a.item_id: a.value for a in self.answer_set.all() if a.value is not None}
+
+    def versions(self) -> dict[str, int]:
+        return dict(self.answer_set.values_list("item_id", "version"))
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE)
+    item_id = models.CharField(max_length=64)
+    value = models.JSONField(null=True)  # None: the answer was cleared
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item_id"], name="one_answer_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}={self.value!r} (v{self.version})"

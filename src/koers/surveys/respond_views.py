@@ -1,0 +1,317 @@
+"""The respondent's pages: open link, personal link, one section per page, review, finish.
+
+Everything works as plain forms; ``static/koers/survey.js`` adds autosave on
+every change through :func:`save`. No view stores the client address or user
+agent; the link secret is the only key.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from koers.instruments import (
+    first_unanswered,
+    next_section,
+    previous_section,
+    render_section,
+    unanswered_items,
+    visible_items,
+    visible_sections,
+)
+from koers.surveys import links, services, throttle
+from koers.surveys.models import Campaign, Response
+
+
+def _language() -> str:
+    lang = (translation.get_language() or "nl")[:2]
+    return lang if lang in ("nl", "en") else "nl"
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    throttle.record_failure(request)
+    return render(request, "surveys/unknown_link.html", status=404)
+
+
+def _throttled(request: HttpRequest) -> HttpResponse:
+    return render(request, "surveys/throttled.html", status=429)
+
+
+def _closed(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    return render(request, "surveys/closed.html", {"campaign": campaign}, status=410)
+
+
+def _secret_of(credential: str) -> str | None:
+    """The link secret, when the credential is one (not a resume code)."""
+    return None if links.looks_like_code(credential) else credential
+
+
+def _load(request: HttpRequest, credential: str) -> Response | HttpResponse:
+    if throttle.too_many_failures(request):
+        return _throttled(request)
+    response = services.find_response(credential)
+    if response is None:
+        return _not_found(request)
+    lang = _language()
+    if response.language != lang:
+        Response.objects.filter(pk=response.pk).update(language=lang)
+    return response
+
+
+@never_cache
+def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
+    campaign = Campaign.objects.filter(public_token=token, mode=Campaign.Mode.OPEN_LINK).first()
+    if campaign is None:
+        return _not_found(request)
+    if not campaign.is_open():
+        return _closed(request, campaign)
+    if request.method == "POST":
+        started = services.start_open_response(campaign, _language())
+        return render(
+            request,
+            "surveys/resume_code.html",
+            {
+                "campaign": campaign,
+                "code": links.format_code(started.code or ""),
+                "next_url": reverse("respond", kwargs={"credential": started.secret}),
+            },
+        )
+    return render(request, "surveys/intro.html", {"campaign": campaign, "anonymous": True})
+
+
+@never_cache
+def respond(request: HttpRequest, credential: str) -> HttpResponse:
+    if throttle.too_many_failures(request):
+        return _throttled(request)
+    response = services.find_response(credential)
+    if response is None:
+        invitation = services.find_invitation(credential)
+        if invitation is None:
+            return _not_found(request)
+        if not invitation.campaign.is_open():
+            return _closed(request, invitation.campaign)
+        if request.method == "POST":
+            response = services.start_invited_response(invitation, credential, _language())
+        else:
+            return render(
+                request, "surveys/intro.html", {"campaign": invitation.campaign, "anonymous": False}
+            )
+    if response.is_finished:
+        return redirect("respond_done", credential=credential)
+    if not response.campaign.is_open():
+        return _closed(request, response.campaign)
+    instrument = response.campaign.instrument()
+    answers = response.answers()
+    item = first_unanswered(instrument, answers)
+    if item is None:
+        return redirect("respond_review", credential=credential)
+    return redirect(
+        reverse("respond_section", kwargs={"credential": credential, "section": item.section})
+        + f"#q-{item.id}"
+    )
+
+
+def _section_context(
+    response: Response, credential: str, section_id: str, conflicts: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    instrument = response.campaign.instrument()
+    answers = response.answers()
+    page = render_section(instrument, section_id, answers, language=_language())
+    versions = response.versions()
+    prev = previous_section(instrument, section_id, answers)
+    nxt = next_section(instrument, section_id, answers)
+    return {
+        "response": response,
+        "campaign": response.campaign,
+        "credential": credential,
+        "page": page,
+        "items": [
+            (item, versions.get(item.id, 0), (conflicts or {}).get(item.id, ""))
+            for item in page.items
+        ],
+        "previous": prev,
+        "next": nxt,
+        "conflicts": conflicts or {},
+        "save_url": reverse("respond_save", kwargs={"credential": credential}),
+    }
+
+
+@never_cache
+def section(request: HttpRequest, credential: str, section: str) -> HttpResponse:
+    loaded = _load(request, credential)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    response = loaded
+    if response.is_finished:
+        return redirect("respond_done", credential=credential)
+    if not response.campaign.is_open():
+        return _closed(request, response.campaign)
+    instrument = response.campaign.instrument()
+    try:
+        instrument.section(section)
+    except KeyError:
+        return _not_found(request)
+    conflicts: dict[str, Any] = {}
+    if request.method == "POST":
+        answers = response.answers()
+        page = render_section(instrument, section, answers, language=_language())
+        for item in page.items:
+            if item.id not in request.POST and item.type != "scale" and item.type != "choice":
+                continue
+            raw = request.POST.get(item.id, "")
+            try:
+                base = int(request.POST.get(f"v_{item.id}", "0"))
+            except ValueError:
+                base = 0
+            current = answers.get(item.id)
+            if (raw == "" and current is None) or (raw != "" and str(current) == raw):
+                continue  # nothing changed by this form
+            result = services.save_answer(response, instrument, item.id, raw, base)
+            if result.status == "conflict":
+                conflicts[item.id] = _(
+                    "Dit antwoord is intussen elders gewijzigd; hier staat het nieuwste antwoord."
+                )
+            elif result.status == "invalid":
+                conflicts[item.id] = _("Dit antwoord past niet bij de vraag; kies opnieuw.")
+        shown_before = {item.id for item in page.items}
+        answers = response.answers()
+        shown_now = {i.id for i in visible_items(instrument, answers, section)}
+        if not conflicts and shown_now - shown_before:
+            # New questions appeared on this page (e.g. "own title"): show them first.
+            return redirect("respond_section", credential=credential, section=section)
+        if not conflicts:
+            nav = request.POST.get("nav", "next")
+            target = (
+                previous_section(instrument, section, answers)
+                if nav == "prev"
+                else next_section(instrument, section, answers)
+            )
+            if nav == "review" or target is None:
+                return redirect("respond_review", credential=credential)
+            return redirect("respond_section", credential=credential, section=target.id)
+    return render(
+        request,
+        "surveys/section.html",
+        _section_context(response, credential, section, conflicts),
+        status=409 if conflicts else 200,
+    )
+
+
+@require_POST
+def save(request: HttpRequest, credential: str) -> HttpResponse:
+    """Autosave of one answer: ``{"item": id, "value": v, "version": n}``."""
+    loaded = _load(request, credential)
+    if isinstance(loaded, HttpResponse):
+        return JsonResponse({"status": "invalid", "message": "unknown link"}, status=404)
+    try:
+        body = json.loads(request.body)
+        item_id, value, version = str(body["item"]), body.get("value"), int(body["version"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"status": "invalid", "message": "bad request"}, status=400)
+    instrument = loaded.campaign.instrument()
+    before = _visible_ids(instrument, loaded, item_id)
+    result = services.save_answer(loaded, instrument, item_id, value, version)
+    status = {"saved": 200, "unchanged": 200, "conflict": 409}.get(result.status, 400)
+    body = result.as_dict()
+    # An answer that shows or hides other questions on this page: the page reloads.
+    body["reload"] = result.ok and _visible_ids(instrument, loaded, item_id) != before
+    return JsonResponse(body, status=status)
+
+
+def _visible_ids(instrument: Any, response: Response, item_id: str) -> set[str]:
+    try:
+        section_id = instrument.item(item_id).section
+    except KeyError:
+        return set()
+    return {i.id for i in visible_items(instrument, response.answers(), section_id)}
+
+
+@never_cache
+def review(request: HttpRequest, credential: str) -> HttpResponse:
+    loaded = _load(request, credential)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    response = loaded
+    if response.is_finished:
+        return redirect("respond_done", credential=credential)
+    instrument = response.campaign.instrument()
+    answers = response.answers()
+    skipped = unanswered_items(instrument, answers)
+    sections = {s.id: s for s in visible_sections(instrument, answers)}
+    lang = _language()
+    grouped: dict[str, dict[str, Any]] = {}
+    for item in skipped:
+        page = grouped.setdefault(
+            item.section, {"title": sections[item.section].title.get(lang), "items": []}
+        )
+        rendered = render_section(instrument, item.section, answers, language=lang)
+        label = next((r.label for r in rendered.items if r.id == item.id), item.id)
+        page["items"].append({"id": item.id, "label": label})
+    last = list(sections)[-1] if sections else None
+    return render(
+        request,
+        "surveys/review.html",
+        {
+            "response": response,
+            "credential": credential,
+            "n_skipped": len(skipped),
+            "grouped": grouped,
+            "last_section": last,
+        },
+    )
+
+
+@require_POST
+def finish(request: HttpRequest, credential: str) -> HttpResponse:
+    loaded = _load(request, credential)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    services.finish_response(loaded, _secret_of(credential))
+    return redirect("respond_done", credential=credential)
+
+
+@never_cache
+def done(request: HttpRequest, credential: str) -> HttpResponse:
+    loaded = _load(request, credential)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    if not loaded.is_finished:
+        return redirect("respond", credential=credential)
+    return render(request, "surveys/done.html", {"response": loaded, "credential": credential})
+
+
+@require_POST
+def delete(request: HttpRequest, credential: str) -> HttpResponse:
+    loaded = _load(request, credential)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    if request.POST.get("confirm") != "yes":
+        return redirect("respond", credential=credential)
+    services.delete_response(loaded, _secret_of(credential))
+    return render(request, "surveys/deleted.html")
+
+
+@never_cache
+def resume(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        if throttle.too_many_failures(request):
+            return _throttled(request)
+        code = request.POST.get("code", "")
+        if links.looks_like_code(code) and services.find_response(code) is not None:
+            return redirect("respond", credential=links.format_code(code))
+        throttle.record_failure(request)
+        error = _("Deze code kennen we niet. Controleer de 12 tekens en probeer het opnieuw.")
+    return render(request, "surveys/resume.html", {"error": error}, status=400 if error else 200)
+
+
+def get_campaign_for_org(org: Any, pk: int) -> Campaign:
+    return get_object_or_404(Campaign.objects.for_org(org), pk=pk)

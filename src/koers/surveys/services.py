@@ -1,0 +1,233 @@
+"""Respondent workflows: starting, autosaving under the version rule, finishing, deleting.
+
+Views call these and nothing else touches the survey tables, so the privacy
+and concurrency rules live in one place (tests in ``surveys/tests``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from koers.instruments import AnswerError, Instrument
+from koers.surveys import links
+from koers.surveys.models import Answer, Campaign, Invitation, Response
+
+
+@dataclass(frozen=True)
+class Started:
+    response: Response
+    secret: str
+    code: str | None  # resume code, anonymous campaigns only
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """Outcome of one save: ``status`` is "saved", "unchanged", "conflict" or "invalid"."""
+
+    status: str
+    item_id: str
+    value: Any = None
+    version: int = 0
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("saved", "unchanged")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "item": self.item_id,
+            "value": self.value,
+            "version": self.version,
+            "message": self.message,
+        }
+
+
+class CampaignClosed(Exception):
+    """The campaign does not accept (new) answers."""
+
+
+def start_open_response(campaign: Campaign, language: str) -> Started:
+    """A new anonymous response with its link secret and resume code."""
+    if not campaign.is_open():
+        raise CampaignClosed(campaign.pk)
+    for _ in range(5):
+        secret, code = links.new_secret(), links.new_resume_code()
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    campaign=campaign,
+                    access_hash=links.response_hash(secret),
+                    code_hash=links.code_hash(code),
+                    instrument_version=campaign.instrument_version,
+                    language=language,
+                )
+            return Started(response, secret, code)
+        except IntegrityError:  # a resume-code collision (1 in 2^60): draw again
+            continue
+    raise RuntimeError("could not draw a unique resume code")
+
+
+def start_invited_response(invitation: Invitation, secret: str, language: str) -> Response:
+    """The response behind an invitation link, created on first use (idempotent)."""
+    if not invitation.campaign.is_open():
+        raise CampaignClosed(invitation.campaign_id)
+    response, _ = Response.objects.get_or_create(
+        access_hash=links.response_hash(secret),
+        defaults={
+            "campaign": invitation.campaign,
+            "instrument_version": invitation.campaign.instrument_version,
+            "language": language,
+        },
+    )
+    return response
+
+
+def find_response(credential: str) -> Response | None:
+    """The response a link secret or a resume code opens, if any."""
+    found = (
+        Response.objects.select_related("campaign", "campaign__organisation")
+        .filter(access_hash=links.response_hash(credential))
+        .first()
+    )
+    if found is None and links.looks_like_code(credential):
+        found = (
+            Response.objects.select_related("campaign", "campaign__organisation")
+            .filter(code_hash=links.code_hash(credential))
+            .first()
+        )
+    return found
+
+
+def find_invitation(secret: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("campaign", "campaign__organisation")
+        .filter(secret_hash=links.invitation_hash(secret))
+        .first()
+    )
+
+
+def save_answer(
+    response: Response, instrument: Instrument, item_id: str, raw: Any, base_version: int
+) -> SaveResult:
+    """Save one answer if ``base_version`` is the version it was based on.
+
+    The write is one conditional UPDATE (``WHERE version = base``), atomic on
+    SQLite and PostgreSQL alike: a stale save (a phone's queued save after a
+    tunnel) is refused with the current answer instead of overwriting it. The
+    same value saved twice (a double submit) is not a conflict.
+    """
+    if response.is_finished:
+        return SaveResult("invalid", item_id, message="finished")
+    if not response.campaign.is_open():
+        return SaveResult("invalid", item_id, message="closed")
+    try:
+        item = instrument.item(item_id)
+    except KeyError:
+        return SaveResult("invalid", item_id, message="unknown item")
+    try:
+        value = None if raw is None or raw == "" else item.clean_answer(raw)
+    except AnswerError as exc:
+        return SaveResult("invalid", item_id, message=str(exc))
+
+    with transaction.atomic():
+        if base_version == 0:
+            try:
+                with transaction.atomic():
+                    Answer.objects.create(
+                        response=response, item_id=item_id, value=value, version=1
+                    )
+                return SaveResult("saved", item_id, value, 1)
+            except IntegrityError:
+                pass  # someone saved first: fall through to the version check
+        updated = Answer.objects.filter(
+            response=response, item_id=item_id, version=base_version
+        ).update(value=value, version=F("version") + 1)
+        current = Answer.objects.filter(response=response, item_id=item_id).first()
+    if current is None:  # base_version > 0 for an answer that does not exist
+        return SaveResult("conflict", item_id, None, 0)
+    if updated:
+        return SaveResult("saved", item_id, current.value, current.version)
+    if current.value == value:
+        return SaveResult("unchanged", item_id, current.value, current.version)
+    return SaveResult("conflict", item_id, current.value, current.version)
+
+
+def finish_response(response: Response, secret: str | None) -> None:
+    """Mark finished; the invitation (if the secret opens one) drops its secret for good."""
+    with transaction.atomic():
+        Response.objects.filter(pk=response.pk, finished_on__isnull=True).update(
+            finished_on=timezone.localdate()
+        )
+        if secret:
+            forget_invitation_secret(secret)
+    response.refresh_from_db()
+
+
+def forget_invitation_secret(secret: str) -> None:
+    Invitation.objects.filter(secret_hash=links.invitation_hash(secret)).update(
+        completed=True, secret_encrypted=""
+    )
+
+
+def delete_response(response: Response, secret: str | None) -> None:
+    """The respondent deletes their answers: gone from every aggregate from now on."""
+    with transaction.atomic():
+        if secret:
+            forget_invitation_secret(secret)
+        response.delete()
+
+
+def close_campaign(campaign: Campaign) -> int:
+    """Close a campaign; wipe every stored invitation secret. Returns how many were wiped."""
+    with transaction.atomic():
+        campaign.closed = True
+        campaign.save(update_fields=["closed"])
+        return (
+            Invitation.objects.filter(campaign=campaign)
+            .exclude(secret_encrypted="")
+            .update(secret_encrypted="")
+        )
+
+
+def invite(campaign: Campaign, emails: list[str]) -> list[Invitation]:
+    """Create invitations (one per new address) with a fresh link secret each."""
+    created = []
+    existing = set(Invitation.objects.filter(campaign=campaign).values_list("email", flat=True))
+    for email in dict.fromkeys(e.strip().lower() for e in emails if e.strip()):
+        if email in existing:
+            continue
+        secret = links.new_secret()
+        created.append(
+            Invitation.objects.create(
+                campaign=campaign,
+                email=email,
+                secret_hash=links.invitation_hash(secret),
+                secret_encrypted=links.encrypt_secret(secret),
+            )
+        )
+    return created
+
+
+def invitation_link_secret(invitation: Invitation) -> str | None:
+    if invitation.completed or not invitation.secret_encrypted:
+        return None
+    return links.decrypt_secret(invitation.secret_encrypted)
+
+
+def campaign_counts(campaign: Campaign) -> dict[str, int]:
+    """Counts only: how many started and finished (no individual is described)."""
+    responses = Response.objects.filter(campaign=campaign)
+    invitations = Invitation.objects.filter(campaign=campaign)
+    return {
+        "started": responses.count(),
+        "finished": responses.filter(finished_on__isnull=False).count(),
+        "invited": invitations.count(),
+        "invitations_completed": invitations.filter(completed=True).count(),
+    }

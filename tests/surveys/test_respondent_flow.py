@@ -1,0 +1,122 @@
+"""Links, resume codes, throttling, closing, skipped questions and finishing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from tests.surveys.conftest import first_scale_item
+
+from koers.surveys import links, services, throttle
+from koers.surveys.models import Response
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    cache.clear()
+
+
+def test_resume_codes_have_at_least_60_bits() -> None:
+    assert len(links.CODE_ALPHABET) ** links.CODE_LENGTH >= 2**60
+    codes = {links.new_resume_code() for _ in range(500)}
+    assert len(codes) == 500
+
+
+def test_a_resume_code_survives_being_written_down_sloppily(campaign: Any) -> None:
+    started = services.start_open_response(campaign, "nl")
+    code = started.code or ""
+    sloppy = links.format_code(code).lower().replace("1", "l").replace("0", "o")
+    assert services.find_response(sloppy) == started.response
+
+
+def test_the_resume_form_opens_the_response_at_the_first_unanswered_item(
+    client: Any, campaign: Any, compass: Any
+) -> None:
+    started = services.start_open_response(campaign, "nl")
+    page = client.post(reverse("resume"), {"code": started.code})
+    assert page.status_code == 302
+    landing = client.get(page["Location"])
+    assert landing.status_code == 302
+    first = compass.sections[0].items[0]
+    assert landing["Location"].endswith(f"/deel/{first.section}/#q-{first.id}")
+
+
+def test_resuming_lands_after_the_answered_items(client: Any, campaign: Any, compass: Any) -> None:
+    started = services.start_open_response(campaign, "nl")
+    answered = {}
+    for item in compass.sections[0].items:
+        if item.show_if is None and item.type == "choice":
+            services.save_answer(started.response, compass, item.id, item.options[0].value, 0)
+            answered[item.id] = True
+    landing = client.get(reverse("respond", kwargs={"credential": started.secret}))
+    anchor = landing["Location"].split("#q-")[1]
+    assert anchor not in answered
+
+
+def test_an_unknown_link_gets_a_friendly_page(client: Any, db: Any) -> None:
+    page = client.get(reverse("respond", kwargs={"credential": "no-such-link-at-all"}))
+    assert page.status_code == 404
+    assert "Deze link werkt niet" in page.content.decode()
+
+
+def test_guessing_codes_is_throttled(client: Any, db: Any) -> None:
+    for _ in range(throttle.FAILED_LOOKUP_LIMIT):
+        client.post(reverse("resume"), {"code": links.new_resume_code()})
+    page = client.post(reverse("resume"), {"code": links.new_resume_code()})
+    assert page.status_code == 429
+
+
+def test_a_class_of_thirty_mistyping_once_each_is_not_blocked(client: Any, campaign: Any) -> None:
+    assert throttle.FAILED_LOOKUP_LIMIT >= 20
+    started = services.start_open_response(campaign, "nl")
+    for _ in range(throttle.FAILED_LOOKUP_LIMIT - 1):
+        client.post(reverse("resume"), {"code": "WRONGCODE123"})
+    assert client.post(reverse("resume"), {"code": started.code}).status_code == 302
+
+
+def test_a_closed_campaign_says_so(client: Any, campaign: Any) -> None:
+    services.close_campaign(campaign)
+    page = client.get(reverse("campaign_landing", kwargs={"token": campaign.public_token}))
+    assert page.status_code == 410
+    assert "gesloten" in page.content.decode()
+
+
+def test_review_lists_the_skipped_questions_with_links(
+    client: Any, campaign: Any, compass: Any
+) -> None:
+    started = services.start_open_response(campaign, "nl")
+    page = client.get(reverse("respond_review", kwargs={"credential": started.secret}))
+    html = page.content.decode()
+    assert "vragen overgeslagen" in html
+    assert "Toch afronden" in html
+    assert f"#q-{first_scale_item(compass).id}" in html
+
+
+def test_finishing_shows_the_thank_you_page(client: Any, campaign: Any) -> None:
+    started = services.start_open_response(campaign, "nl")
+    page = client.post(
+        reverse("respond_finish", kwargs={"credential": started.secret}), follow=True
+    )
+    assert "Bedankt" in page.content.decode()
+    assert Response.objects.get().is_finished
+
+
+def test_the_department_question_is_the_campaigns_own_and_optional(
+    client: Any, campaign: Any, compass: Any
+) -> None:
+    instrument = campaign.instrument()
+    department = instrument.item("department")
+    assert [o.value for o in department.options] == ["R&D", "Productie"]
+    assert department.optional
+
+
+def test_a_question_that_appears_on_the_same_page_is_shown_before_moving_on(
+    client: Any, campaign: Any, compass: Any
+) -> None:
+    started = services.start_open_response(campaign, "nl")
+    url = reverse("respond_section", kwargs={"credential": started.secret, "section": "start"})
+    page = client.post(url, {"title": "other", "v_title": "0", "nav": "next"})
+    assert page["Location"].endswith("/deel/start/")
+    assert 'name="title_other"' in client.get(page["Location"]).content.decode()
