@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "koers.api",
     "koers.surveys",
     "koers.scan",
+    "koers.compass",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from koers.api.api import api
+from koers.compass import urls as compass_urls
 from koers.scan import urls as scan_urls
 from koers.surveys import urls as survey_urls
 from koers.web import views
@@ -18,6 +19,7 @@ org_patterns = [
     path("jobs/<int:pk>/status.json", views.job_status, name="job_status"),
     *survey_urls.org_patterns,
     *scan_urls.org_patterns,
+    *compass_urls.org_patterns,
 ]
 
 urlpatterns = [
@@ -32,6 +34,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("o/<slug:org>/", include(org_patterns)),
     *survey_urls.respondent_patterns,
+    *compass_urls.respondent_patterns,
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

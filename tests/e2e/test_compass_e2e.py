@@ -133,8 +133,16 @@ def test_sanne_fills_in_the_compass_on_her_phone(
     phone.get_by_role("button", name="Afronden").or_(
         phone.get_by_role("button", name="Toch afronden")
     ).first.click()
-    phone.wait_for_url("**/bedankt/")
+    phone.wait_for_url("**/rapport/")
     assert Response.objects.get().is_finished
+    # Her report appears at once, with the profile in words and a PDF to download.
+    assert "Je profiel" in phone.get_by_role("heading", level=2).first.inner_text()
+    screenshot(phone, "compass-report-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="Download als PDF").click()
+    path = download.value.path()
+    assert open(path, "rb").read(4) == b"%PDF"
     from koers.instruments import unanswered_items
 
     answers = _answers_in_db()
@@ -200,5 +208,5 @@ def test_the_compass_can_be_completed_with_the_keyboard_alone(
                 page.keyboard.press("Enter")
             break
         page.keyboard.press("Tab")
-    page.wait_for_url("**/bedankt/")
+    page.wait_for_url("**/rapport/")
     assert Response.objects.get().is_finished

@@ -53,9 +53,16 @@ def objects_of_a(org_a: Any, alice: Any, job_of_a: Job) -> dict[str, int]:
         instrument_version=1,
         mode=Campaign.Mode.INVITATIONS,
     )
+    from koers.compass.models import ReportShare
+    from koers.surveys.models import Response
+
+    response = Response.objects.create(campaign=campaign, access_hash="a" * 64, instrument_version=1)
+    share = ReportShare.objects.create(response=response, user=alice)
     return {
         "job": job_of_a.pk,
         "campaign": campaign.pk,
+        "compass_shared": share.pk,
+        "compass": campaign.pk,
         "": Membership.objects.get(user=alice).pk,
     }
 

@@ -122,3 +122,24 @@ def test_three_filters_are_refused() -> None:
     decision = check_filters(_people(), [("dept", "A"), ("gender", "F"), ("dept", "B")], k=5)
     assert not decision.allowed
     assert "At most 2" in decision.reason
+
+
+def test_the_difference_of_two_allowed_filters_must_not_be_small() -> None:
+    people = pd.DataFrame({"dept": ["A"] * 9 + ["B"] * 20, "gender": ["F"] * 7 + ["M"] * 22})
+    assert check_filters(people, [("dept", "A")], k=5).allowed
+    assert check_filters(people, [("gender", "F")], k=5).allowed
+    decision = check_filters(people, [("dept", "A"), ("gender", "F")], k=5)
+    assert not decision.allowed
+    assert decision.failing == ("dept=A & not gender=F",)
+
+
+@given(st.lists(st.tuples(st.sampled_from("ABC"), st.sampled_from("FM")), min_size=0, max_size=40))
+def test_no_allowed_pair_of_filters_differs_by_a_small_group(rows: list[tuple[str, str]]) -> None:
+    people = pd.DataFrame(rows, columns=["dept", "gender"])
+    for dept in "ABC":
+        for gender in "FM":
+            if check_filters(people, [("dept", dept), ("gender", gender)], k=5).allowed:
+                a = people["dept"] == dept
+                b = people["gender"] == gender
+                for part in (a & ~b, b & ~a, a & b):
+                    assert part.sum() == 0 or part.sum() >= 5

@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 from django.urls import reverse
-from tests.surveys.conftest import first_scale_item
 
 from koers.surveys import services
 from koers.surveys.models import Answer
+from tests.surveys.conftest import first_scale_item
 
 
 def test_a_first_save_creates_version_one(campaign: Any, compass: Any) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from tests.surveys.conftest import first_scale_item
 
 from koers.surveys import links, services, throttle
 from koers.surveys.models import Response
+from tests.surveys.conftest import first_scale_item
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,10 @@ from typing import Any
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from tests.surveys.conftest import first_scale_item
 
 from koers.surveys import links, services
 from koers.surveys.models import Invitation, Response
+from tests.surveys.conftest import first_scale_item
 
 ODD_IP = "203.0.113.77"
 ODD_AGENT = "KoersTestBrowser/9.9 (unique-agent-string)"

@@ -22,7 +22,7 @@ def start_job(
     from koers.jobs.tasks import run_job
 
     get_handler(kind)  # fail now, not in the worker, for an unknown kind
-    job = Job.objects.create(
+    job: Job = Job.objects.create(
         organisation=organisation,
         kind=kind,
         params=params or {},

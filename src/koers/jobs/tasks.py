@@ -12,17 +12,17 @@ from koers.jobs.registry import get_handler
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="koers.jobs.run_job")
+@shared_task(name="koers.jobs.run_job")  # type: ignore[untyped-decorator]
 def run_job(job_id: int) -> str:
-    job = Job.objects.get(pk=job_id)
+    job: Job = Job.objects.get(pk=job_id)
     if job.is_finished:
-        return job.status
+        return str(job.status)
     job.mark(Job.Status.RUNNING)
     try:
         result = get_handler(job.kind)(job)
     except Exception as exc:  # the job records the failure for the user
         log.exception("job %s failed", job_id)
         job.mark(Job.Status.FAILED, message=str(exc)[:300] or exc.__class__.__name__)
-        return job.status
+        return str(job.status)
     job.mark(Job.Status.DONE, progress=100, result=result or {})
-    return job.status
+    return str(job.status)

@@ -55,6 +55,17 @@ def org_view(roles: Iterable[str] = ALL_ROLES) -> Callable[[View], View]:
     return decorator
 
 
+def current_organisation(request: HttpRequest) -> Organisation:
+    """The organisation :func:`org_view` resolved for this request."""
+    org: Organisation = request.organisation  # type: ignore[attr-defined]
+    return org
+
+
+def current_membership(request: HttpRequest) -> Membership:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    return membership
+
+
 def organisations_of(user: Any) -> list[Organisation]:
     if not getattr(user, "is_authenticated", False):
         return []

@@ -9,7 +9,9 @@ The rule (DESIGN.md, "Privacy rules"), with k the minimum group size
    (complementary suppression). The total itself is shown only when n ≥ k.
 3. A filter (a subset of the population) is allowed only if the subset and
    its complement both have n ≥ k, or the complement is empty. At most two
-   filters combine, and every combination is checked the same way.
+   filters combine, and every combination is checked the same way; for two
+   filters A and B also "A and not B" and "B and not A" must be empty or ≥ k,
+   so that the difference of two allowed views never describes a small group.
 4. Breakdowns by gender follow the same rule per gender: each gender's
    column of a category × gender table is a breakdown of its own.
 
@@ -190,4 +192,22 @@ def check_filters(
         if not decision.allowed:
             return decision
         final = decision
+    if len(masks) == 2:
+        # Differencing: "A" and "A & B" are each allowed, but together they show "A & not B".
+        # Both differences must be empty or at least k.
+        (label_a, a), (label_b, b) = masks
+        for label, diff in (
+            (f"{label_a} & not {label_b}", a & ~b),
+            (f"{label_b} & not {label_a}", b & ~a),
+        ):
+            size = int(diff.sum())
+            if 0 < size < k:
+                return FilterDecision(
+                    False,
+                    final.n_subset,
+                    final.n_complement,
+                    f"Combined with the single filters, this selection would show a group of "
+                    f"fewer than {k} people ({label}); choose other filters.",
+                    (label,),
+                )
     return final

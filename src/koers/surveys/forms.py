@@ -42,7 +42,9 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = _instrument_choices()
+        instrument = self.fields["instrument"]
+        assert isinstance(instrument, forms.ChoiceField)
+        instrument.choices = _instrument_choices()
 
     def clean_departments_text(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["departments_text"].splitlines()]

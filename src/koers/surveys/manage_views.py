@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,38 +12,50 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.jobs.services import start_job
-from koers.organisations.access import org_view
+from koers.organisations.access import current_organisation, org_view
 from koers.organisations.models import Role
 from koers.surveys import services
 from koers.surveys.forms import CampaignForm, InviteForm
 from koers.surveys.models import Campaign, Invitation
 
 CAMPAIGN_ROLES = {Role.ADMIN, Role.HR_ANALYST, Role.RESEARCHER}
+# Managers see campaigns (to reach the team scan) but cannot create or change them.
+VIEW_ROLES = CAMPAIGN_ROLES | {Role.MANAGER}
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    return get_object_or_404(Campaign.objects.for_org(request.organisation), pk=pk)  # type: ignore[attr-defined]
+    campaign: Campaign = get_object_or_404(
+        Campaign.objects.for_org(current_organisation(request)), pk=pk
+    )
+    return campaign
 
 
-@org_view(roles=CAMPAIGN_ROLES)
+@org_view(roles=VIEW_ROLES)
 def campaign_list(request: HttpRequest) -> HttpResponse:
     org = request.organisation  # type: ignore[attr-defined]
+    can_manage = request.membership.role in CAMPAIGN_ROLES  # type: ignore[attr-defined]
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied("managers cannot create campaigns")
     if request.method == "POST":
         form = CampaignForm(request.POST)
         if form.is_valid():
             campaign = form.save(commit=False)
             campaign.organisation = org
-            campaign.created_by = request.user
+            campaign.created_by = request.user if request.user.is_authenticated else None
             campaign.save()
             messages.success(request, _("Campagne aangemaakt."))
             return redirect("campaign_detail", org=org.slug, pk=campaign.pk)
     else:
         form = CampaignForm()
     campaigns = [(c, services.campaign_counts(c)) for c in Campaign.objects.for_org(org)]
-    return render(request, "surveys/campaign_list.html", {"campaigns": campaigns, "form": form})
+    return render(
+        request,
+        "surveys/campaign_list.html",
+        {"campaigns": campaigns, "form": form if can_manage else None},
+    )
 
 
-@org_view(roles=CAMPAIGN_ROLES)
+@org_view(roles=VIEW_ROLES)
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     open_link = request.build_absolute_uri(

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -54,7 +54,7 @@ def _secret_of(credential: str) -> str | None:
     return None if links.looks_like_code(credential) else credential
 
 
-def _load(request: HttpRequest, credential: str) -> Response | HttpResponse:
+def load_response(request: HttpRequest, credential: str) -> Response | HttpResponse:
     if throttle.too_many_failures(request):
         return _throttled(request)
     response = services.find_response(credential)
@@ -146,7 +146,7 @@ def _section_context(
 
 @never_cache
 def section(request: HttpRequest, credential: str, section: str) -> HttpResponse:
-    loaded = _load(request, credential)
+    loaded = load_response(request, credential)
     if isinstance(loaded, HttpResponse):
         return loaded
     response = loaded
@@ -208,7 +208,7 @@ def section(request: HttpRequest, credential: str, section: str) -> HttpResponse
 @require_POST
 def save(request: HttpRequest, credential: str) -> HttpResponse:
     """Autosave of one answer: ``{"item": id, "value": v, "version": n}``."""
-    loaded = _load(request, credential)
+    loaded = load_response(request, credential)
     if isinstance(loaded, HttpResponse):
         return JsonResponse({"status": "invalid", "message": "unknown link"}, status=404)
     try:
@@ -236,7 +236,7 @@ def _visible_ids(instrument: Any, response: Response, item_id: str) -> set[str]:
 
 @never_cache
 def review(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = _load(request, credential)
+    loaded = load_response(request, credential)
     if isinstance(loaded, HttpResponse):
         return loaded
     response = loaded
@@ -271,16 +271,24 @@ def review(request: HttpRequest, credential: str) -> HttpResponse:
 
 @require_POST
 def finish(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = _load(request, credential)
+    loaded = load_response(request, credential)
     if isinstance(loaded, HttpResponse):
         return loaded
     services.finish_response(loaded, _secret_of(credential))
-    return redirect("respond_done", credential=credential)
+    return redirect(_after_finish(credential))
+
+
+def _after_finish(credential: str) -> str:
+    """The personal report when an app provides one (the Compass does), else the thank-you."""
+    try:
+        return reverse("compass_report", kwargs={"credential": credential})
+    except NoReverseMatch:
+        return reverse("respond_done", kwargs={"credential": credential})
 
 
 @never_cache
 def done(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = _load(request, credential)
+    loaded = load_response(request, credential)
     if isinstance(loaded, HttpResponse):
         return loaded
     if not loaded.is_finished:
@@ -290,7 +298,7 @@ def done(request: HttpRequest, credential: str) -> HttpResponse:
 
 @require_POST
 def delete(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = _load(request, credential)
+    loaded = load_response(request, credential)
     if isinstance(loaded, HttpResponse):
         return loaded
     if request.POST.get("confirm") != "yes":
@@ -311,7 +319,3 @@ def resume(request: HttpRequest) -> HttpResponse:
         throttle.record_failure(request)
         error = _("Deze code kennen we niet. Controleer de 12 tekens en probeer het opnieuw.")
     return render(request, "surveys/resume.html", {"error": error}, status=400 if error else 200)
-
-
-def get_campaign_for_org(org: Any, pk: int) -> Campaign:
-    return get_object_or_404(Campaign.objects.for_org(org), pk=pk)

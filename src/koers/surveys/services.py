@@ -6,6 +6,7 @@ and concurrency rules live in one place (tests in ``surveys/tests``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,10 @@ class SaveResult:
             "version": self.version,
             "message": self.message,
         }
+
+
+# Called with the response after it is finished (the compass app scores and profiles it).
+FINISH_HOOKS: list[Callable[[Response], None]] = []
 
 
 class CampaignClosed(Exception):
@@ -168,6 +173,8 @@ def finish_response(response: Response, secret: str | None) -> None:
         if secret:
             forget_invitation_secret(secret)
     response.refresh_from_db()
+    for hook in FINISH_HOOKS:
+        hook(response)
 
 
 def forget_invitation_secret(secret: str) -> None:

@@ -14,7 +14,7 @@ WINDOW_SECONDS = 15 * 60
 
 
 def _key(request: HttpRequest) -> str:
-    return "koers:failed-lookups:" + request.META.get("REMOTE_ADDR", "unknown")
+    return "koers:failed-lookups:" + str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 def too_many_failures(request: HttpRequest) -> bool:

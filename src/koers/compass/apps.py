@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CompassConfig(AppConfig):
+    name = "koers.compass"
+    label = "compass"
+    verbose_name = _("Carrière Kompas")
+
+    def ready(self) -> None:
+        import koers.compass.demo  # noqa: F401  (registers the demo respondents)
+        import koers.compass.jobs  # noqa: F401  (registers the model-fitting job)
+        from koers.compass.services import process_finished
+        from koers.surveys.services import FINISH_HOOKS
+
+        if process_finished not in FINISH_HOOKS:
+            FINISH_HOOKS.append(process_finished)

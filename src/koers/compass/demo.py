@@ -1,0 +1,58 @@
+"""Demo content: 320 generated respondents in the demo Compass campaign, scored and profiled,
+with a fitted profile model, so the team scan and the researcher check page show real output."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from koers.compass.generate import generate_respondents
+from koers.compass.services import assign_profiles, fit_campaign_model, score_responses
+from koers.organisations.demo import DEMO_LOADERS
+from koers.organisations.models import Organisation
+from koers.surveys import links
+from koers.surveys.demo import DEMO_CAMPAIGN
+from koers.surveys.models import Answer, Campaign, Response
+
+N_DEMO_RESPONDENTS = 320
+
+
+def load_demo_respondents(org: Organisation) -> str:
+    campaign = Campaign.objects.filter(organisation=org, name=DEMO_CAMPAIGN).first()
+    if campaign is None:
+        return ""
+    existing = campaign.responses.filter(finished_on__isnull=False).count()
+    if existing < N_DEMO_RESPONDENTS:
+        instrument = campaign.instrument()
+        generated = generate_respondents(
+            instrument, N_DEMO_RESPONDENTS - existing, departments=list(campaign.departments)
+        )
+        with transaction.atomic():
+            responses = Response.objects.bulk_create(
+                [
+                    Response(
+                        campaign=campaign,
+                        access_hash=links.response_hash(links.new_secret()),
+                        instrument_version=campaign.instrument_version,
+                        finished_on=campaign.opens_on,
+                        started_on=campaign.opens_on,
+                    )
+                    for _ in generated
+                ]
+            )
+            Answer.objects.bulk_create(
+                [
+                    Answer(response=response, item_id=item_id, value=value)
+                    for response, person in zip(responses, generated, strict=True)
+                    for item_id, value in person.answers.items()
+                ],
+                batch_size=5000,
+            )
+        all_finished = list(campaign.responses.filter(finished_on__isnull=False))
+        score_responses(all_finished)
+        assign_profiles(all_finished)
+    if not campaign.profile_models.exists():
+        fit_campaign_model(campaign, n_starts=5)
+    return f"Career Compass demo: {campaign.responses.count()} respondents, profiles fitted"
+
+
+DEMO_LOADERS.append(load_demo_respondents)

@@ -1,0 +1,21 @@
+"""Background job: fit a profile model for a campaign, with progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from koers.compass.services import fit_campaign_model
+from koers.jobs.models import Job
+from koers.jobs.registry import job_handler
+from koers.surveys.models import Campaign
+
+
+@job_handler("compass.fit_model")
+def fit_model(job: Job) -> dict[str, Any]:
+    campaign = Campaign.objects.for_org(job.organisation).get(pk=job.params["campaign_id"])
+
+    def progress(done: int, total: int) -> None:
+        job.set_progress(round(95 * done / max(total, 1)), f"{done}/{total}")
+
+    model = fit_campaign_model(campaign, user=job.created_by, progress=progress)
+    return {"model_id": model.pk, "version": model.version, "selected_k": model.selected_k}

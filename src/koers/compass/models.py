@@ -1,0 +1,88 @@
+"""Scores, profile models and profile assignments of Career Compass responses.
+
+Derived data only: scores and assignments hang off a response and are deleted
+with it; a fitted :class:`ProfileModel` keeps parameters and fit indices, no
+individual data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from koers.organisations.models import OrganisationOwned
+from koers.surveys.models import Campaign, Response
+
+
+class ResponseScores(models.Model):
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="scores")
+    # Fingerprint of the scoring key: scores are recomputed when a scoring rule changes.
+    fingerprint = models.CharField(max_length=64)
+    values = models.JSONField(default=dict)  # scale id -> mean score or None
+
+
+class ProfileModel(OrganisationOwned):
+    """A latent profile model fitted on one campaign's population."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="profile_models")
+    version = models.PositiveIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    n_rows = models.PositiveIntegerField()
+    lpa_model = models.PositiveSmallIntegerField(default=1)
+    facets = models.JSONField()
+    center = models.JSONField()
+    scale = models.JSONField()
+    weights = models.JSONField()
+    means = models.JSONField()  # standardised, profiles × facets
+    covariances = models.JSONField()
+    fits = models.JSONField()  # fit indices per K (koers lpa's table)
+    selected_k = models.PositiveSmallIntegerField()
+    names = models.JSONField()  # [{key, nl, en, quality}]
+    warnings = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "version"], name="one_model_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} model v{self.version} (K={self.selected_k})"
+
+    def label(self) -> str:
+        return f"fitted-v{self.version}"
+
+
+class ProfileAssignment(models.Model):
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="profile")
+    model = models.ForeignKey(ProfileModel, null=True, blank=True, on_delete=models.SET_NULL)
+    model_label = models.CharField(max_length=32)  # "reference" or "fitted-v<n>"
+    posteriors = models.JSONField()
+    names = models.JSONField()  # [{key, nl, en}] in posterior order
+    profile_index = models.PositiveSmallIntegerField()
+    profile_key = models.CharField(max_length=32, blank=True)
+
+    def name(self, language: str) -> str:
+        entry: dict[str, Any] = self.names[self.profile_index]
+        return str(entry.get(language) or entry.get("nl"))
+
+
+class ReportShare(models.Model):
+    """The respondent chose to show their report to one named HR person (withdrawable)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "user"], name="one_share_per_person")
+        ]
+        verbose_name = _("gedeeld rapport")

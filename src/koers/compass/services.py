@@ -1,0 +1,212 @@
+"""Scoring, profile assignment and model fitting for Career Compass responses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+
+from koers.compass.models import ProfileAssignment, ProfileModel, ResponseScores
+from koers.compass.profiles import (
+    FITTED_MIN_ROWS,
+    load_profiles,
+    name_fitted_profiles,
+    standardise_scores,
+)
+from koers.instruments import Instrument, scoring_key
+from koers.stats.lpa import LatentProfileModel, estimate_profiles
+from koers.stats.scales import score_scales, scoring_key_fingerprint
+from koers.surveys.models import Answer, Campaign, Response
+
+
+def facet_ids(instrument: Instrument) -> list[str]:
+    return [scale.id for scale in instrument.scales if scale.kind == "facet"]
+
+
+def answers_frame(responses: list[Response], instrument: Instrument) -> pd.DataFrame:
+    """Scale items as a float DataFrame, one row per response (index = response pk)."""
+    ids = [item.id for item in instrument.items if item.type == "scale"]
+    rows: dict[int, dict[str, Any]] = {r.pk: {} for r in responses}
+    for response_id, item_id, value in Answer.objects.filter(
+        response__in=[r.pk for r in responses], item_id__in=ids
+    ).values_list("response_id", "item_id", "value"):
+        rows[response_id][item_id] = value
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=ids)
+    numeric: pd.DataFrame = frame.apply(pd.to_numeric, errors="coerce").astype(float)
+    return numeric
+
+
+def score_responses(responses: list[Response]) -> dict[int, dict[str, float | None]]:
+    """Compute and store scale scores (recomputed when the scoring key changed)."""
+    if not responses:
+        return {}
+    instrument = responses[0].campaign.instrument()
+    key = scoring_key(instrument)
+    fingerprint = scoring_key_fingerprint(key)
+    scores = score_scales(answers_frame(responses, instrument), key)
+    out: dict[int, dict[str, float | None]] = {}
+    with transaction.atomic():
+        for response in responses:
+            row = scores.loc[response.pk]
+            values: dict[str, float | None] = {
+                str(k): (None if pd.isna(v) else float(v)) for k, v in row.items()
+            }
+            ResponseScores.objects.update_or_create(
+                response=response, defaults={"fingerprint": fingerprint, "values": values}
+            )
+            out[response.pk] = values
+    return out
+
+
+def scores_of(response: Response) -> dict[str, float | None]:
+    instrument = response.campaign.instrument()
+    fingerprint = scoring_key_fingerprint(scoring_key(instrument))
+    stored = ResponseScores.objects.filter(response=response, fingerprint=fingerprint).first()
+    if stored is not None:
+        return dict(stored.values)
+    return score_responses([response])[response.pk]
+
+
+def latest_model(campaign: Campaign) -> ProfileModel | None:
+    return ProfileModel.objects.filter(campaign=campaign).order_by("-version").first()
+
+
+def _facet_matrix(scores: list[dict[str, float | None]], facets: list[str]) -> np.ndarray:
+    return np.array(
+        [[np.nan if s.get(f) is None else float(s[f] or 0.0) for f in facets] for s in scores],
+        dtype=float,
+    )
+
+
+def _reference_norm(campaign: Campaign, facets: list[str]) -> np.ndarray | None:
+    stored = ResponseScores.objects.filter(
+        response__campaign=campaign, response__finished_on__isnull=False
+    ).values_list("values", flat=True)
+    if len(stored) == 0:
+        return None
+    return _facet_matrix(list(stored), facets)
+
+
+def assign_profiles(responses: list[Response]) -> None:
+    """Posterior probabilities for each response, with the model they come from.
+
+    A fitted model of the campaign when one exists; otherwise the reference
+    model on scores standardised against the campaign (midpoint 4 / SD 1.25
+    until it has 300 complete responses).
+    """
+    if not responses:
+        return
+    campaign = responses[0].campaign
+    instrument = campaign.instrument()
+    facets = facet_ids(instrument)
+    all_scores = [scores_of(r) for r in responses]
+    x = _facet_matrix(all_scores, facets)
+    model = latest_model(campaign)
+    profiles = load_profiles()
+    if model is not None:
+        z = (x - np.asarray(model.center)) / np.asarray(model.scale)
+        lpa = LatentProfileModel.from_parameters(
+            model.weights, model.means, model.covariances, model=model.lpa_model
+        )
+        names = model.names
+        label = model.label()
+    else:
+        z, _, _ = standardise_scores(x, _reference_norm(campaign, facets))
+        lpa = profiles.reference_model(facets)
+        names = [{"key": p.key, **p.name} for p in profiles.profiles]
+        label = "reference"
+    usable = ~np.isnan(z).all(axis=1)
+    posteriors = np.full((len(responses), len(names)), np.nan)
+    if usable.any():
+        posteriors[usable] = lpa.predict_proba(z[usable])
+    with transaction.atomic():
+        for response, post, ok in zip(responses, posteriors, usable, strict=True):
+            if not ok:
+                ProfileAssignment.objects.filter(response=response).delete()
+                continue
+            index = int(np.argmax(post))
+            ProfileAssignment.objects.update_or_create(
+                response=response,
+                defaults={
+                    "model": model,
+                    "model_label": label,
+                    "posteriors": [float(p) for p in post],
+                    "names": names,
+                    "profile_index": index,
+                    "profile_key": names[index].get("key") or "",
+                },
+            )
+
+
+def process_finished(response: Response) -> None:
+    """Score and assign a response the moment it is finished."""
+    score_responses([response])
+    assign_profiles([response])
+
+
+class NotEnoughResponses(Exception):
+    pass
+
+
+def fit_campaign_model(
+    campaign: Campaign,
+    *,
+    user: Any = None,
+    n_starts: int = 10,
+    seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> ProfileModel:
+    """Fit LPA model 1 for K = 1..8 on the campaign's complete facet scores; store and reassign.
+
+    The number of profiles follows the LPA engine's rule (lowest BIC among
+    solutions whose smallest profile has at least 5 % and no collapsed
+    variance, ``docs/lpa.md``); profiles are named by matching the reference
+    signatures (``koers.compass.profiles.name_fitted_profiles``).
+    """
+    responses = list(
+        Response.objects.filter(campaign=campaign, finished_on__isnull=False).select_related(
+            "campaign"
+        )
+    )
+    instrument = campaign.instrument()
+    facets = facet_ids(instrument)
+    scores = score_responses(responses)
+    x = _facet_matrix([scores[r.pk] for r in responses], facets)
+    complete = ~np.isnan(x).any(axis=1)
+    if complete.sum() < FITTED_MIN_ROWS:
+        raise NotEnoughResponses(int(complete.sum()))
+    z, center, scale = standardise_scores(x[complete], x[complete])
+    estimates = estimate_profiles(
+        z, range(1, 9), model=1, n_starts=n_starts, random_state=seed, progress=progress
+    )
+    k = estimates.selected_n_profiles
+    if k is None:
+        raise ValueError("no number of profiles qualified under the selection rule")
+    fitted = estimates.models[k]
+    named = name_fitted_profiles(np.asarray(fitted.means_), facets)
+    with transaction.atomic():
+        previous = latest_model(campaign)
+        version = (previous.version if previous is not None else 0) + 1
+        model: ProfileModel = ProfileModel.objects.create(
+            organisation=campaign.organisation,
+            campaign=campaign,
+            version=version,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            n_rows=int(complete.sum()),
+            lpa_model=1,
+            facets=facets,
+            center=[float(v) for v in center],
+            scale=[float(v) for v in scale],
+            weights=[float(v) for v in fitted.weights_],
+            means=np.asarray(fitted.means_).tolist(),
+            covariances=np.asarray(fitted.covariances_).tolist(),
+            fits=[f.to_dict() for f in estimates.fits],
+            selected_k=k,
+            names=[{"key": n.key, **n.name, "quality": n.quality} for n in named],
+            warnings=list(getattr(fitted, "warnings_", [])),
+        )
+    assign_profiles(responses)
+    return model

@@ -1,0 +1,163 @@
+"""Scoring on finish, the personal report, sharing, team scan privacy and deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from koers.compass.models import ProfileAssignment, ReportShare, ResponseScores
+from koers.compass.scan import team_scan
+from koers.organisations.models import Role
+from koers.surveys import services
+from tests.compass.conftest import add_generated, finished_respondent
+
+
+def test_finishing_scores_and_profiles_the_response(campaign: Any) -> None:
+    started = finished_respondent(campaign)
+    scores = ResponseScores.objects.get(response=started.response).values
+    assert 1 <= scores["extraversion"] <= 7
+    assignment = ProfileAssignment.objects.get(response=started.response)
+    assert assignment.model_label == "reference"
+    assert sum(assignment.posteriors) == pytest.approx(1.0)
+
+
+def test_scores_use_reverse_keys_and_the_missing_rule(campaign: Any) -> None:
+    instrument = campaign.instrument()
+    started = services.start_open_response(campaign, "nl")
+    items = instrument.scale_items("extraversion")
+    reverse = [i for i in items if i.reverse]
+    forward = [i for i in items if not i.reverse]
+    services.save_answer(started.response, instrument, forward[0].id, 7, 0)
+    services.save_answer(started.response, instrument, reverse[0].id, 1, 0)  # counts as 7
+    services.finish_response(started.response, started.secret)
+    scores = ResponseScores.objects.get(response=started.response).values
+    if 2 >= len(items) / 2:
+        assert scores["extraversion"] == 7.0
+    assert scores["sport"] is None  # nothing answered: missing, not 0
+
+
+def test_the_report_is_shown_right_after_finishing(client: Any, campaign: Any) -> None:
+    started = services.start_open_response(campaign, "nl")
+    response = client.post(reverse("respond_finish", kwargs={"credential": started.secret}))
+    assert response["Location"] == reverse("compass_report", kwargs={"credential": started.secret})
+
+
+def test_the_report_reads_well_and_downloads_as_pdf(client: Any, campaign: Any) -> None:
+    started = finished_respondent(campaign)
+    page = client.get(reverse("compass_report", kwargs={"credential": started.secret}))
+    html = page.content.decode()
+    assert "Je profiel" in html
+    assert "Wat kun je nu doen?" in html
+    assert "Verwijder mijn antwoorden" in html
+    pdf = client.get(reverse("compass_report_pdf", kwargs={"credential": started.secret}))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_report_is_not_reachable_without_the_link(client: Any, campaign: Any) -> None:
+    finished_respondent(campaign)
+    assert client.get(reverse("compass_report", kwargs={"credential": "x" * 43})).status_code == 404
+
+
+def test_a_report_is_visible_only_to_the_person_it_was_shared_with(
+    client: Any, campaign: Any, member_of: Any
+) -> None:
+    chosen, other = member_of(Role.HR_ANALYST), member_of(Role.ADMIN)
+    started = finished_respondent(campaign)
+    client.post(
+        reverse("compass_share", kwargs={"credential": started.secret}), {"user": chosen.pk}
+    )
+    share = ReportShare.objects.get()
+    url = reverse("compass_shared_report", kwargs={"org": "alpha", "pk": share.pk})
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    client.force_login(chosen)
+    assert client.get(url).status_code == 200
+    client.logout()
+    client.post(
+        reverse("compass_withdraw", kwargs={"credential": started.secret}), {"share": share.pk}
+    )
+    client.force_login(chosen)
+    assert client.get(url).status_code == 404
+
+
+def test_a_report_cannot_be_shared_with_someone_outside_hr(
+    client: Any, campaign: Any, member_of: Any, charlie: Any
+) -> None:
+    manager = member_of(Role.MANAGER)
+    started = finished_respondent(campaign)
+    for user in (manager, charlie):
+        client.post(
+            reverse("compass_share", kwargs={"credential": started.secret}), {"user": user.pk}
+        )
+    assert not ReportShare.objects.exists()
+
+
+def test_the_team_scan_refuses_a_group_under_k(campaign: Any) -> None:
+    add_generated(campaign, 12)
+    scan = team_scan(campaign, [("department", "R&D")])
+    counts = campaign.responses.filter(answer__item_id="department", answer__value="R&D").count()
+    assert scan.decision.allowed == (counts >= 5 and 12 - counts >= 5)
+    if not scan.decision.allowed:
+        assert scan.group is None
+
+
+def test_two_allowed_filters_cannot_be_subtracted_to_reveal_a_small_group(campaign: Any) -> None:
+    """R&D has 9 people, 7 of them women: 'R&D' minus 'R&D & women' would show 2 men."""
+    add_generated(campaign, 7, seed=1, department="R&D", gender="woman")
+    add_generated(campaign, 2, seed=2, department="R&D", gender="man")
+    add_generated(campaign, 20, seed=3, department="Staf", gender="man")
+    assert team_scan(campaign, [("department", "R&D")]).decision.allowed
+    assert team_scan(campaign, [("gender", "woman")]).decision.allowed
+    combined = team_scan(campaign, [("department", "R&D"), ("gender", "woman")])
+    assert not combined.decision.allowed
+    assert combined.group is None
+    assert "department=R&D & not gender=woman" in combined.decision.reason
+
+
+@override_settings(KOERS_MIN_GROUP_SIZE=5)
+def test_small_profile_cells_are_suppressed_in_the_scan(campaign: Any) -> None:
+    add_generated(campaign, 30, seed=5)
+    counts = team_scan(campaign, []).whole.profile_counts
+    shown = [c for c in counts.values() if c is not None and c > 0]
+    assert all(c >= 5 for c in shown)
+    hidden = [c for c in counts.values() if c is None]
+    assert len(hidden) != 1
+
+
+def test_a_deleted_response_leaves_every_aggregate(client: Any, campaign: Any) -> None:
+    add_generated(campaign, 10, seed=8)
+    started = finished_respondent(campaign)
+    before = team_scan(campaign, []).whole.n
+    client.post(
+        reverse("respond_delete", kwargs={"credential": started.secret}), {"confirm": "yes"}
+    )
+    assert team_scan(campaign, []).whole.n == before - 1
+    assert not ResponseScores.objects.filter(response_id=started.response.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.MANAGER, 200),
+        (Role.HR_ANALYST, 200),
+        (Role.WORKS_COUNCIL, 403),
+        (Role.CONFIDENTIAL_ADVISER, 403),
+    ],
+)
+def test_who_sees_the_team_scan(
+    client: Any, campaign: Any, member_of: Any, role: str, status: int
+) -> None:
+    client.force_login(member_of(role))
+    url = reverse("compass_scan", kwargs={"org": "alpha", "pk": campaign.pk})
+    assert client.get(url).status_code == status
+
+
+def test_the_team_scan_pdf_renders(client: Any, campaign: Any, member_of: Any) -> None:
+    add_generated(campaign, 10, seed=9)
+    client.force_login(member_of(Role.MANAGER))
+    pdf = client.get(reverse("compass_scan_pdf", kwargs={"org": "alpha", "pk": campaign.pk}))
+    assert pdf.content.startswith(b"%PDF")
