@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 # Tests that need no database: they run once; the database tests run on SQLite and PostgreSQL.
 PURE_TESTS := tests/stats tests/hrfile tests/instruments tests/cli
 PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/koers_test
+# Test processes: both cores by default (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup run demo test test-sqlite test-postgres e2e lint typecheck lock messages worker bench clean
@@ -56,14 +58,14 @@ test: setup lint
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: setup
-	env -u DATABASE_URL $(BIN)/pytest -m "not e2e" -p no:cacheprovider
+	env -u DATABASE_URL $(BIN)/pytest -m "not e2e" -p no:cacheprovider -n $(PYTEST_WORKERS)
 
 # PostgreSQL run: required under CI=true, otherwise run when reachable.
 test-postgres: setup
 	@url="$${DATABASE_URL:-$(PG_URL_DEFAULT)}"; \
 	if $(BIN)/python scripts/db-reachable "$$url"; then \
 	  echo "== database tests on PostgreSQL ($$url) =="; \
-	  DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e" -p no:cacheprovider $(addprefix --ignore=,$(PURE_TESTS)); \
+	  DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e" -p no:cacheprovider -n $(PYTEST_WORKERS) $(addprefix --ignore=,$(PURE_TESTS)); \
 	elif [ "$${CI:-}" = "true" ]; then \
 	  echo "PostgreSQL is not reachable at $$url, and CI requires it." >&2; exit 1; \
 	else \

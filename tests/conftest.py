@@ -10,6 +10,29 @@ import pytest
 PASSWORD = "correct-horse-battery-9"
 
 
+@pytest.fixture(autouse=True)
+def _no_2fa_unless_asked(request: Any) -> Any:
+    """Most tests log in with force_login and test other things; the 2FA tests (marked
+    ``twofactor``) and the browser tests keep the production setting on."""
+    if request.node.get_closest_marker("twofactor") or request.node.get_closest_marker("e2e"):
+        yield
+        return
+    from django.conf import settings
+
+    old = getattr(settings, "KOERS_REQUIRE_2FA", True)
+    settings.KOERS_REQUIRE_2FA = False
+    yield
+    settings.KOERS_REQUIRE_2FA = old
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Throttling counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _user(email: str) -> Any:
     from django.contrib.auth import get_user_model
 

@@ -16,4 +16,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koers.settings")
 
 app = Celery("koers")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["koers.jobs", "koers.organisations"], related_name="retention")
 app.autodiscover_tasks(["koers.jobs"])

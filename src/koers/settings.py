@@ -38,6 +38,16 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# Two-factor authentication is required for admins and HR analysts (accounts/twofactor.py).
+KOERS_REQUIRE_2FA = env_bool("KOERS_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Koers"
+
+# Retention periods in months (organisations/retention.py, docs/privacy.md).
+KOERS_RETAIN_ANSWERS_MONTHS = env_int("KOERS_RETAIN_ANSWERS_MONTHS", 24)
+KOERS_RETAIN_HR_MONTHS = env_int("KOERS_RETAIN_HR_MONTHS", 84)
+KOERS_RETAIN_AUDIT_MONTHS = env_int("KOERS_RETAIN_AUDIT_MONTHS", 24)
+KOERS_RETAIN_REPORTS_MONTHS = env_int("KOERS_RETAIN_REPORTS_MONTHS", 12)
+
 # Privacy: the smallest group any aggregate may describe. Configurable upward only.
 KOERS_MIN_GROUP_SIZE = max(5, env_int("KOERS_MIN_GROUP_SIZE", 5))
 
@@ -49,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "koers.organisations",
     "koers.accounts",
     "koers.jobs",
@@ -67,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "koers.web.middleware.SecurityHeadersMiddleware",
@@ -172,6 +185,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
+CELERY_BEAT_SCHEDULE = {
+    "retention-daily": {"task": "koers.retention", "schedule": 24 * 3600},
+}
 
 # Security
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
+from koers.accounts import views as account_views
 from koers.api.api import api
 from koers.compass import urls as compass_urls
 from koers.scan import urls as scan_urls
@@ -14,6 +15,8 @@ org_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("members/", views.members, name="members"),
     path("members/<int:pk>/role/", views.change_role, name="change_role"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("gegevens/", views.organisation_data, name="organisation_data"),
     path("jobs/selfcheck/", views.start_selfcheck, name="start_selfcheck"),
     path("jobs/<int:pk>/", views.job_page, name="job"),
     path("jobs/<int:pk>/status.json", views.job_status, name="job_status"),
@@ -22,15 +25,17 @@ org_patterns = [
     *compass_urls.org_patterns,
 ]
 
+# The Django admin asks for the authenticator code too.
+admin.site.__class__ = OTPAdminSite
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("privacy/", views.privacy, name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/2fa/", account_views.verify, name="twofactor_verify"),
+    path("accounts/2fa/setup/", account_views.setup, name="twofactor_setup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("o/<slug:org>/", include(org_patterns)),
     *survey_urls.respondent_patterns,

@@ -54,3 +54,24 @@ def phone(browser: Any) -> Iterator[Any]:
 def screenshot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def login(page: Any, base: str, email: str, password: str | None = None) -> None:
+    """Log in through the real form, with the authenticator step for staff roles."""
+    from django.contrib.auth import get_user_model
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from koers.organisations.demo import DEMO_PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(password or DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    if "/accounts/2fa/" in page.url:
+        user = get_user_model().objects.get(username=email)
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        page.get_by_label("Code uit je authenticator-app").fill(f"{totp(device.bin_key):06d}")
+        page.get_by_role("button", name="Controleren").click()
+        page.wait_for_load_state()

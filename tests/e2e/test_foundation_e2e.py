@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from koers.organisations.demo import DEMO_PASSWORD
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import login, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +18,7 @@ def demo(db: Any) -> None:
 
 
 def _login(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    login(page, base, email)
 
 
 def test_demo_admin_logs_in_and_runs_a_background_job(

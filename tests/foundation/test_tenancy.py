@@ -56,9 +56,28 @@ def objects_of_a(org_a: Any, alice: Any, job_of_a: Job) -> dict[str, int]:
     from koers.compass.models import ReportShare
     from koers.surveys.models import Response
 
-    response = Response.objects.create(campaign=campaign, access_hash="a" * 64, instrument_version=1)
+    response = Response.objects.create(
+        campaign=campaign, access_hash="a" * 64, instrument_version=1
+    )
     share = ReportShare.objects.create(response=response, user=alice)
+    import datetime as dt
+
+    from koers.scan.models import Snapshot, Upload
+
+    day = dt.date(2026, 6, 30)
+    upload = Upload.objects.create(
+        organisation=org_a,
+        filename="a.csv",
+        reference_date=day,
+        data=b"x",
+        status=Upload.Status.INVALID,
+        n_valid_rows=1,
+        problems=[[3, "Geslacht", "x", "gender"]],
+    )
+    snapshot = Snapshot.objects.create(organisation=org_a, reference_date=day, data=b"x")
     return {
+        "scan_upload": upload.pk,
+        "scan_snapshot": snapshot.pk,
         "job": job_of_a.pk,
         "campaign": campaign.pk,
         "compass_shared": share.pk,

@@ -94,12 +94,12 @@ def test_review_lists_the_skipped_questions_with_links(
     assert f"#q-{first_scale_item(compass).id}" in html
 
 
-def test_finishing_shows_the_thank_you_page(client: Any, campaign: Any) -> None:
+def test_finishing_shows_the_personal_report(client: Any, campaign: Any) -> None:
     started = services.start_open_response(campaign, "nl")
     page = client.post(
         reverse("respond_finish", kwargs={"credential": started.secret}), follow=True
     )
-    assert "Bedankt" in page.content.decode()
+    assert "Je Carrière Kompas-rapport" in page.content.decode()
     assert Response.objects.get().is_finished
 
 

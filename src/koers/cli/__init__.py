@@ -19,7 +19,7 @@ def _register() -> None:
     # Imported for their side effect of adding commands to ``main``.
     import importlib
 
-    for name in ("manage", "lpa", "paygap", "flows"):
+    for name in ("manage", "lpa", "paygap", "flows", "backup"):
         importlib.import_module(f"koers.cli.{name}")
 
 

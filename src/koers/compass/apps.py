@@ -17,3 +17,8 @@ class CompassConfig(AppConfig):
 
         if process_finished not in FINISH_HOOKS:
             FINISH_HOOKS.append(process_finished)
+        from koers.compass.services import derived_data
+        from koers.surveys.respond_views import DATA_EXPORT_HOOKS
+
+        if derived_data not in DATA_EXPORT_HOOKS:
+            DATA_EXPORT_HOOKS.append(derived_data)

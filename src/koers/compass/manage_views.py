@@ -18,6 +18,7 @@ from koers.compass.profiles import FITTED_MIN_ROWS, load_profiles
 from koers.compass.report import build_context
 from koers.compass.scan import FILTERS, describe, team_scan
 from koers.jobs.services import start_job
+from koers.organisations import audit
 from koers.organisations.access import current_organisation, org_view
 from koers.organisations.models import HR_ROLES, Role
 from koers.surveys.models import Campaign
@@ -56,6 +57,7 @@ def shared_report(request: HttpRequest, pk: int) -> HttpResponse:
         user_id=int(request.user.pk or 0),
         response__campaign__organisation=current_organisation(request),
     )
+    audit.record(current_organisation(request), request.user, "report.view_shared", share.pk)
     context = build_context(share.response, _language())
     context["shared_view"] = True
     return render(request, "compass/report_shared.html", context)
@@ -86,12 +88,16 @@ def _scan_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
 
 @org_view(roles=SCAN_ROLES)
 def campaign_scan(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "compass/team_scan.html", _scan_context(request, _campaign(request, pk)))
+    campaign = _campaign(request, pk)
+    audit.record(campaign.organisation, request.user, "teamscan.view", campaign)
+    return render(request, "compass/team_scan.html", _scan_context(request, campaign))
 
 
 @org_view(roles=SCAN_ROLES)
 def campaign_scan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    pdf = render_pdf("compass/team_scan_print.html", _scan_context(request, _campaign(request, pk)))
+    campaign = _campaign(request, pk)
+    audit.record(campaign.organisation, request.user, "teamscan.pdf", campaign)
+    pdf = render_pdf("compass/team_scan_print.html", _scan_context(request, campaign))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="teamscan-{pk}.pdf"'
     return response

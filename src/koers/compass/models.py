@@ -21,7 +21,7 @@ from koers.surveys.models import Campaign, Response
 class ResponseScores(models.Model):
     response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="scores")
     # Fingerprint of the scoring key: scores are recomputed when a scoring rule changes.
-    fingerprint = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=100)
     values = models.JSONField(default=dict)  # scale id -> mean score or None
 
 

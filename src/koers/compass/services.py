@@ -210,3 +210,19 @@ def fit_campaign_model(
         )
     assign_profiles(responses)
     return model
+
+
+def derived_data(response: Response) -> dict[str, Any]:
+    """What Koers computed about a response, for the respondent's own data download."""
+    assignment = ProfileAssignment.objects.filter(response=response).first()
+    stored = ResponseScores.objects.filter(response=response).first()
+    return {
+        "scores": stored.values if stored else None,
+        "profile": None
+        if assignment is None
+        else {
+            "model": assignment.model_label,
+            "profiles": [n.get("en") for n in assignment.names],
+            "posterior_probabilities": assignment.posteriors,
+        },
+    }

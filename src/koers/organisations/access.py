@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from koers.organisations.models import Membership, Organisation, Role
 
@@ -45,6 +47,12 @@ def org_view(roles: Iterable[str] = ALL_ROLES) -> Callable[[View], View]:
                 raise Http404("Organisation not found")
             if membership.role not in allowed:
                 raise PermissionDenied("Your role does not give access to this page")
+            from koers.accounts.twofactor import needs_2fa
+
+            step = needs_2fa(request)
+            if step is not None:
+                target = "/accounts/2fa/setup/" if step == "setup" else "/accounts/2fa/"
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
             request.organisation = membership.organisation  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)

@@ -61,8 +61,26 @@ def load_demo() -> list[str]:
             user=user, organisation=orgs[demo.org_slug], defaults={"role": demo.role}
         )
         lines.append(f"{demo.email:34} {Role(demo.role).label} ({orgs[demo.org_slug].name})")
+    for demo in DEMO_USERS:
+        if demo.role in (Role.ADMIN, Role.HR_ANALYST) and demo.org_slug == DEMO_ORG[0]:
+            lines.append(_demo_authenticator(user_model.objects.get(username=demo.email)))
     for loader in DEMO_LOADERS:
         summary = loader(orgs[DEMO_ORG[0]])
         if summary:
             lines.append(summary)
     return lines
+
+
+def _demo_authenticator(user: object) -> str:
+    """A confirmed TOTP device for a demo staff user, printed so a newcomer can log in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from koers.accounts.twofactor import secret_of
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Koers demo", confirmed=True)
+    return (
+        f"2FA for {user}: add key {secret_of(device)} to an authenticator app, "
+        f"or use {device.config_url}"
+    )

@@ -98,3 +98,20 @@ class OrganisationOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuditEvent(OrganisationOwned):
+    """Who viewed or exported which organisation data (never the data itself)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(max_length=64)  # e.g. "scan.view", "campaign.export"
+    target = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target}"

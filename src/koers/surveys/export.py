@@ -113,7 +113,8 @@ def build_export(campaign: Campaign, language: str = "nl") -> ResearchExport:
                 }
             )
     data = pd.concat([data, pd.DataFrame(score_columns, index=data.index)], axis=1)
-    data.insert(0, "respondent", np.arange(1, len(data) + 1))
+    respondent = pd.DataFrame({"respondent": np.arange(1, len(data) + 1)}, index=data.index)
+    data = pd.concat([respondent, data], axis=1)
     book = pd.DataFrame(codebook).map(neutralise)
     return ResearchExport(data=data, codebook=book, value_labels=value_labels)
 

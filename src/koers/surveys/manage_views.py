@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.jobs.services import start_job
+from koers.organisations import audit
 from koers.organisations.access import current_organisation, org_view
 from koers.organisations.models import Role
 from koers.surveys import services
@@ -126,6 +127,7 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     services.close_campaign(campaign)
+    audit.record(campaign.organisation, request.user, "campaign.close", campaign)
     messages.success(request, _("Campagne gesloten; bewaarde links van uitnodigingen zijn gewist."))
     return redirect("campaign_detail", org=campaign.organisation.slug, pk=pk)
 
@@ -154,6 +156,7 @@ def campaign_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             % {"k": settings.KOERS_MIN_GROUP_SIZE},
         )
         return redirect("campaign_detail", org=campaign.organisation.slug, pk=pk)
+    audit.record(campaign.organisation, request.user, f"campaign.export.{fmt}", campaign)
     content_type, writer = EXPORT_FORMATS[fmt]
     response = HttpResponse(getattr(export, writer)(built), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}.{fmt}"'

@@ -37,6 +37,7 @@ class Campaign(OrganisationOwned):
     opens_on = models.DateField(_("open vanaf"), default=timezone.localdate)
     closes_on = models.DateField(_("sluit na"), null=True, blank=True)
     closed = models.BooleanField(_("gesloten"), default=False)
+    closed_on = models.DateField(null=True, blank=True)  # starts the answers' retention period
     # The campaign's own department question: the only source of team breakdowns.
     departments = models.JSONField(_("afdelingen"), default=list, blank=True)
     created_by = models.ForeignKey(

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -305,6 +305,32 @@ def delete(request: HttpRequest, credential: str) -> HttpResponse:
         return redirect("respond", credential=credential)
     services.delete_response(loaded, _secret_of(credential))
     return render(request, "surveys/deleted.html")
+
+
+@never_cache
+def my_data(request: HttpRequest, credential: str) -> HttpResponse:
+    """The respondent's own data as JSON (GDPR Art. 15 and 20): answers, scores, profile."""
+    loaded = load_response(request, credential)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    data: dict[str, Any] = {
+        "campaign": loaded.campaign.name,
+        "organisation": loaded.campaign.organisation.name,
+        "instrument": f"{loaded.campaign.instrument_key} v{loaded.instrument_version}",
+        "started_on": loaded.started_on.isoformat(),
+        "finished_on": loaded.finished_on.isoformat() if loaded.finished_on else None,
+        "language": loaded.language,
+        "answers": loaded.answers(),
+    }
+    for extra in DATA_EXPORT_HOOKS:
+        data.update(extra(loaded))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+    return response
+
+
+# Apps add their derived data about a response (scores, profile) to the download.
+DATA_EXPORT_HOOKS: list[Any] = []
 
 
 @never_cache

@@ -195,7 +195,8 @@ def close_campaign(campaign: Campaign) -> int:
     """Close a campaign; wipe every stored invitation secret. Returns how many were wiped."""
     with transaction.atomic():
         campaign.closed = True
-        campaign.save(update_fields=["closed"])
+        campaign.closed_on = campaign.closed_on or timezone.localdate()
+        campaign.save(update_fields=["closed", "closed_on"])
         return (
             Invitation.objects.filter(campaign=campaign)
             .exclude(secret_encrypted="")
@@ -238,3 +239,13 @@ def campaign_counts(campaign: Campaign) -> dict[str, int]:
         "invited": invitations.count(),
         "invitations_completed": invitations.filter(completed=True).count(),
     }
+
+
+def delete_expired_answers(cutoff: Any) -> int:
+    """Retention: responses of campaigns that closed (or ended) before ``cutoff``."""
+    from django.db.models import Q
+
+    expired = Response.objects.filter(
+        Q(campaign__closed_on__lt=cutoff) | Q(campaign__closes_on__lt=cutoff)
+    )
+    return int(expired.delete()[1].get("surveys.Response", 0))

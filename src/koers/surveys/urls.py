@@ -14,6 +14,7 @@ respondent_patterns = [
     path("r/<str:credential>/klaar/", respond_views.finish, name="respond_finish"),
     path("r/<str:credential>/bedankt/", respond_views.done, name="respond_done"),
     path("r/<str:credential>/verwijderen/", respond_views.delete, name="respond_delete"),
+    path("r/<str:credential>/mijn-gegevens.json", respond_views.my_data, name="respond_my_data"),
 ]
 
 org_patterns = [

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from koers.jobs.models import Job
 from koers.jobs.services import start_job
-from koers.organisations.access import org_view, organisations_of
+from koers.organisations import audit
+from koers.organisations.access import current_organisation, org_view, organisations_of
 from koers.organisations.models import HR_ROLES, Membership, Role
 from koers.web.forms import RoleForm
 
@@ -21,6 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(orgs) == 1:
         return redirect("dashboard", org=orgs[0].slug)
     return render(request, "web/home.html", {"organisations": orgs})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/privacy.html")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -60,6 +65,7 @@ def change_role(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Een organisatie heeft minstens één beheerder nodig."))
         else:
             form.save()
+            audit.record(org, request.user, "member.role", f"{membership.user} → {membership.role}")
             messages.success(request, _("Rol aangepast."))
     else:
         messages.error(request, _("Kies een geldige rol."))
@@ -84,3 +90,34 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.for_org(request.organisation), pk=pk)  # type: ignore[attr-defined]
     return JsonResponse(job.as_dict())
+
+
+@org_view(roles={Role.ADMIN})
+def audit_log(request: HttpRequest) -> HttpResponse:
+    from koers.organisations.models import AuditEvent
+
+    events = AuditEvent.objects.for_org(current_organisation(request)).select_related("user")[:500]
+    return render(request, "web/audit.html", {"events": events})
+
+
+@org_view(roles={Role.ADMIN})
+def organisation_data(request: HttpRequest) -> HttpResponse:
+    """Export everything of the organisation, or delete the organisation."""
+    from koers.organisations import gdpr
+
+    org = current_organisation(request)
+    if request.method == "POST" and request.POST.get("action") == "export":
+        audit.record(org, request.user, "organisation.export")
+        response = HttpResponse(gdpr.export_organisation(org), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="koers-{org.slug}.zip"'
+        return response
+    error = ""
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        if request.POST.get("confirm_name", "").strip() == org.name:
+            gdpr.delete_organisation(org)
+            messages.success(request, _("De organisatie en al haar gegevens zijn verwijderd."))
+            return redirect("home")
+        error = _("Typ de naam van de organisatie precies over om te bevestigen.")
+    return render(
+        request, "web/organisation_data.html", {"error": error}, status=400 if error else 200
+    )

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from koers.accounts import throttle
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's login form, refusing to even check a password while the account is locked."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.data.get("username", "")
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        if throttle.is_locked(username, address):
+            raise ValidationError(
+                _(
+                    "Te veel mislukte pogingen. Wacht een kwartier en probeer het opnieuw, of "
+                    "vraag een nieuw wachtwoord aan."
+                ),
+                code="locked",
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            throttle.record_failure(username, address)
+            raise
+        throttle.reset(username)
+        return cleaned
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code uit je authenticator-app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isdigit() or len(token) != 6:
+            raise ValidationError(_("Vul de 6 cijfers uit je authenticator-app in."))
+        return token

@@ -1,0 +1,242 @@
+"""Demo content: a synthetic HR export of a 1,200-person engineering firm, imported as a scan.
+
+The file is generated in code from a seeded random generator (nobody real is
+in it) and written the way a Dutch HR system exports it: a title line, Dutch
+headers, ``;`` separators, Windows-1252, CRLF, ``d-m-jjjj`` dates, amounts as
+``€ 45.123,50``. Built in are the patterns a Gender Scan is meant to find, so
+the demo shows improvement areas: fewer women per level up (leaky pipeline),
+more part-time work and outflow among women, fewer promotions for women, and
+a few categories with a pay gap of 5 % or more. Tests and the browser tests
+use :func:`generate_rows` and :func:`dutch_export` to make their own files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from koers.organisations.demo import DEMO_LOADERS
+from koers.organisations.models import Organisation
+
+DEMO_REFERENCE_DATE = dt.date(2026, 6, 30)
+DEMO_FILENAME = "afas_export_personeel_2026-06-30.csv"
+
+# Canonical column -> Dutch export header (the spec's aliases, as AFAS-like exports write them).
+DUTCH_HEADERS = {
+    "employee_id": "Personeelsnummer",
+    "gender": "Geslacht",
+    "birth_year": "Geboortejaar",
+    "hire_date": "Datum in dienst",
+    "exit_date": "Datum uit dienst",
+    "job_family": "Functie",
+    "job_level": "Schaal",
+    "is_technical": "Technische functie",
+    "management_layer": "Managementlaag",
+    "hours_per_week": "Uren per week",
+    "annual_base_salary": "Bruto jaarsalaris",
+    "annual_variable_pay": "Variabele beloning",
+    "education": "Opleidingsniveau",
+    "department": "Afdeling",
+    "last_promotion_date": "Laatste promotie",
+    "training_spend": "Opleidingskosten",
+}
+
+_TECHNICAL = [
+    ("Monteur", 4, 7),
+    ("Elektrotechnicus", 5, 9),
+    ("Werkvoorbereider", 6, 9),
+    ("Constructeur", 7, 10),
+    ("Software engineer", 7, 11),
+    ("Engineer", 8, 12),
+    ("Projectleider techniek", 9, 12),
+    ("Technisch manager", 11, 13),
+]
+_STAFF = [
+    ("Servicedesk", 4, 7),
+    ("Administratief medewerker", 4, 6),
+    ("Inkoper", 6, 9),
+    ("Marketingmedewerker", 6, 9),
+    ("HR-adviseur", 7, 10),
+    ("Controller", 8, 11),
+    ("Manager bedrijfsvoering", 10, 13),
+]
+_LEVELS = np.arange(4, 14)
+_LEVEL_WEIGHTS = np.array([8, 12, 14, 14, 13, 11, 10, 8, 6, 4], dtype=float)
+# Categories where women are paid less on top of the general gap (Art. 10 flags).
+_GAP_CATEGORIES = {("Software engineer", 9): 0.075, ("Projectleider techniek", 11): 0.08}
+
+
+def _day(rng: np.random.Generator, start: dt.date, end: dt.date) -> dt.date:
+    span = max(0, (end - start).days)
+    return start + dt.timedelta(days=int(rng.integers(0, span + 1)))
+
+
+def _person(rng: np.random.Generator, number: int, ref: dt.date) -> dict[str, Any]:
+    technical = bool(rng.random() < 0.72)
+    level = int(rng.choice(_LEVELS, p=_LEVEL_WEIGHTS / _LEVEL_WEIGHTS.sum()))
+    families = [f for f, lo, hi in (_TECHNICAL if technical else _STAFF) if lo <= level <= hi]
+    family = str(rng.choice(families))
+    p_female = (0.26 - 0.019 * (level - 4)) if technical else (0.64 - 0.03 * (level - 4))
+    female = bool(rng.random() < p_female)
+    age = int(np.clip(round(24 + 1.6 * (level - 4) + rng.normal(0, 8)), 19, 66))
+    tenure = float(min(rng.exponential(7.5), age - 18))
+    hire = ref - dt.timedelta(days=int(tenure * 365.25))
+    if female:
+        hours = float(rng.choice([40, 36, 32, 28, 24], p=[0.38, 0.12, 0.3, 0.12, 0.08]))
+    else:
+        hours = float(rng.choice([40, 38, 36, 32], p=[0.72, 0.12, 0.09, 0.07]))
+    if level <= 6:
+        education = str(rng.choice(["mbo", "hbo", ""], p=[0.75, 0.2, 0.05]))
+    elif level <= 9:
+        education = str(rng.choice(["mbo", "hbo", "wo", ""], p=[0.2, 0.6, 0.15, 0.05]))
+    else:
+        education = str(rng.choice(["hbo", "wo", "phd"], p=[0.45, 0.45, 0.1]))
+    full_time = 30000.0 * 1.12 ** (level - 4) * (1 + 0.012 * min(tenure, 10))
+    full_time *= 1 + rng.normal(0, 0.012)
+    if female:
+        full_time *= 1 - 0.025 - _GAP_CATEGORIES.get((family, level), 0.0)
+    base = round(full_time * hours / 40, 2)
+    p_bonus = (0.1 + 0.05 * (level - 4)) * (0.75 if female else 1.0)
+    variable = round(base * rng.uniform(0.03, 0.12), 2) if rng.random() < p_bonus else 0.0
+    window = ref - dt.timedelta(days=3 * 365)
+    promoted = None
+    if rng.random() < (0.15 if female else 0.36) and hire < window:
+        promoted = _day(rng, window, ref)
+    training = round(max(0.0, rng.normal(850 if female else 1100, 400)) * hours / 40, 2)
+    if technical:
+        department = str(rng.choice(["Engineering", "Productie", "Service", "R&D"]))
+    else:
+        department = str(rng.choice(["Staf", "Service"]))
+    exit_date = None
+    p_leave = (0.24 if hours < 35 else 0.15) if female else 0.12
+    if rng.random() < p_leave:
+        start = max(hire + dt.timedelta(days=60), ref - dt.timedelta(days=730))
+        if start < ref - dt.timedelta(days=1):
+            exit_date = _day(rng, start, ref - dt.timedelta(days=1))
+            if promoted and promoted > exit_date:
+                promoted = None
+    return {
+        "employee_id": str(10000 + number),
+        "gender": "V" if female else "M",
+        "birth_year": ref.year - age,
+        "hire_date": hire,
+        "exit_date": exit_date,
+        "job_family": family,
+        "job_level": str(level),
+        "is_technical": technical,
+        "management_layer": "",
+        "hours_per_week": hours,
+        "annual_base_salary": base,
+        "annual_variable_pay": variable,
+        "education": education,
+        "department": department,
+        "last_promotion_date": promoted,
+        "training_spend": training,
+    }
+
+
+def generate_rows(
+    n_staff: int = 1200, *, seed: int = 2026, reference_date: dt.date = DEMO_REFERENCE_DATE
+) -> list[dict[str, Any]]:
+    """About ``n_staff`` people in service on ``reference_date``, plus the leavers of the
+    two years before it and a supervisory board of five (canonical values, Python types)."""
+    rng = np.random.default_rng(seed)
+    rows: list[dict[str, Any]] = []
+    number = n_in_service = 0
+    while n_in_service < n_staff:
+        number += 1
+        person = _person(rng, number, reference_date)
+        rows.append(person)
+        n_in_service += person["exit_date"] is None
+    in_service = [r for r in rows if r["exit_date"] is None]
+    top = sorted(in_service, key=lambda r: (-int(r["job_level"]), r["employee_id"]))
+    for i, row in enumerate(top[: max(1, n_staff // 35)]):
+        row["management_layer"] = "Directie" if i < max(1, n_staff // 300) else "Subtop"
+    for i, gender in enumerate(["V", "M", "V", "M", "M"][: max(1, min(5, n_staff // 100))]):
+        rows.append(
+            {
+                "employee_id": f"RVC{i + 1:03d}",
+                "gender": gender,
+                "birth_year": reference_date.year - 58 + i,
+                "hire_date": reference_date - dt.timedelta(days=900 + 200 * i),
+                "job_family": "Raad van commissarissen",
+                "management_layer": "RvC",
+                "is_technical": False,
+            }
+        )
+    return rows
+
+
+def _cell(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return f"{value.day:02d}-{value.month:02d}-{value.year}"
+    if name == "is_technical":
+        return "Ja" if value else "Nee"
+    if name in ("annual_base_salary", "annual_variable_pay", "training_spend"):
+        if not value:
+            return ""
+        whole, cents = f"{float(value):.2f}".split(".")
+        groups: list[str] = []
+        while len(whole) > 3:
+            groups.insert(0, whole[-3:])
+            whole = whole[:-3]
+        groups.insert(0, whole)
+        return f"€ {'.'.join(groups)},{cents}"
+    if name == "hours_per_week":
+        number = float(value)
+        return str(int(number)) if number.is_integer() else str(number).replace(".", ",")
+    if name == "education":
+        return str(value).upper() if value != "phd" else "PhD"
+    return str(value)
+
+
+def dutch_export(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    title: str | None = "Personeelsoverzicht Voorbeeld Techniek B.V. per 30-06-2026",
+    overrides: Mapping[tuple[int, str], str] | None = None,
+    encoding: str = "cp1252",
+) -> bytes:
+    """Rows as a Dutch Excel CSV export; ``overrides[(index, column)]`` replaces a cell's
+    text (tests use it to put mistakes in the file)."""
+    overrides = overrides or {}
+    lines = []
+    if title:
+        lines.append(title + ";" * (len(DUTCH_HEADERS) - 1))
+    lines.append(";".join(DUTCH_HEADERS.values()))
+    for index, row in enumerate(rows):
+        cells = []
+        for name in DUTCH_HEADERS:
+            text = overrides.get((index, name), _cell(name, row.get(name)))
+            cells.append(f'"{text}"' if ";" in text else text)
+        lines.append(";".join(cells))
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def load_demo_scan(org: Organisation) -> str:
+    """Import the demo export as the demo organisation's scan (once; idempotent)."""
+    from koers.hrfile import check_for_import, parse_employees, read_table, suggest_mapping
+    from koers.hrfile.columns import normalise_header
+    from koers.scan.models import ColumnMapping, Snapshot
+    from koers.scan.services import store_snapshot
+
+    existing = Snapshot.objects.for_org(org).filter(reference_date=DEMO_REFERENCE_DATE)
+    if not existing.exists():
+        raw = read_table(dutch_export(generate_rows()), filename=DEMO_FILENAME)
+        mapping = suggest_mapping(raw.headers)
+        checked = check_for_import(parse_employees(raw, mapping), DEMO_REFERENCE_DATE)
+        if checked.problems:
+            raise RuntimeError(f"the demo HR file has problems: {checked.problems[:3]}")
+        store_snapshot(org, DEMO_REFERENCE_DATE, checked.employees, filename=DEMO_FILENAME)
+        saved, _ = ColumnMapping.objects.get_or_create(organisation=org)
+        saved.mapping = {normalise_header(h): c for h, c in mapping.items()}
+        saved.save()
+    return f"Gender Scan demo: nulmeting per {DEMO_REFERENCE_DATE:%d-%m-%Y} geladen"
+
+
+DEMO_LOADERS.append(load_demo_scan)

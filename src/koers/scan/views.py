@@ -1,0 +1,354 @@
+"""Gender Scan pages: upload → mapping → problems → import, the dashboard and the PDF.
+
+Views stay short: check access (``@org_view``), call one service, render. The
+upload steps are for HR roles only (the file holds salaries and real ids);
+the dashboard and the shareable PDF are also open to managers, the works
+council and researchers, who see suppressed figures (``build_context(hr=False)``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from koers.hrfile.columns import normalise_header
+from koers.jobs.models import Job
+from koers.organisations import audit
+from koers.organisations.access import org_view
+from koers.organisations.models import HR_ROLES, Membership, Role
+from koers.scan import services
+from koers.scan.forms import MappingForm, PeriodForm, UploadForm
+from koers.scan.labels import COLUMN_HELP, COLUMN_LABELS
+from koers.scan.models import Snapshot, Upload
+from koers.scan.pdf import render_pdf
+from koers.scan.report import build_context, default_period
+
+SCAN_ROLES = HR_ROLES | {Role.MANAGER, Role.WORKS_COUNCIL, Role.RESEARCHER}
+PROBLEMS_ON_PAGE = 1000
+
+
+def _org(request: HttpRequest) -> Any:
+    return request.organisation  # type: ignore[attr-defined]
+
+
+def _membership(request: HttpRequest) -> Membership:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    return membership
+
+
+def _upload(request: HttpRequest, pk: int, *, with_data: bool = False) -> Upload:
+    uploads = Upload.objects.for_org(_org(request))
+    if not with_data:
+        uploads = uploads.defer("data")
+    upload: Upload = get_object_or_404(uploads, pk=pk)
+    return upload
+
+
+def _snapshot(request: HttpRequest, pk: int) -> Snapshot:
+    snapshot: Snapshot = get_object_or_404(Snapshot.objects.for_org(_org(request)), pk=pk)
+    return snapshot
+
+
+def _open_uploads(request: HttpRequest) -> list[Upload]:
+    if not _membership(request).is_hr:
+        return []
+    statuses = [
+        Upload.Status.READING,
+        Upload.Status.MAPPING,
+        Upload.Status.CHECKING,
+        Upload.Status.INVALID,
+    ]
+    return list(Upload.objects.for_org(_org(request)).filter(status__in=statuses).defer("data")[:5])
+
+
+def _report(request: HttpRequest, snapshot: Snapshot, *, hr: bool) -> tuple[dict[str, Any], Any]:
+    form = PeriodForm(
+        request.GET if "start" in request.GET else None, reference_date=snapshot.reference_date
+    )
+    period = default_period(snapshot.reference_date)
+    if form.is_bound and form.is_valid():
+        period = (form.cleaned_data["start"], form.cleaned_data["end"])
+    elif not form.is_bound:
+        form = PeriodForm(
+            initial={"start": period[0], "end": period[1]}, reference_date=snapshot.reference_date
+        )
+    report = build_context(
+        snapshot.frame(),
+        snapshot.reference_date,
+        period=period,
+        hr=hr,
+        k=settings.KOERS_MIN_GROUP_SIZE,
+        lang=get_language() or "nl",
+    )
+    return report, form
+
+
+def _dashboard(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
+    hr = _membership(request).is_hr
+    report, period_form = _report(request, snapshot, hr=hr)
+    audit.record(_org(request), request.user, "scan.view", snapshot)
+    snapshots = Snapshot.objects.for_org(_org(request)).defer("data")
+    return render(
+        request,
+        "scan/dashboard.html",
+        {
+            "snapshot": snapshot,
+            "snapshots": snapshots,
+            "r": report,
+            "period_form": period_form,
+            "open_uploads": _open_uploads(request),
+            "is_hr": hr,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@org_view(roles=SCAN_ROLES)
+def scan_home(request: HttpRequest) -> HttpResponse:
+    snapshot = services.latest_snapshot(_org(request))
+    if snapshot is None:
+        return render(
+            request,
+            "scan/empty.html",
+            {"open_uploads": _open_uploads(request), "is_hr": _membership(request).is_hr},
+        )
+    return _dashboard(request, _snapshot(request, snapshot.pk))
+
+
+@org_view(roles=SCAN_ROLES)
+def scan_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dashboard(request, _snapshot(request, pk))
+
+
+@org_view(roles=SCAN_ROLES)
+def scan_snapshot_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = _snapshot(request, pk)
+    hr = _membership(request).is_hr and request.GET.get("variant") == "intern"
+    report, _form = _report(request, snapshot, hr=hr)
+    pdf = render_pdf(
+        request,
+        {"snapshot": snapshot, "r": report, "organisation": _org(request), "variant_hr": hr},
+    )
+    variant = "intern" if hr else "deelbaar"
+    audit.record(_org(request), request.user, f"scan.pdf.{variant}", snapshot)
+    name = f"gender-scan-{_org(request).slug}-{snapshot.reference_date.isoformat()}-{variant}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@org_view(roles=HR_ROLES)
+def scan_snapshot_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = _snapshot(request, pk)
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Vink aan dat je de nulmeting wilt verwijderen."))
+        return redirect("scan_snapshot", org=_org(request).slug, pk=pk)
+    day = snapshot.reference_date
+    audit.record(_org(request), request.user, "scan.delete", snapshot)
+    snapshot.delete()
+    messages.success(
+        request, _("De nulmeting per %(date)s is verwijderd.") % {"date": day.strftime("%d-%m-%Y")}
+    )
+    return redirect("scan_home", org=_org(request).slug)
+
+
+@org_view(roles=HR_ROLES)
+def scan_upload_new(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = services.create_upload(
+                org,
+                request.user,
+                form.file_bytes,
+                form.cleaned_data["file"].name,
+                form.cleaned_data["reference_date"],
+            )
+            audit.record(org, request.user, "scan.upload", upload.filename)
+            return redirect("scan_upload", org=org.slug, pk=upload.pk)
+        status = 400
+    else:
+        initial = {}
+        try:
+            initial["reference_date"] = dt.date.fromisoformat(request.GET.get("peildatum", ""))
+        except ValueError:
+            pass
+        form = UploadForm(initial=initial)
+        status = 200
+    return render(
+        request,
+        "scan/upload.html",
+        {"form": form, "columns": _column_table()},
+        status=status,
+    )
+
+
+def _column_table() -> list[dict[str, Any]]:
+    from koers.hrfile.columns import EMPLOYEE_COLUMNS
+
+    return [
+        {
+            "name": spec.name,
+            "label": COLUMN_LABELS[spec.name],
+            "help": COLUMN_HELP[spec.name],
+            "required": spec.required,
+            "aliases": ", ".join(spec.aliases),
+        }
+        for spec in EMPLOYEE_COLUMNS
+    ]
+
+
+@org_view(roles=HR_ROLES)
+def scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where an upload stands: send the user to the page for its current step."""
+    upload = _upload(request, pk)
+    slug = _org(request).slug
+    if upload.status in (Upload.Status.READING, Upload.Status.CHECKING):
+        job = upload.job
+        if job is not None and job.status == Job.Status.FAILED:
+            return _job_failed(request, upload)
+        return redirect("scan_upload_progress", org=slug, pk=pk)
+    if upload.status == Upload.Status.MAPPING:
+        return redirect("scan_upload_mapping", org=slug, pk=pk)
+    if upload.status == Upload.Status.INVALID:
+        return redirect("scan_upload_problems", org=slug, pk=pk)
+    if upload.status == Upload.Status.IMPORTED and upload.snapshot_id:
+        return redirect("scan_snapshot", org=slug, pk=upload.snapshot_id)
+    messages.info(request, _("Deze upload bestaat niet meer; upload het bestand opnieuw."))
+    return redirect("scan_upload_new", org=slug)
+
+
+def _job_failed(request: HttpRequest, upload: Upload) -> HttpResponse:
+    slug = _org(request).slug
+    messages.error(
+        request,
+        _(
+            "Het verwerken van het bestand is mislukt door een fout in Koers. Probeer het "
+            "opnieuw; lukt het weer niet, neem dan contact op met de beheerder."
+        ),
+    )
+    if upload.status == Upload.Status.CHECKING and upload.headers:
+        Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.MAPPING)
+        return redirect("scan_upload_mapping", org=slug, pk=upload.pk)
+    services.discard_upload(_upload(request, upload.pk, with_data=True))
+    return redirect("scan_upload_new", org=slug)
+
+
+@org_view(roles=HR_ROLES)
+def scan_upload_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload(request, pk)
+    job = upload.job
+    if (
+        job is None
+        or job.is_finished
+        or upload.status
+        not in (
+            Upload.Status.READING,
+            Upload.Status.CHECKING,
+        )
+    ):
+        return redirect("scan_upload", org=_org(request).slug, pk=pk)
+    return render(request, "scan/progress.html", {"upload": upload, "job": job})
+
+
+@org_view(roles=HR_ROLES)
+def scan_upload_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload(request, pk)
+    if not upload.is_open or not upload.headers:
+        return redirect("scan_upload", org=_org(request).slug, pk=pk)
+    form = MappingForm(
+        request.POST if request.method == "POST" else None,
+        headers=upload.headers,
+        initial_mapping=upload.mapping or services.initial_mapping(_org(request), upload.headers),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_mapping(upload, form.mapping(), request.user)
+        services.start_check(upload, request.user)
+        return redirect("scan_upload", org=_org(request).slug, pk=pk)
+    saved = services.saved_mapping(_org(request))
+    reused = any(normalise_header(h) in saved for h in upload.headers)
+    replaces = (
+        Snapshot.objects.for_org(_org(request))
+        .filter(reference_date=upload.reference_date)
+        .exists()
+    )
+    return render(
+        request,
+        "scan/mapping.html",
+        {
+            "upload": upload,
+            "form": form,
+            "reused": reused,
+            "replaces": replaces,
+            "preview_width": len(upload.headers),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@org_view(roles=HR_ROLES)
+def scan_upload_problems(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload(request, pk)
+    if upload.status != Upload.Status.INVALID:
+        return redirect("scan_upload", org=_org(request).slug, pk=pk)
+    return render(
+        request,
+        "scan/problems.html",
+        {
+            "upload": upload,
+            "problems": services.problem_rows(upload, limit=PROBLEMS_ON_PAGE),
+            "limited": upload.n_problems > PROBLEMS_ON_PAGE,
+            "limit": PROBLEMS_ON_PAGE,
+            "can_import_valid": upload.usable and upload.n_valid_rows > 0,
+            "replaces": Snapshot.objects.for_org(_org(request))
+            .filter(reference_date=upload.reference_date)
+            .exists(),
+        },
+    )
+
+
+@org_view(roles=HR_ROLES)
+def scan_upload_problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload(request, pk)
+    if upload.status != Upload.Status.INVALID:
+        raise Http404("No problem list")
+    audit.record(_org(request), request.user, "scan.problems_csv", upload.filename)
+    response = HttpResponse(services.problems_csv(upload), content_type="text/csv; charset=utf-8")
+    stem = upload.filename.rsplit(".", 1)[0][:60] or "hr-bestand"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem)
+    response["Content-Disposition"] = f'attachment; filename="fouten-{safe}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@org_view(roles=HR_ROLES)
+def scan_upload_import_valid(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload(request, pk)
+    if upload.status != Upload.Status.INVALID or not upload.usable or not upload.n_valid_rows:
+        messages.error(request, _("Deze upload kan niet (meer) worden geïmporteerd."))
+        return redirect("scan_upload", org=_org(request).slug, pk=pk)
+    services.start_check(upload, request.user, valid_only=True)
+    audit.record(_org(request), request.user, "scan.import_valid_rows", upload.filename)
+    return redirect("scan_upload", org=_org(request).slug, pk=pk)
+
+
+@require_POST
+@org_view(roles=HR_ROLES)
+def scan_upload_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload(request, pk, with_data=True)
+    if upload.status != Upload.Status.IMPORTED:
+        services.discard_upload(upload)
+        messages.success(request, _("De upload is verwijderd, met alle gegevens erin."))
+    return redirect("scan_home", org=_org(request).slug)

@@ -1,0 +1,288 @@
+"""The access-control matrix: every URL, as every persona, gets the expected answer.
+
+Personas: anonymous, a respondent (holds the link of their own response), each role of
+organisation A, and charlie (admin of organisation B). A URL that is not in the matrix
+fails ``test_every_url_is_in_the_matrix``: adding a page means deciding who may open it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from koers.organisations.models import Membership
+
+A, H, M, W, C, R = (
+    "admin",
+    "hr_analyst",
+    "manager",
+    "works_council",
+    "confidential_adviser",
+    "researcher",
+)
+ROLES = {"A": A, "H": H, "M": M, "W": W, "C": C, "R": R}
+
+# Organisation pages: name -> (method, roles allowed). Everyone else of A gets 403,
+# anonymous visitors the login page, other organisations 404.
+ORG = {
+    "dashboard": ("GET", "AHMWCR"),
+    "members": ("GET", "A"),
+    "change_role": ("POST", "A"),
+    "audit_log": ("GET", "A"),
+    "organisation_data": ("GET", "A"),
+    "start_selfcheck": ("POST", "AH"),
+    "job": ("GET", "AH"),
+    "job_status": ("GET", "AH"),
+    "campaign_list": ("GET", "AHMR"),
+    "campaign_detail": ("GET", "AHMR"),
+    "campaign_invite": ("POST", "AHR"),
+    "campaign_remind": ("POST", "AHR"),
+    "campaign_close": ("POST", "AHR"),
+    "campaign_export": ("GET", "R"),
+    "compass_shared_list": ("GET", "AH"),
+    "compass_shared_report": ("GET", "AH"),  # and then only the person it was shared with
+    "compass_scan": ("GET", "AHM"),
+    "compass_scan_pdf": ("GET", "AHM"),
+    "compass_profiles": ("GET", "AHR"),
+    "compass_fit": ("POST", "AHR"),
+    "scan_home": ("GET", "AHMWR"),
+    "scan_snapshot": ("GET", "AHMWR"),
+    "scan_snapshot_pdf": ("GET", "AHMWR"),
+    "scan_snapshot_delete": ("POST", "AH"),
+    "scan_upload_new": ("GET", "AH"),
+    "scan_upload": ("GET", "AH"),
+    "scan_upload_progress": ("GET", "AH"),
+    "scan_upload_mapping": ("GET", "AH"),
+    "scan_upload_problems": ("GET", "AH"),
+    "scan_upload_problems_csv": ("GET", "AH"),
+    "scan_upload_import_valid": ("POST", "AH"),
+    "scan_upload_discard": ("POST", "AH"),
+}
+
+# Pages reached with a respondent's link: name -> (method, status with the right link).
+# Anyone with a wrong link gets 404 (and is throttled after repeated tries).
+RESPONDENT = {
+    "respond": ("GET", 302),
+    "respond_section": ("GET", 302),  # finished: sent to the report
+    "respond_save": ("POST", 400),  # finished: no more answers
+    "respond_review": ("GET", 302),
+    "respond_finish": ("POST", 302),
+    "respond_done": ("GET", 200),
+    "respond_delete": ("POST", 302),  # without confirmation: nothing deleted
+    "respond_my_data": ("GET", 200),
+    "compass_report": ("GET", 200),
+    "compass_report_pdf": ("GET", 200),
+    "compass_share": ("POST", 302),
+    "compass_withdraw": ("POST", 302),
+}
+
+# Public pages: name -> (method, status for anyone, logged in or not).
+PUBLIC = {
+    "home": ("GET", 200),
+    "healthz": ("GET", 200),
+    "privacy": ("GET", 200),
+    "set_language": ("POST", 302),
+    "login": ("GET", 200),
+    "password_reset": ("GET", 200),
+    "password_reset_done": ("GET", 200),
+    "password_reset_complete": ("GET", 200),
+    "campaign_landing": ("GET", 200),
+    "resume": ("GET", 200),
+    "openapi-json": ("GET", 200),
+    "openapi-view": ("GET", 200),
+}
+# Pages for anyone logged in (anonymous: the login page).
+LOGGED_IN = {
+    "logout": ("POST", 302),
+    "password_change": ("GET", 200),
+    "password_change_done": ("GET", 200),
+    "twofactor_verify": ("GET", 200),
+    "twofactor_setup": ("GET", 200),
+}
+# Token-authenticated API: without a token 401 (tests/foundation/test_api.py covers tokens).
+API = {"organisation": "/api/v1/organisation", "job": "/api/v1/jobs/1", "api-root": "/api/v1/"}
+SPECIAL = {"password_reset_confirm"}  # needs a valid one-time token: tests/foundation/test_web.py
+
+
+def _all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str = "") -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(p.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    known = set(ORG) | set(RESPONDENT) | set(PUBLIC) | set(LOGGED_IN) | set(API) | SPECIAL
+    missing = _all_url_names() - known
+    assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> dict[str, Any]:
+    """Organisation A with one object per URL family, its members by role, and a respondent."""
+    from koers.compass.models import ReportShare
+    from koers.jobs.models import Job
+    from koers.scan.demo import generate_rows
+    from koers.scan.models import Upload
+    from koers.scan.services import store_snapshot
+    from koers.surveys import services
+    from koers.surveys.models import Campaign
+
+    users = {A: alice, **{role: member_of(role) for role in (H, M, W, C, R)}}
+    campaign = Campaign.objects.create(
+        organisation=org_a,
+        name="Matrix",
+        instrument_key="career_compass",
+        instrument_version=1,
+        mode=Campaign.Mode.INVITATIONS,
+        public_token="matrix-open-link",
+    )
+    open_campaign = Campaign.objects.create(
+        organisation=org_a,
+        name="Open",
+        instrument_key="career_compass",
+        instrument_version=1,
+        public_token="matrix-public",
+    )
+    started = services.start_open_response(open_campaign, "nl")
+    services.finish_response(started.response, started.secret)
+    share = ReportShare.objects.create(response=started.response, user=users[H])
+    day = dt.date(2026, 6, 30)
+    import pandas as pd
+
+    from koers.hrfile import check_for_import, parse_employees, read_table, suggest_mapping
+    from koers.scan.demo import dutch_export
+
+    raw = read_table(dutch_export(generate_rows(40, seed=3, reference_date=day)), filename="x.csv")
+    checked = check_for_import(parse_employees(raw, suggest_mapping(raw.headers)), day)
+    assert isinstance(checked.employees, pd.DataFrame)
+    snapshot = store_snapshot(org_a, day, checked.employees, filename="x.csv")
+    upload = Upload.objects.create(
+        organisation=org_a,
+        filename="a.csv",
+        reference_date=day,
+        data=b"x",
+        status=Upload.Status.INVALID,
+        n_valid_rows=1,
+        problems=[[3, "Geslacht", "x", "gender"]],
+    )
+    job = Job.objects.create(organisation=org_a, kind="selfcheck")
+    pks = {
+        "job": job.pk,
+        "campaign": campaign.pk,
+        "compass_shared": share.pk,
+        "compass": campaign.pk,
+        "scan_upload": upload.pk,
+        "scan_snapshot": snapshot.pk,
+        "change_role": Membership.objects.get(user=users[M]).pk,
+    }
+    return {
+        "users": users,
+        "charlie": charlie,
+        "pks": pks,
+        "secret": started.secret,
+        "token": "matrix-public",
+    }
+
+
+def _org_url(name: str, pks: dict[str, int], org: str = "alpha") -> str:
+    pattern = next(
+        p for p in get_resolver().url_patterns if str(getattr(p, "pattern", "")) == "o/<slug:org>/"
+    )
+    target = next(p for p in pattern.url_patterns if getattr(p, "name", None) == name)
+    kwargs: dict[str, Any] = {"org": org}
+    for arg in target.pattern.converters:
+        if arg == "pk":
+            prefix = next((k for k in pks if name.startswith(k)), name)
+            kwargs["pk"] = pks.get(prefix, pks.get(name))
+        elif arg == "fmt":
+            kwargs["fmt"] = "csv"
+    return reverse(name, kwargs=kwargs)
+
+
+OK = {200, 302, 400}
+
+
+@pytest.mark.parametrize("name", sorted(ORG))
+def test_organisation_pages_follow_the_matrix(
+    client: Any, world: dict[str, Any], name: str
+) -> None:
+    method, allowed = ORG[name]
+    url = _org_url(name, world["pks"])
+    call = client.post if method == "POST" else client.get
+    # Anonymous (and a respondent, who has no account): the login page.
+    anonymous = call(url)
+    assert anonymous.status_code == 302, name
+    assert anonymous["Location"].startswith(reverse("login"))
+    # Charlie, of another organisation: 404, as if the organisation did not exist.
+    client.force_login(world["charlie"])
+    assert call(url).status_code == 404, name
+    # Each role of A.
+    for letter, role in ROLES.items():
+        client.force_login(world["users"][role])
+        status = call(url).status_code
+        if letter not in allowed:
+            assert status == 403, f"{name} as {role}: {status}"
+        elif name == "compass_shared_report" and role != H:
+            assert status == 404, f"{name} as {role} (not shared with them): {status}"
+        else:
+            assert status in OK, f"{name} as {role}: {status}"
+        url = _org_url(name, world["pks"])  # an earlier POST may have changed state
+
+
+@pytest.mark.parametrize("name", sorted(RESPONDENT))
+def test_respondent_pages_open_only_with_the_link(
+    client: Any, world: dict[str, Any], name: str
+) -> None:
+    method, expected = RESPONDENT[name]
+    call = client.post if method == "POST" else client.get
+    kwargs = {"credential": world["secret"]}
+    if name == "respond_section":
+        kwargs["section"] = "start"
+    assert call(reverse(name, kwargs=kwargs)).status_code == expected
+    kwargs["credential"] = "not-the-link-" + "x" * 30
+    for user in (None, world["users"][A], world["charlie"]):
+        if user is not None:
+            client.force_login(user)
+        assert call(reverse(name, kwargs=kwargs)).status_code == 404, name
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_pages_open_for_everyone(client: Any, world: dict[str, Any], name: str) -> None:
+    method, expected = PUBLIC[name]
+    kwargs = {"token": world["token"]} if name == "campaign_landing" else {}
+    url = reverse(name, kwargs=kwargs) if not name.startswith("openapi") else reverse(f"api:{name}")
+    call = client.post if method == "POST" else client.get
+    assert call(url, {"language": "en"} if name == "set_language" else {}).status_code == expected
+    client.force_login(world["users"][M])
+    response = call(url, {"language": "en"} if name == "set_language" else {})
+    assert response.status_code in (expected, 302), name
+
+
+@pytest.mark.parametrize("name", sorted(LOGGED_IN))
+def test_account_pages_need_a_login(client: Any, world: dict[str, Any], name: str) -> None:
+    method, expected = LOGGED_IN[name]
+    call = client.post if method == "POST" else client.get
+    anonymous = call(reverse(name))
+    assert anonymous.status_code == 302
+    assert reverse("login") in anonymous["Location"] or name == "logout"
+    client.force_login(world["users"][H])
+    assert call(reverse(name)).status_code in (expected, 302)
+
+
+@pytest.mark.parametrize("name", sorted(API))
+def test_the_api_needs_a_token(client: Any, world: dict[str, Any], name: str) -> None:
+    client.force_login(world["users"][A])  # a browser session is not an API credential
+    assert client.get(API[name]).status_code in (401, 404)

@@ -1,0 +1,44 @@
+"""`make run` shows a complete scan for the demo organisation, quickly and idempotently."""
+
+from __future__ import annotations
+
+import io
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from koers.organisations.models import Organisation
+from koers.scan.demo import DEMO_REFERENCE_DATE, load_demo_scan
+from koers.scan.models import Snapshot
+
+
+def test_the_demo_scan_loads_fast_and_only_once(db: Any) -> None:
+    org = Organisation.objects.create(name="Voorbeeld", slug="voorbeeld-techniek")
+    started = time.perf_counter()
+    load_demo_scan(org)
+    assert time.perf_counter() - started < 10
+    snapshot = Snapshot.objects.get(organisation=org)
+    assert snapshot.reference_date == DEMO_REFERENCE_DATE
+    assert 1200 <= snapshot.n_rows <= 1500
+    load_demo_scan(org)
+    assert list(Snapshot.objects.filter(organisation=org)) == [snapshot]
+
+
+def test_the_demo_hr_user_sees_the_scan_with_improvement_areas(
+    client: Any, db: Any, monkeypatch: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from koers.organisations import demo
+
+    assert load_demo_scan in demo.DEMO_LOADERS
+    # Only this app's loader: the other apps' demos have tests of their own.
+    monkeypatch.setattr(demo, "DEMO_LOADERS", [load_demo_scan])
+    call_command("load_demo", stdout=io.StringIO())
+    client.force_login(get_user_model().objects.get(username="hr@voorbeeld.nl"))
+    response = client.get(reverse("scan_home", kwargs={"org": "voorbeeld-techniek"}))
+    assert response.status_code == 200
+    assert len(response.context["r"]["findings"]) >= 3
+    assert response.context["r"]["population"]["n_total"] == 1200
