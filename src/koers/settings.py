@@ -39,6 +39,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Two-factor authentication is required for admins and HR analysts (accounts/twofactor.py).
+KOERS_LINK_KEY = env_secret("KOERS_LINK_KEY")
 KOERS_REQUIRE_2FA = env_bool("KOERS_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Koers"
 
@@ -118,6 +119,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: rate-limit and throttling counters. Per process by default; in production
+# with several web processes set CACHE_URL=redis://host:6379/1 so they share counters.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+KOERS_PUBLIC_REQUESTS_PER_MINUTE = env_int("KOERS_PUBLIC_REQUESTS_PER_MINUTE", 6000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -74,6 +74,8 @@ def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
     if not campaign.is_open():
         return _closed(request, campaign)
     if request.method == "POST":
+        if throttle.over_public_limit(request):
+            return _throttled(request)
         started = services.start_open_response(campaign, _language())
         return render(
             request,
@@ -211,6 +213,10 @@ def save(request: HttpRequest, credential: str) -> HttpResponse:
     loaded = load_response(request, credential)
     if isinstance(loaded, HttpResponse):
         return JsonResponse({"status": "invalid", "message": "unknown link"}, status=404)
+    if throttle.over_public_limit(request, loaded.access_hash):
+        return JsonResponse(
+            {"status": "invalid", "message": "too many saves, slow down"}, status=429
+        )
     try:
         body = json.loads(request.body)
         item_id, value, version = str(body["item"]), body.get("value"), int(body["version"])

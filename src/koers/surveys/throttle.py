@@ -1,16 +1,27 @@
-"""Throttling of guessed links and resume codes, and a generous per-IP ceiling.
+"""Rate limits on the public survey endpoints.
 
-Failed look-ups are counted per client address in the cache for a short
-window. The address lives only there, never next to answers.
+* Guessing: failed link/code look-ups are counted per client address; after
+  ``FAILED_LOOKUP_LIMIT`` in 15 minutes the address gets "too many attempts".
+* Floods: saves are limited per response (the link secret's hash), which stops
+  one runaway client without touching anyone else; and every address has a
+  generous per-minute ceiling (``KOERS_PUBLIC_REQUESTS_PER_MINUTE``, default
+  6000) so a class of 30, or an office of hundreds behind one NAT address,
+  fills in together without noticing it.
+
+Counters live in the cache only (use Redis in production, see
+``CACHE_URL``), never next to answers.
 """
 
 from __future__ import annotations
+
+import time
 
 from django.core.cache import cache
 from django.http import HttpRequest
 
 FAILED_LOOKUP_LIMIT = 20  # per window per address: a class of 30 mistyping codes still fits
 WINDOW_SECONDS = 15 * 60
+SAVES_PER_RESPONSE_PER_MINUTE = 120  # a fast respondent answers one item every few seconds
 
 
 def _key(request: HttpRequest) -> str:
@@ -28,3 +39,28 @@ def record_failure(request: HttpRequest) -> None:
             cache.incr(key)
         except ValueError:
             cache.set(key, 1, WINDOW_SECONDS)
+
+
+def _count(key: str, window: int) -> int:
+    if cache.add(key, 1, window):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:
+        cache.set(key, 1, window)
+        return 1
+
+
+def over_public_limit(request: HttpRequest, response_key: str | None = None) -> bool:
+    """Count this request; True when the response or the address is over its limit."""
+    from django.conf import settings
+
+    minute = int(time.time() // 60)
+    address = str(request.META.get("REMOTE_ADDR", "unknown"))
+    ceiling = int(getattr(settings, "KOERS_PUBLIC_REQUESTS_PER_MINUTE", 6000))
+    if _count(f"koers:public:ip:{address}:{minute}", 120) > ceiling:
+        return True
+    if response_key is not None:
+        key = f"koers:public:resp:{response_key}:{minute}"
+        return _count(key, 120) > SAVES_PER_RESPONSE_PER_MINUTE
+    return False
