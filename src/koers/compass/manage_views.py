@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +17,7 @@ from koers.compass.profiles import FITTED_MIN_ROWS, load_profiles
 from koers.compass.report import build_context
 from koers.compass.scan import FILTERS, describe, team_scan
 from koers.jobs.services import start_job
+from koers.lib.language import current_language
 from koers.organisations import audit
 from koers.organisations.access import current_organisation, org_view
 from koers.organisations.models import HR_ROLES, Role
@@ -25,11 +25,6 @@ from koers.surveys.models import Campaign
 
 SCAN_ROLES = {Role.ADMIN, Role.HR_ANALYST, Role.MANAGER}
 MODEL_ROLES = {Role.ADMIN, Role.HR_ANALYST, Role.RESEARCHER}
-
-
-def _language() -> str:
-    lang = (translation.get_language() or "nl")[:2]
-    return lang if lang in ("nl", "en") else "nl"
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
@@ -58,7 +53,7 @@ def shared_report(request: HttpRequest, pk: int) -> HttpResponse:
         response__campaign__organisation=current_organisation(request),
     )
     audit.record(current_organisation(request), request.user, "report.view_shared", share.pk)
-    context = build_context(share.response, _language())
+    context = build_context(share.response, current_language())
     context["shared_view"] = True
     return render(request, "compass/report_shared.html", context)
 
@@ -73,7 +68,7 @@ def _filters(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def _scan_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
-    lang = _language()
+    lang = current_language()
     scan = team_scan(campaign, _filters(request))
     return {
         "campaign": campaign,
@@ -107,7 +102,7 @@ def campaign_scan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_profiles(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     model = ProfileModel.objects.filter(campaign=campaign).order_by("-version").first()
-    lang = _language()
+    lang = current_language()
     profiles = load_profiles()
     means = []
     if model is not None:

@@ -12,6 +12,6 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import CSS, HTML
 
     html = render_to_string(template, context)
-    stylesheet = finders.find("koers/print.css")
-    styles = [CSS(filename=stylesheet)] if stylesheet else []
+    found = [finders.find(name) for name in ("koers/print.css", "koers/widths.css")]
+    styles = [CSS(filename=str(path)) for path in found if path]
     return bytes(HTML(string=html).write_pdf(stylesheets=styles))

@@ -5,21 +5,16 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from koers.compass.models import ReportShare
 from koers.compass.pdf import render_pdf
 from koers.compass.report import build_context
+from koers.lib.language import current_language
 from koers.organisations.models import HR_ROLES
 from koers.surveys.models import Response
 from koers.surveys.respond_views import load_response
-
-
-def _language() -> str:
-    lang = (translation.get_language() or "nl")[:2]
-    return lang if lang in ("nl", "en") else "nl"
 
 
 def _hr_people(response: Response) -> list[object]:
@@ -40,7 +35,7 @@ def report(request: HttpRequest, credential: str) -> HttpResponse:
         return loaded
     if not loaded.is_finished:
         return redirect("respond", credential=credential)
-    context = build_context(loaded, _language())
+    context = build_context(loaded, current_language())
     context.update(
         {
             "credential": credential,
@@ -58,7 +53,7 @@ def report_pdf(request: HttpRequest, credential: str) -> HttpResponse:
         return loaded
     if not loaded.is_finished:
         return redirect("respond", credential=credential)
-    pdf = render_pdf("compass/report_print.html", build_context(loaded, _language()))
+    pdf = render_pdf("compass/report_print.html", build_context(loaded, current_language()))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="carriere-kompas-rapport.pdf"'
     return response

@@ -13,7 +13,6 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -27,13 +26,9 @@ from koers.instruments import (
     visible_items,
     visible_sections,
 )
+from koers.lib.language import current_language
 from koers.surveys import links, services, throttle
 from koers.surveys.models import Campaign, Response
-
-
-def _language() -> str:
-    lang = (translation.get_language() or "nl")[:2]
-    return lang if lang in ("nl", "en") else "nl"
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -60,7 +55,7 @@ def load_response(request: HttpRequest, credential: str) -> Response | HttpRespo
     response = services.find_response(credential)
     if response is None:
         return _not_found(request)
-    lang = _language()
+    lang = current_language()
     if response.language != lang:
         Response.objects.filter(pk=response.pk).update(language=lang)
     return response
@@ -76,7 +71,7 @@ def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if throttle.over_public_limit(request):
             return _throttled(request)
-        started = services.start_open_response(campaign, _language())
+        started = services.start_open_response(campaign, current_language())
         return render(
             request,
             "surveys/resume_code.html",
@@ -101,7 +96,7 @@ def respond(request: HttpRequest, credential: str) -> HttpResponse:
         if not invitation.campaign.is_open():
             return _closed(request, invitation.campaign)
         if request.method == "POST":
-            response = services.start_invited_response(invitation, credential, _language())
+            response = services.start_invited_response(invitation, credential, current_language())
         else:
             return render(
                 request, "surveys/intro.html", {"campaign": invitation.campaign, "anonymous": False}
@@ -126,7 +121,7 @@ def _section_context(
 ) -> dict[str, Any]:
     instrument = response.campaign.instrument()
     answers = response.answers()
-    page = render_section(instrument, section_id, answers, language=_language())
+    page = render_section(instrument, section_id, answers, language=current_language())
     versions = response.versions()
     prev = previous_section(instrument, section_id, answers)
     nxt = next_section(instrument, section_id, answers)
@@ -164,7 +159,7 @@ def section(request: HttpRequest, credential: str, section: str) -> HttpResponse
     conflicts: dict[str, Any] = {}
     if request.method == "POST":
         answers = response.answers()
-        page = render_section(instrument, section, answers, language=_language())
+        page = render_section(instrument, section, answers, language=current_language())
         for item in page.items:
             if item.id not in request.POST and item.type != "scale" and item.type != "choice":
                 continue
@@ -252,7 +247,7 @@ def review(request: HttpRequest, credential: str) -> HttpResponse:
     answers = response.answers()
     skipped = unanswered_items(instrument, answers)
     sections = {s.id: s for s in visible_sections(instrument, answers)}
-    lang = _language()
+    lang = current_language()
     grouped: dict[str, dict[str, Any]] = {}
     for item in skipped:
         page = grouped.setdefault(
