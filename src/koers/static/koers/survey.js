@@ -10,11 +10,12 @@
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   const lang = document.documentElement.lang === "en" ? "en" : "nl";
   const text = {
-    nl: { saving: "Bezig met opslaan…", saved: "Opgeslagen", retry: "Niet opgeslagen: geen verbinding. We proberen het opnieuw.", conflict: "Dit antwoord is intussen elders gewijzigd; hier staat het nieuwste antwoord.", invalid: "Dit antwoord kon niet worden opgeslagen.", range: "Vul een heel getal in van {min} tot en met {max}." },
-    en: { saving: "Saving…", saved: "Saved", retry: "Not saved: no connection. We will try again.", conflict: "This answer was changed elsewhere in the meantime; the newest answer is shown.", invalid: "This answer could not be saved.", range: "Enter a whole number from {min} to {max}." },
+    nl: { saving: "Bezig met opslaan…", saved: "Opgeslagen", retry: "Niet opgeslagen: geen verbinding. We proberen het opnieuw.", conflict: "Dit antwoord is intussen elders gewijzigd; hier staat het nieuwste antwoord.", invalid: "Dit antwoord kon niet worden opgeslagen.", range: "Vul een heel getal in van {min} tot en met {max}.", wait: "Even wachten, we slaan je antwoord zo op." },
+    en: { saving: "Saving…", saved: "Saved", retry: "Not saved: no connection. We will try again.", conflict: "This answer was changed elsewhere in the meantime; the newest answer is shown.", invalid: "This answer could not be saved.", range: "Enter a whole number from {min} to {max}.", wait: "One moment, your answer will be saved shortly." },
   }[lang];
   const pending = new Map(); // item -> value waiting to be sent
   let busy = false;
+  let pauseUntil = 0; // after a refused (429) or failed save: wait before sending again
   let reloadFor = null; // an answer showed or hid questions: reload once the queue is empty
 
   function versionInput(item) { return form.querySelector(`[data-version-for="${item}"]`); }
@@ -38,6 +39,7 @@
   }
   function flush() {
     if (busy || pending.size === 0) return;
+    if (Date.now() < pauseUntil) { window.setTimeout(flush, pauseUntil - Date.now()); return; }
     const [item, value] = pending.entries().next().value;
     pending.delete(item);
     busy = true;
@@ -55,6 +57,12 @@
           status(item, text.saved, "ok");
           if (body.reload) reloadFor = item;
         }
+        else if (code === 429) {
+          // Slowed down (too many saves at once): keep the answer and try again shortly.
+          if (!pending.has(item)) pending.set(item, value);
+          status(item, text.wait, "");
+          pauseUntil = Date.now() + 3000;
+        }
         else if (code === 409) { versionInput(item).value = body.version; show(item, body.value); status(item, text.conflict, "error"); }
         else {
           const num = form.querySelector(`input[type=number][name="${item}"]`);
@@ -66,7 +74,7 @@
       .catch(() => {
         if (!pending.has(item)) pending.set(item, value);
         status(item, text.retry, "error");
-        window.setTimeout(flush, 5000);
+        pauseUntil = Date.now() + 5000;
       })
       .finally(() => {
         busy = false;
