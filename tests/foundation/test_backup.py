@@ -54,16 +54,7 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo(monkeypatch: pytest.MonkeyPatch) -> None:
-    from koers.compass import services
-    from koers.compass.models import ResponseScores
-
-    # Known bug, reported: ResponseScores.fingerprint is a varchar(64) but the fingerprint
-    # is "sha256:" + 64 hex digits. SQLite stores it anyway; PostgreSQL refuses it, so the
-    # demo cannot load there. Fit it into the column until the model is fixed (no-op then).
-    width = ResponseScores._meta.get_field("fingerprint").max_length or 64
-    real = services.scoring_key_fingerprint
-    monkeypatch.setattr(services, "scoring_key_fingerprint", lambda key: real(key)[-width:])
+def demo() -> None:
     call_command("load_demo")
 
 

@@ -286,11 +286,32 @@ def _trailing_blanks(cells: Sequence[Cell]) -> int:
     return n
 
 
+# An .xlsx is a zip archive: a small file can unpack to gigabytes ("zip bomb").
+MAX_XLSX_UNPACKED = 500 * 1024 * 1024
+MAX_XLSX_RATIO = 200
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl reports the damage below
+    if unpacked > MAX_XLSX_UNPACKED or unpacked > MAX_XLSX_RATIO * max(len(data), 1):
+        raise HRFileError(
+            f"this .xlsx file unpacks to {unpacked // (1024 * 1024)} MB, far more than an HR "
+            "export needs; save it again from Excel, or export it as CSV"
+        )
+
+
 def _xlsx_rows(data: bytes) -> list[list[Cell]]:
     # openpyxl raises many kinds of exceptions on damaged or hostile archives
     # (BadZipFile, KeyError, XML errors, ValueError...); all mean "cannot read".
     import openpyxl
 
+    _check_unpacked_size(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - see comment above

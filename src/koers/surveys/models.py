@@ -10,6 +10,7 @@ save names the version it was based on and is refused when that is stale.
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -60,12 +61,39 @@ class Campaign(OrganisationOwned):
         return self.closes_on is None or today <= self.closes_on
 
     def instrument(self) -> Any:
-        from koers.instruments import get_instrument, with_department_question
+        """The campaign's instrument version, with its department question (cached)."""
+        return _instrument(self.instrument_key, self.instrument_version, tuple(self.departments))
 
-        instrument = get_instrument(self.instrument_key, self.instrument_version)
-        if self.departments:
-            instrument = with_department_question(instrument, [(d, d) for d in self.departments])
-        return instrument
+
+@lru_cache(maxsize=256)
+def _instrument(key: str, version: int, departments: tuple[str, ...]) -> Any:
+    # Instruments are immutable; building the department variant per request cost a copy
+    # of every section (bench/load_respondents.py profile).
+    from koers.instruments import get_instrument, with_department_question
+
+    instrument = get_instrument(key, version)
+    if departments:
+        instrument = with_department_question(instrument, [(d, d) for d in departments])
+    return instrument
+
+
+_CONTROLLING: dict[tuple[str, int, str], frozenset[str]] = {}
+
+
+def controlling_items(instrument: Any) -> frozenset[str]:
+    """Items whose answer shows or hides other items or sections (``show_if`` references)."""
+    cache_key = (instrument.key, instrument.version, instrument.content_hash)
+    if cache_key in _CONTROLLING:
+        return _CONTROLLING[cache_key]
+    found: set[str] = set()
+    for section in instrument.sections:
+        if section.show_if is not None:
+            found |= section.show_if.referenced_items()
+        for item in section.items:
+            if item.show_if is not None:
+                found |= item.show_if.referenced_items()
+    _CONTROLLING[cache_key] = frozenset(found)
+    return _CONTROLLING[cache_key]
 
 
 class Invitation(models.Model):

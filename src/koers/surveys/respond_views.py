@@ -28,7 +28,7 @@ from koers.instruments import (
 )
 from koers.lib.language import current_language
 from koers.surveys import links, services, throttle
-from koers.surveys.models import Campaign, Response
+from koers.surveys.models import Campaign, Response, controlling_items
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -218,12 +218,14 @@ def save(request: HttpRequest, credential: str) -> HttpResponse:
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"status": "invalid", "message": "bad request"}, status=400)
     instrument = loaded.campaign.instrument()
-    before = _visible_ids(instrument, loaded, item_id)
+    # Only an answer that other questions depend on can show or hide them (then the page
+    # reloads); for every other answer the visibility check is skipped.
+    controls = item_id in controlling_items(instrument)
+    before = _visible_ids(instrument, loaded, item_id) if controls else set()
     result = services.save_answer(loaded, instrument, item_id, value, version)
     status = {"saved": 200, "unchanged": 200, "conflict": 409}.get(result.status, 400)
     body = result.as_dict()
-    # An answer that shows or hides other questions on this page: the page reloads.
-    body["reload"] = result.ok and _visible_ids(instrument, loaded, item_id) != before
+    body["reload"] = controls and result.ok and _visible_ids(instrument, loaded, item_id) != before
     return JsonResponse(body, status=status)
 
 
