@@ -51,9 +51,9 @@ lint: setup
 	$(BIN)/ruff format --check src tests bench
 
 typecheck: setup
-	$(BIN)/mypy src/koers
+	KOERS_TESTING=1 $(BIN)/mypy src/koers
 
-test: setup lint
+test: setup lint typecheck
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
