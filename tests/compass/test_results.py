@@ -161,3 +161,37 @@ def test_the_team_scan_pdf_renders(client: Any, campaign: Any, member_of: Any) -
     client.force_login(member_of(Role.MANAGER))
     pdf = client.get(reverse("compass_scan_pdf", kwargs={"org": "alpha", "pk": campaign.pk}))
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_researchers_see_reliability_per_scale_with_n(
+    client: Any, campaign: Any, member_of: Any
+) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from koers.compass.services import answers_frame
+    from koers.stats.scales import cronbach_alpha, keyed_items
+
+    add_generated(campaign, 40, seed=12)
+    client.force_login(member_of(Role.RESEARCHER))
+    page = client.get(reverse("compass_profiles", kwargs={"org": "alpha", "pk": campaign.pk}))
+    rows = {r["label"]: r for r in page.context["reliability"]}
+    instrument = campaign.instrument()
+    extraversion = rows[instrument.scale("extraversion").label.get("nl")]
+    assert extraversion["n"] == 40
+    # Independent alpha: k/(k−1)·(1 − Σ item variances / variance of the sum), reverse keyed.
+    from koers.instruments import scoring_key
+
+    items = keyed_items(
+        answers_frame(list(campaign.responses.all()), instrument),
+        scoring_key(instrument)["extraversion"],
+    ).dropna()
+    k = items.shape[1]
+    expected = k / (k - 1) * (1 - items.var(ddof=1).sum() / items.sum(axis=1).var(ddof=1))
+    assert extraversion["alpha"] == pytest.approx(expected)
+    assert extraversion["alpha"] == pytest.approx(cronbach_alpha(items).value)
+    assert isinstance(items, pd.DataFrame)
+    assert np.isfinite(expected)
+    assert extraversion["flag"] == (
+        extraversion["alpha"] < 0.6 or (extraversion["omega"] or 1) < 0.6
+    )

@@ -121,6 +121,9 @@ def campaign_profiles(request: HttpRequest, pk: int) -> HttpResponse:
             )
     n_finished = campaign.responses.filter(finished_on__isnull=False).count()
     facts = _profile_facts(campaign, lang) if model is not None else []
+    reliability = (
+        _reliability(campaign, lang) if n_finished >= settings.KOERS_MIN_GROUP_SIZE else []
+    )
     return render(
         request,
         "compass/profiles_check.html",
@@ -131,6 +134,7 @@ def campaign_profiles(request: HttpRequest, pk: int) -> HttpResponse:
             "reference": [{"name": p.name[lang], "share": p.share} for p in profiles.profiles],
             "n_finished": n_finished,
             "facts": facts,
+            "reliability": reliability,
             "min_rows": FITTED_MIN_ROWS,
         },
     )
@@ -183,3 +187,31 @@ def _profile_facts(campaign: Campaign, language: str) -> list[dict[str, Any]]:
             }
         )
     return sorted(rows, key=lambda r: -r["identification"])
+
+
+def _reliability(campaign: Campaign, language: str) -> list[dict[str, Any]]:
+    """Cronbach's alpha and McDonald's omega per scale on the campaign's finished responses."""
+    import math
+
+    from koers.compass.services import answers_frame
+    from koers.instruments import scoring_key
+    from koers.stats.scales import scale_reliability
+
+    instrument = campaign.instrument()
+    responses = list(campaign.responses.filter(finished_on__isnull=False))
+    table = scale_reliability(answers_frame(responses, instrument), scoring_key(instrument))
+    rows = []
+    for scale in instrument.scales:
+        row = table.loc[scale.id]
+        rows.append(
+            {
+                "label": scale.label.get(language),
+                "kind": scale.kind,
+                "n_items": int(row["n_items"]),
+                "n": int(row["n_respondents"]),
+                "alpha": None if math.isnan(row["alpha"]) else float(row["alpha"]),
+                "omega": None if math.isnan(row["omega"]) else float(row["omega"]),
+                "flag": bool(row["below_threshold"]),
+            }
+        )
+    return rows
