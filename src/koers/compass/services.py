@@ -148,7 +148,7 @@ def process_finished(response: Response) -> None:
 
 
 class NotEnoughResponses(Exception):
-    pass
+    """A fitted model needs at least FITTED_MIN_ROWS complete responses."""
 
 
 def fit_campaign_model(

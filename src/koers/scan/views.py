@@ -8,6 +8,7 @@ council and researchers, who see suppressed figures (``build_context(hr=False)``
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -180,10 +181,8 @@ def scan_upload_new(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         initial = {}
-        try:
+        with contextlib.suppress(ValueError):  # no or a malformed date: the form is empty
             initial["reference_date"] = dt.date.fromisoformat(request.GET.get("peildatum", ""))
-        except ValueError:
-            pass
         form = UploadForm(initial=initial)
         status = 200
     return render(

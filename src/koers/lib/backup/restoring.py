@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -245,10 +246,9 @@ def restore(
 def _migrate_forward_quietly(using: str) -> None:
     from django.core.management import call_command
 
-    try:
+    # The original error is the one to report; a failure here must not replace it.
+    with contextlib.suppress(Exception):
         call_command("migrate", database=using, interactive=False, verbosity=0)
-    except Exception:  # the original error is the one to report
-        pass
 
 
 def _add_missing_content_types(using: str) -> None:
