@@ -38,10 +38,10 @@ messages: setup
 
 demo: setup
 	DEBUG=1 $(BIN)/koers manage migrate --noinput
-	DEBUG=1 $(BIN)/koers manage load_demo
+	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/koers manage load_demo
 
 run: demo
-	DEBUG=1 $(BIN)/koers manage runserver 127.0.0.1:$(PORT)
+	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/koers manage runserver 127.0.0.1:$(PORT)
 
 worker: setup
 	$(BIN)/celery -A koers.celery worker --loglevel=INFO

@@ -95,3 +95,7 @@ def test_demo_admin_can_log_in(client: Any, db: Any) -> None:
 
     call_command("load_demo")
     assert client.login(username="admin@voorbeeld.nl", password=DEMO_PASSWORD)
+
+
+def test_the_page_title_names_the_page_and_koers(client: Any, db: Any) -> None:
+    assert "<title>Inloggen · Koers</title>" in client.get(reverse("login")).content.decode()
