@@ -141,16 +141,10 @@ def save_answer(
     except AnswerError as exc:
         return SaveResult("invalid", item_id, message=str(exc))
 
+    if base_version == 0 and _insert_first_answer(response, item_id, value):
+        return SaveResult("saved", item_id, value, 1)
+    # The row lock taken by the UPDATE is held until the SELECT has read our own write.
     with transaction.atomic():
-        if base_version == 0:
-            try:
-                with transaction.atomic():
-                    Answer.objects.create(
-                        response=response, item_id=item_id, value=value, version=1
-                    )
-                return SaveResult("saved", item_id, value, 1)
-            except IntegrityError:
-                pass  # someone saved first: fall through to the version check
         updated = Answer.objects.filter(
             response=response, item_id=item_id, version=base_version
         ).update(value=value, version=F("version") + 1)
@@ -162,6 +156,24 @@ def save_answer(
     if current.value == value:
         return SaveResult("unchanged", item_id, current.value, current.version)
     return SaveResult("conflict", item_id, current.value, current.version)
+
+
+def _insert_first_answer(response: Response, item_id: str, value: Any) -> bool:
+    """Insert version 1; False when the answer exists already (someone saved first).
+
+    In autocommit mode the INSERT is one statement and one round trip; inside a
+    transaction (a test, a caller's atomic block) a savepoint keeps it usable after
+    the unique constraint refuses a duplicate.
+    """
+    try:
+        if transaction.get_autocommit():
+            Answer.objects.create(response=response, item_id=item_id, value=value, version=1)
+        else:
+            with transaction.atomic():
+                Answer.objects.create(response=response, item_id=item_id, value=value, version=1)
+    except IntegrityError:
+        return False
+    return True
 
 
 def finish_response(response: Response, secret: str | None) -> None:

@@ -15,6 +15,7 @@ Counters live in the cache only (use Redis in production, see
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -41,14 +42,37 @@ def record_failure(request: HttpRequest) -> None:
             cache.set(key, 1, WINDOW_SECONDS)
 
 
-def _count(key: str, window: int) -> int:
-    if cache.add(key, 1, window):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:
-        cache.set(key, 1, window)
-        return 1
+def _redis_client() -> Any:
+    """The raw client of Django's Redis cache backend, or None for other backends."""
+    backend = getattr(cache, "_cache", None)
+    get_client = getattr(backend, "get_client", None)
+    if get_client is None or "redis" not in type(cache).__module__:
+        return None
+    return get_client(write=True)
+
+
+def _count_many(keys: list[str], window: int) -> list[int]:
+    """Increment several fixed-window counters; with Redis in one round trip (a pipeline)."""
+    client = _redis_client()
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            full = cache.make_and_validate_key(key)
+            pipe.incr(full)
+            pipe.expire(full, window, nx=True)
+        results = pipe.execute()
+        return [int(results[2 * i]) for i in range(len(keys))]
+    counts = []
+    for key in keys:
+        if cache.add(key, 1, window):
+            counts.append(1)
+            continue
+        try:
+            counts.append(int(cache.incr(key)))
+        except ValueError:
+            cache.set(key, 1, window)
+            counts.append(1)
+    return counts
 
 
 def over_public_limit(request: HttpRequest, response_key: str | None = None) -> bool:
@@ -58,9 +82,10 @@ def over_public_limit(request: HttpRequest, response_key: str | None = None) -> 
     minute = int(time.time() // 60)
     address = str(request.META.get("REMOTE_ADDR", "unknown"))
     ceiling = int(getattr(settings, "KOERS_PUBLIC_REQUESTS_PER_MINUTE", 6000))
-    if _count(f"koers:public:ip:{address}:{minute}", 120) > ceiling:
-        return True
+    keys = [f"koers:public:ip:{address}:{minute}"]
     if response_key is not None:
-        key = f"koers:public:resp:{response_key}:{minute}"
-        return _count(key, 120) > SAVES_PER_RESPONSE_PER_MINUTE
-    return False
+        keys.append(f"koers:public:resp:{response_key}:{minute}")
+    counts = _count_many(keys, 120)
+    if counts[0] > ceiling:
+        return True
+    return len(counts) > 1 and counts[1] > SAVES_PER_RESPONSE_PER_MINUTE
