@@ -195,3 +195,15 @@ def test_researchers_see_reliability_per_scale_with_n(
     assert extraversion["flag"] == (
         extraversion["alpha"] < 0.6 or (extraversion["omega"] or 1) < 0.6
     )
+
+
+def test_the_report_is_complete_in_english(client: Any, campaign: Any) -> None:
+    started = finished_respondent(campaign)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("compass_report", kwargs={"credential": started.secret}))
+    text = html.content.decode()
+    assert '<html lang="en">' in text
+    for english in ("Your profile", "What can you do now?", "Delete my answers"):
+        assert english in text
+    for dutch in ("Je profiel", "Wat kun je nu doen?", "Verwijder mijn antwoorden"):
+        assert dutch not in text
