@@ -55,10 +55,15 @@ def load_response(request: HttpRequest, credential: str) -> Response | HttpRespo
     response = services.find_response(credential)
     if response is None:
         return _not_found(request)
+    _remember_language(response)
+    return response
+
+
+def _remember_language(response: Response) -> None:
+    """The language the respondent last used, for reminders and the report."""
     lang = current_language()
     if response.language != lang:
         Response.objects.filter(pk=response.pk).update(language=lang)
-    return response
 
 
 @never_cache
@@ -205,13 +210,20 @@ def section(request: HttpRequest, credential: str, section: str) -> HttpResponse
 @require_POST
 def save(request: HttpRequest, credential: str) -> HttpResponse:
     """Autosave of one answer: ``{"item": id, "value": v, "version": n}``."""
-    loaded = load_response(request, credential)
-    if isinstance(loaded, HttpResponse):
+    # The look-up comes first so that one round trip to the counters does all checks; a
+    # guessing address is refused whether or not its guess was right.
+    loaded = services.find_response(credential)
+    check = throttle.check_save(request, loaded.access_hash if loaded else None)
+    if check.guessing:
+        return JsonResponse({"status": "invalid", "message": "too many attempts"}, status=429)
+    if loaded is None:
+        throttle.record_failure(request)
         return JsonResponse({"status": "invalid", "message": "unknown link"}, status=404)
-    if throttle.over_public_limit(request, loaded.access_hash):
+    if check.flooding:
         return JsonResponse(
             {"status": "invalid", "message": "too many saves, slow down"}, status=429
         )
+    _remember_language(loaded)
     try:
         body = json.loads(request.body)
         item_id, value, version = str(body["item"]), body.get("value"), int(body["version"])

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from koers.instruments import AnswerError, Instrument
-from koers.surveys import links
+from koers.surveys import hot_path, links
 from koers.surveys.models import Answer, Campaign, Invitation, Response
 
 
@@ -95,18 +94,11 @@ def start_invited_response(invitation: Invitation, secret: str, language: str) -
 
 
 def find_response(credential: str) -> Response | None:
-    """The response a link secret or a resume code opens, if any."""
-    found = (
-        Response.objects.select_related("campaign", "campaign__organisation")
-        .filter(access_hash=links.response_hash(credential))
-        .first()
-    )
+    """The response a link secret or a resume code opens, if any (campaign and
+    organisation loaded with it)."""
+    found = hot_path.response_by("access_hash", links.response_hash(credential))
     if found is None and links.looks_like_code(credential):
-        found = (
-            Response.objects.select_related("campaign", "campaign__organisation")
-            .filter(code_hash=links.code_hash(credential))
-            .first()
-        )
+        found = hot_path.response_by("code_hash", links.code_hash(credential))
     return found
 
 
@@ -141,39 +133,17 @@ def save_answer(
     except AnswerError as exc:
         return SaveResult("invalid", item_id, message=str(exc))
 
-    if base_version == 0 and _insert_first_answer(response, item_id, value):
+    if base_version == 0 and hot_path.insert_first(response.pk, item_id, value):
         return SaveResult("saved", item_id, value, 1)
-    # The row lock taken by the UPDATE is held until the SELECT has read our own write.
-    with transaction.atomic():
-        updated = Answer.objects.filter(
-            response=response, item_id=item_id, version=base_version
-        ).update(value=value, version=F("version") + 1)
-        current = Answer.objects.filter(response=response, item_id=item_id).first()
+    version = hot_path.update_if_version(response.pk, item_id, value, base_version)
+    if version is not None:
+        return SaveResult("saved", item_id, value, version)
+    current = Answer.objects.filter(response=response, item_id=item_id).first()
     if current is None:  # base_version > 0 for an answer that does not exist
         return SaveResult("conflict", item_id, None, 0)
-    if updated:
-        return SaveResult("saved", item_id, current.value, current.version)
     if current.value == value:
         return SaveResult("unchanged", item_id, current.value, current.version)
     return SaveResult("conflict", item_id, current.value, current.version)
-
-
-def _insert_first_answer(response: Response, item_id: str, value: Any) -> bool:
-    """Insert version 1; False when the answer exists already (someone saved first).
-
-    In autocommit mode the INSERT is one statement and one round trip; inside a
-    transaction (a test, a caller's atomic block) a savepoint keeps it usable after
-    the unique constraint refuses a duplicate.
-    """
-    try:
-        if transaction.get_autocommit():
-            Answer.objects.create(response=response, item_id=item_id, value=value, version=1)
-        else:
-            with transaction.atomic():
-                Answer.objects.create(response=response, item_id=item_id, value=value, version=1)
-    except IntegrityError:
-        return False
-    return True
 
 
 def finish_response(response: Response, secret: str | None) -> None:

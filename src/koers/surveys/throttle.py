@@ -9,24 +9,35 @@
   fills in together without noticing it.
 
 Counters live in the cache only (use Redis in production, see
-``CACHE_URL``), never next to answers.
+``CACHE_URL``), never next to answers. With Redis, :func:`check_save` reads
+the failure counter and counts the address and the response in one round
+trip (a pipeline) on one client per process: Django's Redis backend builds a
+new client object for every call, which cost the autosave about 1 ms
+(``bench/load_respondents.py`` profile).
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 FAILED_LOOKUP_LIMIT = 20  # per window per address: a class of 30 mistyping codes still fits
 WINDOW_SECONDS = 15 * 60
 SAVES_PER_RESPONSE_PER_MINUTE = 300  # 5 a second for a minute: far above any person's pace
+COUNTER_SECONDS = 120  # a per-minute counter lives two minutes
+
+
+def _address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 def _key(request: HttpRequest) -> str:
-    return "koers:failed-lookups:" + str(request.META.get("REMOTE_ADDR", "unknown"))
+    return "koers:failed-lookups:" + _address(request)
 
 
 def too_many_failures(request: HttpRequest) -> bool:
@@ -42,26 +53,46 @@ def record_failure(request: HttpRequest) -> None:
             cache.set(key, 1, WINDOW_SECONDS)
 
 
-def _redis_client() -> Any:
-    """The raw client of Django's Redis cache backend, or None for other backends."""
-    backend = getattr(cache, "_cache", None)
-    get_client = getattr(backend, "get_client", None)
-    if get_client is None or "redis" not in type(cache).__module__:
+_clients: dict[str, Any] = {}
+
+
+def redis_client() -> Any:
+    """One Redis client per process for the default cache's server, or None without Redis.
+
+    redis-py's client is thread-safe and its connection pool notices a fork, so one
+    object serves every request of a gunicorn worker.
+    """
+    config = settings.CACHES["default"]
+    if config.get("BACKEND") != "django.core.cache.backends.redis.RedisCache":
         return None
-    return get_client(write=True)
+    location = config["LOCATION"]
+    location = location[0] if isinstance(location, (list, tuple)) else location
+    client = _clients.get(location)
+    if client is None:
+        import redis
+
+        client = _clients[location] = redis.Redis.from_url(location)
+    return client
 
 
-def _count_many(keys: list[str], window: int) -> list[int]:
-    """Increment several fixed-window counters; with Redis in one round trip (a pipeline)."""
-    client = _redis_client()
+def _count(keys: list[str], window: int, read: str | None = None) -> tuple[int, list[int]]:
+    """Read counter ``read`` (0 when absent) and increment fixed-window counters ``keys``.
+
+    With Redis this is one round trip; the keys are the cache's own (same prefix and
+    version), so :func:`record_failure` and :func:`too_many_failures` see the same values.
+    """
+    client = redis_client()
     if client is not None:
         pipe = client.pipeline(transaction=False)
+        if read is not None:
+            pipe.get(cache.make_and_validate_key(read))
         for key in keys:
             full = cache.make_and_validate_key(key)
             pipe.incr(full)
             pipe.expire(full, window, nx=True)
         results = pipe.execute()
-        return [int(results[2 * i]) for i in range(len(keys))]
+        current = int(results.pop(0) or 0) if read is not None else 0
+        return current, [int(results[2 * i]) for i in range(len(keys))]
     counts = []
     for key in keys:
         if cache.add(key, 1, window):
@@ -72,20 +103,45 @@ def _count_many(keys: list[str], window: int) -> list[int]:
         except ValueError:
             cache.set(key, 1, window)
             counts.append(1)
-    return counts
+    return (int(cache.get(read, 0)) if read is not None else 0), counts
+
+
+def _ceiling() -> int:
+    return int(getattr(settings, "KOERS_PUBLIC_REQUESTS_PER_MINUTE", 6000))
+
+
+def _minute_keys(request: HttpRequest, response_key: str | None) -> list[str]:
+    minute = int(time.time() // 60)
+    keys = [f"koers:public:ip:{_address(request)}:{minute}"]
+    if response_key is not None:
+        keys.append(f"koers:public:resp:{response_key}:{minute}")
+    return keys
 
 
 def over_public_limit(request: HttpRequest, response_key: str | None = None) -> bool:
     """Count this request; True when the response or the address is over its limit."""
-    from django.conf import settings
-
-    minute = int(time.time() // 60)
-    address = str(request.META.get("REMOTE_ADDR", "unknown"))
-    ceiling = int(getattr(settings, "KOERS_PUBLIC_REQUESTS_PER_MINUTE", 6000))
-    keys = [f"koers:public:ip:{address}:{minute}"]
-    if response_key is not None:
-        keys.append(f"koers:public:resp:{response_key}:{minute}")
-    counts = _count_many(keys, 120)
-    if counts[0] > ceiling:
+    _, counts = _count(_minute_keys(request, response_key), COUNTER_SECONDS)
+    if counts[0] > _ceiling():
         return True
     return len(counts) > 1 and counts[1] > SAVES_PER_RESPONSE_PER_MINUTE
+
+
+@dataclass(frozen=True)
+class SaveCheck:
+    guessing: bool  # the address made too many failed look-ups: refuse, found or not
+    flooding: bool  # the address or the response is over its per-minute limit
+
+
+def check_save(request: HttpRequest, response_key: str | None) -> SaveCheck:
+    """Everything the autosave asks of the counters, in one round trip with Redis.
+
+    ``response_key`` is the found response's access hash (None for an unknown link,
+    which then counts only towards the address).
+    """
+    failures, counts = _count(
+        _minute_keys(request, response_key), COUNTER_SECONDS, read=_key(request)
+    )
+    flooding = counts[0] > _ceiling() or (
+        len(counts) > 1 and counts[1] > SAVES_PER_RESPONSE_PER_MINUTE
+    )
+    return SaveCheck(guessing=failures >= FAILED_LOOKUP_LIMIT, flooding=flooding)
