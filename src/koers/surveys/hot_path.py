@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from koers.organisations.models import Organisation
 from koers.surveys.models import Answer, Campaign, Response
@@ -60,6 +60,13 @@ class _Part:
         return self.model.from_db(db, self.attnames, values)
 
 
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    assert field.column
+    return str(field.column)
+
+
 @lru_cache(maxsize=16)
 def _lookup(alias: str, column: str) -> tuple[str, tuple[_Part, _Part, _Part]]:
     connection = connections[alias]
@@ -71,11 +78,11 @@ def _lookup(alias: str, column: str) -> tuple[str, tuple[_Part, _Part, _Part]]:
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(Response._meta.db_table)} r"
         f" INNER JOIN {quote(Campaign._meta.db_table)} c ON c.{quote(Campaign._meta.pk.column)}"
-        f" = r.{quote(Response._meta.get_field('campaign').column)}"
+        f" = r.{quote(_column(Response, 'campaign'))}"
         f" INNER JOIN {quote(Organisation._meta.db_table)} o"
         f" ON o.{quote(Organisation._meta.pk.column)} = c."
-        f"{quote(Campaign._meta.get_field('organisation').column)}"
-        f" WHERE r.{quote(Response._meta.get_field(column).column)} = %s"
+        f"{quote(_column(Campaign, 'organisation'))}"
+        f" WHERE r.{quote(_column(Response, column))} = %s"
     )
     return sql, (response, campaign, organisation)
 
@@ -105,7 +112,7 @@ def response_by(column: str, value: str) -> Response | None:
 def _answer_sql(alias: str) -> tuple[str, str]:
     quote = connections[alias].ops.quote_name
     table = quote(Answer._meta.db_table)
-    response = quote(Answer._meta.get_field("response").column)
+    response = quote(_column(Answer, "response"))
     item, value, version = (quote(c) for c in ("item_id", "value", "version"))
     insert = (
         f"INSERT INTO {table} ({response}, {item}, {value}, {version}) VALUES (%s, %s, %s, 1)"
