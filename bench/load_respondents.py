@@ -85,7 +85,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--conn-max-age",
         type=int,
         default=None,
-        help="DB_CONN_MAX_AGE for Koers (default: Koers's own default, 0)",
+        help="DB_CONN_MAX_AGE for Koers (default: Koers's own default, 600)",
     )
     parser.add_argument(
         "--env", action="append", default=[], metavar="KEY=VALUE", help="extra Koers setting"
