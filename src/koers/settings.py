@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "koers.surveys",
     "koers.scan",
     "koers.compass",
+    "koers.reportbox",
 ]
 
 MIDDLEWARE = [

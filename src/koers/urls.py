@@ -7,6 +7,7 @@ from django_otp.admin import OTPAdminSite
 from koers.accounts import views as account_views
 from koers.api.api import api
 from koers.compass import urls as compass_urls
+from koers.reportbox import urls as reportbox_urls
 from koers.scan import urls as scan_urls
 from koers.surveys import urls as survey_urls
 from koers.web import views
@@ -23,6 +24,7 @@ org_patterns = [
     *survey_urls.org_patterns,
     *scan_urls.org_patterns,
     *compass_urls.org_patterns,
+    *reportbox_urls.org_patterns,
 ]
 
 # The Django admin asks for the authenticator code too.
@@ -40,6 +42,7 @@ urlpatterns = [
     path("o/<slug:org>/", include(org_patterns)),
     *survey_urls.respondent_patterns,
     *compass_urls.respondent_patterns,
+    *reportbox_urls.public_patterns,
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

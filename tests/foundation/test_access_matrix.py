@@ -60,6 +60,10 @@ ORG = {
     "scan_upload_problems_csv": ("GET", "AH"),
     "scan_upload_import_valid": ("POST", "AH"),
     "scan_upload_discard": ("POST", "AH"),
+    "reportbox_inbox": ("GET", "C"),
+    "reportbox_settings": ("GET", "AC"),
+    "reportbox_report": ("GET", "C"),
+    "reportbox_report_action": ("POST", "C"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -91,6 +95,8 @@ PUBLIC = {
     "password_reset_complete": ("GET", 200),
     "campaign_landing": ("GET", 200),
     "resume": ("GET", 200),
+    "reportbox_public": ("GET", 200),
+    "reportbox_status": ("GET", 200),
     "openapi-json": ("GET", 200),
     "openapi-view": ("GET", 200),
 }
@@ -179,6 +185,12 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         problems=[[3, "Geslacht", "x", "gender"]],
     )
     job = Job.objects.create(organisation=org_a, kind="selfcheck")
+    from koers.reportbox import services as reportbox
+
+    box = reportbox.box_of(org_a)
+    box.is_open = True
+    box.save()
+    report = reportbox.receive(box, "other", "matrix").report
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -187,6 +199,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "scan_upload": upload.pk,
         "scan_snapshot": snapshot.pk,
         "change_role": Membership.objects.get(user=users[M]).pk,
+        "reportbox_report": report.pk,
     }
     return {
         "users": users,
@@ -194,6 +207,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "pks": pks,
         "secret": started.secret,
         "token": "matrix-public",
+        "box_token": box.public_token,
     }
 
 
@@ -262,7 +276,8 @@ def test_respondent_pages_open_only_with_the_link(
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_public_pages_open_for_everyone(client: Any, world: dict[str, Any], name: str) -> None:
     method, expected = PUBLIC[name]
-    kwargs = {"token": world["token"]} if name == "campaign_landing" else {}
+    tokens = {"campaign_landing": world["token"], "reportbox_public": world["box_token"]}
+    kwargs = {"token": tokens[name]} if name in tokens else {}
     url = reverse(name, kwargs=kwargs) if not name.startswith("openapi") else reverse(f"api:{name}")
     call = client.post if method == "POST" else client.get
     assert call(url, {"language": "en"} if name == "set_language" else {}).status_code == expected

@@ -57,6 +57,17 @@ def test_an_hr_analyst_with_an_authenticator_must_enter_a_code(client: Any, memb
     assert client.get(dashboard).status_code == 200
 
 
+def test_the_confidential_adviser_needs_the_second_step_for_the_reporting_box(
+    client: Any, member_of: Any
+) -> None:
+    adviser = member_of(Role.CONFIDENTIAL_ADVISER)
+    page = _login(client, adviser.email)
+    assert page.redirect_chain[-1][0].startswith("/accounts/2fa/setup/")
+    inbox = client.get(reverse("reportbox_inbox", kwargs={"org": "alpha"}))
+    assert inbox.status_code == 302
+    assert inbox["Location"].startswith("/accounts/2fa/setup/")
+
+
 def test_a_manager_needs_no_second_step(client: Any, bob: Any) -> None:
     page = _login(client, "bob@alpha.example")
     assert page.redirect_chain[-1][0] == reverse("dashboard", kwargs={"org": "alpha"})

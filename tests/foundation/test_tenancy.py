@@ -75,8 +75,12 @@ def objects_of_a(org_a: Any, alice: Any, job_of_a: Job) -> dict[str, int]:
         problems=[[3, "Geslacht", "x", "gender"]],
     )
     snapshot = Snapshot.objects.create(organisation=org_a, reference_date=day, data=b"x")
+    from koers.reportbox import services as reportbox
+
+    report = reportbox.receive(reportbox.box_of(org_a), "other", "Alpha Engineering report").report
     return {
         "scan_upload": upload.pk,
+        "reportbox_report": report.pk,
         "scan_snapshot": snapshot.pk,
         "job": job_of_a.pk,
         "campaign": campaign.pk,

@@ -15,9 +15,10 @@ from django.conf import settings
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from koers.organisations.models import HR_ROLES, Membership
+from koers.organisations.models import HR_ROLES, Membership, Role
 
-STAFF_ROLES_REQUIRING_2FA = HR_ROLES
+# The confidential adviser reads the reporting box: the most sensitive text Koers holds.
+STAFF_ROLES_REQUIRING_2FA = HR_ROLES | {Role.CONFIDENTIAL_ADVISER}
 
 
 def requires_2fa(user: Any) -> bool:

@@ -61,8 +61,10 @@ def load_demo() -> list[str]:
             user=user, organisation=orgs[demo.org_slug], defaults={"role": demo.role}
         )
         lines.append(f"{demo.email:34} {Role(demo.role).label} ({orgs[demo.org_slug].name})")
+    from koers.accounts.twofactor import STAFF_ROLES_REQUIRING_2FA
+
     for demo in DEMO_USERS:
-        if demo.role in (Role.ADMIN, Role.HR_ANALYST) and demo.org_slug == DEMO_ORG[0]:
+        if demo.role in STAFF_ROLES_REQUIRING_2FA and demo.org_slug == DEMO_ORG[0]:
             lines.append(_demo_authenticator(user_model.objects.get(username=demo.email)))
     for loader in DEMO_LOADERS:
         summary = loader(orgs[DEMO_ORG[0]])

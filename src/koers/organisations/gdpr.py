@@ -20,6 +20,9 @@ from django.db import transaction
 from koers.organisations.models import Membership, Organisation, OrganisationOwned
 
 SKIP_FIELDS = {"api.apitoken": {"token_hash"}}
+# Written as a count only: the reporting box's reports are for the confidential adviser's
+# eyes, and the organisation admin is the one who exports (docs/reporting-box.md).
+COUNT_ONLY = {"reportbox.report"}
 
 
 def owned_models() -> list[type[OrganisationOwned]]:
@@ -45,6 +48,9 @@ def export_organisation(org: Organisation) -> bytes:
         for model in owned_models():
             label = model._meta.label_lower
             rows = model.objects.for_org(org)
+            if label in COUNT_ONLY:
+                archive.writestr(f"{label}.json", json.dumps({"count": rows.count()}))
+                continue
             skip = SKIP_FIELDS.get(label, set())
             fields = [f.name for f in model._meta.concrete_fields if f.name not in skip]
             archive.writestr(

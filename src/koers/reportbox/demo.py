@@ -1,0 +1,102 @@
+"""Demo content: an open reporting box with three reports, one readable with a printed code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from koers.organisations.demo import DEMO_LOADERS
+from koers.organisations.models import Organisation
+from koers.reportbox import services
+from koers.reportbox.models import Report, ReportBox, ReportMessage
+from koers.surveys import links
+
+DEMO_TOKEN = "demo-meldpunt-2026"
+DEMO_CODE = "DEM0MEDE2026KRS0"  # demo installations only: printed by `make run`
+
+_REPORTS = [
+    # (code or None, category, days ago, text, closed days ago, messages (adviser?, text))
+    (
+        DEMO_CODE,
+        Report.Category.DISCRIMINATION,
+        20,
+        "In het projectoverleg wordt wat ik voorstel pas opgepakt als een mannelijke collega "
+        "het herhaalt. Het gebeurt nu zo vaak dat ik niets meer inbreng.",
+        None,
+        [
+            (
+                True,
+                "Dank je dat je dit meldt. Wil je vertellen of dit in één team speelt of "
+                "breder? Je hoeft geen namen te noemen.",
+            ),
+            (False, "Vooral in één projectteam, sinds de reorganisatie in het voorjaar."),
+        ],
+    ),
+    (
+        None,
+        Report.Category.BULLYING,
+        6,
+        "Bij de koffieautomaat worden grappen gemaakt over collega's die parttime werken "
+        "voor de zorg van hun kinderen.",
+        None,
+        [],
+    ),
+    (
+        None,
+        Report.Category.OTHER,
+        75,
+        "Op de werkvloer hangt een kalender die ik ongepast vind.",
+        40,
+        [(True, "De kalender is weggehaald. Ik sluit de melding; schrijf gerust terug.")],
+    ),
+]
+
+
+def load_demo_report_box(org: Organisation) -> str:
+    box, _ = ReportBox.objects.get_or_create(
+        organisation=org,
+        defaults={
+            "public_token": DEMO_TOKEN,
+            "is_open": True,
+            "intro": "De vertrouwenspersoon van Voorbeeld Techniek is Sanne de Vries "
+            "(extern, via Arbodienst Noord). Je kunt haar ook direct bellen: 050 000 0000.",
+        },
+    )
+    today = timezone.localdate()
+    for n, (code, category, days, text, closed, thread) in enumerate(_REPORTS):
+        code = code or f"DEM0REP0RT{n:06d}"
+        report, created = Report.objects.get_or_create(
+            code_hash=services.code_hash(code),
+            defaults={
+                "organisation": org,
+                "category": category,
+                "text": text,
+                "received_on": today - dt.timedelta(days=days),
+                "status": Report.Status.IN_PROGRESS if thread else Report.Status.NEW,
+            },
+        )
+        if not created:
+            continue
+        for step, (from_adviser, message) in enumerate(thread):
+            ReportMessage.objects.create(
+                report=report,
+                from_adviser=from_adviser,
+                text=message,
+                sent_on=report.received_on + dt.timedelta(days=2 * step + 1),
+            )
+        if closed is not None:
+            report.status = Report.Status.CLOSED
+            report.closed_on = today - dt.timedelta(days=closed)
+            report.save(update_fields=["status", "closed_on"])
+    base = settings.SITE_URL.rstrip("/")
+    link = base + reverse("reportbox_public", kwargs={"token": box.public_token})
+    return (
+        f"Reporting box (no login needed): {link} ; read a demo report at "
+        f"{base}{reverse('reportbox_status')} with code {links.format_code(DEMO_CODE)}"
+    )
+
+
+DEMO_LOADERS.append(load_demo_report_box)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from koers.reportbox.models import TEXT_LIMIT, Report, ReportBox
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Waar gaat het over?"), choices=Report.Category.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Wat is er gebeurd?"),
+        help_text=_(
+            "Schrijf wat je kwijt wilt. Laat namen en details weg die jou herkenbaar maken, "
+            "als je anoniem wilt blijven. Hoogstens 5000 tekens."
+        ),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Je bericht"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Je meldcode"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class BoxForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ReportBox
+        fields = ["is_open", "intro"]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 4})}

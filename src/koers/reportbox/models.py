@@ -1,0 +1,86 @@
+"""The reporting box: one per organisation, its reports and the messages on each.
+
+Nothing here says who reported: no account, no address, no user agent, no time of
+day (dates only). The reporter holds a receipt code; the report stores only its
+keyed hash (:func:`koers.surveys.links.keyed_hash`, domain ``report-code``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from koers.organisations.models import OrganisationOwned
+
+TEXT_LIMIT = 5000  # characters per report or message: room for a careful account
+
+
+class ReportBox(OrganisationOwned):
+    public_token = models.CharField(max_length=64, unique=True)
+    is_open = models.BooleanField(_("open voor meldingen"), default=True)
+    intro = models.TextField(
+        _("tekst boven het formulier"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "Bijvoorbeeld wie de vertrouwenspersoon is en hoe die ook direct bereikbaar is."
+        ),
+    )
+    created = models.DateField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], name="one_report_box_per_organisation")
+        ]
+        verbose_name = _("meldpunt")
+        verbose_name_plural = _("meldpunten")
+
+    def __str__(self) -> str:
+        return f"meldpunt {self.organisation_id}"
+
+
+class Report(OrganisationOwned):
+    class Category(models.TextChoices):
+        SEXUAL_HARASSMENT = "sexual_harassment", _("Seksuele intimidatie")
+        DISCRIMINATION = "discrimination", _("Discriminatie")
+        BULLYING = "bullying", _("Pesten of buitensluiten")
+        AGGRESSION = "aggression", _("Agressie of geweld")
+        OTHER = "other", _("Iets anders")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Nieuw")
+        IN_PROGRESS = "in_progress", _("In behandeling")
+        CLOSED = "closed", _("Afgesloten")
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    category = models.CharField(_("soort"), max_length=32, choices=Category.choices)
+    text = models.TextField(_("wat er gebeurde"), max_length=TEXT_LIMIT)
+    received_on = models.DateField()  # a date, never a time: the time of day could identify
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    closed_on = models.DateField(null=True, blank=True)  # starts the retention period
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+
+    def __str__(self) -> str:
+        return f"melding {self.pk}"
+
+    @property
+    def number(self) -> str:
+        """How the adviser refers to the report (no date or order is in it beyond the id)."""
+        return f"M-{self.pk:05d}"
+
+
+class ReportMessage(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    from_adviser = models.BooleanField()
+    text = models.TextField(max_length=TEXT_LIMIT)
+    sent_on = models.DateField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"bericht {self.pk} bij melding {self.report_id}"

@@ -1,0 +1,210 @@
+"""The reporting box's pages: the public form and status page, and the adviser's inbox.
+
+Public pages store nothing about the visitor (no address, no user agent, no
+time of day) and send ``Cache-Control: no-store``; the receipt code travels only
+in POST bodies, never in a URL, so it stays out of server logs and histories.
+Only the confidential adviser reads reports; the organisation admin can open or
+close the box and see its link, never a report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from koers.organisations import audit
+from koers.organisations.access import current_organisation, org_view
+from koers.organisations.models import Role
+from koers.reportbox import services
+from koers.reportbox.forms import BoxForm, CodeForm, MessageForm, ReportForm
+from koers.reportbox.models import Report, ReportBox
+from koers.surveys import links, throttle
+
+ADVISER = {Role.CONFIDENTIAL_ADVISER}
+BOX_ROLES = {Role.ADMIN, Role.CONFIDENTIAL_ADVISER}
+
+
+# --- public --------------------------------------------------------------------------------
+
+
+def _unknown(request: HttpRequest) -> HttpResponse:
+    throttle.record_failure(request)
+    return render(request, "reportbox/unknown.html", status=404)
+
+
+@never_cache
+def box(request: HttpRequest, token: str) -> HttpResponse:
+    found = ReportBox.objects.select_related("organisation").filter(public_token=token).first()
+    if found is None:
+        return _unknown(request)
+    if not found.is_open:
+        return render(request, "reportbox/closed.html", {"box": found}, status=410)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST":
+        if throttle.over_public_limit(request):
+            return render(request, "surveys/throttled.html", status=429)
+        if form.is_valid():
+            received = services.receive(
+                found, form.cleaned_data["category"], form.cleaned_data["text"]
+            )
+            return render(
+                request,
+                "reportbox/received.html",
+                {"box": found, "code": links.format_code(received.code)},
+            )
+    return render(
+        request,
+        "reportbox/form.html",
+        {"box": found, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+def status(request: HttpRequest) -> HttpResponse:
+    """The reporter's own report: read the adviser's replies, write back, or withdraw it."""
+    if request.method != "POST":
+        return render(request, "reportbox/status_code.html", {"form": CodeForm()})
+    if throttle.too_many_failures(request):
+        return render(request, "surveys/throttled.html", status=429)
+    code_form = CodeForm(request.POST)
+    report = services.find_report(code_form.data.get("code", "")) if code_form.is_valid() else None
+    if report is None:
+        throttle.record_failure(request)
+        code_form.add_error(
+            "code",
+            _("Deze code kennen we niet. Kijk of je hem goed hebt overgenomen (16 tekens)."),
+        )
+        return render(request, "reportbox/status_code.html", {"form": code_form}, status=404)
+    action = request.POST.get("action", "open")
+    message_form = MessageForm()
+    if action == "withdraw" and request.POST.get("confirm") == "yes":
+        services.withdraw(report)
+        return render(request, "reportbox/withdrawn.html")
+    if action == "message":
+        if throttle.over_public_limit(request):
+            return render(request, "surveys/throttled.html", status=429)
+        message_form = MessageForm(request.POST)
+        if message_form.is_valid():
+            services.add_message(report, message_form.cleaned_data["text"], from_adviser=False)
+            message_form = MessageForm()
+    return render(
+        request,
+        "reportbox/status.html",
+        {
+            "report": report,
+            "thread": report.messages.all(),
+            "code": links.format_code(code_form.data["code"]),
+            "form": message_form,
+        },
+        status=400 if message_form.errors else 200,
+    )
+
+
+# --- the organisation's side ---------------------------------------------------------------
+
+
+def _box_context(request: HttpRequest, box_obj: ReportBox) -> dict[str, Any]:
+    return {
+        "box": box_obj,
+        "public_link": request.build_absolute_uri(
+            reverse("reportbox_public", kwargs={"token": box_obj.public_token})
+        ),
+        "status_link": request.build_absolute_uri(reverse("reportbox_status")),
+    }
+
+
+@org_view(roles=BOX_ROLES)
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Open or close the box, its introduction and its link (admin and adviser)."""
+    box_obj = services.box_of(current_organisation(request))
+    form = BoxForm(request.POST or None, instance=box_obj)
+    if request.method == "POST":
+        if request.POST.get("action") == "new_link":
+            services.new_link(box_obj)
+            audit.record(box_obj.organisation, request.user, "reporting box: new link")
+            messages.success(
+                request, _("Het meldpunt heeft een nieuwe link; de oude werkt niet meer.")
+            )
+            return redirect("reportbox_settings", org=box_obj.organisation.slug)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Het meldpunt is bijgewerkt."))
+            return redirect("reportbox_settings", org=box_obj.organisation.slug)
+    return render(
+        request,
+        "reportbox/settings.html",
+        {**_box_context(request, box_obj), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@org_view(roles=ADVISER)
+def inbox(request: HttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
+    reports = Report.objects.for_org(organisation).order_by("status", "-received_on", "-id")
+    rows = [(r, r.messages.count()) for r in reports]
+    return render(
+        request,
+        "reportbox/inbox.html",
+        {**_box_context(request, services.box_of(organisation)), "rows": rows},
+    )
+
+
+def _report(request: HttpRequest, pk: int) -> Report:
+    report = Report.objects.for_org(current_organisation(request)).filter(pk=pk).first()
+    if report is None:
+        raise Http404("No such report")
+    return report  # type: ignore[no-any-return]
+
+
+def _report_page(
+    request: HttpRequest, report: Report, form: MessageForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "report": report,
+        "thread": report.messages.all(),
+        "form": form,
+        "retain_months": settings.KOERS_RETAIN_REPORTS_MONTHS,
+    }
+    return render(request, "reportbox/report.html", context, status=status)
+
+
+@org_view(roles=ADVISER)
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    audit.record(report.organisation, request.user, "viewed report", report.number)
+    return _report_page(request, report, MessageForm())
+
+
+@require_POST
+@org_view(roles=ADVISER)
+def report_action(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    action = request.POST.get("action")
+    slug = report.organisation.slug
+    if action == "reply":
+        form = MessageForm(request.POST)
+        if not form.is_valid():
+            return _report_page(request, report, form, status=400)
+        services.add_message(report, form.cleaned_data["text"], from_adviser=True)
+        messages.success(
+            request, _("Je antwoord staat klaar; de melder leest het met de meldcode.")
+        )
+    elif action == "close":
+        services.close(report)
+        messages.success(request, _("De melding is afgesloten."))
+    elif action == "reopen":
+        services.reopen(report)
+        messages.success(request, _("De melding is weer in behandeling."))
+    else:
+        return HttpResponse(status=400)
+    return redirect("reportbox_report", org=slug, pk=report.pk)

@@ -1,0 +1,277 @@
+"""The reporting box: anonymous reports, a conversation by receipt code, the adviser alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from typing import Any
+
+import pytest
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from koers.organisations import retention
+from koers.organisations.models import AuditEvent, Membership, Role
+from koers.reportbox import services
+from koers.reportbox.models import Report, ReportBox, ReportMessage
+from koers.surveys import throttle
+
+ADDRESS, AGENT = "203.0.113.77", "Mozilla/5.0 (Unieke Telefoon 9000)"
+STORY = "Mijn leidinggevende maakt <b>opmerkingen</b> over mijn uiterlijk <script>x()</script>."
+
+
+@pytest.fixture
+def box(org_a: Any) -> ReportBox:
+    found = services.box_of(org_a)
+    found.is_open = True
+    found.save()
+    return found
+
+
+@pytest.fixture
+def adviser(member_of: Any) -> Any:
+    return member_of(Role.CONFIDENTIAL_ADVISER)
+
+
+def _report(client: Any, box: ReportBox, text: str = STORY) -> tuple[Any, str]:
+    """Send a report as a visitor with a recognisable address and browser; return the code."""
+    page = client.post(
+        reverse("reportbox_public", kwargs={"token": box.public_token}),
+        {"category": "sexual_harassment", "text": text},
+        REMOTE_ADDR=ADDRESS,
+        HTTP_USER_AGENT=AGENT,
+    )
+    assert page.status_code == 200
+    code = page.context["code"]
+    assert len(code.replace("-", "")) == services.CODE_LENGTH
+    return page, code
+
+
+def _status(client: Any, code: str, **extra: str) -> Any:
+    return client.post(reverse("reportbox_status"), {"code": code, **extra})
+
+
+def test_a_report_stores_what_was_written_and_nothing_about_who_wrote_it(
+    client: Any, box: ReportBox
+) -> None:
+    page, code = _report(client, box)
+    assert code in page.content.decode()
+    report = Report.objects.get()
+    assert report.text == STORY
+    assert report.received_on == timezone.localdate()
+    assert report.organisation_id == box.organisation_id
+    stored = json.dumps(
+        {f.attname: str(getattr(report, f.attname)) for f in Report._meta.concrete_fields}
+    )
+    assert ADDRESS not in stored
+    assert "Unieke Telefoon" not in stored
+    assert code.replace("-", "") not in stored  # only a keyed hash of the code
+    for model in (Report, ReportMessage):
+        # no time of day, anywhere: a timestamp could point at the one person on a late shift
+        assert not any(isinstance(f, models.DateTimeField) for f in model._meta.fields)
+    assert "no-store" in page["Cache-Control"]
+
+
+def test_the_reporter_and_the_adviser_talk_by_receipt_code(
+    client: Any, box: ReportBox, adviser: Any
+) -> None:
+    _, code = _report(client, box)
+    report = Report.objects.get()
+    own = _status(client, code)
+    assert own.status_code == 200
+    assert "opmerkingen" in own.content.decode()
+    assert own.context["report"].status == Report.Status.NEW
+
+    client.force_login(adviser)
+    action = reverse("reportbox_report_action", kwargs={"org": "alpha", "pk": report.pk})
+    client.post(action, {"action": "reply", "text": "Dank je. Wil je vertellen wanneer?"})
+    client.logout()
+
+    again = _status(client, code.lower().replace("-", " "))  # typed loosely: still found
+    assert "Wil je vertellen wanneer?" in again.content.decode()
+    assert again.context["report"].status == Report.Status.IN_PROGRESS
+    _status(client, code, action="message", text="Vorige week, twee keer.")
+
+    client.force_login(adviser)
+    detail = client.get(reverse("reportbox_report", kwargs={"org": "alpha", "pk": report.pk}))
+    assert "Vorige week, twee keer." in detail.content.decode()
+    client.post(action, {"action": "close"})
+    report.refresh_from_db()
+    assert (report.status, report.closed_on) == (Report.Status.CLOSED, timezone.localdate())
+    client.logout()
+    # writing back after closing opens the conversation again
+    _status(client, code, action="message", text="Het gebeurde weer.")
+    report.refresh_from_db()
+    assert (report.status, report.closed_on) == (Report.Status.IN_PROGRESS, None)
+
+
+def test_user_text_is_escaped_for_reporter_and_adviser(
+    client: Any, box: ReportBox, adviser: Any
+) -> None:
+    _, code = _report(client, box)
+    html = _status(client, code).content.decode()
+    assert "<script>x()</script>" not in html
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html
+    client.force_login(adviser)
+    report = Report.objects.get()
+    html = client.get(
+        reverse("reportbox_report", kwargs={"org": "alpha", "pk": report.pk})
+    ).content.decode()
+    assert "<b>opmerkingen</b>" not in html
+    assert "&lt;b&gt;opmerkingen&lt;/b&gt;" in html
+
+
+def test_only_the_adviser_of_the_organisation_reads_reports(
+    client: Any, box: ReportBox, adviser: Any, alice: Any, member_of: Any, charlie: Any, org_b: Any
+) -> None:
+    _report(client, box)
+    report = Report.objects.get()
+    detail = reverse("reportbox_report", kwargs={"org": "alpha", "pk": report.pk})
+    inbox = reverse("reportbox_inbox", kwargs={"org": "alpha"})
+    for role in (Role.HR_ANALYST, Role.MANAGER, Role.WORKS_COUNCIL, Role.RESEARCHER):
+        client.force_login(member_of(role))
+        assert client.get(inbox).status_code == 403
+        assert client.get(detail).status_code == 403
+    client.force_login(alice)  # the organisation admin manages the box, never reads a report
+    assert client.get(detail).status_code == 403
+    settings_page = client.get(reverse("reportbox_settings", kwargs={"org": "alpha"}))
+    assert settings_page.status_code == 200
+    assert "opmerkingen" not in settings_page.content.decode()
+    # an adviser of another organisation does not see A's report, even by its number
+    Membership.objects.filter(user=charlie).update(role=Role.CONFIDENTIAL_ADVISER)
+    client.force_login(charlie)
+    assert client.get(detail).status_code == 404
+    other = reverse("reportbox_inbox", kwargs={"org": org_b.slug})
+    assert report.number not in client.get(other).content.decode()
+    client.force_login(adviser)
+    assert report.number in client.get(inbox).content.decode()
+    assert client.get(detail).status_code == 200
+
+
+def test_reading_a_report_is_in_the_audit_log_without_its_content(
+    client: Any, box: ReportBox, adviser: Any
+) -> None:
+    _report(client, box)
+    report = Report.objects.get()
+    client.force_login(adviser)
+    client.get(reverse("reportbox_report", kwargs={"org": "alpha", "pk": report.pk}))
+    event = AuditEvent.objects.get(action="viewed report")
+    assert event.target == report.number
+    assert "opmerkingen" not in event.target
+
+
+def test_the_organisation_export_counts_reports_without_their_content(
+    client: Any, box: ReportBox, alice: Any
+) -> None:
+    _report(client, box)
+    client.force_login(alice)
+    archive = zipfile.ZipFile(
+        io.BytesIO(
+            client.post(
+                reverse("organisation_data", kwargs={"org": "alpha"}), {"action": "export"}
+            ).content
+        )
+    )
+    assert json.loads(archive.read("reportbox.report.json")) == {"count": 1}
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"opmerkingen" not in everything
+    assert Report.objects.get().code_hash.encode() not in everything
+
+
+def test_wrong_codes_are_throttled_even_before_a_right_one(client: Any, box: ReportBox) -> None:
+    _, code = _report(client, box)
+    for _ in range(throttle.FAILED_LOOKUP_LIMIT):
+        wrong = _status(client, services.new_code())
+        assert wrong.status_code == 404
+        assert "Deze code kennen we niet" in wrong.content.decode()
+    assert _status(client, code).status_code == 429
+
+
+def test_a_flood_of_reports_from_one_address_is_stopped(
+    client: Any, box: ReportBox, settings: Any, monkeypatch: Any
+) -> None:
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    settings.KOERS_PUBLIC_REQUESTS_PER_MINUTE = 5
+    url = reverse("reportbox_public", kwargs={"token": box.public_token})
+    statuses = [
+        client.post(url, {"category": "other", "text": f"melding {n}"}).status_code
+        for n in range(6)
+    ]
+    assert statuses == [200] * 5 + [429]
+    assert Report.objects.count() == 5
+
+
+def test_the_reporter_withdraws_the_report_and_every_message(client: Any, box: ReportBox) -> None:
+    _, code = _report(client, box)
+    _status(client, code, action="message", text="Nog iets.")
+    unconfirmed = _status(client, code, action="withdraw")
+    assert unconfirmed.status_code == 200
+    assert Report.objects.count() == 1
+    gone = _status(client, code, action="withdraw", confirm="yes")
+    assert "verwijderd" in gone.content.decode()
+    assert not Report.objects.exists()
+    assert not ReportMessage.objects.exists()
+    assert _status(client, code).status_code == 404
+
+
+def test_a_closed_box_or_an_unknown_link_takes_no_report(client: Any, box: ReportBox) -> None:
+    url = reverse("reportbox_public", kwargs={"token": box.public_token})
+    box.is_open = False
+    box.save()
+    assert client.post(url, {"category": "other", "text": "x"}).status_code == 410
+    unknown = reverse("reportbox_public", kwargs={"token": "not-a-box-token"})
+    assert client.post(unknown, {"category": "other", "text": "x"}).status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_a_new_link_retires_the_old_one_and_keeps_codes_working(
+    client: Any, box: ReportBox, alice: Any
+) -> None:
+    _, code = _report(client, box)
+    old = reverse("reportbox_public", kwargs={"token": box.public_token})
+    client.force_login(alice)
+    client.post(reverse("reportbox_settings", kwargs={"org": "alpha"}), {"action": "new_link"})
+    client.logout()
+    assert client.get(old).status_code == 404
+    box.refresh_from_db()
+    assert (
+        client.get(reverse("reportbox_public", kwargs={"token": box.public_token})).status_code
+        == 200
+    )
+    assert _status(client, code).status_code == 200
+
+
+def test_an_empty_or_too_long_report_says_what_is_wrong(client: Any, box: ReportBox) -> None:
+    url = reverse("reportbox_public", kwargs={"token": box.public_token})
+    empty = client.post(url, {"category": "", "text": ""})
+    assert empty.status_code == 400
+    assert set(empty.context["form"].errors) == {"category", "text"}
+    long = client.post(url, {"category": "other", "text": "x" * 5001})
+    assert long.status_code == 400
+    assert "5000" in long.context["form"].errors["text"][0]
+    assert long.context["form"]["text"].value() == "x" * 5001  # nothing typed is lost
+    assert not Report.objects.exists()
+
+
+def test_closed_reports_are_deleted_twelve_months_after_closing(org_a: Any) -> None:
+    today = dt.date(2027, 6, 15)
+    kept_open = services.receive(services.box_of(org_a), "other", "open, old").report
+    recent = services.receive(services.box_of(org_a), "other", "recently closed").report
+    old = services.receive(services.box_of(org_a), "other", "closed long ago").report
+    services.add_message(old.__class__.objects.get(pk=old.pk), "antwoord", from_adviser=True)
+    Report.objects.filter(pk=kept_open.pk).update(received_on=dt.date(2020, 1, 1))
+    Report.objects.filter(pk=recent.pk).update(
+        status=Report.Status.CLOSED, closed_on=dt.date(2026, 7, 1)
+    )
+    Report.objects.filter(pk=old.pk).update(
+        status=Report.Status.CLOSED, closed_on=dt.date(2026, 6, 14)
+    )
+    removed = retention.enforce(today)
+    assert removed["reports"] == 1
+    assert set(Report.objects.values_list("pk", flat=True)) == {kept_open.pk, recent.pk}
+    assert not ReportMessage.objects.filter(report_id=old.pk).exists()
