@@ -69,6 +69,17 @@ def test_a_report_stores_what_was_written_and_nothing_about_who_wrote_it(
     assert ADDRESS not in stored
     assert "Unieke Telefoon" not in stored
     assert code.replace("-", "") not in stored  # only a keyed hash of the code
+    _status(client, code, action="message", text="Nog een bericht.")
+    message = ReportMessage.objects.get()
+    assert ADDRESS not in json.dumps(
+        {f.attname: str(getattr(message, f.attname)) for f in ReportMessage._meta.concrete_fields}
+    )
+    # the rate-limit counters name the address only by a keyed hash
+    from django.core.cache import cache
+
+    counters = " ".join(str(key) for key in cache._cache)  # type: ignore[attr-defined]
+    assert counters
+    assert ADDRESS not in counters
     for model in (Report, ReportMessage):
         # no time of day, anywhere: a timestamp could point at the one person on a late shift
         assert not any(isinstance(f, models.DateTimeField) for f in model._meta.fields)
@@ -145,9 +156,16 @@ def test_only_the_adviser_of_the_organisation_reads_reports(
     client.force_login(charlie)
     assert client.get(detail).status_code == 404
     other = reverse("reportbox_inbox", kwargs={"org": org_b.slug})
-    assert report.number not in client.get(other).content.decode()
+    assert "opmerkingen" not in client.get(other).content.decode()
+    # ... nor through their own organisation's address with A's report id
+    via_b = {"org": org_b.slug, "pk": report.pk}
+    assert client.get(reverse("reportbox_report", kwargs=via_b)).status_code == 404
+    closing = client.post(reverse("reportbox_report_action", kwargs=via_b), {"action": "close"})
+    assert closing.status_code == 404
+    report.refresh_from_db()
+    assert report.status == Report.Status.NEW
     client.force_login(adviser)
-    assert report.number in client.get(inbox).content.decode()
+    assert report.reference in client.get(inbox).content.decode()
     assert client.get(detail).status_code == 200
 
 
@@ -159,7 +177,7 @@ def test_reading_a_report_is_in_the_audit_log_without_its_content(
     client.force_login(adviser)
     client.get(reverse("reportbox_report", kwargs={"org": "alpha", "pk": report.pk}))
     event = AuditEvent.objects.get(action="viewed report")
-    assert event.target == report.number
+    assert event.target == report.reference
     assert "opmerkingen" not in event.target
 
 
@@ -191,26 +209,31 @@ def test_wrong_codes_are_throttled_even_before_a_right_one(client: Any, box: Rep
 
 
 def test_a_flood_of_reports_from_one_address_is_stopped(
-    client: Any, box: ReportBox, settings: Any, monkeypatch: Any
+    client: Any, box: ReportBox, monkeypatch: Any
 ) -> None:
+    """With the default settings: a few dozen reports an hour, not thousands a minute."""
     from types import SimpleNamespace
 
     monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
-    settings.KOERS_PUBLIC_REQUESTS_PER_MINUTE = 5
+    limit = throttle.REPORTS_PER_ADDRESS_PER_HOUR
+    assert limit <= 60
     url = reverse("reportbox_public", kwargs={"token": box.public_token})
     statuses = [
         client.post(url, {"category": "other", "text": f"melding {n}"}).status_code
-        for n in range(6)
+        for n in range(limit + 1)
     ]
-    assert statuses == [200] * 5 + [429]
-    assert Report.objects.count() == 5
+    assert statuses == [200] * limit + [429]
+    assert Report.objects.count() == limit
+    # another address is not affected
+    other = client.post(url, {"category": "other", "text": "x"}, REMOTE_ADDR="198.51.100.4")
+    assert other.status_code == 200
 
 
 def test_the_reporter_withdraws_the_report_and_every_message(client: Any, box: ReportBox) -> None:
     _, code = _report(client, box)
     _status(client, code, action="message", text="Nog iets.")
     unconfirmed = _status(client, code, action="withdraw")
-    assert unconfirmed.status_code == 200
+    assert unconfirmed.status_code == 400
     assert Report.objects.count() == 1
     gone = _status(client, code, action="withdraw", confirm="yes")
     assert "verwijderd" in gone.content.decode()
@@ -275,3 +298,50 @@ def test_closed_reports_are_deleted_twelve_months_after_closing(org_a: Any) -> N
     assert removed["reports"] == 1
     assert set(Report.objects.values_list("pk", flat=True)) == {kept_open.pk, recent.pk}
     assert not ReportMessage.objects.filter(report_id=old.pk).exists()
+
+
+def test_adviser_pages_are_never_cached(client: Any, box: ReportBox, adviser: Any) -> None:
+    _report(client, box)
+    report = Report.objects.get()
+    client.force_login(adviser)
+    for url in (
+        reverse("reportbox_inbox", kwargs={"org": "alpha"}),
+        reverse("reportbox_report", kwargs={"org": "alpha", "pk": report.pk}),
+        reverse("reportbox_settings", kwargs={"org": "alpha"}),
+    ):
+        assert "no-store" in client.get(url)["Cache-Control"], url
+
+
+def test_the_form_names_who_reads_the_reports(client: Any, box: ReportBox, member_of: Any) -> None:
+    url = reverse("reportbox_public", kwargs={"token": box.public_token})
+    assert "nog niemand" in client.get(url).content.decode()
+    adviser = member_of(Role.CONFIDENTIAL_ADVISER)
+    adviser.first_name, adviser.last_name = "Sanne", "de Vries"
+    adviser.save()
+    assert "Sanne de Vries" in client.get(url).content.decode()
+
+
+def test_reports_are_numbered_per_organisation_and_new_ones_come_first(
+    client: Any, box: ReportBox, adviser: Any, org_b: Any
+) -> None:
+    other_box = services.box_of(org_b)
+    services.receive(other_box, "other", "B's first")
+    services.receive(other_box, "other", "B's second")
+    first = services.receive(box, "other", "A's first").report
+    second = services.receive(box, "other", "A's second").report
+    assert (first.reference, second.reference) == ("M-0001", "M-0002")
+    services.close(second)
+    services.add_message(first, "gelezen", from_adviser=True)
+    third = services.receive(box, "bullying", "A's third").report
+    client.force_login(adviser)
+    rows = client.get(reverse("reportbox_inbox", kwargs={"org": "alpha"})).context["rows"]
+    assert [r.reference for r, _ in rows] == [third.reference, "M-0001", "M-0002"]
+    assert [n for _, n in rows] == [0, 1, 0]
+
+
+def test_withdrawing_without_ticking_the_box_says_so(client: Any, box: ReportBox) -> None:
+    _, code = _report(client, box)
+    page = _status(client, code, action="withdraw")
+    assert page.status_code == 400
+    assert "Vink aan" in page.content.decode()
+    assert Report.objects.count() == 1

@@ -105,3 +105,13 @@ def test_a_finished_response_takes_no_more_answers(campaign: Any, compass: Any) 
     services.finish_response(started.response, started.secret)
     item = first_scale_item(compass)
     assert services.save_answer(started.response, compass, item.id, 4, 0).status == "invalid"
+
+
+def test_an_impossible_version_is_a_bad_request(client: Any, campaign: Any, compass: Any) -> None:
+    started = services.start_open_response(campaign, "nl")
+    url = reverse("respond_save", kwargs={"credential": started.secret})
+    item = first_scale_item(compass)
+    for version in ("1e20", "-1", str(2**31), "1e400"):
+        body = f'{{"item": "{item.id}", "value": 3, "version": {version}}}'
+        assert client.post(url, body, "application/json").status_code == 400, version
+    assert not Answer.objects.exists()

@@ -6,6 +6,7 @@ import datetime
 import json
 from typing import Any
 
+import pytest
 from django.db.models import Model
 from django.urls import reverse
 
@@ -99,3 +100,25 @@ def test_insert_and_update_keep_one_row_and_count_versions(campaign: Any) -> Non
     answer = Answer.objects.get(response=response, item_id="q")
     assert (answer.value, answer.version) == (None, 3)
     assert hot_path.update_if_version(response.pk, "other", 1, 0) is None  # no such answer
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as in production: the FK check is immediate
+def test_a_save_for_a_response_deleted_meanwhile_is_refused_not_a_crash(campaign: Any) -> None:
+    response = services.start_open_response(campaign, "nl").response
+    response_id = response.pk
+    response.delete()
+    assert hot_path.insert_first(response_id, "q", 1) is False
+    assert hot_path.update_if_version(response_id, "q", 1, 1) is None
+
+
+def test_a_too_old_sqlite_is_reported_by_the_system_check(monkeypatch: Any) -> None:
+    from types import SimpleNamespace
+
+    from koers.surveys import checks
+
+    old = SimpleNamespace(sqlite_version_info=(3, 31, 1), sqlite_version="3.31.1")
+    monkeypatch.setattr(checks, "sqlite3", old)
+    monkeypatch.setattr(checks, "connections", {"default": SimpleNamespace(vendor="sqlite")})
+    assert [e.id for e in checks.sqlite_supports_returning()] == ["koers.E001"]
+    monkeypatch.setattr(checks, "connections", {"default": SimpleNamespace(vendor="postgresql")})
+    assert checks.sqlite_supports_returning() == []

@@ -72,6 +72,7 @@ def load_demo_report_box(org: Organisation) -> str:
             code_hash=services.code_hash(code),
             defaults={
                 "organisation": org,
+                "number": n + 1,
                 "category": category,
                 "text": text,
                 "received_on": today - dt.timedelta(days=days),

@@ -53,6 +53,8 @@ class Report(OrganisationOwned):
         CLOSED = "closed", _("Afgesloten")
 
     code_hash = models.CharField(max_length=64, unique=True)
+    # Counted per organisation: a global id would show how many reports others received.
+    number = models.PositiveIntegerField()
     category = models.CharField(_("soort"), max_length=32, choices=Category.choices)
     text = models.TextField(_("wat er gebeurde"), max_length=TEXT_LIMIT)
     received_on = models.DateField()  # a date, never a time: the time of day could identify
@@ -60,7 +62,12 @@ class Report(OrganisationOwned):
     closed_on = models.DateField(null=True, blank=True)  # starts the retention period
 
     class Meta:
-        ordering = ["-received_on", "-id"]
+        ordering = ["-received_on", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="report_number_per_organisation"
+            )
+        ]
         verbose_name = _("melding")
         verbose_name_plural = _("meldingen")
 
@@ -68,9 +75,9 @@ class Report(OrganisationOwned):
         return f"melding {self.pk}"
 
     @property
-    def number(self) -> str:
-        """How the adviser refers to the report (no date or order is in it beyond the id)."""
-        return f"M-{self.pk:05d}"
+    def reference(self) -> str:
+        """How the adviser refers to the report: M-0001, M-0002, … per organisation."""
+        return f"M-{self.number:04d}"
 
 
 class ReportMessage(models.Model):

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from koers.organisations.models import Organisation
@@ -57,21 +58,27 @@ class Received:
 
 
 def receive(box: ReportBox, category: str, text: str) -> Received:
-    for _ in range(5):
+    for _ in range(20):
         code = new_code()
         try:
             with transaction.atomic():
+                last = (
+                    Report.objects.filter(organisation_id=box.organisation_id)
+                    .aggregate(last=Max("number"))
+                    .get("last")
+                )
                 report = Report.objects.create(
                     organisation_id=box.organisation_id,
+                    number=(last or 0) + 1,
                     code_hash=code_hash(code),
                     category=category,
                     text=text,
                     received_on=timezone.localdate(),
                 )
             return Received(report, code)
-        except IntegrityError:  # a code collision (1 in 2^80): draw again
+        except IntegrityError:  # two reports took the same number (or a 1-in-2^80 code): again
             continue
-    raise RuntimeError("could not draw a unique receipt code")
+    raise RuntimeError("could not store the report: too many simultaneous reports")
 
 
 def find_report(code: str) -> Report | None:

@@ -13,16 +13,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Case, Count, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from koers.organisations import audit
 from koers.organisations.access import current_organisation, org_view
-from koers.organisations.models import Role
+from koers.organisations.models import Membership, Role
 from koers.reportbox import services
 from koers.reportbox.forms import BoxForm, CodeForm, MessageForm, ReportForm
 from koers.reportbox.models import Report, ReportBox
@@ -40,6 +42,15 @@ def _unknown(request: HttpRequest) -> HttpResponse:
     return render(request, "reportbox/unknown.html", status=404)
 
 
+def advisers(organisation_id: int) -> list[str]:
+    """Who reads the reports, named on the public form: nobody reads them unannounced."""
+    members = Membership.objects.filter(
+        organisation_id=organisation_id, role=Role.CONFIDENTIAL_ADVISER
+    ).select_related("user")
+    return [m.user.get_full_name() or m.user.email for m in members.order_by("user__email")]
+
+
+@sensitive_post_parameters("text")
 @never_cache
 def box(request: HttpRequest, token: str) -> HttpResponse:
     found = ReportBox.objects.select_related("organisation").filter(public_token=token).first()
@@ -49,7 +60,7 @@ def box(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "reportbox/closed.html", {"box": found}, status=410)
     form = ReportForm(request.POST or None)
     if request.method == "POST":
-        if throttle.over_public_limit(request):
+        if throttle.over_report_limit(request):
             return render(request, "surveys/throttled.html", status=429)
         if form.is_valid():
             received = services.receive(
@@ -63,11 +74,12 @@ def box(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "reportbox/form.html",
-        {"box": found, "form": form},
+        {"box": found, "form": form, "advisers": advisers(found.organisation_id)},
         status=400 if form.errors else 200,
     )
 
 
+@sensitive_post_parameters("code", "text")
 @never_cache
 def status(request: HttpRequest) -> HttpResponse:
     """The reporter's own report: read the adviser's replies, write back, or withdraw it."""
@@ -86,16 +98,20 @@ def status(request: HttpRequest) -> HttpResponse:
         return render(request, "reportbox/status_code.html", {"form": code_form}, status=404)
     action = request.POST.get("action", "open")
     message_form = MessageForm()
-    if action == "withdraw" and request.POST.get("confirm") == "yes":
-        services.withdraw(report)
-        return render(request, "reportbox/withdrawn.html")
+    notice = withdraw_error = ""
+    if action == "withdraw":
+        if request.POST.get("confirm") == "yes":
+            services.withdraw(report)
+            return render(request, "reportbox/withdrawn.html")
+        withdraw_error = _("Vink aan dat je de melding echt wilt verwijderen.")
     if action == "message":
-        if throttle.over_public_limit(request):
+        if throttle.over_report_limit(request):
             return render(request, "surveys/throttled.html", status=429)
         message_form = MessageForm(request.POST)
         if message_form.is_valid():
             services.add_message(report, message_form.cleaned_data["text"], from_adviser=False)
             message_form = MessageForm()
+            notice = _("Je bericht is verstuurd.")
     return render(
         request,
         "reportbox/status.html",
@@ -104,8 +120,10 @@ def status(request: HttpRequest) -> HttpResponse:
             "thread": report.messages.all(),
             "code": links.format_code(code_form.data["code"]),
             "form": message_form,
+            "notice": notice,
+            "withdraw_error": withdraw_error,
         },
-        status=400 if message_form.errors else 200,
+        status=400 if message_form.errors or withdraw_error else 200,
     )
 
 
@@ -115,6 +133,7 @@ def status(request: HttpRequest) -> HttpResponse:
 def _box_context(request: HttpRequest, box_obj: ReportBox) -> dict[str, Any]:
     return {
         "box": box_obj,
+        "advisers": advisers(box_obj.organisation_id),
         "public_link": request.build_absolute_uri(
             reverse("reportbox_public", kwargs={"token": box_obj.public_token})
         ),
@@ -122,6 +141,7 @@ def _box_context(request: HttpRequest, box_obj: ReportBox) -> dict[str, Any]:
     }
 
 
+@never_cache
 @org_view(roles=BOX_ROLES)
 def settings_page(request: HttpRequest) -> HttpResponse:
     """Open or close the box, its introduction and its link (admin and adviser)."""
@@ -147,11 +167,23 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @org_view(roles=ADVISER)
 def inbox(request: HttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
-    reports = Report.objects.for_org(organisation).order_by("status", "-received_on", "-id")
-    rows = [(r, r.messages.count()) for r in reports]
+    reports = (
+        Report.objects.for_org(organisation)
+        .annotate(
+            n_messages=Count("messages"),
+            stage=Case(
+                When(status=Report.Status.NEW, then=Value(0)),
+                When(status=Report.Status.IN_PROGRESS, then=Value(1)),
+                default=Value(2),
+            ),
+        )
+        .order_by("stage", "-received_on", "-number")
+    )
+    rows = [(r, r.n_messages) for r in reports]
     return render(
         request,
         "reportbox/inbox.html",
@@ -178,13 +210,15 @@ def _report_page(
     return render(request, "reportbox/report.html", context, status=status)
 
 
+@never_cache
 @org_view(roles=ADVISER)
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    audit.record(report.organisation, request.user, "viewed report", report.number)
+    audit.record(report.organisation, request.user, "viewed report", report.reference)
     return _report_page(request, report, MessageForm())
 
 
+@never_cache
 @require_POST
 @org_view(roles=ADVISER)
 def report_action(request: HttpRequest, pk: int) -> HttpResponse:

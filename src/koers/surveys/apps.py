@@ -10,6 +10,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Vragenlijsten")
 
     def ready(self) -> None:
+        import koers.surveys.checks  # noqa: F401  (SQLite version check)
         import koers.surveys.demo  # noqa: F401  (registers the demo campaign)
         import koers.surveys.jobs  # noqa: F401  (registers the e-mail job handlers)
         from koers.organisations.retention import register

@@ -11,7 +11,8 @@ save (``UPDATE``, then a ``SELECT`` in a transaction: four round trips) cost abo
   own metadata, and whose rows become model instances through ``Model.from_db`` with
   the backend's and the fields' own converters, exactly as the ORM would make them
   (``tests/surveys/test_hot_path.py`` compares every field with the ORM's result);
-* the save is one statement: ``INSERT … ON CONFLICT DO NOTHING`` for a first answer and
+* the save is one statement (plus a SELECT only when it is refused, to return the
+  current answer): ``INSERT … ON CONFLICT DO NOTHING`` for a first answer and
   ``UPDATE … WHERE version = base RETURNING version`` for a changed one, both atomic
   on their own on SQLite (≥ 3.35) and PostgreSQL, so no transaction is needed.
 
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from django.db import connections, router
+from django.db import IntegrityError, connections, router
 from django.db.models import Field, Model
 
 from koers.organisations.models import Organisation
@@ -134,9 +135,12 @@ def insert_first(response_id: int, item_id: str, value: Any) -> bool:
     alias = router.db_for_write(Answer)
     connection = connections[alias]
     insert, _ = _answer_sql(alias)
-    with connection.cursor() as cursor:
-        cursor.execute(insert, [response_id, item_id, _prepared(value, connection)])
-        return bool(cursor.rowcount == 1)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(insert, [response_id, item_id, _prepared(value, connection)])
+            return bool(cursor.rowcount == 1)
+    except IntegrityError:  # the response was deleted while this save was on its way
+        return False
 
 
 def update_if_version(response_id: int, item_id: str, value: Any, base: int) -> int | None:

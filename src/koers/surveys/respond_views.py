@@ -227,8 +227,10 @@ def save(request: HttpRequest, credential: str) -> HttpResponse:
     try:
         body = json.loads(request.body)
         item_id, value, version = str(body["item"]), body.get("value"), int(body["version"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError):
         return JsonResponse({"status": "invalid", "message": "bad request"}, status=400)
+    if not 0 <= version < 2**31:
+        return JsonResponse({"status": "invalid", "message": "bad version"}, status=400)
     instrument = loaded.campaign.instrument()
     # Only an answer that other questions depend on can show or hide them (then the page
     # reloads); for every other answer the visibility check is skipped.

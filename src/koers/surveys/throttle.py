@@ -9,7 +9,8 @@
   fills in together without noticing it.
 
 Counters live in the cache only (use Redis in production, see
-``CACHE_URL``), never next to answers. With Redis, :func:`check_save` reads
+``CACHE_URL``), never next to answers, and name the address only by a keyed
+hash (so the cache holds no address in the clear). With Redis, :func:`check_save` reads
 the failure counter and counts the address and the response in one round
 trip (a pipeline) on one client per process: Django's Redis backend builds a
 new client object for every call, which cost the autosave about 1 ms
@@ -32,8 +33,15 @@ SAVES_PER_RESPONSE_PER_MINUTE = 300  # 5 a second for a minute: far above any pe
 COUNTER_SECONDS = 120  # a per-minute counter lives two minutes
 
 
+def address_key(address: str) -> str:
+    """A client address as a keyed hash: counters never hold an address in the clear."""
+    from koers.surveys.links import keyed_hash
+
+    return keyed_hash("address", address)[:32]
+
+
 def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+    return address_key(str(request.META.get("REMOTE_ADDR", "unknown")))
 
 
 def _key(request: HttpRequest) -> str:
@@ -124,6 +132,20 @@ def over_public_limit(request: HttpRequest, response_key: str | None = None) -> 
     if counts[0] > _ceiling():
         return True
     return len(counts) > 1 and counts[1] > SAVES_PER_RESPONSE_PER_MINUTE
+
+
+REPORTS_PER_ADDRESS_PER_HOUR = 30  # reporting box: reports and messages together
+
+
+def over_report_limit(request: HttpRequest) -> bool:
+    """Count a report or message for the reporting box; True when the address is over.
+
+    Much lower than the autosave ceiling: nobody writes more than a few reports, and a
+    flood would bury real ones in the confidential adviser's inbox.
+    """
+    hour = int(time.time() // 3600)
+    _, counts = _count([f"koers:reports:ip:{_address(request)}:{hour}"], 2 * 3600)
+    return counts[0] > REPORTS_PER_ADDRESS_PER_HOUR
 
 
 @dataclass(frozen=True)

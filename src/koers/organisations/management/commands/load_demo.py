@@ -19,8 +19,9 @@ class Command(BaseCommand):
             border,
             f"Koers demo: {url}",
             f"Log in with any of these e-mail addresses, password: {DEMO_PASSWORD}",
-            "Admins and HR analysts also need a code from an authenticator app (keys below;",
-            "  no app at hand? `.venv/bin/koers manage demo_code EMAIL` prints the current code).",
+            "Admins, HR analysts and the confidential adviser also need a code from an",
+            "  authenticator app (keys below; no app at hand?",
+            "  `.venv/bin/koers manage demo_code EMAIL` prints the current code).",
             *("  " + line for line in lines),
             border,
         ]
