@@ -40,6 +40,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Two-factor authentication is required for admins and HR analysts (accounts/twofactor.py).
 KOERS_LINK_KEY = env_secret("KOERS_LINK_KEY")
+# Former keys, comma-separated: after a rotation open links, resume and receipt codes keep
+# working (docs/operations.md, "Rotating keys").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+KOERS_LINK_KEY_FALLBACKS = env_list("KOERS_LINK_KEY_FALLBACKS", [])
 KOERS_REQUIRE_2FA = env_bool("KOERS_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Koers"
 

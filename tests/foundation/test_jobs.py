@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import os
-import socket
 import time
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from tests.conftest import require_redis
 
 from koers.jobs.models import Job
 from koers.jobs.services import start_job
 
 REDIS_URL = os.environ.get("KOERS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def test_a_job_runs_in_process_and_records_its_progress(
@@ -77,10 +69,7 @@ def test_hr_starts_a_job_from_the_dashboard_and_sees_its_status(
 @pytest.mark.django_db(transaction=True)
 def test_a_job_runs_through_a_real_celery_worker_on_redis(settings: Any) -> None:
     """The production path: the web process queues on Redis, a worker process picks it up."""
-    if not _redis_up():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Redis is not reachable on 127.0.0.1:6379; CI needs it for this test")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    require_redis()
     from celery.contrib.testing.worker import start_worker
 
     from koers.celery import app

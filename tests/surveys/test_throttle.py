@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import uuid
 from types import SimpleNamespace
 from typing import Any
@@ -13,24 +12,14 @@ import pytest
 from django.urls import reverse
 
 from koers.surveys import links, services, throttle
+from tests.conftest import require_redis
 from tests.surveys.conftest import first_scale_item
 
 REDIS_URL = os.environ.get("KOERS_TEST_REDIS_CACHE_URL", "redis://127.0.0.1:6379/14")
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def _use_redis(settings: Any) -> None:
-    if not _redis_up():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Redis is not reachable on 127.0.0.1:6379; CI needs it for this test")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    require_redis()
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -9,6 +9,7 @@ documented key by key in ``docs/instruments.md``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,10 +231,19 @@ class Item:
             if value not in {option.value for option in self.options}:
                 raise AnswerError(f"{self.id}: {value!r} is not one of the options")
             return value
-        cleaned = " ".join(value.split())
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise AnswerError(f"{self.id}: not valid text (a lone surrogate)")
+        # Control characters (NUL, BEL, …) carry no meaning in an answer, and PostgreSQL
+        # refuses NUL in text and jsonb: drop them; whitespace runs become one space.
+        printable = "".join(ch for ch in value if ch.isspace() or not _is_control(ch))
+        cleaned = " ".join(printable.split())
         if self.max_length is not None and len(cleaned) > self.max_length:
             raise AnswerError(f"{self.id}: longer than {self.max_length} characters")
         return cleaned
+
+
+def _is_control(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cc"
 
 
 @dataclass(frozen=True)

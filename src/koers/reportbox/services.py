@@ -23,8 +23,11 @@ from koers.surveys import links
 CODE_LENGTH = 16  # 80 bits: the code is the reporter's only key, for months
 
 
+REPORT_CODE = "report-code"
+
+
 def code_hash(code: str) -> str:
-    return links.keyed_hash("report-code", links.normalise_code(code))
+    return links.keyed_hash(REPORT_CODE, links.normalise_code(code))
 
 
 def new_code() -> str:
@@ -84,7 +87,12 @@ def receive(box: ReportBox, category: str, text: str) -> Received:
 def find_report(code: str) -> Report | None:
     if not looks_like_code(code):
         return None
-    return Report.objects.filter(code_hash=code_hash(code)).first()
+    found = Report.objects.filter(code_hash=code_hash(code)).first()
+    if found is None:  # after a key rotation: move the stored hash to the current key
+        for former in links.former_hashes(REPORT_CODE, links.normalise_code(code)):
+            if Report.objects.filter(code_hash=former).update(code_hash=code_hash(code)):
+                return Report.objects.filter(code_hash=code_hash(code)).first()
+    return found
 
 
 def add_message(report: Report, text: str, *, from_adviser: bool) -> ReportMessage:

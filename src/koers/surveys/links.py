@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import secrets
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -30,26 +30,53 @@ CODE_LENGTH = 12  # 12 × 5 = 60 bits
 _CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
 
 
-def _link_key() -> bytes:
-    raw = getattr(settings, "KOERS_LINK_KEY", "") or settings.SECRET_KEY
+def _derive(raw: str) -> bytes:
     return hashlib.sha256(("koers-link-key:" + raw).encode()).digest()
 
 
-def keyed_hash(domain: str, secret: str) -> str:
-    """Domain-separated HMAC-SHA256 of a secret, hex encoded."""
-    return hmac.new(_link_key(), f"{domain}\x00{secret}".encode(), hashlib.sha256).hexdigest()
+def _link_key() -> bytes:
+    raw = getattr(settings, "KOERS_LINK_KEY", "") or settings.SECRET_KEY
+    return _derive(raw)
+
+
+def _former_keys() -> list[bytes]:
+    """Keys that links, codes and invitation secrets may still have been made with.
+
+    ``KOERS_LINK_KEY_FALLBACKS`` when ``KOERS_LINK_KEY`` is set, else Django's own
+    ``SECRET_KEY_FALLBACKS``: rotating a key then keeps every open link working, and a
+    look-up under a former key moves the stored hash to the current one.
+    """
+    if getattr(settings, "KOERS_LINK_KEY", ""):
+        raws = list(getattr(settings, "KOERS_LINK_KEY_FALLBACKS", []))
+    else:
+        raws = list(getattr(settings, "SECRET_KEY_FALLBACKS", []))
+    return [_derive(raw) for raw in raws if raw]
+
+
+def keyed_hash(domain: str, secret: str, key: bytes | None = None) -> str:
+    """Domain-separated HMAC-SHA256 of a secret, hex encoded (current key by default)."""
+    mac = hmac.new(key or _link_key(), f"{domain}\x00{secret}".encode(), hashlib.sha256)
+    return mac.hexdigest()
+
+
+def former_hashes(domain: str, secret: str) -> list[str]:
+    """The same hash under each former key (empty when no key was rotated)."""
+    return [keyed_hash(domain, secret, key) for key in _former_keys()]
+
+
+RESPONSE, INVITATION, RESUME_CODE = "response", "invitation", "resume-code"
 
 
 def response_hash(secret: str) -> str:
-    return keyed_hash("response", secret)
+    return keyed_hash(RESPONSE, secret)
 
 
 def invitation_hash(secret: str) -> str:
-    return keyed_hash("invitation", secret)
+    return keyed_hash(INVITATION, secret)
 
 
 def code_hash(code: str) -> str:
-    return keyed_hash("resume-code", normalise_code(code))
+    return keyed_hash(RESUME_CODE, normalise_code(code))
 
 
 def new_secret() -> str:
@@ -76,10 +103,10 @@ def format_code(code: str) -> str:
     return "-".join(norm[i : i + 4] for i in range(0, len(norm), 4))
 
 
-def _fernet() -> Fernet:
+def _fernet(link_key: bytes | None = None) -> Fernet:
     key = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"koers invitation secret"
-    ).derive(_link_key())
+    ).derive(link_key or _link_key())
     return Fernet(base64.urlsafe_b64encode(key))
 
 
@@ -88,7 +115,9 @@ def encrypt_secret(secret: str) -> str:
 
 
 def decrypt_secret(token: str) -> str | None:
+    """The invitation secret; also when it was encrypted under a former key."""
+    fernets = [_fernet()] + [_fernet(key) for key in _former_keys()]
     try:
-        return _fernet().decrypt(token.encode()).decode()
+        return MultiFernet(fernets).decrypt(token.encode()).decode()
     except InvalidToken:
         return None

@@ -99,15 +99,35 @@ def find_response(credential: str) -> Response | None:
     found = hot_path.response_by("access_hash", links.response_hash(credential))
     if found is None and links.looks_like_code(credential):
         found = hot_path.response_by("code_hash", links.code_hash(credential))
+    if found is None:
+        found = _found_under_former_key(credential)
     return found
 
 
+def _found_under_former_key(credential: str) -> Response | None:
+    """After a key rotation: find by a former key's hash and store the current one."""
+    for former in links.former_hashes(links.RESPONSE, credential):
+        if Response.objects.filter(access_hash=former).update(
+            access_hash=links.response_hash(credential)
+        ):
+            return hot_path.response_by("access_hash", links.response_hash(credential))
+    if links.looks_like_code(credential):
+        code = links.normalise_code(credential)
+        for former in links.former_hashes(links.RESUME_CODE, code):
+            if Response.objects.filter(code_hash=former).update(code_hash=links.code_hash(code)):
+                return hot_path.response_by("code_hash", links.code_hash(code))
+    return None
+
+
 def find_invitation(secret: str) -> Invitation | None:
-    return (
-        Invitation.objects.select_related("campaign", "campaign__organisation")
-        .filter(secret_hash=links.invitation_hash(secret))
-        .first()
-    )
+    current = links.invitation_hash(secret)
+    invitations = Invitation.objects.select_related("campaign", "campaign__organisation")
+    found = invitations.filter(secret_hash=current).first()
+    if found is None:  # after a key rotation: move the stored hash to the current key
+        for former in links.former_hashes(links.INVITATION, secret):
+            if Invitation.objects.filter(secret_hash=former).update(secret_hash=current):
+                return invitations.filter(secret_hash=current).first()
+    return found
 
 
 def save_answer(
