@@ -345,3 +345,26 @@ def test_withdrawing_without_ticking_the_box_says_so(client: Any, box: ReportBox
     assert page.status_code == 400
     assert "Vink aan" in page.content.decode()
     assert Report.objects.count() == 1
+
+
+def test_guessing_box_or_campaign_links_is_throttled(
+    client: Any, box: ReportBox, campaign_token: str
+) -> None:
+    for n in range(throttle.FAILED_LOOKUP_LIMIT):
+        guess = reverse("reportbox_public", kwargs={"token": f"guess-{n}"})
+        assert client.get(guess).status_code == 404
+    right = reverse("reportbox_public", kwargs={"token": box.public_token})
+    assert client.get(right).status_code == 429
+    landing = reverse("campaign_landing", kwargs={"token": campaign_token})
+    assert client.get(landing).status_code == 429
+    assert client.get(right, REMOTE_ADDR="198.51.100.4").status_code == 200
+
+
+@pytest.fixture
+def campaign_token(org_a: Any) -> str:
+    from koers.surveys.models import Campaign
+
+    campaign = Campaign.objects.create(
+        organisation=org_a, name="Open", instrument_key="career_compass", instrument_version=1
+    )
+    return str(campaign.public_token)

@@ -53,6 +53,8 @@ def advisers(organisation_id: int) -> list[str]:
 @sensitive_post_parameters("text")
 @never_cache
 def box(request: HttpRequest, token: str) -> HttpResponse:
+    if throttle.too_many_failures(request):
+        return render(request, "surveys/throttled.html", status=429)
     found = ReportBox.objects.select_related("organisation").filter(public_token=token).first()
     if found is None:
         return _unknown(request)

@@ -68,6 +68,8 @@ def _remember_language(response: Response) -> None:
 
 @never_cache
 def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
+    if throttle.too_many_failures(request):
+        return _throttled(request)
     campaign = Campaign.objects.filter(public_token=token, mode=Campaign.Mode.OPEN_LINK).first()
     if campaign is None:
         return _not_found(request)
