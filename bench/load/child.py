@@ -220,7 +220,7 @@ def child_profile(spec: dict[str, Any]) -> dict[str, Any]:
     parts = {
         "whole request (WSGI handler)": ("django/core/handlers/wsgi.py", "__call__"),
         "view save()": ("koers/surveys/respond_views.py", "save"),
-        "  load_response → find_response (1 SELECT)": (
+        "  find_response (1 SELECT, hot_path)": (
             "koers/surveys/services.py",
             "find_response",
         ),
@@ -228,7 +228,11 @@ def child_profile(spec: dict[str, Any]) -> dict[str, Any]:
             "koers/surveys/respond_views.py",
             "_visible_ids",
         ),
-        "  save_answer (SAVEPOINT, INSERT/UPDATE, SELECT, COMMIT)": (
+        "  throttle.check_save (1 Redis pipeline)": (
+            "koers/surveys/throttle.py",
+            "check_save",
+        ),
+        "  save_answer (INSERT … ON CONFLICT or UPDATE … RETURNING)": (
             "koers/surveys/services.py",
             "save_answer",
         ),

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -329,16 +330,20 @@ class Instrument:
     department_section: str | None = None
     published: bool = False
 
-    @property
+    @cached_property
     def items(self) -> tuple[Item, ...]:
-        """All items in questionnaire order."""
+        """All items in questionnaire order (computed once: instruments are immutable)."""
         return tuple(item for section in self.sections for item in section.items)
 
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
     def item(self, item_id: str) -> Item:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(f"{self.key} v{self.version} has no item {item_id!r}")
+        try:
+            return self._items_by_id[item_id]
+        except KeyError:
+            raise KeyError(f"{self.key} v{self.version} has no item {item_id!r}") from None
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:
