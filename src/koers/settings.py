@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from koers.lib.env import env_bool, env_int, env_list, env_secret, env_str
@@ -207,8 +208,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
+CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "retention-daily": {"task": "koers.retention", "schedule": 24 * 3600},
+    # Once a day at a fixed hour: a mail per report would reveal when it was written.
+    "reportbox-digest": {"task": "koers.reportbox_digest", "schedule": crontab(hour=7, minute=30)},
 }
 
 # Security

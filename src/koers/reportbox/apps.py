@@ -11,6 +11,7 @@ class ReportBoxConfig(AppConfig):
 
     def ready(self) -> None:
         import koers.reportbox.demo  # noqa: F401  (registers the demo reporting box)
+        import koers.reportbox.digest  # noqa: F401  (registers the daily overview task)
         from koers.organisations.retention import register
         from koers.reportbox.services import delete_closed_reports
 

@@ -60,6 +60,7 @@ class Report(OrganisationOwned):
     received_on = models.DateField()  # a date, never a time: the time of day could identify
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     closed_on = models.DateField(null=True, blank=True)  # starts the retention period
+    adviser_notified = models.BooleanField(default=False)  # counted in a daily overview
 
     class Meta:
         ordering = ["-received_on", "-number"]
@@ -85,6 +86,7 @@ class ReportMessage(models.Model):
     from_adviser = models.BooleanField()
     text = models.TextField(max_length=TEXT_LIMIT)
     sent_on = models.DateField()
+    adviser_notified = models.BooleanField(default=False)  # reporter's messages: counted daily
 
     class Meta:
         ordering = ["id"]
