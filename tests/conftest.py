@@ -16,13 +16,13 @@ def require_redis() -> None:
     import socket
 
     try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return
-    except OSError:
-        pass
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return
+    except OSError as exc:
+        reason = str(exc)
     if os.environ.get("CI") == "true":
-        pytest.fail("Redis is not reachable on 127.0.0.1:6379; CI needs it for this test")
-    pytest.skip("Redis is not running on 127.0.0.1:6379")
+        pytest.fail(f"Redis is not reachable on 127.0.0.1:6379 ({reason}); CI needs it")
+    pytest.skip(f"Redis is not running on 127.0.0.1:6379 ({reason})")
 
 
 @pytest.fixture(autouse=True)
