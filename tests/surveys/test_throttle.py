@@ -106,3 +106,25 @@ def test_redis_counters_expire(
     ):
         ttl = throttle.redis_client().ttl(cache.make_and_validate_key(key))
         assert 0 < ttl <= throttle.COUNTER_SECONDS
+
+
+def test_with_the_counters_down_answers_are_still_saved(
+    settings: Any, client: Any, campaign: Any, compass: Any, caplog: Any
+) -> None:
+    """Rate limits protect the service; an unreachable Redis must not cost answers."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    started = services.start_open_response(campaign, "nl")
+    item = first_scale_item(compass)
+    assert _save(client, started.secret, item, 0).status_code == 200
+    assert _save(client, links.new_secret(), item, 0).status_code == 404  # not a 500
+    assert client.post(reverse("resume"), {"code": "WRONGCODE123"}).status_code == 400
+    assert "rate-limit counters unavailable" in caplog.text
+    from koers.surveys.models import Answer
+
+    assert Answer.objects.get(response=started.response).value == 1

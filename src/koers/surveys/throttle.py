@@ -19,6 +19,7 @@ new client object for every call, which cost the autosave about 1 ms
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,17 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+# When the counters are unreachable the limits are not applied rather than the answers
+# refused: the counters protect the service, the answers are what it is for.
+COUNTERS_DOWN = (RedisError, OSError)
+
+
+def _counters_down(exc: BaseException) -> None:
+    log.warning("rate-limit counters unavailable, request not counted: %s", exc)
+
 
 FAILED_LOOKUP_LIMIT = 20  # per window per address: a class of 30 mistyping codes still fits
 WINDOW_SECONDS = 15 * 60
@@ -49,16 +61,23 @@ def _key(request: HttpRequest) -> str:
 
 
 def too_many_failures(request: HttpRequest) -> bool:
-    return int(cache.get(_key(request), 0)) >= FAILED_LOOKUP_LIMIT
+    try:
+        return int(cache.get(_key(request), 0)) >= FAILED_LOOKUP_LIMIT
+    except COUNTERS_DOWN as exc:
+        _counters_down(exc)
+        return False
 
 
 def record_failure(request: HttpRequest) -> None:
     key = _key(request)
-    if not cache.add(key, 1, WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, WINDOW_SECONDS)
+    try:
+        if not cache.add(key, 1, WINDOW_SECONDS):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, WINDOW_SECONDS)
+    except COUNTERS_DOWN as exc:
+        _counters_down(exc)
 
 
 _clients: dict[str, Any] = {}
@@ -73,13 +92,16 @@ def redis_client() -> Any:
     config = settings.CACHES["default"]
     if config.get("BACKEND") != "django.core.cache.backends.redis.RedisCache":
         return None
-    location = config["LOCATION"]
-    location = location[0] if isinstance(location, (list, tuple)) else location
+    servers = config["LOCATION"]
+    location = str(servers[0] if isinstance(servers, (list, tuple)) else servers)
     client = _clients.get(location)
     if client is None:
         import redis
 
-        client = _clients[location] = redis.Redis.from_url(location)
+        # Short timeouts: an unreachable Redis must not hold up an autosave.
+        client = _clients[location] = redis.Redis.from_url(
+            location, socket_connect_timeout=0.5, socket_timeout=0.5
+        )
     return client
 
 
@@ -98,7 +120,11 @@ def _count(keys: list[str], window: int, read: str | None = None) -> tuple[int, 
             full = cache.make_and_validate_key(key)
             pipe.incr(full)
             pipe.expire(full, window, nx=True)
-        results = pipe.execute()
+        try:
+            results = pipe.execute()
+        except COUNTERS_DOWN as exc:
+            _counters_down(exc)
+            return 0, [0] * len(keys)
         current = int(results.pop(0) or 0) if read is not None else 0
         return current, [int(results[2 * i]) for i in range(len(keys))]
     counts = []
