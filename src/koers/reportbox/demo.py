@@ -92,6 +92,9 @@ def load_demo_report_box(org: Organisation) -> str:
             report.status = Report.Status.CLOSED
             report.closed_on = today - dt.timedelta(days=closed)
             report.save(update_fields=["status", "closed_on"])
+        if thread:  # answered already, so counted in an earlier daily overview
+            Report.objects.filter(pk=report.pk).update(adviser_notified=True)
+            report.messages.update(adviser_notified=True)
     base = settings.SITE_URL.rstrip("/")
     link = base + reverse("reportbox_public", kwargs={"token": box.public_token})
     return (
