@@ -74,3 +74,14 @@ def test_a_report_can_be_sent_with_the_keyboard_alone(
     assert page.evaluate("document.activeElement.textContent").strip() == "Melding versturen"
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Je melding is ontvangen").wait_for()
+
+
+def test_the_adviser_reads_the_inbox_on_a_phone(phone: Any, live_server: Any, demo: Any) -> None:
+    login(phone, live_server.url, "vertrouwenspersoon@voorbeeld.nl")
+    phone.goto(f"{live_server.url}/o/voorbeeld-techniek/meldpunt/")
+    assert phone.get_by_role("heading", name="Meldingen").is_visible()
+    # The page itself does not scroll sideways; the table scrolls in its own region.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    region = phone.get_by_role("region", name="Meldingen bij dit meldpunt")
+    assert region.get_attribute("tabindex") == "0"
+    screenshot(phone, "reportbox-inbox-phone")
