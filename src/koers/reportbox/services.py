@@ -88,10 +88,10 @@ def find_report(code: str) -> Report | None:
     if not looks_like_code(code):
         return None
     found = Report.objects.filter(code_hash=code_hash(code)).first()
-    if found is None:  # after a key rotation: move the stored hash to the current key
-        for former in links.former_hashes(REPORT_CODE, links.normalise_code(code)):
-            if Report.objects.filter(code_hash=former).update(code_hash=code_hash(code)):
-                return Report.objects.filter(code_hash=code_hash(code)).first()
+    if found is None and links.adopt_former_hash(
+        Report, "code_hash", REPORT_CODE, links.normalise_code(code)
+    ):
+        found = Report.objects.filter(code_hash=code_hash(code)).first()
     return found
 
 

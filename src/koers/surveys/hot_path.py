@@ -4,8 +4,9 @@ Every answer a respondent gives is one autosave, so this path decides how many p
 can fill in at once (``bench/load_respondents.py``). Measured there, in one process on
 PostgreSQL, the ORM spent more time building SQL than the database spent running it:
 compiling the response look-up (three tables, ``select_related``) and the versioned
-save (``UPDATE``, then a ``SELECT`` in a transaction: four round trips) cost about
-2.5 ms of the 5 ms an autosave took. Here
+save (``UPDATE``, then a ``SELECT`` in a transaction: four round trips) took about half
+of the 5.0 ms an autosave took (the benchmark's profile step; 2.4 ms after this change,
+with the Redis fix in ``throttle.check_save``). Here
 
 * the look-up is one SELECT whose text is built once per process from the models'
   own metadata, and whose rows become model instances through ``Model.from_db`` with

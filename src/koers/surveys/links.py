@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -62,6 +63,16 @@ def keyed_hash(domain: str, secret: str, key: bytes | None = None) -> str:
 def former_hashes(domain: str, secret: str) -> list[str]:
     """The same hash under each former key (empty when no key was rotated)."""
     return [keyed_hash(domain, secret, key) for key in _former_keys()]
+
+
+def adopt_former_hash(model: Any, field: str, domain: str, secret: str) -> bool:
+    """After a key rotation: if a row of ``model`` holds ``secret``'s hash under a former
+    key in ``field``, replace it by the hash under the current key. True when one did."""
+    current = keyed_hash(domain, secret)
+    for former in former_hashes(domain, secret):
+        if model.objects.filter(**{field: former}).update(**{field: current}):
+            return True
+    return False
 
 
 RESPONSE, INVITATION, RESUME_CODE = "response", "invitation", "resume-code"

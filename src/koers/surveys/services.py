@@ -106,16 +106,12 @@ def find_response(credential: str) -> Response | None:
 
 def _found_under_former_key(credential: str) -> Response | None:
     """After a key rotation: find by a former key's hash and store the current one."""
-    for former in links.former_hashes(links.RESPONSE, credential):
-        if Response.objects.filter(access_hash=former).update(
-            access_hash=links.response_hash(credential)
-        ):
-            return hot_path.response_by("access_hash", links.response_hash(credential))
+    if links.adopt_former_hash(Response, "access_hash", links.RESPONSE, credential):
+        return hot_path.response_by("access_hash", links.response_hash(credential))
     if links.looks_like_code(credential):
         code = links.normalise_code(credential)
-        for former in links.former_hashes(links.RESUME_CODE, code):
-            if Response.objects.filter(code_hash=former).update(code_hash=links.code_hash(code)):
-                return hot_path.response_by("code_hash", links.code_hash(code))
+        if links.adopt_former_hash(Response, "code_hash", links.RESUME_CODE, code):
+            return hot_path.response_by("code_hash", links.code_hash(code))
     return None
 
 
@@ -123,10 +119,10 @@ def find_invitation(secret: str) -> Invitation | None:
     current = links.invitation_hash(secret)
     invitations = Invitation.objects.select_related("campaign", "campaign__organisation")
     found = invitations.filter(secret_hash=current).first()
-    if found is None:  # after a key rotation: move the stored hash to the current key
-        for former in links.former_hashes(links.INVITATION, secret):
-            if Invitation.objects.filter(secret_hash=former).update(secret_hash=current):
-                return invitations.filter(secret_hash=current).first()
+    if found is None and links.adopt_former_hash(
+        Invitation, "secret_hash", links.INVITATION, secret
+    ):
+        found = invitations.filter(secret_hash=current).first()
     return found
 
 
