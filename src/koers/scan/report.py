@@ -16,7 +16,7 @@ directly.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,7 @@ import pandas as pd
 from koers.scan import charts
 from koers.scan.improvement import Catalogue, evaluate, load_rules
 from koers.scan.report_pay import pay_section
-from koers.stats.disclosure import suppress_breakdown, suppress_table
+from koers.stats.disclosure import Discloser
 from koers.stats.flows import compute_flows
 from koers.stats.workforce import (
     GENDERS,
@@ -38,32 +38,6 @@ from koers.stats.workforce import (
 
 COUNT_COLUMNS = ["n_female", "n_male", "n_other"]
 FLOW_FIGURES = ("headcount_start", "headcount_end", "hires", "leavers", "promotions")
-
-
-class Discloser:
-    """Applies the suppression rule for non-HR viewers; lets everything through for HR."""
-
-    def __init__(self, hr: bool, k: int) -> None:
-        self.hr = hr
-        self.k = k
-
-    def counts(self, counts: Mapping[str, int]) -> dict[str, int | None]:
-        """One breakdown (rules 1–2): e.g. leavers by gender."""
-        if self.hr:
-            return {key: int(n) for key, n in counts.items()}
-        cells: dict[Hashable, int] = {key: int(n) for key, n in counts.items()}
-        disclosed = suppress_breakdown(cells, self.k).counts
-        return {str(key): n for key, n in disclosed.items()}
-
-    def table(self, table: pd.DataFrame) -> np.ndarray:
-        """Mask of hidden cells of a group × gender count table, per gender (rule 4)."""
-        if self.hr or table.empty:
-            return np.zeros(table.shape, dtype=bool)
-        return suppress_table(table, self.k, by="columns").to_numpy()
-
-    def enough(self, *ns: int | None) -> bool:
-        """A figure computed from these groups may be shown (each has ≥ k people)."""
-        return self.hr or all(n is not None and n >= self.k for n in ns)
 
 
 def default_period(reference_date: dt.date) -> tuple[dt.date, dt.date]:

@@ -1,7 +1,7 @@
 """The pay part of the scan report: EU Art. 9 indicators, bands, categories, adjusted gap.
 
 Pure (no Django); called by :func:`koers.scan.report.build_context` with its
-:class:`~koers.scan.report.Discloser`. HR roles get every figure with its n,
+:class:`~koers.stats.disclosure.Discloser`. HR roles get every figure with its n,
 the mean pay amounts and the category report (g); others get a gap only when
 both groups it compares have at least k people, and no amounts or categories.
 """
@@ -19,7 +19,7 @@ from koers.stats.paygap import THRESHOLD_PCT, WEEKS_PER_YEAR, PayGapResult, comp
 from koers.stats.workforce import in_service
 
 if TYPE_CHECKING:
-    from koers.scan.report import Discloser
+    from koers.stats.disclosure import Discloser
 
 MAX_CHART_CATEGORIES = 15
 
