@@ -53,18 +53,19 @@ def test_reference_posteriors_match_an_independent_computation() -> None:
 
 
 @pytest.mark.parametrize(
-    ("top", "level"),
+    ("top", "second", "level"),
     [
-        (0.95, "very_likely"),
-        (0.90, "very_likely"),
-        (0.8, "likely"),
-        (0.6, "possibly"),
-        (0.45, "blend"),
+        (0.95, 0.01, "very_likely"),
+        (0.90, 0.02, "very_likely"),
+        (0.8, 0.04, "likely"),
+        (0.6, 0.08, "possibly"),
+        (0.45, 0.3, "blend"),
+        (0.45, 0.11, "unclear"),
     ],
 )
-def test_certainty_words_follow_the_thresholds(top: float, level: str) -> None:
-    rest = (1 - top) / 5
-    assert certainty([rest, top, rest, rest, rest, rest]).level == level
+def test_certainty_words_follow_the_thresholds(top: float, second: float, level: str) -> None:
+    rest = (1 - top - second) / 4
+    assert certainty([rest, top, second, rest, rest, rest]).level == level
 
 
 def test_a_blend_names_the_two_most_probable_profiles() -> None:
@@ -72,6 +73,12 @@ def test_a_blend_names_the_two_most_probable_profiles() -> None:
     names = ["Nerd", "Innovator", "All-rounder", "A", "B", "C"]
     assert describe_certainty(c, names, "nl") == "een mengvorm van Innovator en All-rounder"
     assert describe_certainty(certainty([0.8, 0.2]), names, "en") == "Nerd (likely)"
+
+
+def test_mass_on_none_of_the_profiles_means_no_clear_profile() -> None:
+    c = certainty([0.2, 0.15, 0.05, 0.05, 0.03, 0.02], none=0.5)
+    assert c.level == "unclear"
+    assert describe_certainty(c, ["A", "B", "C", "D", "E", "F"], "en") == "no clear profile"
 
 
 def test_a_profile_unlike_any_reference_keeps_a_neutral_name() -> None:

@@ -65,6 +65,10 @@ class ProfileAssignment(models.Model):
     model = models.ForeignKey(ProfileModel, null=True, blank=True, on_delete=models.SET_NULL)
     model_label = models.CharField(max_length=32)  # "reference" or "fitted-v<n>"
     posteriors = models.JSONField()
+    # Reference mode: calibrated probabilities per profile, then "none of these profiles"
+    # (profiles.calibrated_probabilities); the report's certainty words come from them.
+    # Empty for a fitted model, whose own posteriors are used.
+    calibrated = models.JSONField(default=list, blank=True)
     names = models.JSONField()  # [{key, nl, en}] in posterior order
     profile_index = models.PositiveSmallIntegerField()
     profile_key = models.CharField(max_length=32, blank=True)

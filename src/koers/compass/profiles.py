@@ -8,7 +8,8 @@ Django-free (numpy + ``koers.stats.lpa``). Everything here follows
 * reference mode: an EEI mixture (tidyLPA model 1) with those means, common
   SD 0.75 and the reference shares, on facet scores standardised against the
   norm group (midpoint 4 and SD 1.25 until a norm group of ≥ 300 exists);
-* certainty words from the highest posterior probability.
+* certainty words from calibrated probabilities (a "none of these" component and
+  tempered likelihoods; ``calibrated_probabilities``).
 """
 
 from __future__ import annotations
@@ -127,29 +128,56 @@ def standardise_scores(
     return (scores - center) / scale, center, scale
 
 
+# Calibration of the words (docs/compass.md, "How certain is a profile?"). The reference
+# model's posteriors are overconfident on data unlike the model (bench/
+# compass_certainty_bench.py). Two corrections, both checked by that simulation:
+# * a "none of these profiles" component: one normal distribution with the reference
+#   mixture's mean and marginal variances and prior weight NO_PROFILE_PRIOR. A person who
+#   is not clearly closer to a profile centre than to the population as a whole keeps
+#   probability there, and no profile word is said;
+# * tempered likelihoods (log-likelihood / CERTAINTY_TEMPERATURE): facet scores carry
+#   item noise the model leaves out, and real profiles may be less distinct than assumed.
+NO_PROFILE_PRIOR = 0.2
+CERTAINTY_TEMPERATURE = 1.5
+# A blend: no profile reaches .5, but the two most probable hold this much together.
+BLEND_MIN = 0.7
+LEVELS = ("very_likely", "likely", "possibly", "blend", "unclear")
+
+
 @dataclass(frozen=True)
 class Certainty:
-    level: str  # very_likely | likely | possibly | blend
+    level: str  # very_likely | likely | possibly | blend | unclear
     top: int
     second: int
-    probability: float
+    probability: float  # of the top profile
+    second_probability: float = 0.0
+    none: float = 0.0  # probability of "none of these profiles"
 
 
-def certainty(posteriors: Sequence[float]) -> Certainty:
-    """Words for how certain an assignment is (spec/compass.md): ≥ .90, .70–.90, .50–.70, < .50."""
-    p = np.asarray(posteriors, dtype=float)
+def certainty(probabilities: Sequence[float], none: float = 0.0) -> Certainty:
+    """Words for how certain an assignment is.
+
+    ``probabilities`` per named profile (calibrated; they sum to ``1 − none``).
+    Highest ≥ .90 very likely, ≥ .70 likely, ≥ .50 possibly (spec/compass.md); below
+    .50 a blend of the two most probable when they hold at least ``BLEND_MIN`` together,
+    else no clear profile ("unclear").
+    """
+    p = np.asarray(probabilities, dtype=float)
     order = np.argsort(-p, kind="stable")
-    top, second = int(order[0]), int(order[1]) if p.size > 1 else int(order[0])
-    best = float(p[top])
+    top = int(order[0])
+    second = int(order[1]) if p.size > 1 else top
+    best, runner_up = float(p[top]), float(p[second]) if p.size > 1 else 0.0
     if best >= 0.90:
         level = "very_likely"
     elif best >= 0.70:
         level = "likely"
     elif best >= 0.50:
         level = "possibly"
-    else:
+    elif best + runner_up >= BLEND_MIN:
         level = "blend"
-    return Certainty(level, top, second, best)
+    else:
+        level = "unclear"
+    return Certainty(level, top, second, best, runner_up, float(none))
 
 
 CERTAINTY_WORDS = {
@@ -160,12 +188,72 @@ CERTAINTY_WORDS = {
 
 
 def describe_certainty(c: Certainty, names: Sequence[str], language: str) -> str:
-    """'All-rounder (waarschijnlijk)' or 'een mengvorm van Nerd en Einzelgänger'."""
+    """'All-rounder (waarschijnlijk)', 'een mengvorm van Nerd en Einzelgänger' or
+    'geen duidelijk profiel'."""
     if c.level == "blend":
         if language == "en":
             return f"a blend of {names[c.top]} and {names[c.second]}"
         return f"een mengvorm van {names[c.top]} en {names[c.second]}"
+    if c.level == "unclear":
+        return "no clear profile" if language == "en" else "geen duidelijk profiel"
     return f"{names[c.top]} ({CERTAINTY_WORDS[c.level][language]})"
+
+
+def _log_normal(z: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """Σ over observed facets of log N(z; mean, sd²); missing facets are left out."""
+    seen = ~np.isnan(z)
+    terms = -0.5 * ((np.nan_to_num(z) - mean) / sd) ** 2 - np.log(sd) - 0.5 * np.log(2 * np.pi)
+    return np.asarray(np.where(seen, terms, 0.0).sum(axis=-1))
+
+
+def calibrated_probabilities(
+    z: np.ndarray, facets: Sequence[str], profiles: ProfileSet | None = None
+) -> np.ndarray:
+    r"""Calibrated probabilities (n × (K + 1)): each reference profile, then "none of these".
+
+    With reference shares π_k, signatures s_k, common SD σ, the mixture's grand mean
+    ḡ = Σ π_k s_k and marginal variances v = σ² + Σ π_k (s_k − ḡ)², w = NO_PROFILE_PRIOR
+    and T = CERTAINTY_TEMPERATURE:
+
+    .. math::
+
+        a_k = [\log((1-w)\pi_k) + \log N(z; s_k, σ^2 I)] / T,\quad
+        a_0 = [\log w + \log N(z; ḡ, \mathrm{diag}\,v)] / T,\quad
+        q = \mathrm{softmax}(a)
+
+    The order of the named profiles is that of the reference posteriors (tempering and
+    a common factor keep it), so the most probable profile does not change.
+    """
+    profiles = profiles or load_profiles()
+    z = np.atleast_2d(np.asarray(z, dtype=float))
+    sig = profiles.signatures(facets)
+    shares = np.array([p.share for p in profiles.profiles], dtype=float)
+    shares = shares / shares.sum()
+    sd = profiles.common_sd
+    grand = shares @ sig
+    marginal_sd = np.sqrt(sd**2 + shares @ (sig - grand) ** 2)
+    named = np.stack(
+        [_log_normal(z, sig[k], np.full(len(facets), sd)) for k in range(len(shares))], axis=1
+    )
+    logits = np.column_stack(
+        [
+            named + np.log((1 - NO_PROFILE_PRIOR) * shares),
+            _log_normal(z, grand, marginal_sd) + np.log(NO_PROFILE_PRIOR),
+        ]
+    )
+    logits = logits / CERTAINTY_TEMPERATURE
+    logits -= logits.max(axis=1, keepdims=True)
+    q = np.exp(logits)
+    return np.asarray(q / q.sum(axis=1, keepdims=True))
+
+
+def classify_reference(
+    scores: np.ndarray, facets: Sequence[str], norm: np.ndarray | None = None
+) -> list[Certainty]:
+    """The reference-model path of ``services.assign_profiles`` on facet scores (n × d)."""
+    z, _, _ = standardise_scores(scores, norm)
+    q = calibrated_probabilities(z, facets)
+    return [certainty(row[:-1], row[-1]) for row in q]
 
 
 @dataclass(frozen=True)

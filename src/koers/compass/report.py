@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from koers.compass.models import ProfileAssignment, ResponseScores
+from koers.compass.norms import MIN_NORM_OTHERS, norm_position
 from koers.compass.profiles import certainty, describe_certainty, load_profiles
 from koers.compass.services import assign_profiles, scores_of
-from koers.stats.scales import percentile_rank
-from koers.surveys.models import Response
+from koers.surveys.models import Answer, Response
 
 # What a score means, by band (scores are means on 1–7). Keys: scale id -> band -> text.
 BANDS = {
@@ -77,17 +79,48 @@ BANDS = {
         },
     },
 }
+# Gender stigma (4 items, 1 = disagree … 7 = agree; 4 = neutral). The care text is shown
+# only above neutral: a mean of at least STIGMA_HIGH, half a scale step above the
+# midpoint, so a neutral answerer with one "slightly agree" (mean 4.25) does not get it.
+STIGMA_MIDPOINT = 4.0
+STIGMA_HIGH = STIGMA_MIDPOINT + 0.5
+STIGMA_LOW = STIGMA_MIDPOINT - 0.5
+# What the research says is said only of whom it was found for: the seed study (UT/Saxion,
+# "Mind the Gap!") found that women in tech feel more gender stigma than men, most in the
+# technical sector and in male-dominated teams, and that for women (not men) it goes
+# with less career clarity. It found no such effect for men and did not study other genders.
 STIGMA_TEXT = {
+    "high_woman": {
+        "nl": "Je geeft aan dat je je op je werk beoordeeld voelt op je gender. Dat ligt niet "
+        "aan jou. Onderzoek onder bèta-alumni (Universiteit Twente en Saxion) laat zien dat "
+        "vrouwen in de techniek dit vaker ervaren dan mannen, vooral in een werkomgeving met "
+        "vooral mannen, en dat het bij vrouwen samengaat met minder duidelijkheid over wat ze "
+        "willen en kunnen in hun loopbaan. Praat erover met iemand die je vertrouwt, zoals de "
+        "vertrouwenspersoon van je organisatie; je kunt ook anoniem melden. Je werkgever kan "
+        "hier iets aan doen.",
+        "en": "You indicate that you feel judged at work because of your gender. That is not "
+        "your fault. Research among STEM alumni (University of Twente and Saxion) shows that "
+        "women in tech experience this more often than men, especially in mostly male teams, "
+        "and that for women it goes with less clarity about what they want and can do in "
+        "their career. Talk about it with someone you trust, such as your organisation's "
+        "confidential adviser; you can also report anonymously. Your employer can act on it.",
+    },
     "high": {
-        "nl": "Je geeft aan dat je je op je werk soms beoordeeld voelt op je gender. Dat ligt niet "
-        "aan jou. Praat erover met iemand die je vertrouwt, zoals de vertrouwenspersoon van je "
-        "organisatie; je kunt ook anoniem melden. Vooroordelen in de werkomgeving zijn een van "
-        "de belangrijkste redenen dat mensen de techniek verlaten, en werkgevers kunnen er iets "
-        "aan doen.",
-        "en": "You indicate that you sometimes feel judged at work because of your gender. That "
-        "is not your fault. Talk about it with someone you trust, such as your organisation's "
-        "confidential adviser; you can also report anonymously. Bias in the work environment is "
-        "one of the main reasons people leave technical work, and employers can act on it.",
+        "nl": "Je geeft aan dat je je op je werk beoordeeld voelt op je gender. Dat ligt niet "
+        "aan jou, en je hoeft er niet alleen mee rond te lopen. Praat erover met iemand die je "
+        "vertrouwt, zoals de vertrouwenspersoon van je organisatie; je kunt ook anoniem melden.",
+        "en": "You indicate that you feel judged at work because of your gender. That is not "
+        "your fault, and you do not have to deal with it alone. Talk about it with someone you "
+        "trust, such as your organisation's confidential adviser; you can also report "
+        "anonymously.",
+    },
+    "middle": {
+        "nl": "Je antwoorden over of je je op je werk beoordeeld voelt op je gender liggen rond "
+        "het midden. Merk je dat het je dwarszit, dan kun je altijd terecht bij de "
+        "vertrouwenspersoon van je organisatie.",
+        "en": "Your answers about feeling judged at work because of your gender are around the "
+        "middle. If it bothers you, you can always turn to your organisation's confidential "
+        "adviser.",
     },
     "low": {
         "nl": "Je voelt je op je werk weinig beoordeeld op je gender. Merk je dat dit verandert, "
@@ -96,7 +129,16 @@ STIGMA_TEXT = {
         "always turn to your organisation's confidential adviser.",
     },
 }
-NORM_MIN = 50
+
+
+def stigma_text(score: float, gender: str | None, language: str) -> str:
+    if score >= STIGMA_HIGH:
+        key = "high_woman" if gender == "woman" else "high"
+    elif score > STIGMA_LOW:
+        key = "middle"
+    else:
+        key = "low"
+    return STIGMA_TEXT[key][language]
 
 
 def band(score: float | None) -> str | None:
@@ -106,9 +148,14 @@ def band(score: float | None) -> str | None:
 
 
 def _norm_group(response: Response) -> dict[str, list[float]]:
-    stored = ResponseScores.objects.filter(
-        response__campaign=response.campaign, response__finished_on__isnull=False
-    ).values_list("values", flat=True)
+    """Scores of the *other* finished respondents of the campaign, per scale."""
+    stored = (
+        ResponseScores.objects.filter(
+            response__campaign=response.campaign, response__finished_on__isnull=False
+        )
+        .exclude(response=response)
+        .values_list("values", flat=True)
+    )
     groups: dict[str, list[float]] = {}
     for values in stored:
         for scale, score in (values or {}).items():
@@ -117,14 +164,69 @@ def _norm_group(response: Response) -> dict[str, list[float]]:
     return groups
 
 
+def _gender(response: Response, instrument: Any) -> str | None:
+    item = instrument.personalisation.gender_item if instrument.personalisation else None
+    if item is None:
+        return None
+    value = Answer.objects.filter(response=response, item_id=item).values_list("value", flat=True)
+    first = value.first()
+    return None if first is None else str(first)
+
+
+def _profile_context(assignment: ProfileAssignment, language: str) -> dict[str, Any]:
+    """Certainty words, the chart of probabilities and what the profile(s) mean."""
+    profiles = load_profiles()
+    names = [str(n.get(language) or n.get("nl")) for n in assignment.names]
+    if assignment.calibrated:
+        probabilities = [float(q) for q in assignment.calibrated[:-1]]
+        none = float(assignment.calibrated[-1])
+    else:
+        probabilities, none = [float(p) for p in assignment.posteriors], 0.0
+    c = certainty(probabilities, none)
+    shown = [c.top] if c.level in ("very_likely", "likely", "possibly") else [c.top, c.second]
+    described = []
+    for index in shown:
+        key = assignment.names[index].get("key")
+        definition = profiles.get(key) if key in profiles.keys else None
+        described.append(
+            {
+                "name": names[index],
+                "typical": definition.typical[language] if definition else None,
+                "next_steps": [s[language] for s in definition.next_steps] if definition else [],
+            }
+        )
+    chart = [
+        {"name": name, "percent": round(100 * p), "top": i in shown}
+        for i, (name, p) in enumerate(zip(names, probabilities, strict=True))
+    ]
+    chart.sort(key=lambda row: -row["percent"])
+    if assignment.calibrated:
+        chart.append(
+            {"name": _("Geen van deze profielen"), "percent": round(100 * none), "top": False}
+        )
+    return {
+        "headline": describe_certainty(c, names, language),
+        "name": names[c.top],
+        "second_name": names[c.second],
+        "level": c.level,
+        "probability": c.probability,
+        "described": described,
+        "typical": described[0]["typical"],
+        "next_steps": [step for d in described for step in d["next_steps"]],
+        "chart": chart,
+        "reference": assignment.model_label == "reference",
+        "model": assignment.model_label,
+    }
+
+
 def build_context(response: Response, language: str) -> dict[str, Any]:
     instrument = response.campaign.instrument()
     scores = scores_of(response)
     assignment = ProfileAssignment.objects.filter(response=response).first()
-    if assignment is None:
+    if assignment is None or (assignment.model_label == "reference" and not assignment.calibrated):
+        # No assignment yet, or one stored before certainty was calibrated (issue 13).
         assign_profiles([response])
         assignment = ProfileAssignment.objects.filter(response=response).first()
-    profiles = load_profiles()
     norm = _norm_group(response)
     elements = []
     for element in instrument.elements:
@@ -139,9 +241,7 @@ def build_context(response: Response, language: str) -> dict[str, Any]:
                     "label": scale.label.get(language),
                     "score": score,
                     "percent": None if score is None else (score - 1) / 6 * 100,
-                    "percentile": percentile_rank(
-                        score, norm.get(scale.id, []), min_norm_size=NORM_MIN
-                    ),
+                    "norm": norm_position(score, norm.get(scale.id, [])),
                 }
             )
         elements.append({"id": element.id, "label": element.label.get(language), "facets": facets})
@@ -156,45 +256,20 @@ def build_context(response: Response, language: str) -> dict[str, Any]:
                 "score": score,
                 "percent": None if score is None else (score - 1) / 6 * 100,
                 "meaning": BANDS[scale_id][b][language] if b else None,
-                "percentile": percentile_rank(
-                    score, norm.get(scale_id, []), min_norm_size=NORM_MIN
-                ),
+                "norm": norm_position(score, norm.get(scale_id, [])),
             }
         )
     stigma = scores.get("gender_stigma")
-    profile_context = None
-    if assignment is not None:
-        names = [str(n.get(language) or n.get("nl")) for n in assignment.names]
-        c = certainty(assignment.posteriors)
-        key = assignment.names[c.top].get("key")
-        definition = profiles.get(key) if key in profiles.keys else None
-        profile_context = {
-            "headline": describe_certainty(c, names, language),
-            "name": names[c.top],
-            "level": c.level,
-            "probability": c.probability,
-            "typical": definition.typical[language] if definition else None,
-            "next_steps": [s[language] for s in definition.next_steps] if definition else [],
-            "posteriors": [
-                {"name": n, "p": p}
-                for p, n in sorted(
-                    zip((float(x) for x in assignment.posteriors), names, strict=True),
-                    reverse=True,
-                )
-            ],
-            "model": assignment.model_label,
-        }
+    gender = _gender(response, instrument)
     return {
         "response": response,
-        "profile": profile_context,
+        "profile": None if assignment is None else _profile_context(assignment, language),
         "elements": elements,
         "career": career,
         "stigma": None
         if stigma is None
-        else {
-            "score": stigma,
-            "text": STIGMA_TEXT["high" if stigma >= 4.0 else "low"][language],
-        },
-        "norm_available": any(f["percentile"] is not None for e in elements for f in e["facets"]),
+        else {"score": stigma, "text": stigma_text(stigma, gender, language)},
+        "norm_available": any(f["norm"] is not None for e in elements for f in e["facets"]),
+        "norm_min": MIN_NORM_OTHERS,
         "language": language,
     }

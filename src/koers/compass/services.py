@@ -12,6 +12,7 @@ from django.db import transaction
 from koers.compass.models import ProfileAssignment, ProfileModel, ResponseScores
 from koers.compass.profiles import (
     FITTED_MIN_ROWS,
+    calibrated_probabilities,
     load_profiles,
     name_fitted_profiles,
     standardise_scores,
@@ -120,10 +121,13 @@ def assign_profiles(responses: list[Response]) -> None:
         label = "reference"
     usable = ~np.isnan(z).all(axis=1)
     posteriors = np.full((len(responses), len(names)), np.nan)
+    calibrated = np.full((len(responses), len(names) + 1), np.nan)
     if usable.any():
         posteriors[usable] = lpa.predict_proba(z[usable])
+        if model is None:
+            calibrated[usable] = calibrated_probabilities(z[usable], facets, profiles)
     with transaction.atomic():
-        for response, post, ok in zip(responses, posteriors, usable, strict=True):
+        for response, post, cal, ok in zip(responses, posteriors, calibrated, usable, strict=True):
             if not ok:
                 ProfileAssignment.objects.filter(response=response).delete()
                 continue
@@ -134,6 +138,7 @@ def assign_profiles(responses: list[Response]) -> None:
                     "model": model,
                     "model_label": label,
                     "posteriors": [float(p) for p in post],
+                    "calibrated": [] if model is not None else [float(q) for q in cal],
                     "names": names,
                     "profile_index": index,
                     "profile_key": names[index].get("key") or "",
@@ -224,5 +229,7 @@ def derived_data(response: Response) -> dict[str, Any]:
             "model": assignment.model_label,
             "profiles": [n.get("en") for n in assignment.names],
             "posterior_probabilities": assignment.posteriors,
+            # Reference mode: per profile, then "none of these profiles" (the report's words).
+            "calibrated_probabilities": assignment.calibrated or None,
         },
     }
