@@ -206,7 +206,143 @@ def test_the_report_is_complete_in_english(client: Any, campaign: Any) -> None:
     html = client.get(reverse("compass_report", kwargs={"credential": started.secret}))
     text = html.content.decode()
     assert '<html lang="en">' in text
-    for english in ("Your profile", "What can you do now?", "Delete my answers"):
+    for english in (
+        "Your profile",
+        "What can you do now?",
+        "Delete my answers",
+        "This profile is an estimate",
+        "None of these profiles",
+    ):
         assert english in text
-    for dutch in ("Je profiel", "Wat kun je nu doen?", "Verwijder mijn antwoorden"):
+    for dutch in (
+        "Je profiel",
+        "Wat kun je nu doen?",
+        "Verwijder mijn antwoorden",
+        "Dit profiel is een schatting",
+        "Geen van deze profielen",
+    ):
         assert dutch not in text
+
+
+# Issue 13 ("Results people can trust"): certainty, stigma message, percentiles.
+
+
+def _respondent_with(campaign: Any, answers: dict[str, Any]) -> services.Started:
+    """A respondent who answered like a generated person, with ``answers`` overriding."""
+    from koers.compass.generate import generate_respondents
+
+    instrument = campaign.instrument()
+    person = generate_respondents(instrument, 1, seed=99)[0]
+    started = services.start_open_response(campaign, "nl")
+    for item_id, value in {**person.answers, **answers}.items():
+        services.save_answer(started.response, instrument, item_id, value, 0)
+    services.finish_response(started.response, started.secret)
+    return started
+
+
+def _report(client: Any, started: services.Started) -> str:
+    url = reverse("compass_report", kwargs={"credential": started.secret})
+    return str(client.get(url).content.decode())
+
+
+STIGMA_ITEMS = [f"gender_stigma_{i}" for i in range(1, 5)]
+
+
+def test_a_neutral_stigma_score_gets_no_care_message(client: Any, campaign: Any) -> None:
+    started = _respondent_with(campaign, {"gender": "woman", **dict.fromkeys(STIGMA_ITEMS, 4)})
+    assert ResponseScores.objects.get(response=started.response).values["gender_stigma"] == 4.0
+    html = _report(client, started)
+    assert "Dat ligt niet aan jou" not in html
+    assert "rond het midden" in html
+
+
+def test_the_stigma_message_makes_no_research_claim_for_men(client: Any, campaign: Any) -> None:
+    started = _respondent_with(campaign, {"gender": "man", **dict.fromkeys(STIGMA_ITEMS, 6)})
+    html = _report(client, started)
+    assert "Dat ligt niet aan jou" in html
+    assert "vrouwen in de techniek" not in html
+    assert "techniek verlaten" not in html
+
+
+def test_the_stigma_message_for_women_says_what_the_research_found(
+    client: Any, campaign: Any
+) -> None:
+    started = _respondent_with(campaign, {"gender": "woman", **dict.fromkeys(STIGMA_ITEMS, 6)})
+    html = _report(client, started)
+    assert "vrouwen in de techniek dit vaker ervaren dan mannen" in html
+    assert "techniek verlaten" not in html
+
+
+def test_the_respondent_is_not_in_their_own_norm_group(client: Any, campaign: Any) -> None:
+    from scipy.stats import percentileofscore
+
+    from koers.compass.norms import MIN_NORM_OTHERS
+    from koers.compass.report import build_context
+
+    add_generated(campaign, MIN_NORM_OTHERS - 1)
+    started = finished_respondent(campaign)  # with them MIN_NORM_OTHERS people, one is "me"
+    context = build_context(started.response, "nl")
+    assert all(f["norm"] is None for e in context["elements"] for f in e["facets"])
+    assert f"zodra minstens {MIN_NORM_OTHERS} anderen meededen" in _report(client, started)
+
+    add_generated(campaign, 1, seed=8)
+    context = build_context(started.response, "nl")
+    mine = ResponseScores.objects.get(response=started.response).values["extraversion"]
+    others = [
+        v["extraversion"]
+        for v in ResponseScores.objects.filter(response__campaign=campaign)
+        .exclude(response=started.response)
+        .values_list("values", flat=True)
+    ]
+    facet = next(f for e in context["elements"] for f in e["facets"] if f["id"] == "extraversion")
+    assert facet["norm"].n_others == len(others) == MIN_NORM_OTHERS
+    weak = percentileofscore(others, mine, kind="weak")
+    assert 100 * facet["norm"].share == pytest.approx(weak)
+    assert facet["norm"].low_percent <= weak <= facet["norm"].high_percent
+    html = _report(client, started)
+    low, high = facet["norm"].low_percent, facet["norm"].high_percent
+    assert f"hoger dan of even hoog als ongeveer {low}–{high}% van de anderen" in html
+
+
+def test_the_reference_report_says_the_profile_is_an_estimate_with_a_chart(
+    client: Any, campaign: Any
+) -> None:
+    started = finished_respondent(campaign)
+    assignment = ProfileAssignment.objects.get(response=started.response)
+    assert len(assignment.calibrated) == len(assignment.names) + 1
+    assert sum(assignment.calibrated) == pytest.approx(1.0)
+    html = _report(client, started)
+    assert "Dit profiel is een schatting" in html
+    assert '<figure class="certainty-chart"' in html
+    assert "<details" not in html  # certainty is on the page, not in a closed box
+    assert "Geen van deze profielen" in html
+    assignment.model_label, assignment.calibrated = "fitted-v1", []
+    assignment.save()
+    assert "Dit profiel is een schatting" not in _report(client, started)
+
+
+def test_a_blend_gets_a_blend_text_and_the_advice_of_both(client: Any, campaign: Any) -> None:
+    from koers.compass.profiles import load_profiles
+
+    started = finished_respondent(campaign)
+    assignment = ProfileAssignment.objects.get(response=started.response)
+    keys = [n["key"] for n in assignment.names]
+    calibrated = [0.02] * len(keys) + [0.04]
+    calibrated[keys.index("nerd")], calibrated[keys.index("einzelganger")] = 0.44, 0.44
+    assignment.calibrated = calibrated
+    assignment.save()
+    html = _report(client, started)
+    assert "Je antwoorden liggen tussen twee profielen in" in html
+    for key in ("nerd", "einzelganger"):
+        profile = load_profiles().get(key)
+        assert profile.typical["nl"] in html
+        assert profile.next_steps[0]["nl"] in html
+
+
+def test_the_data_download_has_the_calibrated_probabilities(campaign: Any) -> None:
+    from koers.compass.services import derived_data
+
+    started = finished_respondent(campaign)
+    profile = derived_data(started.response)["profile"]
+    assert profile is not None
+    assert len(profile["calibrated_probabilities"]) == len(profile["profiles"]) + 1
