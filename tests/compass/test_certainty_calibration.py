@@ -41,7 +41,8 @@ def table() -> list:
 def test_very_likely_is_right_at_least_nine_times_in_ten(table: list, scenario: str) -> None:
     row = accuracy(table, scenario, "very_likely")
     assert row.n >= 30  # said often enough to be measured
-    assert row.right is not None and row.right >= 0.90
+    assert row.right is not None
+    assert row.right >= 0.90
 
 
 def test_without_profiles_almost_nobody_is_told_a_profile(table: list) -> None:
@@ -58,7 +59,8 @@ def test_weaker_words_are_right_as_often_as_they_promise(
 ) -> None:
     row = accuracy(table, scenario, level)
     assert row.n >= 30
-    assert row.right is not None and row.right >= at_least
+    assert row.right is not None
+    assert row.right >= at_least
 
 
 def test_the_simulation_catches_the_raw_posteriors_overconfidence() -> None:

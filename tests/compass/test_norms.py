@@ -46,7 +46,8 @@ def test_the_minimum_norm_group_is_the_smallest_with_a_useful_interval() -> None
 def test_missing_scores_are_not_counted() -> None:
     others = [4.0] * MIN_NORM_OTHERS + [float("nan")] * 5
     position = norm_position(5.0, others)
-    assert position is not None and position.n_others == MIN_NORM_OTHERS
+    assert position is not None
+    assert position.n_others == MIN_NORM_OTHERS
     assert norm_position(None, others) is None
 
 

@@ -89,7 +89,7 @@ def simulate_z(
         z = grand + rng.normal(0.0, 1.0, (n, d)) * np.sqrt(marginal_var)
         return z, np.full(n, -1)
     if scenario == "correlated":
-        elements = [s.element for s in instrument.scales if s.kind == "facet"]
+        elements = np.array([str(s.element) for s in instrument.scales if s.kind == "facet"])
         same = np.equal.outer(elements, elements)
         corr = np.where(same, WITHIN_ELEMENT_CORRELATION, 0.0)
         np.fill_diagonal(corr, 1.0)

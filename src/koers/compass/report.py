@@ -184,7 +184,7 @@ def _profile_context(assignment: ProfileAssignment, language: str) -> dict[str, 
         probabilities, none = [float(p) for p in assignment.posteriors], 0.0
     c = certainty(probabilities, none)
     shown = [c.top] if c.level in ("very_likely", "likely", "possibly") else [c.top, c.second]
-    described = []
+    described: list[dict[str, Any]] = []
     for index in shown:
         key = assignment.names[index].get("key")
         definition = profiles.get(key) if key in profiles.keys else None
@@ -195,11 +195,11 @@ def _profile_context(assignment: ProfileAssignment, language: str) -> dict[str, 
                 "next_steps": [s[language] for s in definition.next_steps] if definition else [],
             }
         )
-    chart = [
+    chart: list[dict[str, Any]] = [
         {"name": name, "percent": round(100 * p), "top": i in shown}
         for i, (name, p) in enumerate(zip(names, probabilities, strict=True))
     ]
-    chart.sort(key=lambda row: -row["percent"])
+    chart.sort(key=lambda row: -int(row["percent"]))
     if assignment.calibrated:
         chart.append(
             {"name": _("Geen van deze profielen"), "percent": round(100 * none), "top": False}
