@@ -7,7 +7,7 @@ Each rule must report a finding in at most 5 % of them.
 
 The bound: with n organisations and a true false-alarm rate of exactly 5 %, the
 number of findings is Binomial(n, 0.05); the test allows up to its 99.9th
-percentile (about 11 % of 150 per size, 7.8 % of the 600 pooled), so it fails
+percentile (17 of 150 per size, 48 of the 600 pooled), so it fails
 by Monte Carlo error alone with probability under 0.1 % per rule and size,
 while today's rules (a finding as soon as the point estimate passes the
 threshold) fire in 15-42 % of organisations per size (flagged categories in
@@ -73,4 +73,4 @@ def test_real_differences_are_still_found() -> None:
     assert counts.get("promotion_rate_women_lower", 0) >= 0.8 * n
     assert counts.get("outflow_women_higher", 0) >= 0.7 * n
     assert counts.get("hires_share_low", 0) >= 0.5 * n
-    assert counts.get("adjusted_gap", 0) == n
+    assert counts.get("adjusted_gap", 0) >= 0.85 * n

@@ -243,3 +243,28 @@ def test_malformed_rules_are_refused_with_their_id(change: dict[str, Any], messa
     with pytest.raises(RuleError, match=re.escape(message)) as error:
         parse_catalogue(data)
     assert data["rules"][0]["id"] in str(error.value)
+
+
+def test_the_page_shows_findings_and_signals_apart_with_their_evidence() -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    metrics = {
+        **_promotion(6, 300, 54, 900),
+        "adjusted_gap_pct": 5.2,
+        "adjusted_ci_low": -1.2,
+        "adjusted_ci_high": 11.0,
+    }
+    with translation.override("nl"):
+        html = render_to_string(
+            "scan/_findings.html", {"r": {"findings": evaluate(load_rules(), metrics)}}
+        )
+    found, signals = html.split("Signalen om in de gaten te houden")
+    assert "Vrouwen worden minder vaak bevorderd" in found
+    assert 'data-level="finding"' in found
+    assert "onwaarschijnlijke verklaring" in found
+    assert "Een loonverschil dat niet wordt verklaard" in signals
+    assert 'data-level="signal"' in signals
+    assert "scan-signal" in signals
+    assert "Signaal: mogelijk toeval" in signals
+    assert "omvat 0" in signals

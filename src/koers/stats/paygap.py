@@ -547,7 +547,7 @@ def _category_gaps(
         return pay_gap_pct(float(values[2 * c]), float(values[2 * c + 1]))
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        p_values = _welch_p(counts, sum_log / counts, sum_log_squares)
+        p_values = _welch_p(counts, sum_log / counts, sum_log_squares.astype(np.float64))
     result = []
     blocks: dict[int, IntArray] = {}
     counts_f = counts.astype(np.float64)

@@ -104,14 +104,19 @@ def ratio_gap_interval(
 
     The ratio estimator's variance by linearisation (Cochran 1977, §6.3):
     ``Var(R) ≈ n/(n−1) · Σ (num_i − R den_i)² / (Σ den)²``; the interval is
-    built on ``log R_a − log R_b`` (normal quantile) and transformed back, so it
-    stays below 100 %. None when a group has fewer than 2 people or a ratio is 0.
+    built on ``log R_a − log R_b`` and transformed back, so it stays below
+    100 %. The quantile is Student's t with ``min(n_a, n_b) − 1`` degrees of
+    freedom rather than the normal: with skewed amounts (training spend) and 25
+    people the normal interval misses 0 about 6 % of the time instead of 5 %
+    (bench/scan_findings_bench.py). None when a group has fewer than 2 people or
+    a ratio is 0.
 
     References
     ----------
     Cochran, W. G. (1977). Sampling Techniques, 3rd ed., Wiley, ch. 6.
     """
     parts = []
+    sizes = []
     for num, den in ((num_a, den_a), (num_b, den_b)):
         y = np.asarray(num, dtype=np.float64)
         x = np.asarray(den, dtype=np.float64)
@@ -121,9 +126,10 @@ def ratio_gap_interval(
         ratio = float(y.sum() / x.sum())
         var = n / (n - 1) * float(np.sum((y - ratio * x) ** 2)) / float(x.sum()) ** 2
         parts.append((ratio, var / ratio**2))  # Var(log R) ≈ Var(R) / R²
+        sizes.append(n)
     (r_a, v_a), (r_b, v_b) = parts
     log_ratio = math.log(r_a / r_b)
-    half = float(stats.norm.ppf(0.5 + level / 2)) * math.sqrt(v_a + v_b)
+    half = float(stats.t.ppf(0.5 + level / 2, min(sizes) - 1)) * math.sqrt(v_a + v_b)
     # gap = 1 − exp(log ratio): the upper end of the log ratio is the lower end of the gap.
     return (
         -math.expm1(log_ratio) * 100.0,
