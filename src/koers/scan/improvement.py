@@ -1,9 +1,15 @@
 """Improvement areas ("Verbeterpunten"): rules as data, evaluated on the scan's metrics.
 
-The rules live in ``data/improvement_rules.yaml``: a condition on the metrics,
-the reasons women leave tech it points to (the four of the VHTO whitepaper in
-``shared/seeds/000_…``), the measures that address them, and the source. This
-module loads and checks that file and evaluates it; it is pure (no Django).
+The rules live in ``data/improvement_rules.yaml``: conditions on the metrics
+(is the difference *material*), the evidence to weigh (a test or an interval:
+could the difference be chance), the reasons women leave tech it points to
+(the four of the VHTO whitepaper in ``shared/seeds/000_…``), the measures that
+address them, and the source. A rule whose conditions hold reports a
+**finding** when its evidence is strong (p < 0.05 one-sided, or the interval
+excludes no difference) and a **signal worth watching** when it is not: at 25
+women and 75 men a promotion rate 2 points lower is chance about a third of
+the time (issue 13; ``tests/scan/test_false_alarms.py``). This module loads and
+checks that file and evaluates it; it is pure (no Django).
 """
 
 from __future__ import annotations
@@ -18,9 +24,26 @@ from typing import Any
 import yaml
 
 from koers.scan import numbers
+from koers.scan.evidence import EVIDENCE_METRICS
+from koers.stats import significance
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "improvement_rules.yaml"
 OPERATORS = ("above", "below", "at_least", "at_most")
+ALPHA = 0.05  # one-sided level of the tests: a finding is reported when p < ALPHA
+LEVELS = ("finding", "signal")
+# Each test and the operands it takes (a metric name, or a list of metric names to add).
+TESTS: dict[str, tuple[str, ...]] = {
+    # Fisher's exact test, one-sided: x_a / n_a lower than x_b / n_b.
+    "proportion_lower": ("x_a", "n_a", "x_b", "n_b"),
+    # Exact conditional test of two Poisson rates, one-sided: events_a / exposure_a higher.
+    "rate_higher": ("events_a", "exposure_a", "events_b", "exposure_b"),
+    # Hypergeometric: x of n fewer than a blind draw from successes of population gives.
+    "subset_lower": ("x", "n", "successes", "population"),
+    # An interval (low, high) of a gap that lies entirely above 0.
+    "interval_above_zero": ("low", "high"),
+    # A count of tested items (e.g. categories that survive a test) of at least 1.
+    "count_positive": ("count",),
+}
 
 # Every metric build_context() provides, with its unit (for formatting in texts):
 # share = fraction 0..1 shown as %, points = difference of fractions, pct = percent,
@@ -67,6 +90,7 @@ METRICS: dict[str, str] = {
     "adjusted_ci_high": "pct",
     "n_categories": "count",
     "n_flagged_categories": "count",
+    **EVIDENCE_METRICS,  # the counts and intervals behind the figures (koers.scan.evidence)
 }
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -97,6 +121,57 @@ class Condition:
         return float(left) <= float(right) - self.by
 
 
+Operand = str | tuple[str, ...]
+
+
+def _value(metrics: Mapping[str, float | None], operand: Operand) -> float | None:
+    names = (operand,) if isinstance(operand, str) else operand
+    values = [metrics.get(name) for name in names]
+    if any(v is None for v in values):
+        return None
+    return float(sum(v for v in values if v is not None))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How a rule weighs its evidence: a test from :data:`TESTS` on metric operands."""
+
+    test: str
+    operands: dict[str, Operand]
+    texts: dict[str, dict[str, str]]  # level -> {nl, en}
+
+    def weigh(self, metrics: Mapping[str, float | None]) -> tuple[str, float | None]:
+        """``(level, p)``: "finding" when the evidence is strong, else "signal".
+
+        Evidence that cannot be weighed (a count suppressed for the viewer) is
+        never strong: the rule then reports a signal.
+        """
+        v = {name: _value(metrics, operand) for name, operand in self.operands.items()}
+        if any(x is None for x in v.values()):
+            return "signal", None
+        x = {name: float(value or 0.0) for name, value in v.items()}
+        p: float | None
+        if self.test == "interval_above_zero":
+            return ("finding" if x["low"] > 0 else "signal"), None
+        if self.test == "count_positive":
+            return ("finding" if x["count"] >= 1 else "signal"), None
+        if self.test == "proportion_lower":
+            p = significance.proportion_lower_p(
+                round(x["x_a"]), round(x["n_a"]), round(x["x_b"]), round(x["n_b"])
+            )
+        elif self.test == "rate_higher":
+            p = significance.rate_higher_p(
+                round(x["events_a"]), x["exposure_a"], round(x["events_b"]), x["exposure_b"]
+            )
+        else:
+            p = significance.subset_lower_p(
+                round(x["x"]), round(x["n"]), round(x["successes"]), round(x["population"])
+            )
+        if p is None:
+            return "signal", None
+        return ("finding" if p < ALPHA else "signal"), p
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -106,9 +181,19 @@ class Rule:
     reasons: tuple[str, ...]
     measures: tuple[str, ...]
     source: dict[str, str]
+    evidence: Evidence | None = None
+    # Sentences added to the finding text only when their condition holds.
+    notes: tuple[tuple[Condition, dict[str, str]], ...] = ()
 
     def fires(self, metrics: Mapping[str, float | None]) -> bool:
+        """The difference is past its materiality threshold (a finding or a signal)."""
         return all(c.holds(metrics) for c in self.conditions)
+
+    def level(self, metrics: Mapping[str, float | None]) -> tuple[str, float | None]:
+        """``(level, p)`` of a rule that fires; a rule without evidence is a signal."""
+        if self.evidence is None:
+            return "signal", None
+        return self.evidence.weigh(metrics)
 
 
 @dataclass(frozen=True)
@@ -117,6 +202,46 @@ class Catalogue:
     reasons: dict[str, dict[str, str]]
     measures: dict[str, dict[str, str]]
     rules: tuple[Rule, ...]
+
+
+def _check_placeholders(text: str, where: str, extra: tuple[str, ...] = ()) -> None:
+    unknown = set(_PLACEHOLDER.findall(text)) - set(METRICS) - set(extra)
+    if unknown:
+        raise RuleError(f"{where}: unknown placeholders {sorted(unknown)}")
+
+
+def _operand(raw: Any, where: str) -> Operand:
+    names = [raw] if isinstance(raw, str) else raw
+    if not isinstance(names, list) or not names or any(n not in METRICS for n in names):
+        raise RuleError(f"{where}: an operand is a known metric or a list of them, got {raw!r}")
+    return str(names[0]) if isinstance(raw, str) else tuple(str(n) for n in names)
+
+
+def _note(raw: Any, where: str) -> tuple[Condition, dict[str, str]]:
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: a note is {{when: condition, nl: text, en: text}}")
+    text = _text(raw, where)
+    for value in text.values():
+        _check_placeholders(value, where)
+    return _condition(raw.get("when"), where), text
+
+
+def _evidence(raw: Any, where: str, defaults: Mapping[str, Any]) -> Evidence:
+    if not isinstance(raw, dict) or raw.get("test") not in TESTS:
+        raise RuleError(f"{where}: evidence needs a test, one of {', '.join(TESTS)}")
+    test = str(raw["test"])
+    needed = TESTS[test]
+    missing = [name for name in needed if name not in raw]
+    if missing:
+        raise RuleError(f"{where}: test {test} needs {', '.join(missing)}")
+    operands = {name: _operand(raw[name], f"{where} {name}") for name in needed}
+    texts: dict[str, dict[str, str]] = {}
+    for level in LEVELS:
+        entry = raw.get(level) or (defaults.get(test) or {}).get(level)
+        texts[level] = _text(entry, f"{where} evidence {level} text")
+        for text in texts[level].values():
+            _check_placeholders(text, where, ("p",))
+    return Evidence(test, operands, texts)
 
 
 def _text(entry: Any, where: str) -> dict[str, str]:
@@ -163,12 +288,11 @@ def parse_catalogue(data: Mapping[str, Any]) -> Catalogue:
             raise RuleError(f"{where}: needs at least one condition under 'when'")
         finding = _text(raw.get("finding"), f"{where} finding")
         for text in finding.values():
-            unknown = set(_PLACEHOLDER.findall(text)) - set(METRICS)
-            if unknown:
-                raise RuleError(f"{where}: unknown placeholders {sorted(unknown)}")
+            _check_placeholders(text, where)
+        # An empty list says on purpose that the source links the rule to no reason.
         rule_reasons = tuple(raw.get("reasons") or [])
         rule_measures = tuple(raw.get("measures") or [])
-        if not rule_reasons or set(rule_reasons) - set(reasons):
+        if raw.get("reasons") is None or set(rule_reasons) - set(reasons):
             raise RuleError(f"{where}: reasons must be some of {sorted(reasons)}")
         if not rule_measures or set(rule_measures) - set(measures):
             raise RuleError(f"{where}: measures must be some of {sorted(measures)}")
@@ -185,6 +309,10 @@ def parse_catalogue(data: Mapping[str, Any]) -> Catalogue:
                 reasons=rule_reasons,
                 measures=rule_measures,
                 source={k: str(v) for k, v in source.items()},
+                evidence=None
+                if raw.get("evidence") is None
+                else _evidence(raw["evidence"], where, data.get("evidence_texts") or {}),
+                notes=tuple(_note(n, f"{where} note") for n in raw.get("notes") or []),
             )
         )
     return Catalogue(str(data.get("seed", "")), reasons, measures, tuple(rules))
@@ -211,21 +339,55 @@ def format_metric(name: str, value: float | None, lang: str) -> str:
     return numbers.format_count(value, lang)
 
 
+def format_p(p: float | None, lang: str) -> str:
+    """A p-value as a plain chance: "11 %", "0,4 %", "minder dan 0,1 %"."""
+    if p is None:
+        return "?"
+    if p < 0.001:
+        return ("less than " if lang == "en" else "minder dan ") + numbers.format_share(0.001, lang)
+    places = 0 if p >= 0.095 else 1
+    return numbers.format_share(p, lang, places=places)
+
+
+def _fill(text: str, metrics: Mapping[str, float | None], lang: str, p: float | None) -> str:
+    return _PLACEHOLDER.sub(
+        lambda m: (
+            format_p(p, lang) if m[1] == "p" else format_metric(m[1], metrics.get(m[1]), lang)
+        ),
+        text,
+    )
+
+
 def evaluate(
     catalogue: Catalogue, metrics: Mapping[str, float | None], lang: str = "nl"
 ) -> list[dict[str, Any]]:
-    """The findings of every rule that fires, in the file's order, texts in ``lang``."""
+    """Every rule that fires, in the file's order, texts in ``lang``.
+
+    Each item has ``level`` ("finding": the evidence is strong; "signal": the
+    difference is past the threshold but could well be chance), ``p`` (the
+    test's one-sided p-value, None for an interval or a count) and
+    ``evidence`` (a sentence that says how sure the figure is).
+    """
     lang = "en" if (lang or "nl").startswith("en") else "nl"
     findings = []
     for rule in catalogue.rules:
         if not rule.fires(metrics):
             continue
-        text = _PLACEHOLDER.sub(
-            lambda m: format_metric(m[1], metrics.get(m[1]), lang), rule.finding[lang]
+        level, p = rule.level(metrics)
+        text = " ".join(
+            [rule.finding[lang]]
+            + [note[lang] for condition, note in rule.notes if condition.holds(metrics)]
         )
+        text = _fill(text, metrics, lang, p)
+        evidence = ""
+        if rule.evidence is not None:
+            evidence = _fill(rule.evidence.texts[level][lang], metrics, lang, p)
         findings.append(
             {
                 "id": rule.id,
+                "level": level,
+                "p": p,
+                "evidence": evidence,
                 "title": rule.title[lang],
                 "text": text,
                 "reasons": [{"id": r, "label": catalogue.reasons[r][lang]} for r in rule.reasons],

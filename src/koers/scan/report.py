@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from koers.scan import charts
+from koers.scan.evidence import evidence_metrics
 from koers.scan.improvement import Catalogue, evaluate, load_rules
 from koers.scan.report_pay import pay_section
 from koers.stats.disclosure import Discloser
@@ -299,6 +300,12 @@ def build_context(
     work = _work(employees, reference_date, start, end, d)
     pay = pay_section(employees, reference_date, d)
     metrics = _metrics(population, pipeline, management, flows, work, pay)
+    # The counts and intervals the improvement rules weigh their evidence with (issue 13).
+    metrics.update(
+        evidence_metrics(
+            employees, reference_date, d, pipeline=pipeline, flows=flows, work=work, pay=pay
+        )
+    )
     findings = evaluate(catalogue or load_rules(), metrics, lang)
     pipeline_chart = charts.share_bars(
         [charts.ShareRow(r["key"], r["female_share"], r["n_total"]) for r in pipeline],
