@@ -33,7 +33,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@echo "Koers is installed: $(BIN)/koers"
 
 messages: setup
-	@if command -v msgfmt >/dev/null; then cd src/koers && ../../$(BIN)/koers manage compilemessages --ignore=.venv >/dev/null; \
+	@if command -v msgfmt >/dev/null; then cd src/koers && DEBUG=1 ../../$(BIN)/koers manage compilemessages --ignore=.venv >/dev/null; \
 	else echo "msgfmt not found: using the committed .mo files"; fi
 
 demo: setup
