@@ -22,11 +22,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from koers.scan import charts
+from koers.scan import charts, disclose
 from koers.scan.improvement import Catalogue, evaluate, load_rules
+from koers.scan.periods import Period, default_fixed_period, fixed_periods
 from koers.scan.report_pay import pay_section
 from koers.stats.disclosure import Discloser
 from koers.stats.flows import compute_flows
+from koers.stats.paygap import compute_pay_gap
 from koers.stats.workforce import (
     GENDERS,
     PART_TIME_BELOW_HOURS,
@@ -37,6 +39,7 @@ from koers.stats.workforce import (
 )
 
 COUNT_COLUMNS = ["n_female", "n_male", "n_other"]
+PAY_KEYS = ("q", "recv", "adj")  # ledger keys of pay counts, withheld with a gender's pay
 FLOW_FIGURES = ("headcount_start", "headcount_end", "hires", "leavers", "promotions")
 
 
@@ -264,15 +267,24 @@ def _metrics(
     return m
 
 
+def _fixed_period(reference_date: dt.date, period: Period | tuple[dt.date, dt.date] | None) -> Period:
+    """The fixed period asked for; anything else (free dates) snaps to the default one."""
+    for candidate in fixed_periods(reference_date):
+        if period == candidate or period == (candidate.start, candidate.end):
+            return candidate
+    return default_fixed_period(reference_date)
+
+
 def build_context(
     employees: pd.DataFrame,
     reference_date: dt.date,
     *,
-    period: tuple[dt.date, dt.date] | None = None,
+    period: Period | tuple[dt.date, dt.date] | None = None,
     hr: bool = True,
     k: int = 5,
     lang: str = "nl",
     catalogue: Catalogue | None = None,
+    previous: tuple[pd.DataFrame, dt.date] | None = None,
 ) -> dict[str, Any]:
     """Every figure of the scan on ``reference_date``, disclosed for the viewer.
 
@@ -281,23 +293,69 @@ def build_context(
     employees
         A snapshot's canonical employee frame (``koers.hrfile`` columns).
     period
-        ``(start, end)`` of the flows; default the year up to the reference date.
+        The flows period. HR: any ``(start, end)``, default the year up to the
+        reference date. Others: one of :func:`koers.scan.periods.fixed_periods`
+        (a :class:`Period` or its ``(start, end)``); anything else becomes the
+        most recent calendar year.
     hr
         True for HR roles (everything with n), False for everyone else (suppressed).
     k
         The minimum group size (``KOERS_MIN_GROUP_SIZE``).
     lang
         Language of the improvement-area texts (``"nl"`` or ``"en"``).
+    previous
+        The organisation's previous snapshot ``(frame, reference_date)``: for
+        viewers outside HR, figures whose people changed by fewer than k since
+        then are withheld (:func:`koers.scan.disclose.changes_since`).
     """
     d = Discloser(hr, k)
-    start, end = period or default_period(reference_date)
+    fixed: Period | None = None
+    if hr:
+        if isinstance(period, Period):
+            start, end = period.start, period.end
+        else:
+            start, end = period or default_period(reference_date)
+    else:
+        fixed = _fixed_period(reference_date, period)
+        start, end = fixed.start, fixed.end
+    pay_result = compute_pay_gap(employees, reference_date)
     population = _population(employees, reference_date, d)
     pipeline = _pipeline(employees, reference_date, d)
     management = _management(employees, reference_date, d)
     technical = _technical(employees, reference_date, d)
     flows = _flows(employees, start, end, d)
     work = _work(employees, reference_date, start, end, d)
-    pay = pay_section(employees, reference_date, d)
+    pay = pay_section(employees, reference_date, d, pay_result)
+    since_previous: dict[str, Any] | None = None
+    if fixed is not None:
+        periods = fixed_periods(reference_date)
+        ledger = disclose.build_ledger(employees, reference_date, periods, k, pay=pay_result)
+        withheld: tuple[str, ...] = ()
+        if previous is not None:
+            changes = disclose.changes_since(
+                employees, reference_date, previous[0], previous[1], periods, k
+            )
+            withheld = changes.affected_genders(k)
+            marked = [key for key in ledger.keys() if changes.small(key, k)]
+            for g in withheld:
+                marked += [key for key in ledger.keys() if key[0] in PAY_KEYS and key[-1] == g]
+            for key in marked:
+                ledger.protect(key)
+            since_previous = {
+                "date": changes.previous_date,
+                "withheld": list(withheld),
+                "hides": bool(marked),
+            }
+        sections = {
+            "population": population,
+            "pipeline": pipeline,
+            "management": management,
+            "technical": technical,
+            "flows": flows,
+            "work": work,
+            "pay": pay,
+        }
+        disclose.apply(ledger, sections, reference_date, fixed, withheld)
     metrics = _metrics(population, pipeline, management, flows, work, pay)
     findings = evaluate(catalogue or load_rules(), metrics, lang)
     pipeline_chart = charts.share_bars(
@@ -337,4 +395,7 @@ def build_context(
         "metrics": metrics,
         "findings": findings,
         "has_suppressed": not hr,
+        "period": fixed,
+        "periods": [] if hr else fixed_periods(reference_date),
+        "since_previous": since_previous,
     }
