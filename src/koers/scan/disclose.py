@@ -60,9 +60,7 @@ def _table(ledger: Ledger, name: str, table: pd.DataFrame, key: str, staff: set[
         ledger.add((name, row), int(record["n_total"]), tier=TOTAL)
         ledger.sums_to((name, row), cells)
     for g in GENDERS:
-        rows = [
-            (name, str(r), g) for r in table[key] if staff is None or str(r) in staff
-        ]
+        rows = [(name, str(r), g) for r in table[key] if staff is None or str(r) in staff]
         rest = ledger.true_value(("T", g)) - sum(ledger.true_value(c) for c in rows)
         if rest:  # people the table leaves out (e.g. without a job level): never shown
             rows.append(ledger.add((name, "missing", g), rest, shown=False))
@@ -263,9 +261,7 @@ def _rows(ledger: Ledger, name: str, rows: list[dict[str, Any]]) -> None:
             row[f"n_{g}"] = ledger.value((name, row["key"], g))
         row["n_total"] = ledger.value((name, row["key"]))
         row["female_share"] = _share(ledger, (name, row["key"], "female"), (name, row["key"]))
-        row["hidden"] = row["female_share"] is None or any(
-            row[f"n_{g}"] is None for g in GENDERS
-        )
+        row["hidden"] = row["female_share"] is None or any(row[f"n_{g}"] is None for g in GENDERS)
 
 
 def apply(

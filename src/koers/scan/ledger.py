@@ -32,6 +32,8 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import linprog
+from threadpoolctl import threadpool_limits
 
 Key = Hashable
 
@@ -130,7 +132,8 @@ class Ledger:
     @property
     def hidden(self) -> frozenset[Key]:
         if self._hidden is None:
-            self._hidden = self._solve()
+            with threadpool_limits(1):  # small matrices: BLAS threads only contend
+                self._hidden = self._solve()
         return self._hidden
 
     # -- solving ------------------------------------------------------------------------------
@@ -153,14 +156,16 @@ class Ledger:
                 if var.constant or (var.shown and key not in hidden)
             }
             leak = self._propagate(known, protected)
-            if leak is None:
-                leak = self._exact_leak(known, protected)
-            if leak is None:
+            if leak is not None:
+                candidates = [k for k in leak if k in known and not self._vars[k].constant]
+                if not candidates:  # cannot happen while a relation has a shown member
+                    raise RuntimeError("a protected count follows from constants alone")
+                hidden.add(min(candidates, key=self._cost))
+                continue
+            more = self._exact_leak(known, protected) or self._bound_leak(known, protected)
+            if not more:
                 return frozenset(hidden)
-            candidates = [key for key in leak if key in known and not self._vars[key].constant]
-            if not candidates:  # cannot happen while a relation has a shown member
-                raise RuntimeError("a protected count follows from constants alone")
-            hidden.add(min(candidates, key=self._cost))
+            hidden.update(more)
         raise RuntimeError("suppression did not converge")
 
     def _propagate(self, known: set[Key], protected: set[Key]) -> list[Key] | None:
@@ -200,28 +205,78 @@ class Ledger:
         return out
 
     def _exact_leak(self, known: set[Key], protected: set[Key]) -> list[Key] | None:
-        """A protected count fixed by the relations jointly; the shown counts around it."""
+        """Protected counts fixed only by several relations together; one count to hide each.
+
+        Returns a list of counts to hide (the cheapest shown count used by each
+        determining combination of relations), or None when nothing leaks.
+        """
         unknown = [key for key in self._vars if key not in known]
-        if not unknown or not self._relations:
-            return None
         index = {key: i for i, key in enumerate(unknown)}
         rows = [r for r in self._relations if any(key in index for key in r)]
-        if not rows:
+        targets = [key for key in protected if key in index]
+        if not rows or not targets:
             return None
         matrix = np.zeros((len(rows), len(unknown)))
         for i, relation in enumerate(rows):
             for key, c in relation.items():
                 if key in index:
                     matrix[i, index[key]] = c
-        # x_j is determined iff e_j lies in the row space, i.e. the null space is 0 at j.
-        _, s, vt = np.linalg.svd(matrix)
-        rank = int(np.sum(s > 1e-9 * max(1.0, s[0] if s.size else 1.0)))
-        null = vt[rank:]
-        for key in sorted(protected & set(unknown), key=repr):
+        # x_j is determined iff e_j lies in the row space: the projector onto it is 1 at (j, j).
+        u, s, vt = np.linalg.svd(matrix, full_matrices=False)
+        rank = int(np.sum(s > 1e-9 * max(1.0, float(s[0]) if s.size else 1.0)))
+        diagonal = np.sum(vt[:rank] ** 2, axis=0)
+        hide: set[Key] = set()
+        for key in sorted(targets, key=repr):
             j = index[key]
-            if null.shape[0] == 0 or np.max(np.abs(null[:, j])) < 1e-9:
-                near = [m for r in rows if key in r for m in r if m in known]
-                if not near:  # determined through other unknowns: hide around any of them
-                    near = [m for r in rows for m in r if m in known]
-                return near
-        return None
+            if diagonal[j] < 1 - 1e-7:
+                continue
+            # The combination of relations that gives x_j: y = U S⁻¹ Vᵀ e_j solves Aᵀ y = e_j.
+            weights = u[:, :rank] @ (vt[:rank, j] / s[:rank])
+            used = [rows[i] for i in np.flatnonzero(np.abs(weights) > 1e-9)]
+            near = {m for r in used for m in r if m in known and not self._vars[m].constant}
+            if near:
+                hide.add(min(near, key=self._cost))
+        return sorted(hide, key=repr) if hide else None
+
+    def _bound_leak(self, known: set[Key], protected: set[Key]) -> list[Key] | None:
+        """Protected counts pinned by the relations together with counts being ≥ 0.
+
+        E.g. x + y = 1 and x ≥ 1 from another table: the linear algebra leaves x
+        free, the bounds do not. A linear programme gives each protected count's
+        smallest and largest value; equal means recomputed. Returns one count to
+        hide per pinned count (the cheapest shown one in a relation with it).
+        """
+        unknown = [key for key in self._vars if key not in known]
+        index = {key: i for i, key in enumerate(unknown)}
+        rows = [r for r in self._relations if any(key in index for key in r)]
+        targets = sorted((key for key in protected if key in index), key=repr)
+        if not rows or not targets:
+            return None
+        matrix = np.zeros((len(rows), len(unknown)))
+        rhs = np.zeros(len(rows))
+        for i, relation in enumerate(rows):
+            for key, c in relation.items():
+                if key in index:
+                    matrix[i, index[key]] = c
+                else:
+                    rhs[i] -= c * self._vars[key].value
+        hide: set[Key] = set()
+        for key in targets:
+            c = np.zeros(len(unknown))
+            c[index[key]] = 1.0
+            low = linprog(c, A_eq=matrix, b_eq=rhs, bounds=(0, None), method="highs")
+            high = linprog(-c, A_eq=matrix, b_eq=rhs, bounds=(0, None), method="highs")
+            if low.status != 0 or high.status != 0 or -high.fun - low.fun >= 0.5:
+                continue
+            near: set[Key] = set()
+            frontier = {key}
+            for _ in range(4):  # widen until a relation around it has a shown count
+                touching = [r for r in rows if frontier & set(r)]
+                near = {m for r in touching for m in r if m in known}
+                near -= {m for m in near if self._vars[m].constant}
+                if near:
+                    break
+                frontier = {m for r in touching for m in r}
+            if near:
+                hide.add(min(near, key=self._cost))
+        return sorted(hide, key=repr) if hide else None

@@ -52,8 +52,10 @@ def fixed_periods(reference_date: dt.date) -> list[Period]:
     Newest first. A period is complete when it ends on or before the reference
     date (the snapshot knows nothing later).
     """
-    last_year = reference_date.year if reference_date >= dt.date(reference_date.year, 12, 31) else (
-        reference_date.year - 1
+    last_year = (
+        reference_date.year
+        if reference_date >= dt.date(reference_date.year, 12, 31)
+        else (reference_date.year - 1)
     )
     first_year = last_year - YEARS_OFFERED + 1
     quarters: list[Period] = []

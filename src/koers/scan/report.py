@@ -267,7 +267,63 @@ def _metrics(
     return m
 
 
-def _fixed_period(reference_date: dt.date, period: Period | tuple[dt.date, dt.date] | None) -> Period:
+_LEDGERS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_LEDGER_CACHE_SIZE = 8
+
+
+def _fingerprint(frame: pd.DataFrame) -> int:
+    return int(pd.util.hash_pandas_object(frame, index=False).sum()) ^ hash(tuple(frame.columns))
+
+
+def _solved_ledger(
+    employees: pd.DataFrame,
+    reference_date: dt.date,
+    periods: list[Period],
+    k: int,
+    pay_result: Any,
+    previous: tuple[pd.DataFrame, dt.date] | None,
+) -> tuple[disclose.Ledger, dict[str, Any] | None, tuple[str, ...]]:
+    """The suppression of a snapshot for viewers outside HR (the same for every period).
+
+    Solving it takes a moment; the result depends only on the data, so the
+    last few are kept in this process (switching periods reuses it).
+    """
+    key = (
+        _fingerprint(employees),
+        reference_date,
+        k,
+        None if previous is None else (_fingerprint(previous[0]), previous[1]),
+    )
+    if key in _LEDGERS:
+        return _LEDGERS[key]  # type: ignore[return-value]
+    ledger = disclose.build_ledger(employees, reference_date, periods, k, pay=pay_result)
+    withheld: tuple[str, ...] = ()
+    since_previous: dict[str, Any] | None = None
+    if previous is not None:
+        changes = disclose.changes_since(
+            employees, reference_date, previous[0], previous[1], periods, k
+        )
+        withheld = changes.affected_genders(k)
+        marked = [key for key in ledger.keys() if changes.small(key, k)]
+        for g in withheld:
+            marked += [key for key in ledger.keys() if key[0] in PAY_KEYS and key[-1] == g]
+        for item in marked:
+            ledger.protect(item)
+        since_previous = {
+            "date": changes.previous_date,
+            "withheld": list(withheld),
+            "hides": bool(marked),
+        }
+    ledger.hidden  # noqa: B018 - solve now, once
+    if len(_LEDGERS) >= _LEDGER_CACHE_SIZE:
+        _LEDGERS.pop(next(iter(_LEDGERS)))
+    _LEDGERS[key] = (ledger, since_previous, withheld)
+    return ledger, since_previous, withheld
+
+
+def _fixed_period(
+    reference_date: dt.date, period: Period | tuple[dt.date, dt.date] | None
+) -> Period:
     """The fixed period asked for; anything else (free dates) snaps to the default one."""
     for candidate in fixed_periods(reference_date):
         if period == candidate or period == (candidate.start, candidate.end):
@@ -329,23 +385,9 @@ def build_context(
     since_previous: dict[str, Any] | None = None
     if fixed is not None:
         periods = fixed_periods(reference_date)
-        ledger = disclose.build_ledger(employees, reference_date, periods, k, pay=pay_result)
-        withheld: tuple[str, ...] = ()
-        if previous is not None:
-            changes = disclose.changes_since(
-                employees, reference_date, previous[0], previous[1], periods, k
-            )
-            withheld = changes.affected_genders(k)
-            marked = [key for key in ledger.keys() if changes.small(key, k)]
-            for g in withheld:
-                marked += [key for key in ledger.keys() if key[0] in PAY_KEYS and key[-1] == g]
-            for key in marked:
-                ledger.protect(key)
-            since_previous = {
-                "date": changes.previous_date,
-                "withheld": list(withheld),
-                "hides": bool(marked),
-            }
+        ledger, since_previous, withheld = _solved_ledger(
+            employees, reference_date, periods, k, pay_result, previous
+        )
         sections = {
             "population": population,
             "pipeline": pipeline,
