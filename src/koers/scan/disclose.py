@@ -53,14 +53,18 @@ def _h(day: dt.date, reference_date: dt.date, *gender: str) -> tuple[Any, ...]:
     return ("T", *gender) if day == reference_date else ("H", day, *gender)
 
 
-def _table(ledger: Ledger, name: str, table: pd.DataFrame, key: str, staff: set[str] | None):
+def _table(
+    ledger: Ledger, name: str, table: pd.DataFrame, key: str, staff: set[str] | None
+) -> None:
     for _, record in table.iterrows():
         row = str(record[key])
         cells = [ledger.add((name, row, g), int(record[f"n_{g}"])) for g in GENDERS]
         ledger.add((name, row), int(record["n_total"]), tier=TOTAL)
         ledger.sums_to((name, row), cells)
     for g in GENDERS:
-        rows = [(name, str(r), g) for r in table[key] if staff is None or str(r) in staff]
+        rows: list[Any] = [
+            (name, str(r), g) for r in table[key] if staff is None or str(r) in staff
+        ]
         rest = ledger.true_value(("T", g)) - sum(ledger.true_value(c) for c in rows)
         if rest:  # people the table leaves out (e.g. without a job level): never shown
             rows.append(ledger.add((name, "missing", g), rest, shown=False))
@@ -197,8 +201,29 @@ class Changes:
         return tuple(g for g in GENDERS if self.small(("T", g), k))
 
 
+# The columns the report reads; a change in any other column (department, source row) is no change.
+COMPARED_COLUMNS = (
+    "gender",
+    "birth_year",
+    "hire_date",
+    "exit_date",
+    "job_family",
+    "job_level",
+    "category",
+    "is_technical",
+    "management_layer",
+    "hours_per_week",
+    "annual_base_salary",
+    "annual_variable_pay",
+    "education",
+    "last_promotion_date",
+    "training_spend",
+)
+
+
 def _as_text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    return frame[columns].astype("object").where(frame[columns].notna(), None).astype(str)
+    part = frame[columns]
+    return part.astype(str).where(part.notna().to_numpy(), "<empty>")
 
 
 def changes_since(
@@ -216,7 +241,7 @@ def changes_since(
     changed people (as they are now, and as they were) per ledger cell tell
     which figures could be differenced.
     """
-    columns = sorted((set(frame.columns) & set(previous.columns)) - {"employee_id"})
+    columns = [c for c in COMPARED_COLUMNS if c in frame.columns and c in previous.columns]
     now = _as_text(frame, columns).set_axis(frame["employee_id"].astype(str).to_numpy())
     then = _as_text(previous, columns).set_axis(previous["employee_id"].astype(str).to_numpy())
     now = now.assign(_in=in_service(frame, reference_date))

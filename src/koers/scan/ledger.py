@@ -262,10 +262,10 @@ class Ledger:
                     rhs[i] -= c * self._vars[key].value
         hide: set[Key] = set()
         for key in targets:
-            c = np.zeros(len(unknown))
-            c[index[key]] = 1.0
-            low = linprog(c, A_eq=matrix, b_eq=rhs, bounds=(0, None), method="highs")
-            high = linprog(-c, A_eq=matrix, b_eq=rhs, bounds=(0, None), method="highs")
+            objective = np.zeros(len(unknown))
+            objective[index[key]] = 1.0
+            low = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=(0, None), method="highs")
+            high = linprog(-objective, A_eq=matrix, b_eq=rhs, bounds=(0, None), method="highs")
             if low.status != 0 or high.status != 0 or -high.fun - low.fun >= 0.5:
                 continue
             near: set[Key] = set()

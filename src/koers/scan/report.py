@@ -24,6 +24,7 @@ import pandas as pd
 
 from koers.scan import charts, disclose
 from koers.scan.improvement import Catalogue, evaluate, load_rules
+from koers.scan.ledger import Ledger
 from koers.scan.periods import Period, default_fixed_period, fixed_periods
 from koers.scan.report_pay import pay_section
 from koers.stats.disclosure import Discloser
@@ -267,7 +268,7 @@ def _metrics(
     return m
 
 
-_LEDGERS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_LEDGERS: dict[tuple[Any, ...], tuple[Ledger, dict[str, Any] | None, tuple[str, ...]]] = {}
 _LEDGER_CACHE_SIZE = 8
 
 
@@ -282,7 +283,7 @@ def _solved_ledger(
     k: int,
     pay_result: Any,
     previous: tuple[pd.DataFrame, dt.date] | None,
-) -> tuple[disclose.Ledger, dict[str, Any] | None, tuple[str, ...]]:
+) -> tuple[Ledger, dict[str, Any] | None, tuple[str, ...]]:
     """The suppression of a snapshot for viewers outside HR (the same for every period).
 
     Solving it takes a moment; the result depends only on the data, so the
@@ -295,7 +296,7 @@ def _solved_ledger(
         None if previous is None else (_fingerprint(previous[0]), previous[1]),
     )
     if key in _LEDGERS:
-        return _LEDGERS[key]  # type: ignore[return-value]
+        return _LEDGERS[key]
     ledger = disclose.build_ledger(employees, reference_date, periods, k, pay=pay_result)
     withheld: tuple[str, ...] = ()
     since_previous: dict[str, Any] | None = None
@@ -304,9 +305,13 @@ def _solved_ledger(
             employees, reference_date, previous[0], previous[1], periods, k
         )
         withheld = changes.affected_genders(k)
-        marked = [key for key in ledger.keys() if changes.small(key, k)]
+        marked = [item for item in ledger.keys() if changes.small(item, k)]
         for g in withheld:
-            marked += [key for key in ledger.keys() if key[0] in PAY_KEYS and key[-1] == g]
+            marked += [
+                item
+                for item in ledger.keys()
+                if isinstance(item, tuple) and item[0] in PAY_KEYS and item[-1] == g
+            ]
         for item in marked:
             ledger.protect(item)
         since_previous = {
