@@ -42,3 +42,35 @@ def test_the_demo_hr_user_sees_the_scan_with_improvement_areas(
     assert response.status_code == 200
     assert len(response.context["r"]["findings"]) >= 3
     assert response.context["r"]["population"]["n_total"] == 1200
+
+
+def test_the_demo_manager_sees_the_scan_suppressed_for_a_calendar_year(
+    client: Any, db: Any, monkeypatch: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from koers.organisations import demo
+
+    monkeypatch.setattr(demo, "DEMO_LOADERS", [load_demo_scan])
+    call_command("load_demo", stdout=io.StringIO())
+    client.force_login(get_user_model().objects.get(username="manager@voorbeeld.nl"))
+    response = client.get(reverse("scan_home", kwargs={"org": "voorbeeld-techniek"}))
+    assert response.status_code == 200
+    r = response.context["r"]
+    assert r["hr"] is False
+    assert r["period"].code == "2025"
+    assert r["population"]["n_total"] == 1200
+    assert r["pay"]["indicators"][0]["value"] is not None
+    assert len(r["findings"]) >= 3
+    board = next(row for row in r["management"] if row["key"] == "board")
+    assert board["n_female"] is None
+    pdf = client.get(
+        reverse("scan_snapshot_pdf", kwargs={"org": "voorbeeld-techniek", "pk": r_pk(response)})
+        + "?periode=2026-Q2"
+    )
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+
+
+def r_pk(response: Any) -> int:
+    return int(response.context["snapshot"].pk)

@@ -164,3 +164,15 @@ class PeriodForm(forms.Form):
                     % {"date": self.reference_date.strftime("%d-%m-%Y")}
                 )
         return data
+
+
+class FixedPeriodForm(forms.Form):
+    """The flows period for viewers outside HR: a calendar year or quarter, no free dates."""
+
+    periode = forms.ChoiceField(label=gettext_lazy("Periode"))
+
+    def __init__(self, *args: Any, periods: Sequence[Any], lang: str = "nl", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["periode"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p.code, p.label(lang)) for p in periods]

@@ -22,12 +22,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from koers.scan import charts
+from koers.scan import charts, disclose
 from koers.scan.evidence import evidence_metrics
 from koers.scan.improvement import Catalogue, evaluate, load_rules
+from koers.scan.ledger import Ledger
+from koers.scan.periods import Period, default_fixed_period, fixed_periods
 from koers.scan.report_pay import pay_section
 from koers.stats.disclosure import Discloser
 from koers.stats.flows import compute_flows
+from koers.stats.paygap import compute_pay_gap
 from koers.stats.workforce import (
     GENDERS,
     PART_TIME_BELOW_HOURS,
@@ -38,6 +41,7 @@ from koers.stats.workforce import (
 )
 
 COUNT_COLUMNS = ["n_female", "n_male", "n_other"]
+PAY_KEYS = ("q", "recv", "adj")  # ledger keys of pay counts, withheld with a gender's pay
 FLOW_FIGURES = ("headcount_start", "headcount_end", "hires", "leavers", "promotions")
 
 
@@ -265,15 +269,84 @@ def _metrics(
     return m
 
 
+_LEDGERS: dict[tuple[Any, ...], tuple[Ledger, dict[str, Any] | None, tuple[str, ...]]] = {}
+_LEDGER_CACHE_SIZE = 8
+
+
+def _fingerprint(frame: pd.DataFrame) -> int:
+    return int(pd.util.hash_pandas_object(frame, index=False).sum()) ^ hash(tuple(frame.columns))
+
+
+def _solved_ledger(
+    employees: pd.DataFrame,
+    reference_date: dt.date,
+    periods: list[Period],
+    k: int,
+    pay_result: Any,
+    previous: tuple[pd.DataFrame, dt.date] | None,
+) -> tuple[Ledger, dict[str, Any] | None, tuple[str, ...]]:
+    """The suppression of a snapshot for viewers outside HR (the same for every period).
+
+    Solving it takes a moment; the result depends only on the data, so the
+    last few are kept in this process (switching periods reuses it).
+    """
+    key = (
+        _fingerprint(employees),
+        reference_date,
+        k,
+        None if previous is None else (_fingerprint(previous[0]), previous[1]),
+    )
+    if key in _LEDGERS:
+        return _LEDGERS[key]
+    ledger = disclose.build_ledger(employees, reference_date, periods, k, pay=pay_result)
+    withheld: tuple[str, ...] = ()
+    since_previous: dict[str, Any] | None = None
+    if previous is not None:
+        changes = disclose.changes_since(
+            employees, reference_date, previous[0], previous[1], periods, k
+        )
+        withheld = changes.affected_genders(k)
+        marked = [item for item in ledger.keys() if changes.small(item, k)]
+        for g in withheld:
+            marked += [
+                item
+                for item in ledger.keys()
+                if isinstance(item, tuple) and item[0] in PAY_KEYS and item[-1] == g
+            ]
+        for item in marked:
+            ledger.protect(item)
+        since_previous = {
+            "date": changes.previous_date,
+            "withheld": list(withheld),
+            "hides": bool(marked),
+        }
+    ledger.hidden  # noqa: B018 - solve now, once
+    if len(_LEDGERS) >= _LEDGER_CACHE_SIZE:
+        _LEDGERS.pop(next(iter(_LEDGERS)))
+    _LEDGERS[key] = (ledger, since_previous, withheld)
+    return ledger, since_previous, withheld
+
+
+def _fixed_period(
+    reference_date: dt.date, period: Period | tuple[dt.date, dt.date] | None
+) -> Period:
+    """The fixed period asked for; anything else (free dates) snaps to the default one."""
+    for candidate in fixed_periods(reference_date):
+        if period == candidate or period == (candidate.start, candidate.end):
+            return candidate
+    return default_fixed_period(reference_date)
+
+
 def build_context(
     employees: pd.DataFrame,
     reference_date: dt.date,
     *,
-    period: tuple[dt.date, dt.date] | None = None,
+    period: Period | tuple[dt.date, dt.date] | None = None,
     hr: bool = True,
     k: int = 5,
     lang: str = "nl",
     catalogue: Catalogue | None = None,
+    previous: tuple[pd.DataFrame, dt.date] | None = None,
 ) -> dict[str, Any]:
     """Every figure of the scan on ``reference_date``, disclosed for the viewer.
 
@@ -282,23 +355,55 @@ def build_context(
     employees
         A snapshot's canonical employee frame (``koers.hrfile`` columns).
     period
-        ``(start, end)`` of the flows; default the year up to the reference date.
+        The flows period. HR: any ``(start, end)``, default the year up to the
+        reference date. Others: one of :func:`koers.scan.periods.fixed_periods`
+        (a :class:`Period` or its ``(start, end)``); anything else becomes the
+        most recent calendar year.
     hr
         True for HR roles (everything with n), False for everyone else (suppressed).
     k
         The minimum group size (``KOERS_MIN_GROUP_SIZE``).
     lang
         Language of the improvement-area texts (``"nl"`` or ``"en"``).
+    previous
+        The organisation's previous snapshot ``(frame, reference_date)``: for
+        viewers outside HR, figures whose people changed by fewer than k since
+        then are withheld (:func:`koers.scan.disclose.changes_since`).
     """
     d = Discloser(hr, k)
-    start, end = period or default_period(reference_date)
+    fixed: Period | None = None
+    if hr:
+        if isinstance(period, Period):
+            start, end = period.start, period.end
+        else:
+            start, end = period or default_period(reference_date)
+    else:
+        fixed = _fixed_period(reference_date, period)
+        start, end = fixed.start, fixed.end
+    pay_result = compute_pay_gap(employees, reference_date)
     population = _population(employees, reference_date, d)
     pipeline = _pipeline(employees, reference_date, d)
     management = _management(employees, reference_date, d)
     technical = _technical(employees, reference_date, d)
     flows = _flows(employees, start, end, d)
     work = _work(employees, reference_date, start, end, d)
-    pay = pay_section(employees, reference_date, d)
+    pay = pay_section(employees, reference_date, d, pay_result)
+    since_previous: dict[str, Any] | None = None
+    if fixed is not None:
+        periods = fixed_periods(reference_date)
+        ledger, since_previous, withheld = _solved_ledger(
+            employees, reference_date, periods, k, pay_result, previous
+        )
+        sections = {
+            "population": population,
+            "pipeline": pipeline,
+            "management": management,
+            "technical": technical,
+            "flows": flows,
+            "work": work,
+            "pay": pay,
+        }
+        disclose.apply(ledger, sections, reference_date, fixed, withheld)
     metrics = _metrics(population, pipeline, management, flows, work, pay)
     # The counts and intervals the improvement rules weigh their evidence with (issue 13).
     metrics.update(
@@ -344,4 +449,7 @@ def build_context(
         "metrics": metrics,
         "findings": findings,
         "has_suppressed": not hr,
+        "period": fixed,
+        "periods": [] if hr else fixed_periods(reference_date),
+        "since_previous": since_previous,
     }

@@ -185,9 +185,15 @@ def _categories(result: PayGapResult, d: Discloser) -> dict[str, Any]:
     return out
 
 
-def pay_section(employees: pd.DataFrame, on: dt.date, d: Discloser) -> dict[str, Any] | None:
-    """The pay figures on ``on``; None when there are no women and men in service to compare."""
-    result = compute_pay_gap(employees, on)
+def pay_section(
+    employees: pd.DataFrame, on: dt.date, d: Discloser, result: PayGapResult | None = None
+) -> dict[str, Any] | None:
+    """The pay figures on ``on``; None when there are no women and men in service to compare.
+
+    ``result`` is :func:`~koers.stats.paygap.compute_pay_gap` of the same frame and
+    date when the caller already has it.
+    """
+    result = result if result is not None else compute_pay_gap(employees, on)
     if result.counts["female"] + result.counts["male"] == 0:
         return None
     counts = d.counts(dict(result.counts))
@@ -228,4 +234,5 @@ def pay_section(employees: pd.DataFrame, on: dt.date, d: Discloser) -> dict[str,
         "means": _means(employees, on) if d.hr else None,
         "categories": categories,
         "metrics": metrics,
+        "withheld": False,
     }

@@ -26,10 +26,11 @@ from koers.organisations import audit
 from koers.organisations.access import org_view
 from koers.organisations.models import HR_ROLES, Membership, Role
 from koers.scan import services
-from koers.scan.forms import MappingForm, PeriodForm, UploadForm
+from koers.scan.forms import FixedPeriodForm, MappingForm, PeriodForm, UploadForm
 from koers.scan.labels import COLUMN_HELP, COLUMN_LABELS
 from koers.scan.models import Snapshot, Upload
 from koers.scan.pdf import render_pdf
+from koers.scan.periods import default_fixed_period, find_period, fixed_periods
 from koers.scan.report import build_context, default_period
 
 SCAN_ROLES = HR_ROLES | {Role.MANAGER, Role.WORKS_COUNCIL, Role.RESEARCHER}
@@ -70,7 +71,20 @@ def _open_uploads(request: HttpRequest) -> list[Upload]:
     return list(Upload.objects.for_org(_org(request)).filter(status__in=statuses).defer("data")[:5])
 
 
+def _previous(snapshot: Snapshot) -> tuple[Any, dt.date] | None:
+    """The organisation's snapshot just before this one (what a viewer may have seen before)."""
+    earlier = (
+        Snapshot.objects.for_org(snapshot.organisation)
+        .filter(reference_date__lt=snapshot.reference_date)
+        .order_by("-reference_date")
+        .first()
+    )
+    return None if earlier is None else (earlier.frame(), earlier.reference_date)
+
+
 def _report(request: HttpRequest, snapshot: Snapshot, *, hr: bool) -> tuple[dict[str, Any], Any]:
+    if not hr:
+        return _shared_report(request, snapshot)
     form = PeriodForm(
         request.GET if "start" in request.GET else None, reference_date=snapshot.reference_date
     )
@@ -88,6 +102,34 @@ def _report(request: HttpRequest, snapshot: Snapshot, *, hr: bool) -> tuple[dict
         hr=hr,
         k=settings.KOERS_MIN_GROUP_SIZE,
         lang=get_language() or "nl",
+    )
+    return report, form
+
+
+def _shared_report(request: HttpRequest, snapshot: Snapshot) -> tuple[dict[str, Any], Any]:
+    """Outside HR: a fixed period (calendar year or quarter); free dates are refused."""
+    lang = get_language() or "nl"
+    periods = fixed_periods(snapshot.reference_date)
+    chosen = find_period(snapshot.reference_date, request.GET.get("periode"))
+    if chosen is None:
+        chosen = default_fixed_period(snapshot.reference_date)
+    form = FixedPeriodForm(initial={"periode": chosen.code}, periods=periods, lang=lang)
+    if "start" in request.GET or "end" in request.GET:
+        messages.warning(
+            request,
+            _(
+                "Buiten HR toont de Gender Scan de stromen alleen per kalenderjaar of kwartaal; "
+                "kies hieronder een periode."
+            ),
+        )
+    report = build_context(
+        snapshot.frame(),
+        snapshot.reference_date,
+        period=chosen,
+        hr=False,
+        k=settings.KOERS_MIN_GROUP_SIZE,
+        lang=lang,
+        previous=_previous(snapshot),
     )
     return report, form
 
