@@ -122,7 +122,8 @@ def evidence_metrics(
     for name in ("part_time", "full_time"):
         item = work["outflow"][name]
         shown = item["outflow_rate"] is not None
-        m[f"headcount_mean_{name}"] = item["mean_headcount"] if shown else None
+        # Outside HR the mean headcount is withheld (it gives n with the hours): no test then.
+        m[f"headcount_mean_{name}"] = item.get("mean_headcount") if shown else None
     for g in ("female", "male"):
         m[f"variable_receiving_{g}"] = (
             None if pay is None else pay["variable_shares"][g]["n_receiving"]
