@@ -15,8 +15,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         username = self.data.get("username", "")
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if throttle.is_locked(username, address):
+        address = throttle.client_address(self.request)
+        known = self.request is not None and throttle.is_known_browser(self.request, username)
+        if throttle.login_locked(username, address, known):
             raise ValidationError(
                 _(
                     "Te veel mislukte pogingen. Wacht een kwartier en probeer het opnieuw, of "
@@ -27,9 +28,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except ValidationError:
-            throttle.record_failure(username, address)
+            throttle.record_login_failure(username, address, known)
             raise
-        throttle.reset(username)
+        throttle.reset_login(username, address, known)
         return cleaned
 
 
