@@ -329,3 +329,25 @@ def test_anyone_with_an_authenticator_is_asked_for_its_code(client: Any, bob: An
     assert client.get(reverse("twofactor_setup"))["Location"].startswith("/accounts/2fa/")
     _send_code(client, _code(device), ATTACKER)
     assert client.get(reverse("dashboard", kwargs={"org": "alpha"})).status_code == 200
+
+
+def test_the_demo_researcher_gets_an_authenticator_and_its_key_is_printed(
+    db: Any, monkeypatch: Any
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from koers.organisations import demo
+
+    monkeypatch.setattr(demo, "DEMO_LOADERS", [])
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    device = TOTPDevice.objects.get(user__username="onderzoeker@voorbeeld.nl", confirmed=True)
+    from koers.accounts.twofactor import secret_of
+
+    printed = f"2FA for onderzoeker@voorbeeld.nl: add key {secret_of(device)} "
+    assert printed in out.getvalue()
+    code = io.StringIO()
+    call_command("demo_code", "onderzoeker@voorbeeld.nl", stdout=code)
+    assert device.verify_token(code.getvalue().strip())

@@ -59,12 +59,16 @@ _KNOWN_SALT = "koers.accounts.known-browser"
 
 
 def _account(username: str) -> str:
-    # A keyed hash: no e-mail address in cache keys (Redis may be shared and inspected).
+    # Keyed hashes: no e-mail or client address in the clear in the cache (or the cookie).
     return salted_hmac(_KNOWN_SALT, username.strip().lower()).hexdigest()[:32]
 
 
+def _address(address: str) -> str:
+    return salted_hmac("koers.accounts.throttle.address", address).hexdigest()[:32]
+
+
 def _client(address: str, known: bool) -> str:
-    return "known" if known else f"ip:{address}"
+    return "known" if known else f"ip:{_address(address)}"
 
 
 def _count(key: str) -> int:
@@ -89,7 +93,7 @@ def _login_keys(username: str, address: str, known: bool) -> tuple[str, str, str
     account = _account(username)
     return (
         f"koers:login-fail:pair:{account}:{_client(address, known)}",
-        f"koers:login-fail:ip:{address}",
+        f"koers:login-fail:ip:{_address(address)}",
         f"koers:login-fail:account:{account}",
     )
 
