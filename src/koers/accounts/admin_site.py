@@ -15,7 +15,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django_otp import user_has_device
 from django_otp.admin import OTPAdminSite
+
+from koers.accounts.twofactor import is_verified
 
 
 class KoersAdminSite(OTPAdminSite):  # type: ignore[misc]
@@ -26,5 +29,9 @@ class KoersAdminSite(OTPAdminSite):  # type: ignore[misc]
             return redirect_to_login(target if target.startswith("/") else index)
         if self.has_permission(request):
             return HttpResponseRedirect(index)
-        # Logged in and past the code step (TwoFactorMiddleware), but not staff.
+        if request.user.is_staff and not is_verified(request.user):
+            # Staff must give a code first (TwoFactorMiddleware sends them there already
+            # unless KOERS_REQUIRE_2FA is off; then the code step is still open to them).
+            step = "twofactor_verify" if user_has_device(request.user) else "twofactor_setup"
+            return redirect_to_login(index, login_url=reverse(step))
         raise PermissionDenied("This account has no access to the admin")

@@ -64,8 +64,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     step = twofactor.needs_2fa(request)
     if step == "setup":
         return redirect(_step_url("twofactor_setup", request))
-    if step is None:  # verified already, or nothing to verify
-        return redirect(_next(request))
+    verified = twofactor.is_verified(request.user)
+    if step is None and (verified or not user_has_device(request.user, confirmed=True)):
+        return redirect(_next(request))  # verified already, or nothing to verify
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
