@@ -351,3 +351,12 @@ def test_the_demo_researcher_gets_an_authenticator_and_its_key_is_printed(
     code = io.StringIO()
     call_command("demo_code", "onderzoeker@voorbeeld.nl", stdout=code)
     assert device.verify_token(code.getvalue().strip())
+
+
+def test_codes_sent_in_parallel_cannot_slip_past_the_limit(hr: Any) -> None:
+    # Many requests arrive before any of them has been answered: each is counted as it
+    # starts, so only the allowed number is ever checked.
+    started = [throttle.begin_code(hr, ATTACKER) for _ in range(50)]
+    assert started.count(True) == throttle.MAX_CODE_FAILURES_PER_PAIR
+    logins = [throttle.begin_login(hr.email, ATTACKER) for _ in range(50)]
+    assert logins.count(True) == throttle.MAX_FAILURES_PER_PAIR

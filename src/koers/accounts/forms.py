@@ -17,7 +17,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         username = self.data.get("username", "")
         address = throttle.client_address(self.request)
         known = self.request is not None and throttle.is_known_browser(self.request, username)
-        if throttle.login_locked(username, address, known):
+        if not throttle.begin_login(username, address, known):
             raise ValidationError(
                 _(
                     "Te veel mislukte pogingen. Wacht een kwartier en probeer het opnieuw, of "
@@ -25,12 +25,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 ),
                 code="locked",
             )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            throttle.record_login_failure(username, address, known)
-            raise
-        throttle.reset_login(username, address, known)
+        cleaned = super().clean()  # a wrong password stays counted
+        throttle.login_succeeded(username, address, known)
         return cleaned
 
 

@@ -8,7 +8,10 @@ carries a signed "known browser" cookie (:func:`remember_browser`) and counts as
 client ("known"); any other request counts as its address. docs/security.md gives the
 numbers and the reasoning.
 
-Password step (:func:`login_locked`, :func:`record_login_failure`):
+Every attempt is counted before it is checked (:func:`begin_login`, :func:`begin_code`),
+so parallel requests cannot slip past a limit; a success gives its count back.
+
+Password step (:func:`begin_login`, :func:`login_succeeded`):
 
 - per (account, client): ``MAX_FAILURES_PER_PAIR`` in ``WINDOW``; a stranger locks only
   their own address for that account, never the owner's;
@@ -17,8 +20,8 @@ Password step (:func:`login_locked`, :func:`record_login_failure`):
   in ``ACCOUNT_WINDOW``, a ceiling that slows guessing from many addresses; the owner's
   known browser is not subject to it, so a botnet cannot lock the owner out.
 
-Code step (:func:`code_locked`, :func:`record_code_failure`), only reachable with the
-right password:
+Code step (:func:`begin_code`, :func:`code_failed`, :func:`code_succeeded`), only
+reachable with the right password:
 
 - per (account, client): ``MAX_CODE_FAILURES_PER_PAIR`` in ``CODE_WINDOW`` (5 minutes);
 - per account, over all unknown browsers: ``MAX_CODE_FAILURES_PER_ACCOUNT`` per
@@ -76,7 +79,7 @@ def _count(key: str) -> int:
 
 
 def _bump(key: str, window: int) -> int:
-    """Add one failure to ``key``; the window starts with the first. The new count."""
+    """Add one to ``key`` atomically; the window starts with the first. The new count."""
     if cache.add(key, 1, window):
         return 1
     try:
@@ -86,73 +89,100 @@ def _bump(key: str, window: int) -> int:
         return 1
 
 
+def _refund(key: str) -> None:
+    try:
+        cache.decr(key)
+    except ValueError:  # expired meanwhile: nothing to give back
+        pass
+
+
+def _reserve(limits: list[tuple[str, int, int]]) -> bool:
+    """Count one attempt against every (key, limit, window) *before* it is made, so that
+    parallel requests cannot all pass a check made before any of them was counted.
+    False when an attempt is over a limit (then it must not be made)."""
+    return all(_bump(key, window) <= limit for key, limit, window in limits)
+
+
 # --- password step -----------------------------------------------------------------------
 
 
-def _login_keys(username: str, address: str, known: bool) -> tuple[str, str, str]:
+def _login_limits(username: str, address: str, known: bool) -> list[tuple[str, int, int]]:
     account = _account(username)
-    return (
-        f"koers:login-fail:pair:{account}:{_client(address, known)}",
-        f"koers:login-fail:ip:{_address(address)}",
-        f"koers:login-fail:account:{account}",
-    )
-
-
-def login_locked(username: str, address: str, known: bool = False) -> bool:
-    pair, ip, account = _login_keys(username, address, known)
-    if _count(pair) >= MAX_FAILURES_PER_PAIR:
-        return True
-    if known:
-        return False
-    return _count(ip) >= MAX_FAILURES_PER_ADDRESS or _count(account) >= MAX_FAILURES_PER_ACCOUNT
-
-
-def record_login_failure(username: str, address: str, known: bool = False) -> None:
-    pair, ip, account = _login_keys(username, address, known)
-    _bump(pair, WINDOW)
+    limits = [
+        (
+            f"koers:login-fail:pair:{account}:{_client(address, known)}",
+            MAX_FAILURES_PER_PAIR,
+            WINDOW,
+        )
+    ]
     if not known:
-        _bump(ip, WINDOW)
-        _bump(account, ACCOUNT_WINDOW)
+        limits += [
+            (f"koers:login-fail:ip:{_address(address)}", MAX_FAILURES_PER_ADDRESS, WINDOW),
+            (f"koers:login-fail:account:{account}", MAX_FAILURES_PER_ACCOUNT, ACCOUNT_WINDOW),
+        ]
+    return limits
 
 
-def reset_login(username: str, address: str, known: bool = False) -> None:
-    """After a right password: forget this client's failures (never the account ceiling,
-    or each of the owner's logins would hand a guesser a fresh allowance)."""
-    cache.delete(_login_keys(username, address, known)[0])
+def begin_login(username: str, address: str, known: bool = False) -> bool:
+    """Count a password attempt; False (check no password) when the client is locked."""
+    return _reserve(_login_limits(username, address, known))
+
+
+def login_succeeded(username: str, address: str, known: bool = False) -> None:
+    """A right password: forget this client's failures, and do not count this attempt
+    against the address or the account (the ceiling is never cleared, or each of the
+    owner's logins would hand a guesser a fresh allowance)."""
+    pair, *shared = (key for key, _, _ in _login_limits(username, address, known))
+    cache.delete(pair)
+    for key in shared:
+        _refund(key)
 
 
 # --- code step ---------------------------------------------------------------------------
 
 
-def _code_keys(user: Any, address: str, known: bool) -> tuple[str, str]:
+def _code_limits(user: Any, address: str, known: bool) -> list[tuple[str, int, int]]:
     account = _account(user.get_username())
-    # Changing the password starts a fresh ceiling: the guesser held the old one.
-    password = user.get_session_auth_hash()[:16]
-    return (
-        f"koers:code-fail:pair:{account}:{_client(address, known)}",
-        f"koers:code-fail:account:{account}:{password}",
-    )
+    limits = [
+        (
+            f"koers:code-fail:pair:{account}:{_client(address, known)}",
+            MAX_CODE_FAILURES_PER_PAIR,
+            CODE_WINDOW,
+        )
+    ]
+    if not known:
+        # Changing the password starts a fresh ceiling: the guesser held the old one.
+        password = user.get_session_auth_hash()[:16]
+        limits.append(
+            (
+                f"koers:code-fail:account:{account}:{password}",
+                MAX_CODE_FAILURES_PER_ACCOUNT,
+                CODE_ACCOUNT_WINDOW,
+            )
+        )
+    return limits
 
 
-def code_locked(user: Any, address: str, known: bool = False) -> bool:
-    pair, account = _code_keys(user, address, known)
-    if _count(pair) >= MAX_CODE_FAILURES_PER_PAIR:
-        return True
-    return not known and _count(account) >= MAX_CODE_FAILURES_PER_ACCOUNT
+def begin_code(user: Any, address: str, known: bool = False) -> bool:
+    """Count a code attempt; False (check no code) when the client or account is locked."""
+    return _reserve(_code_limits(user, address, known))
 
 
-def record_code_failure(user: Any, address: str, known: bool = False) -> bool:
-    """Count a wrong code; True exactly when this failure reaches the account ceiling
-    (the moment to warn the owner that someone has their password)."""
-    pair, account = _code_keys(user, address, known)
-    _bump(pair, CODE_WINDOW)
+def code_failed(user: Any, address: str, known: bool = False) -> bool:
+    """After a wrong code (already counted): True once per window when the account's
+    ceiling is reached, the moment to warn the owner that someone has their password."""
+    limits = _code_limits(user, address, known)
     if known:
         return False
-    return _bump(account, CODE_ACCOUNT_WINDOW) == MAX_CODE_FAILURES_PER_ACCOUNT
+    key, limit, window = limits[-1]
+    return _count(key) >= limit and cache.add(f"{key}:warned", 1, window)
 
 
-def reset_code(user: Any, address: str, known: bool = False) -> None:
-    cache.delete(_code_keys(user, address, known)[0])
+def code_succeeded(user: Any, address: str, known: bool = False) -> None:
+    pair, *shared = (key for key, _, _ in _code_limits(user, address, known))
+    cache.delete(pair)
+    for key in shared:
+        _refund(key)
 
 
 # --- known browsers ----------------------------------------------------------------------

@@ -72,7 +72,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         user = request.user
         address = throttle.client_address(request)
         known = throttle.is_known_browser(request, user.get_username())
-        if throttle.code_locked(user, address, known):
+        if not throttle.begin_code(user, address, known):
             form.add_error(
                 "token",
                 _(
@@ -83,9 +83,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             device = match_token(user, form.cleaned_data["token"])
             if device is not None:
-                throttle.reset_code(user, address, known)
+                throttle.code_succeeded(user, address, known)
                 return _complete(request, device)
-            if throttle.record_code_failure(user, address, known):
+            if throttle.code_failed(user, address, known):
                 notices.codes_being_guessed(user)
             form.add_error(
                 "token", _("Deze code klopt niet of is verlopen. Probeer de nieuwste code.")
