@@ -39,14 +39,19 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-# Two-factor authentication is required for admins and HR analysts (accounts/twofactor.py).
 KOERS_LINK_KEY = env_secret("KOERS_LINK_KEY")
 # Former keys, comma-separated: after a rotation open links, resume and receipt codes keep
 # working (docs/operations.md, "Rotating keys").
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 KOERS_LINK_KEY_FALLBACKS = env_list("KOERS_LINK_KEY_FALLBACKS", [])
+# Two-factor authentication is required for admins, HR analysts, the confidential adviser
+# and researchers (accounts/twofactor.py), enforced by accounts.middleware.
 KOERS_REQUIRE_2FA = env_bool("KOERS_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Koers"
+# django-otp's per-device throttle blocks the right code too, so a guesser holding the
+# password could lock the owner out for days; koers.accounts.throttle limits guessing
+# per account and address instead (docs/security.md).
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 # Retention periods in months (organisations/retention.py, docs/privacy.md).
 KOERS_RETAIN_ANSWERS_MONTHS = env_int("KOERS_RETAIN_ANSWERS_MONTHS", 24)
@@ -67,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Serves Swagger UI for /api/v1/docs from our own static files, not a CDN.
+    "ninja",
     "koers.organisations",
     "koers.accounts",
     "koers.jobs",
@@ -88,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "koers.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "koers.web.middleware.SecurityHeadersMiddleware",

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
-from django_otp.admin import OTPAdminSite
 
 from koers.accounts import views as account_views
+from koers.accounts.admin_site import KoersAdminSite
 from koers.api.api import api
 from koers.compass import urls as compass_urls
 from koers.reportbox import urls as reportbox_urls
@@ -27,8 +27,8 @@ org_patterns = [
     *reportbox_urls.org_patterns,
 ]
 
-# The Django admin asks for the authenticator code too.
-admin.site.__class__ = OTPAdminSite
+# The Django admin asks for the authenticator code too, and logs in through our login.
+admin.site.__class__ = KoersAdminSite
 
 urlpatterns = [
     path("", views.home, name="home"),

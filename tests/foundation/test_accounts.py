@@ -81,7 +81,7 @@ def test_the_django_admin_asks_for_the_code_too(client: Any, alice: Any) -> None
 
 
 def test_five_wrong_passwords_lock_the_account_for_a_while(client: Any, bob: Any) -> None:
-    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(throttle.MAX_FAILURES_PER_PAIR):
         _login(client, "bob@alpha.example", "wrong password")
     page = _login(client, "bob@alpha.example")  # the right password, but locked
     assert "Te veel mislukte pogingen" in page.content.decode()
@@ -89,7 +89,7 @@ def test_five_wrong_passwords_lock_the_account_for_a_while(client: Any, bob: Any
 
 
 def test_a_successful_login_clears_earlier_failures(client: Any, bob: Any) -> None:
-    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT - 1):
+    for _ in range(throttle.MAX_FAILURES_PER_PAIR - 1):
         _login(client, "bob@alpha.example", "wrong password")
     _login(client, "bob@alpha.example")
     client.logout()
@@ -107,3 +107,46 @@ def test_sessions_expire_and_cookies_are_http_only(settings: Any) -> None:
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def _login_from(client: Any, address: str, email: str, password: str = PASSWORD) -> Any:
+    return client.post(
+        reverse("login"), {"username": email, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_a_stranger_from_another_address_cannot_lock_the_owner_out(client: Any, bob: Any) -> None:
+    from django.test import Client
+
+    stranger = Client()
+    for _ in range(throttle.MAX_FAILURES_PER_ADDRESS + 5):  # well past every per-address lock
+        _login_from(stranger, "203.0.113.66", "bob@alpha.example", "wrong password")
+    locked = _login_from(stranger, "203.0.113.66", "bob@alpha.example")
+    assert "_auth_user_id" not in stranger.session  # the stranger's address is locked
+    assert "Te veel mislukte pogingen" in locked.content.decode()
+    _login_from(client, "198.51.100.7", "bob@alpha.example")
+    assert client.session["_auth_user_id"] == str(bob.pk)
+
+
+def test_guessing_from_many_addresses_meets_a_ceiling_that_spares_the_owners_browser(
+    client: Any, bob: Any, monkeypatch: Any
+) -> None:
+    from django.test import Client
+
+    # A lower ceiling than production's, so the test needs fewer (slow) password checks.
+    monkeypatch.setattr(throttle, "MAX_FAILURES_PER_ACCOUNT", 3 * throttle.MAX_FAILURES_PER_PAIR)
+
+    _login_from(client, "198.51.100.7", "bob@alpha.example")  # the owner, earlier
+    client.post(reverse("logout"))
+    per_address = throttle.MAX_FAILURES_PER_PAIR - 1
+    for n in range(throttle.MAX_FAILURES_PER_ACCOUNT // per_address + 1):
+        for _ in range(per_address):
+            _login_from(Client(), f"10.0.{n // 250}.{n % 250}", "bob@alpha.example", "wrong")
+    # A browser new to this account, from a fresh address: the ceiling holds, even for the
+    # right password (so guessing from a botnet is slow).
+    fresh = Client()
+    _login_from(fresh, "192.0.2.1", "bob@alpha.example")
+    assert "_auth_user_id" not in fresh.session
+    # The owner's browser, which logged in to this account before, is not locked out.
+    _login_from(client, "198.51.100.7", "bob@alpha.example")
+    assert client.session["_auth_user_id"] == str(bob.pk)

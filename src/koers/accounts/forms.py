@@ -15,8 +15,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         username = self.data.get("username", "")
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if throttle.is_locked(username, address):
+        address = throttle.client_address(self.request)
+        known = self.request is not None and throttle.is_known_browser(self.request, username)
+        if not throttle.begin_login(username, address, known):
             raise ValidationError(
                 _(
                     "Te veel mislukte pogingen. Wacht een kwartier en probeer het opnieuw, of "
@@ -24,12 +25,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 ),
                 code="locked",
             )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            throttle.record_failure(username, address)
-            raise
-        throttle.reset(username)
+        cleaned = super().clean()  # a wrong password stays counted
+        throttle.login_succeeded(username, address, known)
         return cleaned
 
 

@@ -1,8 +1,11 @@
 """Two-factor authentication (TOTP, RFC 6238) for staff roles, with django-otp.
 
-Admins and HR analysts must have a confirmed authenticator and verify it at
-every login before any organisation page opens (``KOERS_REQUIRE_2FA``, on by
-default). Other roles may set one up. ``org_view`` calls :func:`needs_2fa`.
+Admins, HR analysts, the confidential adviser, researchers and Django staff must have a
+confirmed authenticator and verify it at every login (``KOERS_REQUIRE_2FA``, on by
+default); so must anyone else who has set one up. Until they have,
+:class:`koers.accounts.middleware.TwoFactorMiddleware` lets them reach only the code step
+(or the setup page while they have no authenticator yet), logout, static files and the
+language switch. ``org_view`` calls :func:`needs_2fa` as well.
 """
 
 from __future__ import annotations
@@ -18,32 +21,65 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from koers.organisations.models import HR_ROLES, Membership, Role
 
 # The confidential adviser reads the reporting box: the most sensitive text Koers holds.
-STAFF_ROLES_REQUIRING_2FA = HR_ROLES | {Role.CONFIDENTIAL_ADVISER}
+# Researchers export data and fit models on everyone's answers.
+STAFF_ROLES_REQUIRING_2FA = HR_ROLES | {Role.CONFIDENTIAL_ADVISER, Role.RESEARCHER}
 
 
 def requires_2fa(user: Any) -> bool:
+    """Whether this user must have an authenticator (by role, or as Django staff)."""
     if not getattr(settings, "KOERS_REQUIRE_2FA", True):
         return False
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
     return Membership.objects.filter(user=user, role__in=list(STAFF_ROLES_REQUIRING_2FA)).exists()
 
 
+def is_verified(user: Any) -> bool:
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
 def needs_2fa(request: Any) -> str | None:
-    """'setup' or 'verify' when the user must still pass 2FA, else None."""
-    user = request.user
-    if not requires_2fa(user):
+    """'setup' or 'verify' when the user must still pass 2FA, else None.
+
+    'verify' whenever the account has a confirmed authenticator and this session has not
+    given a code from it yet (whatever the role: an authenticator that is never asked for
+    protects nothing); 'setup' when the role requires one and none is confirmed.
+    Remembered on the request, so the middleware and ``org_view`` share one look-up.
+    """
+    if not getattr(settings, "KOERS_REQUIRE_2FA", True):
         return None
-    if not user_has_device(user, confirmed=True):
-        return "setup"
-    if not user.is_verified():
-        return "verify"
-    return None
+    user = request.user
+    if not getattr(user, "is_authenticated", False) or is_verified(user):
+        return None
+    cached = getattr(request, "_koers_2fa_step", None)
+    if cached is not None and cached[0] == user.pk:
+        return cached[1]  # type: ignore[no-any-return]
+    step: str | None = None
+    if user_has_device(user, confirmed=True):
+        step = "verify"
+    elif requires_2fa(user):
+        step = "setup"
+    request._koers_2fa_step = (user.pk, step)
+    return step
 
 
-def pending_device(user: Any) -> TOTPDevice:
-    """The unconfirmed device being set up (created on first call)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+PENDING_SESSION_KEY = "koers_pending_totp"
+
+
+def pending_device(request: Any) -> TOTPDevice:
+    """The unconfirmed device this session is setting up (created on first call).
+
+    Bound to the session: a secret another session was shown (say, someone who had only
+    the password and opened the setup page) is deleted, never offered to the owner.
+    """
+    user = request.user
+    pk = request.session.get(PENDING_SESSION_KEY)
+    device = TOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first() if pk else None
     if device is None:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name="Koers", confirmed=False)
+        request.session[PENDING_SESSION_KEY] = device.pk
     return device
 
 

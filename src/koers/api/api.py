@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Schema, Status, Swagger
 from ninja.security import HttpBearer
 
 from koers.api.models import ApiToken, hash_token
@@ -38,6 +38,9 @@ api = NinjaAPI(
     description="Koers organisation API. Every call is scoped to the token's organisation.",
     auth=TokenAuth(),
     urls_namespace="api",
+    # Swagger UI from django-ninja's static files ("ninja" in INSTALLED_APPS), under the
+    # site's strict CSP; no online validator badge (it would load an image from elsewhere).
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
