@@ -130,7 +130,8 @@ def checkpoint_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
         return
     run = _queued.setdefault(using, lambda: checkpoint(using))
     if connection.in_atomic_block and any(
-        func is run for _sids, func, _robust in connection.run_on_commit
+        entry[1] is run
+        for entry in connection.run_on_commit  # (savepoints, func, robust)
     ):
         return
     transaction.on_commit(run, using=using)
