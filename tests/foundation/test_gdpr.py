@@ -320,6 +320,7 @@ def test_a_rolled_back_deletion_does_not_checkpoint(
     from django.db import transaction
 
     _finished(campaign)
+
     def delete_then_fail() -> None:
         with transaction.atomic():
             Response.objects.all().delete()
