@@ -132,8 +132,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web process and an in-process worker share the file.
+    # secure_delete zeroes deleted rows instead of leaving them in free pages; the
+    # write-ahead log is emptied after deletions of personal data (organisations/gdpr.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+            ),
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -135,3 +135,198 @@ def test_viewing_the_team_scan_is_logged_and_shown_to_the_admin(
     page = client.get(reverse("audit_log", kwargs={"org": "alpha"})).content.decode()
     assert "teamscan.view" in page
     assert manager.email in page
+
+
+# --- deleted means gone from the database file (SQLite) ---------------------------------
+
+
+# Debian's and Ubuntu's SQLite are built with secure_delete on; macOS's and python.org's are
+# not. The tests start every connection with it off, as those builds do, so they show what
+# Koers itself sets.
+_BUILD_WITHOUT_SECURE_DELETE = """
+from sqlite3 import dbapi2  # what Django's SQLite backend connects with
+
+_connect = dbapi2.connect
+
+
+def _connect_as_other_builds(*args, **kwargs):
+    conn = _connect(*args, **kwargs)
+    conn.execute("PRAGMA secure_delete=OFF")
+    return conn
+
+
+dbapi2.connect = _connect_as_other_builds
+"""
+
+
+def test_every_sqlite_connection_zeroes_deleted_rows(
+    db: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from sqlite3 import dbapi2
+
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("PRAGMA secure_delete is SQLite's")
+    connect = dbapi2.connect
+
+    def connect_as_other_builds(*args: Any, **kwargs: Any) -> Any:
+        conn = connect(*args, **kwargs)
+        conn.execute("PRAGMA secure_delete=OFF")
+        return conn
+
+    monkeypatch.setattr(dbapi2, "connect", connect_as_other_builds)
+    wrapper = DatabaseWrapper({**settings.DATABASES["default"], "NAME": ":memory:"}, "check")
+    try:
+        wrapper.ensure_connection()
+        assert wrapper.connection.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    finally:
+        wrapper.close()
+
+
+_DELETE_ON_FILE = (
+    _BUILD_WITHOUT_SECURE_DELETE
+    + r"""
+import os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "koers.settings"
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from koers.organisations.gdpr import delete_organisation
+from koers.organisations.models import Organisation
+from koers.reportbox import services
+from koers.surveys.models import Campaign
+
+stays = Organisation.objects.create(name="Blijft", slug="blijft")
+box = services.box_of(stays)
+received = services.receive(box, "other", sys.argv[1] + " pestte mij op de afdeling")
+services.add_message(received.report, sys.argv[1] + " weer", from_adviser=False)
+goes = Organisation.objects.create(name="Weg", slug="weg")
+Campaign.objects.create(organisation=goes, name=sys.argv[2], instrument_key="career_compass",
+                        instrument_version=1)
+services.withdraw(received.report)  # the reporter withdraws: report and message deleted
+delete_organisation(goes)  # GDPR erasure of a whole organisation
+print("deleted", flush=True)
+sys.stdin.readline()  # the server keeps running (and its connection open) meanwhile
+"""
+)
+
+
+def test_deleted_personal_data_leaves_the_sqlite_file_and_its_log(tmp_path: Any) -> None:
+    """On a real database file: delete through Koers, then read the files while it runs.
+
+    (SQLite also checkpoints when the last connection closes; a running server never does,
+    so the files are read while the process that deleted still holds its connection.)
+    """
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "koers.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{path}",
+        "SECRET_KEY": "s" * 60,
+        "DEBUG": "0",
+        "KOERS_TESTING": "1",
+    }
+    report_text, campaign_name = "Jansen-uit-hal-7-KZQ", "Kampanje-Wegwezen-XJV"
+    with subprocess.Popen(
+        [sys.executable, "-c", _DELETE_ON_FILE, report_text, campaign_name],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as server:
+        try:
+            assert server.stdout is not None
+            assert server.stdout.readline().strip() == "deleted"
+            on_disk = {
+                name: (tmp_path / name).read_bytes() if (tmp_path / name).exists() else b""
+                for name in ("koers.sqlite3", "koers.sqlite3-wal")
+            }
+        finally:
+            server.communicate("\n", timeout=60)
+    assert on_disk["koers.sqlite3"]  # the file was read while in use
+    for name, stored in on_disk.items():
+        assert report_text.encode() not in stored, name
+        assert campaign_name.encode() not in stored, name
+
+
+@pytest.fixture
+def checkpoints(monkeypatch: Any) -> list[str]:
+    from django.db import connection
+
+    from koers.organisations import gdpr
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the checkpoint is SQLite's; a no-op on PostgreSQL")
+    calls: list[str] = []
+    monkeypatch.setattr(gdpr, "checkpoint", lambda using="default": calls.append(using))
+    return calls
+
+
+def test_a_respondent_deleting_their_answers_checkpoints_once_after_the_commit(
+    client: Any, campaign: Campaign, checkpoints: list[str], django_capture_on_commit_callbacks: Any
+) -> None:
+    started = _finished(campaign)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(
+            reverse("respond_delete", kwargs={"credential": started.secret}), {"confirm": "yes"}
+        )
+    assert not Response.objects.exists()
+    assert checkpoints == ["default"]
+    assert len(callbacks) == 1  # one checkpoint for the answers, scores and response
+
+
+def test_erasing_an_organisation_checkpoints(
+    org_a: Any, checkpoints: list[str], django_capture_on_commit_callbacks: Any
+) -> None:
+    from koers.organisations.gdpr import delete_organisation
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_organisation(org_a)
+    assert checkpoints == ["default"]
+
+
+def test_retention_deletions_checkpoint(
+    campaign: Campaign, checkpoints: list[str], django_capture_on_commit_callbacks: Any
+) -> None:
+    _finished(campaign)
+    Campaign.objects.filter(pk=campaign.pk).update(closed_on=dt.date(2020, 1, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        enforce(dt.date(2026, 1, 1))
+    assert not Response.objects.exists()
+    assert checkpoints
+
+
+def test_deleting_a_snapshot_checkpoints(
+    org_a: Any, checkpoints: list[str], django_capture_on_commit_callbacks: Any
+) -> None:
+    from koers.scan.models import Snapshot
+
+    snapshot = Snapshot.objects.create(
+        organisation=org_a, reference_date=dt.date(2025, 12, 31), data=b""
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot.delete()
+    assert checkpoints == ["default"]
+
+
+def test_a_rolled_back_deletion_does_not_checkpoint(
+    campaign: Campaign, checkpoints: list[str], django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import transaction
+
+    _finished(campaign)
+
+    def delete_then_fail() -> None:
+        with transaction.atomic():
+            Response.objects.all().delete()
+            raise RuntimeError("rolled back")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        delete_then_fail()
+    assert Response.objects.exists()
+    assert checkpoints == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import time
 from typing import Any
 
@@ -11,7 +13,9 @@ from django.core import mail
 from django.urls import reverse
 from tests.conftest import require_redis
 
+from koers.jobs.errors import JobError
 from koers.jobs.models import Job
+from koers.jobs.registry import job_handler
 from koers.jobs.services import start_job
 
 REDIS_URL = os.environ.get("KOERS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -35,7 +39,58 @@ def test_a_failing_job_is_marked_failed_with_a_message(
         bad = start_job(org_a, "selfcheck", {"steps": "many"})
     bad.refresh_from_db()
     assert bad.status == Job.Status.FAILED
-    assert "many" in bad.message
+    assert "foutnummer" in bad.message
+    assert "many" not in bad.message  # the exception's own text is never stored
+
+
+LEAKY_TEXT = "row 12: jan.de.vries@example.nl earns 4321.50 a month"
+
+
+@job_handler("test.leaky_failure")
+def _leaky_failure(job: Job) -> dict[str, Any]:
+    raise ValueError(LEAKY_TEXT)  # like a parser quoting the row it choked on
+
+
+@job_handler("test.user_error")
+def _user_error(job: Job) -> dict[str, Any]:
+    raise JobError("Er zijn te weinig afgeronde antwoorden.")
+
+
+def test_a_failed_job_stores_and_shows_no_personal_data_from_the_exception(
+    client: Any, alice: Any, org_a: Any, django_capture_on_commit_callbacks: Any, caplog: Any
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="koers.jobs"):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = start_job(org_a, "test.leaky_failure", user=alice)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    for secret in ("jan.de.vries@example.nl", "4321.50", "row 12"):
+        assert secret not in job.message
+    reference = re.search(r"[0-9A-F]{8}", job.message)
+    assert reference is not None  # an error reference the administrator can look up
+    client.force_login(alice)
+    page = client.get(reverse("job", kwargs={"org": "alpha", "pk": job.pk})).content.decode()
+    status = client.get(reverse("job_status", kwargs={"org": "alpha", "pk": job.pk})).content
+    assert "jan.de.vries" not in page
+    assert "4321.50" not in page
+    assert b"jan.de.vries" not in status
+    assert b"4321.50" not in status
+    assert reference.group() in page
+    # The traceback is in the log, under the same reference, with the address masked.
+    logged = caplog.text
+    assert reference.group() in logged
+    assert "ValueError" in logged
+    assert "jan.de.vries@example.nl" not in logged
+
+
+def test_a_user_facing_job_error_shows_its_own_message(
+    org_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(org_a, "test.user_error")
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.message == "Er zijn te weinig afgeronde antwoorden."
 
 
 def test_an_unknown_job_kind_is_refused_before_queueing(org_a: Any) -> None:

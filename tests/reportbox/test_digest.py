@@ -40,9 +40,29 @@ def test_the_daily_overview_counts_without_content(
     assert "nieuwe berichten van melders: 1" in mail.outbox[-1].body
 
 
-def test_reports_wait_until_the_organisation_has_an_adviser(org_a: Any, member_of: Any) -> None:
+def test_reports_written_to_nobody_are_announced_to_nobody(org_a: Any, member_of: Any) -> None:
+    """The form takes no reports without an adviser; one stored anyway stays unannounced."""
     services.receive(services.box_of(org_a), "other", "x")
     assert send_digests() == 0
     member_of(Role.CONFIDENTIAL_ADVISER)
-    assert send_digests() == 1
-    assert "nieuwe meldingen: 1" in mail.outbox[0].body
+    assert send_digests() == 0
+
+
+def test_a_new_adviser_is_told_only_of_reports_they_can_read(
+    org_a: Any, member_of: Any, bob: Any
+) -> None:
+    from koers.organisations.models import Membership
+
+    adviser = member_of(Role.CONFIDENTIAL_ADVISER)
+    box = services.box_of(org_a)
+    earlier = services.receive(box, "other", "aan de eerste vertrouwenspersoon").report
+    Membership.objects.filter(user=bob).update(role=Role.CONFIDENTIAL_ADVISER)
+    services.add_message(earlier, "nog een bericht van de melder", from_adviser=False)
+    services.receive(box, "other", "aan allebei")
+
+    assert send_digests() == 2
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    assert "nieuwe meldingen: 2" in by_address[adviser.email]
+    assert "nieuwe berichten van melders: 1" in by_address[adviser.email]
+    assert "nieuwe meldingen: 1" in by_address[bob.email]
+    assert "nieuwe berichten van melders: 0" in by_address[bob.email]

@@ -24,23 +24,30 @@ STORY = "Mijn leidinggevende maakt <b>opmerkingen</b> over mijn uiterlijk <scrip
 
 
 @pytest.fixture
-def box(org_a: Any) -> ReportBox:
+def adviser(member_of: Any) -> Any:
+    return member_of(Role.CONFIDENTIAL_ADVISER)
+
+
+@pytest.fixture
+def box(org_a: Any, adviser: Any) -> ReportBox:
+    """An open box with one confidential adviser (a box without one takes no reports)."""
     found = services.box_of(org_a)
     found.is_open = True
     found.save()
     return found
 
 
-@pytest.fixture
-def adviser(member_of: Any) -> Any:
-    return member_of(Role.CONFIDENTIAL_ADVISER)
+def _form(client: Any, box: ReportBox, **post: str) -> dict[str, str]:
+    """What the form posts: the fields, and which advisers the page named (signed)."""
+    page = client.get(reverse("reportbox_public", kwargs={"token": box.public_token}))
+    return {"shown": page.context["shown"], **post}
 
 
 def _report(client: Any, box: ReportBox, text: str = STORY) -> tuple[Any, str]:
     """Send a report as a visitor with a recognisable address and browser; return the code."""
     page = client.post(
         reverse("reportbox_public", kwargs={"token": box.public_token}),
-        {"category": "sexual_harassment", "text": text},
+        _form(client, box, category="sexual_harassment", text=text),
         REMOTE_ADDR=ADDRESS,
         HTTP_USER_AGENT=AGENT,
     )
@@ -219,13 +226,15 @@ def test_a_flood_of_reports_from_one_address_is_stopped(
     assert limit <= 60
     url = reverse("reportbox_public", kwargs={"token": box.public_token})
     statuses = [
-        client.post(url, {"category": "other", "text": f"melding {n}"}).status_code
+        client.post(url, _form(client, box, category="other", text=f"melding {n}")).status_code
         for n in range(limit + 1)
     ]
     assert statuses == [200] * limit + [429]
     assert Report.objects.count() == limit
     # another address is not affected
-    other = client.post(url, {"category": "other", "text": "x"}, REMOTE_ADDR="198.51.100.4")
+    other = client.post(
+        url, _form(client, box, category="other", text="x"), REMOTE_ADDR="198.51.100.4"
+    )
     assert other.status_code == 200
 
 
@@ -312,13 +321,25 @@ def test_adviser_pages_are_never_cached(client: Any, box: ReportBox, adviser: An
         assert "no-store" in client.get(url)["Cache-Control"], url
 
 
-def test_the_form_names_who_reads_the_reports(client: Any, box: ReportBox, member_of: Any) -> None:
+def test_the_form_names_who_reads_the_reports(client: Any, box: ReportBox, adviser: Any) -> None:
     url = reverse("reportbox_public", kwargs={"token": box.public_token})
-    assert "nog niemand" in client.get(url).content.decode()
-    adviser = member_of(Role.CONFIDENTIAL_ADVISER)
     adviser.first_name, adviser.last_name = "Sanne", "de Vries"
     adviser.save()
     assert "Sanne de Vries" in client.get(url).content.decode()
+
+
+def test_a_box_without_an_adviser_takes_no_report(client: Any, org_a: Any) -> None:
+    """Nobody could read it, and whoever became adviser later was never named to the reporter."""
+    found = services.box_of(org_a)
+    found.is_open = True
+    found.save()
+    url = reverse("reportbox_public", kwargs={"token": found.public_token})
+    page = client.get(url)
+    assert "nog geen vertrouwenspersoon" in page.content.decode()
+    assert 'name="text"' not in page.content.decode()
+    sent = client.post(url, {"shown": page.context["shown"], "category": "other", "text": "x"})
+    assert sent.status_code == 409
+    assert not Report.objects.exists()
 
 
 def test_reports_are_numbered_per_organisation_and_new_ones_come_first(
@@ -368,3 +389,154 @@ def campaign_token(org_a: Any) -> str:
         organisation=org_a, name="Open", instrument_key="career_compass", instrument_version=1
     )
     return str(campaign.public_token)
+
+
+# --- trust is to the advisers named on the form, not to whoever gets the role later -------
+
+
+def _make_adviser(client: Any, admin: Any, user: Any) -> None:
+    """The organisation admin gives ``user`` the adviser role on the members page."""
+    membership = Membership.objects.get(user=user)
+    client.force_login(admin)
+    client.post(
+        reverse("change_role", kwargs={"org": "alpha", "pk": membership.pk}),
+        {f"m{membership.pk}-role": Role.CONFIDENTIAL_ADVISER},
+    )
+    client.logout()
+    membership.refresh_from_db()
+    assert membership.role == Role.CONFIDENTIAL_ADVISER
+
+
+def test_a_new_adviser_does_not_read_reports_written_to_someone_else(
+    client: Any, box: ReportBox, adviser: Any, alice: Any, bob: Any
+) -> None:
+    _, code = _report(client, box)
+    _status(client, code, action="message", text="Het gebeurde gisteren weer.")
+    report = Report.objects.get()
+    _make_adviser(client, alice, bob)  # the attack: an admin makes someone adviser
+
+    client.force_login(bob)
+    inbox = client.get(reverse("reportbox_inbox", kwargs={"org": "alpha"}))
+    assert inbox.status_code == 200
+    assert report.reference not in inbox.content.decode()
+    assert "1 melding is geschreven aan andere vertrouwenspersonen" in inbox.content.decode()
+    detail = reverse("reportbox_report", kwargs={"org": "alpha", "pk": report.pk})
+    assert client.get(detail).status_code == 404
+    action = reverse("reportbox_report_action", kwargs={"org": "alpha", "pk": report.pk})
+    # ... nor write to the reporter, close it, or hand it to themselves
+    assert client.post(action, {"action": "reply", "text": "Wie ben jij?"}).status_code == 404
+    assert client.post(action, {"action": "close"}).status_code == 404
+    grab = {"action": "handover", "adviser": str(bob.pk), "confirm": "yes"}
+    assert client.post(action, grab).status_code == 404
+    assert not ReportMessage.objects.filter(from_adviser=True).exists()
+    report.refresh_from_db()
+    assert report.status == Report.Status.NEW
+    assert not AuditEvent.objects.filter(action="viewed report").exists()
+
+    # A report written after bob became adviser names him on the form, so he reads it.
+    client.logout()
+    _report(client, box, text="Een latere melding.")
+    later = Report.objects.get(text="Een latere melding.")
+    client.force_login(bob)
+    assert (
+        client.get(reverse("reportbox_report", kwargs={"org": "alpha", "pk": later.pk})).status_code
+        == 200
+    )
+    # The adviser named on the first report still reads both.
+    client.force_login(adviser)
+    for pk in (report.pk, later.pk):
+        assert (
+            client.get(reverse("reportbox_report", kwargs={"org": "alpha", "pk": pk})).status_code
+            == 200
+        )
+
+
+def test_a_named_adviser_hands_a_report_over_with_confirmation_and_it_is_audited(
+    client: Any, box: ReportBox, adviser: Any, alice: Any, bob: Any
+) -> None:
+    _, code = _report(client, box)
+    _status(client, code, action="message", text="Het gebeurde gisteren weer.")
+    report = Report.objects.get()
+    _make_adviser(client, alice, bob)
+    detail = reverse("reportbox_report", kwargs={"org": "alpha", "pk": report.pk})
+    action = reverse("reportbox_report_action", kwargs={"org": "alpha", "pk": report.pk})
+
+    client.force_login(adviser)
+    page = client.get(detail)
+    assert page.context["handover_to"] == [(bob.pk, services.adviser_name(bob))]
+    unconfirmed = client.post(action, {"action": "handover", "adviser": str(bob.pk)})
+    assert unconfirmed.status_code == 400
+    assert "Vink aan" in unconfirmed.content.decode()
+    client.force_login(bob)
+    assert client.get(detail).status_code == 404  # not handed over without the tick
+
+    client.force_login(adviser)
+    done = client.post(action, {"action": "handover", "adviser": str(bob.pk), "confirm": "yes"})
+    assert done.status_code == 302
+    event = AuditEvent.objects.get(action="handed over report")
+    assert event.user == adviser
+    assert event.target == f"{report.reference} → {bob.email}"
+    assert "opmerkingen" not in event.target
+
+    client.force_login(bob)
+    page = client.get(detail)
+    assert page.status_code == 200
+    assert "Het gebeurde gisteren weer." in page.content.decode()  # messages follow the report
+    assert (
+        report.reference
+        in client.get(reverse("reportbox_inbox", kwargs={"org": "alpha"})).content.decode()
+    )
+    # The reporter sees who reads the report now.
+    client.logout()
+    status = _status(client, code).content.decode()
+    assert services.adviser_name(adviser) in status
+    assert services.adviser_name(bob) in status
+
+
+def test_a_report_goes_only_to_the_advisers_the_form_showed(
+    client: Any, box: ReportBox, adviser: Any, alice: Any, bob: Any
+) -> None:
+    url = reverse("reportbox_public", kwargs={"token": box.public_token})
+    opened = _form(client, box, category="other", text="Over mijn teamleider.")
+    _make_adviser(client, alice, bob)  # between opening the form and sending it
+    sent = client.post(url, opened)
+    assert sent.status_code == 409
+    assert not Report.objects.exists()
+    assert services.adviser_name(bob) in sent.content.decode()  # the new list, to decide again
+    assert sent.context["form"]["text"].value() == "Over mijn teamleider."  # nothing lost
+    tampered = client.post(url, {**opened, "shown": opened["shown"] + "x"})
+    assert tampered.status_code == 409
+    again = client.post(url, {**opened, "shown": sent.context["shown"]})
+    assert again.status_code == 200
+    assert set(Report.objects.get().readers.all()) == {adviser, bob}
+
+
+def test_existing_reports_stay_with_the_current_advisers_after_the_upgrade(
+    box: ReportBox, adviser: Any, org_b: Any
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from koers.reportbox.models import ReportReader
+
+    migration = importlib.import_module("koers.reportbox.migrations.0003_report_readers")
+    report = services.receive(box, "other", "van voor de upgrade").report
+    other = services.receive(services.box_of(org_b), "other", "bij B").report
+    ReportReader.objects.all().delete()  # as before the migration: nobody recorded
+    migration.current_advisers_keep_existing_reports(apps, None)
+    assert list(report.readers.all()) == [adviser]
+    assert not other.readers.exists()  # B has no adviser; A's adviser gets nothing of B's
+
+
+def test_the_demo_adviser_reads_the_demo_reports(client: Any, db: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    adviser = get_user_model().objects.get(email="vertrouwenspersoon@voorbeeld.nl")
+    client.force_login(adviser)
+    rows = client.get(reverse("reportbox_inbox", kwargs={"org": "voorbeeld-techniek"})).context[
+        "rows"
+    ]
+    assert len(rows) == Report.objects.count() == 3

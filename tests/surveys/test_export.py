@@ -16,14 +16,22 @@ from koers.surveys import export, services
 from koers.surveys.models import Campaign
 
 
-def _complete(campaign: Campaign, rng: random.Random, department: str | None = None) -> None:
+def _complete(
+    campaign: Campaign,
+    rng: random.Random,
+    department: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> None:
     instrument = campaign.instrument()
+    overrides = overrides or {}
     started = services.start_open_response(campaign, "nl")
     answers: dict[str, Any] = {}
     for section in instrument.sections:
         for item in visible_items(instrument, answers, section.id):
-            if item.type == "scale":
-                value: Any = rng.randint(1, 7)
+            if item.id in overrides:
+                value: Any = overrides[item.id]
+            elif item.type == "scale":
+                value = rng.randint(1, 7)
             elif item.id == "work_status":
                 value = "yes"  # so the work section (with the department question) is shown
             elif item.type == "choice":
@@ -80,6 +88,70 @@ def test_a_department_with_k_respondents_each_is_kept(campaign: Campaign) -> Non
     assert sorted(data["department"].value_counts().tolist()) == [5, 5]
 
 
+def _quasi_identifiers(campaign: Campaign) -> list[str]:
+    """Background questions, decided here independently of export.py: every choice or number
+    item outside the scales (the department question included)."""
+    return [
+        item.id
+        for item in campaign.instrument().items
+        if item.type in {"choice", "number"} and not item.scale
+    ]
+
+
+def test_no_respondent_is_unique_on_department_gender_and_age_or_any_background(
+    org_a: Any, compass: Any
+) -> None:
+    """The review's attack: 30 people, exact age, gender and department made 25 rows unique."""
+    campaign = Campaign.objects.create(
+        organisation=org_a,
+        name="Dertig",
+        instrument_key=compass.key,
+        instrument_version=compass.version,
+        departments=["R&D", "Productie", "Service"],
+    )
+    rng = random.Random(30)
+    for i in range(30):
+        _complete(
+            campaign,
+            rng,
+            department=["R&D", "Productie", "Service"][i % 3],
+            overrides={"age": rng.randint(22, 63), "gender": rng.choice(["woman", "man", "man"])},
+        )
+    data = export.build_export(campaign).data
+    attack = [c for c in ("department", "gender", "age") if c in data.columns]
+    if attack:
+        assert data.groupby(attack, dropna=False).size().min() >= 5
+    quasi = [c for c in _quasi_identifiers(campaign) if c in data.columns]
+    assert quasi  # something of the background is kept (gender at least, here)
+    assert data.groupby(quasi, dropna=False).size().min() >= 5
+    assert "score_extraversion" in data.columns  # content is untouched
+
+
+def test_the_codebook_and_a_note_say_how_the_background_was_coarsened(
+    org_a: Any, compass: Any
+) -> None:
+    campaign = Campaign.objects.create(
+        organisation=org_a, name="Tien", instrument_key=compass.key, instrument_version=1
+    )
+    rng = random.Random(10)
+    ages = [24, 26, 27, 28, 29, 41, 43, 44, 46, 48]
+    for age in ages:
+        _complete(campaign, rng, overrides={"age": age, "gender": "man"})
+    built = export.build_export(campaign)
+    book = built.codebook.set_index("variable")
+    assert "age" in built.data.columns
+    assert sorted(built.data["age"].value_counts().tolist()) == [5, 5]
+    assert book.loc["age", "anonymisation"] == "in klassen van 5"
+    assert built.value_labels["age"] == {20: "20–29", 40: "40–49"}
+    dropped = [v for v in _quasi_identifiers(campaign) if v not in built.data.columns]
+    assert dropped  # ten people with random backgrounds: most background questions go
+    for variable in dropped:
+        assert book.loc[variable, "anonymisation"].startswith("weggelaten")
+    assert "5-anoniem" in built.note
+    assert dropped[0] in built.note
+    assert book.loc["score_extraversion", "anonymisation"] == ""
+
+
 def test_spreadsheet_formulas_are_neutralised() -> None:
     assert export.neutralise("=SUM(A1)") == "'=SUM(A1)"
     assert export.neutralise("+31 6") == "'+31 6"
@@ -92,8 +164,14 @@ def test_the_researcher_downloads_spss_with_value_labels(
     import pyreadstat
 
     rng = random.Random(4)
-    for _ in range(5):
-        _complete(campaign, rng)
+    instrument = campaign.instrument()
+    alike = {  # the same background for everyone, so the gender column can stay exact
+        item.id: item.options[0].value if item.type == "choice" else item.min
+        for item in instrument.items
+        if item.type in {"choice", "number"} and not item.scale and item.id != "work_status"
+    }
+    for i in range(10):
+        _complete(campaign, rng, overrides={**alike, "gender": "woman" if i < 5 else "man"})
     client.force_login(member_of(Role.RESEARCHER))
     url = reverse("campaign_export", kwargs={"org": "alpha", "pk": campaign.pk, "fmt": "sav"})
     response = client.get(url)
@@ -104,11 +182,12 @@ def test_the_researcher_downloads_spss_with_value_labels(
         fh.write(response.content)
         fh.flush()
         frame, meta = pyreadstat.read_sav(fh.name)
-    assert len(frame) == 5
-    assert meta.variable_value_labels["gender"]
+    assert len(frame) == 10
+    assert {1.0: "Vrouw", 2.0: "Man"}.items() <= meta.variable_value_labels["gender"].items()
+    assert "5-anoniem" in " ".join(meta.notes)
     xlsx = client.get(url.replace(".sav", ".xlsx"))
     sheets = pd.read_excel(io.BytesIO(xlsx.content), sheet_name=None)
-    assert set(sheets) == {"data", "codebook"}
+    assert set(sheets) == {"data", "codebook", "note"}
 
 
 @pytest.mark.parametrize("role", [Role.HR_ANALYST, Role.ADMIN, Role.MANAGER])

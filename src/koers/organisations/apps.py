@@ -8,3 +8,8 @@ class OrganisationsConfig(AppConfig):
     name = "koers.organisations"
     label = "organisations"
     verbose_name = _("Organisaties")
+
+    def ready(self) -> None:
+        from koers.organisations.gdpr import watch_personal_data_deletions
+
+        watch_personal_data_deletions()

@@ -5,17 +5,30 @@ The export holds every row of every model that belongs to the organisation
 jobs, API keys without their secrets, the audit log) plus its memberships.
 Individual questionnaire answers are not in it: they belong to the respondents
 (DESIGN.md privacy table), who download or delete them themselves.
+
+Deleted means gone from the database file too. On SQLite a deleted row stays in
+the file's free pages and in the write-ahead log until they are overwritten;
+``PRAGMA secure_delete=ON`` (settings.py, on every connection) zeroes the freed
+space, and after a transaction that deleted personal data
+:func:`checkpoint_after_commit` copies the log into the file and truncates it
+(``PRAGMA wal_checkpoint(TRUNCATE)``), so the old page images in the log go as well.
+PostgreSQL keeps dead rows until VACUUM; there it is a no-op (docs/privacy.md).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import zipfile
+from collections.abc import Callable
+from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import post_delete
 
 from koers.organisations.models import Membership, Organisation, OrganisationOwned
 
@@ -23,6 +36,24 @@ SKIP_FIELDS = {"api.apitoken": {"token_hash"}}
 # Written as a count only: the reporting box's reports are for the confidential adviser's
 # eyes, and the organisation admin is the one who exports (docs/reporting-box.md).
 COUNT_ONLY = {"reportbox.report"}
+
+log = logging.getLogger(__name__)
+
+# Models whose deletion removes personal data: a respondent deleting their answers, a
+# reporter withdrawing a report, HR deleting a snapshot or upload, retention, and the
+# organisation itself (everything else cascades from these). Rows deleted in the same
+# transaction share one checkpoint after the commit.
+PERSONAL_DATA_MODELS = (
+    "organisations.Organisation",
+    "surveys.Campaign",
+    "surveys.Invitation",
+    "surveys.Response",
+    "scan.Upload",
+    "scan.Snapshot",
+    "reportbox.Report",
+    "reportbox.ReportMessage",
+    settings.AUTH_USER_MODEL,
+)
 
 
 def owned_models() -> list[type[OrganisationOwned]]:
@@ -60,7 +91,57 @@ def export_organisation(org: Organisation) -> bytes:
     return buffer.getvalue()
 
 
-@transaction.atomic
 def delete_organisation(org: Organisation) -> None:
     """Delete the organisation and, by cascade, everything that belongs to it."""
-    org.delete()
+    with transaction.atomic():
+        org.delete()
+        checkpoint_after_commit()
+
+
+def checkpoint(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Move SQLite's write-ahead log into the database file and empty it.
+
+    Returns whether a checkpoint ran to the end (False on PostgreSQL, where there is
+    nothing to do, and when a long read elsewhere kept SQLite from finishing; the next
+    deletion's checkpoint, or SQLite's own at 1000 pages, completes it).
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = cursor.fetchone()[0]
+    if busy:
+        log.warning("SQLite checkpoint after a deletion was blocked by a reader; retried later")
+    return not busy
+
+
+_queued: dict[str, Callable[[], Any]] = {}
+
+
+def checkpoint_after_commit(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Checkpoint once the current transaction commits (at once outside one).
+
+    Queued once per transaction however many rows it deletes: Django drops the queue on
+    a rollback, so nothing is left pending then either.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    run = _queued.setdefault(using, lambda: checkpoint(using))
+    if connection.in_atomic_block and any(
+        entry[1] is run
+        for entry in connection.run_on_commit  # (savepoints, func, robust)
+    ):
+        return
+    transaction.on_commit(run, using=using)
+
+
+def _deleted(sender: type, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    checkpoint_after_commit(using)
+
+
+def watch_personal_data_deletions() -> None:
+    """Connect the checkpoint to every deletion of personal data (OrganisationsConfig)."""
+    for label in PERSONAL_DATA_MODELS:
+        post_delete.connect(_deleted, sender=label, dispatch_uid=f"koers.checkpoint.{label}")

@@ -69,6 +69,11 @@ def enforce(today: dt.date | None = None) -> dict[str, int]:
     for rule in RULES:
         months = int(getattr(settings, rule.setting))
         removed[rule.kind] = rule.delete_before(months_before(today, months))
+    if any(removed.values()):
+        # Deleted rows leave SQLite's write-ahead log only at a checkpoint (gdpr.py).
+        from koers.organisations.gdpr import checkpoint_after_commit
+
+        checkpoint_after_commit()
     return removed
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from koers.organisations.demo import DEMO_LOADERS
 from koers.organisations.models import Organisation
 from koers.reportbox import services
-from koers.reportbox.models import Report, ReportBox, ReportMessage
+from koers.reportbox.models import Report, ReportBox, ReportMessage, ReportReader
 from koers.surveys import links
 
 DEMO_TOKEN = "demo-meldpunt-2026"
@@ -81,6 +81,11 @@ def load_demo_report_box(org: Organisation) -> str:
         )
         if not created:
             continue
+        # Written to the demo's adviser, as the form named her (services.receive does this).
+        ReportReader.objects.bulk_create(
+            ReportReader(report=report, user=user, since=report.received_on)
+            for user in services.current_advisers(org.pk)
+        )
         for step, (from_adviser, message) in enumerate(thread):
             ReportMessage.objects.create(
                 report=report,

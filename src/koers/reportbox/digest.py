@@ -17,11 +17,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from koers.organisations.models import Membership, Organisation, Role
-from koers.reportbox.models import Report, ReportMessage
+from koers.reportbox.models import Report, ReportMessage, ReportReader
 
 
 def send_digests() -> int:
-    """One e-mail to each adviser of each organisation with something new; mails sent."""
+    """One e-mail to each adviser with something new they can read; returns mails sent.
+
+    Each adviser's counts are of the reports they may read (named on the form when the
+    report was written, or handed over to them) and the reporters' messages on those:
+    an adviser is not told about reports written to someone else.
+    """
     sent = 0
     waiting_reports = Report.objects.filter(adviser_notified=False)
     waiting_messages = ReportMessage.objects.filter(from_adviser=False, adviser_notified=False)
@@ -32,39 +37,50 @@ def send_digests() -> int:
         with transaction.atomic():
             reports = waiting_reports.filter(organisation=organisation)
             messages = waiting_messages.filter(report__organisation=organisation)
-            n_reports, n_messages = reports.count(), messages.count()
-            advisers = list(
-                Membership.objects.filter(
-                    organisation=organisation, role=Role.CONFIDENTIAL_ADVISER
-                ).values_list("user__email", flat=True)
-            )
-            recipients = [address for address in advisers if address]
-            if not recipients or not (n_reports or n_messages):
-                continue  # kept waiting until someone can read them
+            advisers = Membership.objects.filter(
+                organisation=organisation, role=Role.CONFIDENTIAL_ADVISER
+            ).select_related("user")
             link = settings.SITE_URL.rstrip("/") + reverse(
                 "reportbox_inbox", kwargs={"org": organisation.slug}
             )
-            with translation.override("nl"):
-                subject = _("Meldpunt %(org)s: nieuwe meldingen") % {"org": organisation.name}
-                body = _(
-                    "In het meldpunt van %(org)s staan sinds het vorige overzicht:\n\n"
-                    "  nieuwe meldingen: %(reports)d\n"
-                    "  nieuwe berichten van melders: %(messages)d\n\n"
-                    "Lees ze in Koers: %(link)s\n\n"
-                    "Dit overzicht komt hooguit één keer per dag en noemt geen inhoud, soort of "
-                    "tijdstip: zo kan niemand uit deze e-mail afleiden wie er meldde."
-                ) % {
-                    "org": organisation.name,
-                    "reports": n_reports,
-                    "messages": n_messages,
-                    "link": link,
-                }
-            for address in recipients:
-                send_mail(subject, body, None, [address])
+            told: list[int] = []
+            for membership in advisers.order_by("user__email"):
+                user = membership.user
+                readable = ReportReader.readable_by(user)
+                n_reports = reports.filter(pk__in=readable).count()
+                n_messages = messages.filter(report_id__in=readable).count()
+                if not user.email or not (n_reports or n_messages):
+                    continue  # kept waiting until someone who can read them is told
+                subject, body = _digest(organisation, n_reports, n_messages, link)
+                send_mail(subject, body, None, [user.email])
+                told.append(user.pk)
                 sent += 1
-            reports.update(adviser_notified=True)
-            messages.update(adviser_notified=True)
+            told_of = ReportReader.objects.filter(user_id__in=told).values("report_id")
+            reports.filter(pk__in=told_of).update(adviser_notified=True)
+            messages.filter(report_id__in=told_of).update(adviser_notified=True)
     return sent
+
+
+def _digest(
+    organisation: Organisation, n_reports: int, n_messages: int, link: str
+) -> tuple[str, str]:
+    """Subject and body of one overview (in Dutch, the box's language)."""
+    with translation.override("nl"):
+        subject = _("Meldpunt %(org)s: nieuwe meldingen") % {"org": organisation.name}
+        body = _(
+            "In het meldpunt van %(org)s staan sinds het vorige overzicht:\n\n"
+            "  nieuwe meldingen: %(reports)d\n"
+            "  nieuwe berichten van melders: %(messages)d\n\n"
+            "Lees ze in Koers: %(link)s\n\n"
+            "Dit overzicht komt hooguit één keer per dag en noemt geen inhoud, soort of "
+            "tijdstip: zo kan niemand uit deze e-mail afleiden wie er meldde."
+        ) % {
+            "org": organisation.name,
+            "reports": n_reports,
+            "messages": n_messages,
+            "link": link,
+        }
+    return subject, body
 
 
 @shared_task(name="koers.reportbox_digest")  # type: ignore[untyped-decorator]

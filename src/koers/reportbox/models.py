@@ -7,6 +7,9 @@ keyed hash (:func:`koers.surveys.links.keyed_hash`, domain ``report-code``).
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +64,16 @@ class Report(OrganisationOwned):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     closed_on = models.DateField(null=True, blank=True)  # starts the retention period
     adviser_notified = models.BooleanField(default=False)  # counted in a daily overview
+    # Who may read it: the advisers the form named when it was written, and advisers a
+    # reader handed it over to. Trust is to the people named, not to the role: someone
+    # who becomes an adviser later does not read earlier reports (docs/reporting-box.md).
+    readers: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="ReportReader",
+        through_fields=("report", "user"),
+        related_name="+",
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-received_on", "-number"]
@@ -79,6 +92,31 @@ class Report(OrganisationOwned):
     def reference(self) -> str:
         """How the adviser refers to the report: M-0001, M-0002, … per organisation."""
         return f"M-{self.number:04d}"
+
+
+class ReportReader(models.Model):
+    """One adviser who may read one report, and how they came to."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="access")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty: named on the form when the report was written. Set: the reader who handed it over.
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    since = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user"], name="one_access_per_reader")
+        ]
+
+    def __str__(self) -> str:
+        return f"lezer {self.user_id} van melding {self.report_id}"
+
+    @classmethod
+    def readable_by(cls, user: Any) -> models.QuerySet[Any]:
+        """Ids of the reports ``user`` may read (combine with the adviser role check)."""
+        return cls.objects.filter(user=user).values("report_id")
 
 
 class ReportMessage(models.Model):

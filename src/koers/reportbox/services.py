@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from koers.organisations.models import Organisation
-from koers.reportbox.models import Report, ReportBox, ReportMessage
+from koers.organisations.models import Membership, Organisation, Role
+from koers.reportbox.models import Report, ReportBox, ReportMessage, ReportReader
 from koers.surveys import links
 
 CODE_LENGTH = 16  # 80 bits: the code is the reporter's only key, for months
@@ -54,13 +57,91 @@ def new_link(box: ReportBox) -> None:
     box.save(update_fields=["public_token"])
 
 
+def current_advisers(organisation_id: int) -> list[Any]:
+    """The organisation's confidential advisers now, as the public form names them."""
+    members = Membership.objects.filter(
+        organisation_id=organisation_id, role=Role.CONFIDENTIAL_ADVISER
+    ).select_related("user")
+    return [m.user for m in members.order_by("user__email")]
+
+
+def adviser_name(user: Any) -> str:
+    return str(user.get_full_name() or user.email)
+
+
+# The form carries, signed, which advisers it named; a report goes to exactly those.
+_SHOWN_SALT = "koers.reportbox.shown-advisers"
+
+
+def sign_shown(advisers: Iterable[Any]) -> str:
+    return signing.dumps(sorted(user.pk for user in advisers), salt=_SHOWN_SALT)
+
+
+def shown_adviser_ids(token: str) -> set[int] | None:
+    """The adviser ids a form named, or None for a missing or altered field."""
+    try:
+        ids = signing.loads(token, salt=_SHOWN_SALT)
+    except signing.BadSignature:
+        return None
+    return {int(i) for i in ids} if isinstance(ids, list) else None
+
+
+def readable_reports(organisation: Organisation, user: Any) -> QuerySet[Report]:
+    """The reports of ``organisation`` that ``user`` may read: named on the form, or handed
+    over to them. (The adviser role itself is checked by the view's ``org_view``.)"""
+    reports: QuerySet[Report] = Report.objects.for_org(organisation).filter(
+        pk__in=ReportReader.readable_by(user)
+    )
+    return reports
+
+
+def can_read(report: Report, user: Any) -> bool:
+    return ReportReader.objects.filter(report=report, user=user).exists()
+
+
+def readers_now(report: Report) -> list[Any]:
+    """Who can read ``report`` today: its readers who still have the adviser role."""
+    advisers = Membership.objects.filter(
+        organisation_id=report.organisation_id, role=Role.CONFIDENTIAL_ADVISER
+    ).values("user_id")
+    access = (
+        ReportReader.objects.filter(report=report, user_id__in=advisers)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    return [a.user for a in access]
+
+
+def hand_over(report: Report, *, by: Any, to: Any) -> bool:
+    """A reader gives another current adviser access; False if ``to`` is no adviser or has it.
+
+    Reporters trust the advisers the form named; passing a report on is the named
+    adviser's decision (a successor, a second opinion), taken per report and audited.
+    """
+    if not can_read(report, by):
+        raise PermissionError("only a reader of the report can hand it over")
+    is_adviser = Membership.objects.filter(
+        organisation_id=report.organisation_id, user=to, role=Role.CONFIDENTIAL_ADVISER
+    ).exists()
+    if not is_adviser or can_read(report, to):
+        return False
+    ReportReader.objects.create(
+        report=report, user=to, handed_over_by=by, since=timezone.localdate()
+    )
+    return True
+
+
 @dataclass(frozen=True)
 class Received:
     report: Report
     code: str
 
 
-def receive(box: ReportBox, category: str, text: str) -> Received:
+def receive(
+    box: ReportBox, category: str, text: str, readers: Iterable[Any] | None = None
+) -> Received:
+    """Store a report for ``readers`` (the advisers the form named; default: the current ones)."""
+    addressed = list(current_advisers(box.organisation_id) if readers is None else readers)
     for _ in range(20):
         code = new_code()
         try:
@@ -77,6 +158,10 @@ def receive(box: ReportBox, category: str, text: str) -> Received:
                     category=category,
                     text=text,
                     received_on=timezone.localdate(),
+                )
+                ReportReader.objects.bulk_create(
+                    ReportReader(report=report, user=user, since=report.received_on)
+                    for user in addressed
                 )
             return Received(report, code)
         except IntegrityError:  # two reports took the same number (or a 1-in-2^80 code): again

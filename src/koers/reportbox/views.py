@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from koers.organisations import audit
 from koers.organisations.access import current_organisation, org_view
-from koers.organisations.models import Membership, Role
+from koers.organisations.models import Role
 from koers.reportbox import services
 from koers.reportbox.forms import BoxForm, CodeForm, MessageForm, ReportForm
 from koers.reportbox.models import Report, ReportBox
@@ -44,10 +44,7 @@ def _unknown(request: HttpRequest) -> HttpResponse:
 
 def advisers(organisation_id: int) -> list[str]:
     """Who reads the reports, named on the public form: nobody reads them unannounced."""
-    members = Membership.objects.filter(
-        organisation_id=organisation_id, role=Role.CONFIDENTIAL_ADVISER
-    ).select_related("user")
-    return [m.user.get_full_name() or m.user.email for m in members.order_by("user__email")]
+    return [services.adviser_name(user) for user in services.current_advisers(organisation_id)]
 
 
 @sensitive_post_parameters("text")
@@ -60,24 +57,46 @@ def box(request: HttpRequest, token: str) -> HttpResponse:
         return _unknown(request)
     if not found.is_open:
         return render(request, "reportbox/closed.html", {"box": found}, status=410)
+    current = services.current_advisers(found.organisation_id)
     form = ReportForm(request.POST or None)
+    notice, status_code = "", 200
     if request.method == "POST":
         if throttle.over_report_limit(request):
             return render(request, "surveys/throttled.html", status=429)
-        if form.is_valid():
-            received = services.receive(
-                found, form.cleaned_data["category"], form.cleaned_data["text"]
+        if not current:
+            status_code = 409  # nobody could read it: the page says so, with no form
+        elif form.is_valid():
+            # The report goes to the advisers this form named, and only if they still are
+            # the advisers: otherwise the reporter sees the new list and decides again.
+            shown = services.shown_adviser_ids(request.POST.get("shown", ""))
+            if shown == {user.pk for user in current}:
+                received = services.receive(
+                    found,
+                    form.cleaned_data["category"],
+                    form.cleaned_data["text"],
+                    readers=current,
+                )
+                return render(
+                    request,
+                    "reportbox/received.html",
+                    {"box": found, "code": links.format_code(received.code)},
+                )
+            notice = _(
+                "Wie je melding leest, is veranderd sinds je dit formulier opende. Kijk "
+                "hierboven wie hem nu leest en verstuur hem opnieuw als je dat wilt."
             )
-            return render(
-                request,
-                "reportbox/received.html",
-                {"box": found, "code": links.format_code(received.code)},
-            )
+            status_code = 409
     return render(
         request,
         "reportbox/form.html",
-        {"box": found, "form": form, "advisers": advisers(found.organisation_id)},
-        status=400 if form.errors else 200,
+        {
+            "box": found,
+            "form": form,
+            "advisers": [services.adviser_name(user) for user in current],
+            "shown": services.sign_shown(current),
+            "notice": notice,
+        },
+        status=400 if form.errors else status_code,
     )
 
 
@@ -120,6 +139,7 @@ def status(request: HttpRequest) -> HttpResponse:
         {
             "report": report,
             "thread": report.messages.all(),
+            "readers": [services.adviser_name(user) for user in services.readers_now(report)],
             "code": links.format_code(code_form.data["code"]),
             "form": message_form,
             "notice": notice,
@@ -174,7 +194,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     reports = (
-        Report.objects.for_org(organisation)
+        services.readable_reports(organisation, request.user)
         .annotate(
             n_messages=Count("messages"),
             stage=Case(
@@ -186,28 +206,48 @@ def inbox(request: HttpRequest) -> HttpResponse:
         .order_by("stage", "-received_on", "-number")
     )
     rows = [(r, r.n_messages) for r in reports]
+    # Reports written to other advisers: only how many, so a new adviser knows to ask.
+    n_elsewhere = Report.objects.for_org(organisation).count() - len(rows)
     return render(
         request,
         "reportbox/inbox.html",
-        {**_box_context(request, services.box_of(organisation)), "rows": rows},
+        {
+            **_box_context(request, services.box_of(organisation)),
+            "rows": rows,
+            "n_elsewhere": n_elsewhere,
+        },
     )
 
 
 def _report(request: HttpRequest, pk: int) -> Report:
-    report = Report.objects.for_org(current_organisation(request)).filter(pk=pk).first()
+    """A report the adviser may read; any other is 404, as if it did not exist."""
+    organisation = current_organisation(request)
+    report = services.readable_reports(organisation, request.user).filter(pk=pk).first()
     if report is None:
         raise Http404("No such report")
-    return report  # type: ignore[no-any-return]
+    return report
 
 
 def _report_page(
-    request: HttpRequest, report: Report, form: MessageForm, status: int = 200
+    request: HttpRequest,
+    report: Report,
+    form: MessageForm,
+    status: int = 200,
+    handover_error: str = "",
 ) -> HttpResponse:
+    readers = services.readers_now(report)
     context = {
         "report": report,
         "thread": report.messages.all(),
         "form": form,
         "retain_months": settings.KOERS_RETAIN_REPORTS_MONTHS,
+        "readers": [services.adviser_name(user) for user in readers],
+        "handover_to": [
+            (user.pk, services.adviser_name(user))
+            for user in services.current_advisers(report.organisation_id)
+            if user not in readers
+        ],
+        "handover_error": handover_error,
     }
     return render(request, "reportbox/report.html", context, status=status)
 
@@ -241,6 +281,38 @@ def report_action(request: HttpRequest, pk: int) -> HttpResponse:
     elif action == "reopen":
         services.reopen(report)
         messages.success(request, _("De melding is weer in behandeling."))
+    elif action == "handover":
+        return _hand_over(request, report)
     else:
         return HttpResponse(status=400)
     return redirect("reportbox_report", org=slug, pk=report.pk)
+
+
+def _hand_over(request: HttpRequest, report: Report) -> HttpResponse:
+    """Give another current adviser access to this report, after an explicit confirmation."""
+    organisation = report.organisation
+    to = next(
+        (
+            user
+            for user in services.current_advisers(organisation.pk)
+            if str(user.pk) == request.POST.get("adviser", "")
+        ),
+        None,
+    )
+    if to is None or request.POST.get("confirm") != "yes":
+        error = (
+            _("Kies aan wie je de melding overdraagt.")
+            if to is None
+            else _("Vink aan dat je de melding wilt overdragen.")
+        )
+        return _report_page(request, report, MessageForm(), status=400, handover_error=error)
+    if services.hand_over(report, by=request.user, to=to):
+        audit.record(
+            organisation, request.user, "handed over report", f"{report.reference} → {to.email}"
+        )
+        messages.success(
+            request,
+            _("%(name)s kan melding %(ref)s nu ook lezen.")
+            % {"name": services.adviser_name(to), "ref": report.reference},
+        )
+    return redirect("reportbox_report", org=organisation.slug, pk=report.pk)

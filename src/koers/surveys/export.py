@@ -5,8 +5,12 @@ item columns with numeric codes, facet and scale scores. Privacy safeguards
 (DESIGN.md allows researchers aggregates of at least k; a row-level research
 file is the one exception the researcher journey needs, so it is narrowed):
 the campaign needs at least k finished responses; free-text answers are never
-exported; the department column is left out when any department has fewer
-than k respondents; every text cell is neutralised against spreadsheet formulas.
+exported; the file is k-anonymous over the quasi-identifiers (every background
+question: each choice or number item that belongs to no scale, and the campaign's
+department), coarsened by :func:`koers.stats.anonymity.k_anonymise` (age in bands,
+small categories merged into "other", a column dropped only when even two groups
+would single people out), and the codebook says what was done to each; every text
+cell is neutralised against spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 
-from koers.instruments import DEPARTMENT_ITEM_ID, Instrument, scoring_key
+from koers.instruments import Instrument, scoring_key
+from koers.stats.anonymity import QuasiIdentifier, Rung, k_anonymise
 from koers.stats.scales import score_scales
 from koers.surveys.models import Campaign, Response
 
@@ -31,11 +36,52 @@ class ExportRefused(Exception):
     """The export would describe fewer than k people; the message says why."""
 
 
+# The background questions researchers most need come first: kept in preference when
+# two columns would do equally well (koers.stats.anonymity).
+FIRST_KEPT = ("gender", "age", "department")
+
+_STEP_TEXT = {
+    "nl": {
+        "exact": "exact",
+        "bands": "in klassen van {width}",
+        "merged": "samengevoegd tot 'overig': {merged}",
+        "largest vs rest": "grootste groep tegen de rest: {merged}",
+        "median split": "in twee helften (mediaan)",
+        "dropped": "weggelaten: elke grovere indeling maakte groepjes kleiner dan {k}",
+        "unknown": "onbekend",
+        "other": "overig",
+        "note": (
+            "Deze export is {k}-anoniem: elke combinatie van achtergrondvragen ({columns}) "
+            "komt bij minstens {k} mensen voor. Zie de kolom 'anonimisering' in het "
+            "codeboek.{dropped}"
+        ),
+        "note_dropped": " Weggelaten: {columns}.",
+    },
+    "en": {
+        "exact": "exact",
+        "bands": "in bands of {width}",
+        "merged": "merged into 'other': {merged}",
+        "largest vs rest": "largest group versus the rest: {merged}",
+        "median split": "in two halves (median)",
+        "dropped": "left out: every coarser version left groups smaller than {k}",
+        "unknown": "unknown",
+        "other": "other",
+        "note": (
+            "This export is {k}-anonymous: every combination of background questions "
+            "({columns}) occurs for at least {k} people. See the column 'anonymisation' "
+            "in the codebook.{dropped}"
+        ),
+        "note_dropped": " Left out: {columns}.",
+    },
+}
+
+
 @dataclass(frozen=True)
 class ResearchExport:
     data: pd.DataFrame
     codebook: pd.DataFrame
     value_labels: dict[str, dict[int, str]]
+    note: str = ""
 
 
 def neutralise(value: Any) -> Any:
@@ -62,7 +108,7 @@ def build_export(campaign: Campaign, language: str = "nl") -> ResearchExport:
     rows = [r.answers() for r in responses]
     value_labels: dict[str, dict[int, str]] = {}
     columns: dict[str, list[Any]] = {}
-    codebook = []
+    codebook: list[dict[str, Any]] = []
     for item in items:
         raw = [row.get(item.id) for row in rows]
         if item.type == "choice":
@@ -89,12 +135,35 @@ def build_export(campaign: Campaign, language: str = "nl") -> ResearchExport:
     data = pd.DataFrame(
         {c: pd.to_numeric(pd.Series(v, dtype="object")) for c, v in columns.items()}
     )
-    if DEPARTMENT_ITEM_ID in data.columns:
-        sizes = data[DEPARTMENT_ITEM_ID].value_counts()
-        if (sizes < k).any():
-            data = data.drop(columns=[DEPARTMENT_ITEM_ID])
-            codebook = [c for c in codebook if c["variable"] != DEPARTMENT_ITEM_ID]
-            value_labels.pop(DEPARTMENT_ITEM_ID, None)
+    texts = _STEP_TEXT.get(language, _STEP_TEXT["nl"])
+    quasi = _quasi_identifiers(items, value_labels)
+    anonymised = k_anonymise(
+        data,
+        quasi,
+        k,
+        other_label=texts["other"],
+        unknown_label=texts["unknown"],
+    )
+    for column, rung in anonymised.rungs.items():
+        if rung.dropped:
+            data = data.drop(columns=[column])
+            value_labels.pop(column, None)
+        elif rung.step != "exact":
+            data[column] = anonymised.data[column]
+            value_labels[column] = {int(code): label for code, label in rung.labels.items()}
+    for entry in codebook:
+        done = anonymised.rungs.get(entry["variable"])
+        entry["anonymisation"] = _describe(done, texts, k) if done else ""
+        if done and done.step != "exact" and not done.dropped:
+            entry["values"] = "; ".join(
+                f"{code} = {label}" for code, label in value_labels[entry["variable"]].items()
+            )
+    dropped = anonymised.dropped
+    note = texts["note"].format(
+        k=k,
+        columns=", ".join(q.column for q in quasi),
+        dropped=texts["note_dropped"].format(columns=", ".join(dropped)) if dropped else "",
+    )
     scale_items = [i.id for i in items if i.type == "scale"]
     item_frame = data[scale_items].astype(float)
     scores = score_scales(item_frame, scoring_key(instrument))
@@ -110,13 +179,38 @@ def build_export(campaign: Campaign, language: str = "nl") -> ResearchExport:
                     "scale": scale.id,
                     "reverse_keyed": False,
                     "values": "mean of the scale's items (reverse keys applied), 1–7",
+                    "anonymisation": "",
                 }
             )
     data = pd.concat([data, pd.DataFrame(score_columns, index=data.index)], axis=1)
     respondent = pd.DataFrame({"respondent": np.arange(1, len(data) + 1)}, index=data.index)
     data = pd.concat([respondent, data], axis=1)
     book = pd.DataFrame(codebook).map(neutralise)
-    return ResearchExport(data=data, codebook=book, value_labels=value_labels)
+    return ResearchExport(data=data, codebook=book, value_labels=value_labels, note=note)
+
+
+def _quasi_identifiers(
+    items: list[Any], value_labels: dict[str, dict[int, str]]
+) -> list[QuasiIdentifier]:
+    """Every background question: a choice or number item outside the scales (content items
+    are answers to scale items and are no quasi-identifiers); the researcher's main
+    variables first."""
+    background = [item for item in items if item.type in {"choice", "number"} and not item.scale]
+    background.sort(key=lambda item: FIRST_KEPT.index(item.id) if item.id in FIRST_KEPT else 99)
+    return [
+        QuasiIdentifier(
+            item.id,
+            "number" if item.type == "number" else "category",
+            labels=value_labels.get(item.id, {}),
+        )
+        for item in background
+    ]
+
+
+def _describe(rung: Rung, texts: dict[str, str], k: int) -> str:
+    if rung.step.startswith("bands of "):
+        return texts["bands"].format(width=rung.step.removeprefix("bands of "))
+    return texts[rung.step].format(merged=", ".join(rung.merged), k=k)
 
 
 def to_csv(export: ResearchExport) -> bytes:
@@ -128,12 +222,14 @@ def to_xlsx(export: ResearchExport) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         export.data.to_excel(writer, sheet_name="data", index=False)
         export.codebook.to_excel(writer, sheet_name="codebook", index=False)
+        pd.DataFrame({"note": [export.note]}).to_excel(writer, sheet_name="note", index=False)
     return buffer.getvalue()
 
 
 def to_sav(export: ResearchExport) -> bytes:
     import os
     import tempfile
+    import textwrap
 
     import pyreadstat
 
@@ -143,6 +239,7 @@ def to_sav(export: ResearchExport) -> bytes:
         pyreadstat.write_sav(
             export.data,
             path,
+            note=textwrap.wrap(export.note, 80),  # SPSS documents: lines of 80
             column_labels={c: str(labels.get(c, c))[:250] for c in export.data.columns},
             variable_value_labels={
                 name: {float(code): label for code, label in labels_of.items()}
