@@ -118,3 +118,21 @@ def test_an_impossible_version_is_a_bad_request(client: Any, campaign: Any, comp
         body = f'{{"item": "{item.id}", "value": 3, "version": {version}}}'
         assert client.post(url, body, "application/json").status_code == 400, version
     assert not Answer.objects.exists()
+
+
+def test_a_forged_huge_version_in_the_plain_form_is_a_bad_request_not_a_crash(
+    client: Any, campaign: Any, compass: Any
+) -> None:
+    """The page without JavaScript posts every answer with its version in a hidden field."""
+    started = services.start_open_response(campaign, "nl")
+    item = first_scale_item(compass)
+    page = client.get(f"/r/{started.secret}/deel/{item.section}/", follow=True)
+    url = page.request["PATH_INFO"]
+    for version in (str(10**30), str(2**63), str(2**31), "-1"):
+        reply = client.post(url, {item.id: "5", f"v_{item.id}": version, "nav": "next"})
+        assert reply.status_code == 400, version
+        assert "Dit formulier is beschadigd" in reply.content.decode()
+    assert not Answer.objects.filter(response=started.response).exists()
+    # The same form with the version it was given still saves.
+    assert client.post(url, {item.id: "5", f"v_{item.id}": "0"}).status_code == 302
+    assert Answer.objects.get(response=started.response).value == 5
