@@ -136,3 +136,11 @@ def test_deleting_a_response_removes_every_answer(client: Any, campaign: Any, co
     assert page.status_code == 200
     assert not Response.objects.exists()
     assert "answer" not in _dump()
+
+
+def test_deleting_a_response_also_forgets_its_cookie(client: Any, campaign: Any) -> None:
+    started = services.start_open_response(campaign, "nl")
+    slot = open_link(client, started.secret)
+    page = client.post(reverse("respond_delete", kwargs={"slot": slot}), {"confirm": "yes"})
+    assert page.cookies[links.cookie_name(slot)].value == ""
+    assert page.cookies[links.cookie_name(slot)]["path"] == f"/invullen/{slot}/"

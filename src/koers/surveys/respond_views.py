@@ -440,7 +440,9 @@ def delete(request: HttpRequest, slot: str) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         return redirect("respond_home", slot=slot)
     services.delete_response(loaded, _secret_of(credential_of(request, slot) or ""))
-    return render(request, "surveys/deleted.html")
+    page = render(request, "surveys/deleted.html")
+    page.delete_cookie(links.cookie_name(slot), path=home_url(slot), samesite="Lax")
+    return page
 
 
 @never_cache
