@@ -219,3 +219,17 @@ def test_the_console_handler_redacts_what_other_loggers_pass_on() -> None:
     )
     assert handlers[0].filter(record)
     assert secret not in record.getMessage()
+
+
+def test_another_browser_on_the_slot_address_is_told_why_and_not_counted_as_guessing(
+    client: Any, campaign: Any
+) -> None:
+    from koers.surveys import throttle
+
+    started = services.start_open_response(campaign, "nl")
+    url = reverse("respond_home", kwargs={"slot": links.slot_of(started.secret)})
+    for _ in range(throttle.FAILED_LOOKUP_LIMIT + 1):
+        page = client.get(url)
+        assert page.status_code == 404
+    assert "alleen in de browser" in page.content.decode()
+    assert client.post(reverse("resume"), {"code": started.code}).status_code == 302

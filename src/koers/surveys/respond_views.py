@@ -52,7 +52,12 @@ MAX_VERSION = 2**31
 def _not_found(request: HttpRequest, *, guess: bool = True) -> HttpResponse:
     if guess:
         throttle.record_failure(request)
-    return render(request, "surveys/unknown_link.html", {"no_cookie": not guess}, status=404)
+    return render(request, "surveys/unknown_link.html", status=404)
+
+
+def _no_cookie(request: HttpRequest) -> HttpResponse:
+    """A slot's page in a browser without its cookie: nothing was guessed, so not counted."""
+    return render(request, "surveys/unknown_link.html", {"no_cookie": True}, status=404)
 
 
 def _throttled(request: HttpRequest) -> HttpResponse:
@@ -104,8 +109,8 @@ def load_response(request: HttpRequest, slot: str) -> Response | HttpResponse:
     if throttle.too_many_failures(request):
         return _throttled(request)
     credential = credential_of(request, slot)
-    if credential is None:  # another browser, or the cookie expired: nothing was guessed
-        return _not_found(request, guess=False)
+    if credential is None:  # another browser, or the cookie expired
+        return _no_cookie(request)
     response = services.find_response(credential)
     if response is None:
         return _not_found(request)
@@ -202,7 +207,7 @@ def home(request: HttpRequest, slot: str) -> HttpResponse:
         return _throttled(request)
     credential = credential_of(request, slot)
     if credential is None:
-        return _not_found(request, guess=False)
+        return _no_cookie(request)
     response = services.find_response(credential)
     if response is None:
         invitation = services.find_invitation(credential)
