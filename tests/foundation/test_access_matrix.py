@@ -272,9 +272,8 @@ def test_respondent_pages_open_only_with_the_link(
     extra = {"section": "start"} if name == "respond_section" else {}
     if name in LINK_ENTRIES:
         rest = {"rest": "rapport/"} if name == "respond_legacy" else {}
-        assert call(reverse(name, kwargs={"credential": world["secret"], **rest})).status_code == (
-            expected
-        )
+        right = reverse(name, kwargs={"credential": world["secret"], **rest})
+        assert call(right).status_code == expected
         wrong = reverse(name, kwargs={"credential": "not-the-link-" + "x" * 30, **rest})
         for user in (None, world["users"][A], world["charlie"]):
             if user is not None:
