@@ -10,9 +10,10 @@ Not a test: run it, read the figures (issue 7, "Load and faults"). In one run it
 2. opens a Career Compass campaign and drives simulated respondents, bounded
    in count and time, from threads on the same machine (standard library
    http.client; no requests/httpx in the venv). Each one starts on the open
-   link (GET for the CSRF cookie, POST), follows its /r/<secret>/ link, opens
-   section pages, autosaves every answer as survey.js does (POST
-   /r/<secret>/opslaan, JSON {item, value, version}, X-CSRFToken; 409 =
+   link (GET for the CSRF cookie, POST; the reply sets the cookie that holds
+   the link secret), follows its /invullen/<slot>/ link, opens section pages,
+   autosaves every answer as survey.js does (POST /invullen/<slot>/opslaan
+   with the cookie, JSON {item, value, version}, X-CSRFToken; 409 =
    conflict with the current value/version in the body), changes some
    answers, sends some deliberately stale saves (must get 409), reloads the
    page (must show what was acknowledged) and submits the section form twice

@@ -132,7 +132,7 @@ def child_profile(spec: dict[str, Any]) -> dict[str, Any]:
     from django.db.backends.signals import connection_created
 
     from koers.instruments import get_instrument
-    from koers.surveys import services
+    from koers.surveys import links, services
     from koers.surveys.models import Campaign
 
     app = get_wsgi_application()
@@ -145,6 +145,7 @@ def child_profile(spec: dict[str, Any]) -> dict[str, Any]:
 
     def one(n: int) -> int:
         secret, item = plan[n % len(plan)]
+        slot = links.slot_of(secret)  # the secret travels in the slot's cookie, as in a browser
         version = versions.get((secret, item.id), 0)
         assert item.response_scale is not None
         low, high = item.response_scale.min, item.response_scale.max
@@ -153,14 +154,14 @@ def child_profile(spec: dict[str, Any]) -> dict[str, Any]:
         ).encode()
         environ = {
             "REQUEST_METHOD": "POST",
-            "PATH_INFO": f"/r/{secret}/opslaan",
+            "PATH_INFO": f"/invullen/{slot}/opslaan",
             "SERVER_NAME": "127.0.0.1",
             "SERVER_PORT": "80",
             "HTTP_HOST": "127.0.0.1",
             "REMOTE_ADDR": "127.0.0.1",
             "CONTENT_TYPE": "application/json",
             "CONTENT_LENGTH": str(len(body)),
-            "HTTP_COOKIE": f"csrftoken={csrf}",
+            "HTTP_COOKIE": f"csrftoken={csrf}; {links.cookie_name(slot)}={secret}",
             "HTTP_X_CSRFTOKEN": csrf,
             "wsgi.input": io.BytesIO(body),
             "wsgi.url_scheme": "http",

@@ -177,11 +177,11 @@ class Harness:
         return proc
 
     def new_responses(self, token: str, n: int) -> tuple[list[str], str]:
-        """Start ``n`` responses on the open link; return their secrets and a CSRF token."""
+        """Start ``n`` responses on the open link; return (secret, slot) each and a CSRF token."""
         csrf = ""
-        found: list[str] = []
+        found: list[tuple[str, str]] = []
 
-        def one(_: int) -> str | None:
+        def one(_: int) -> tuple[str, str] | None:
             r = Respondent(
                 Phase1Config(self.koers_port, token, 1, 1, 60, 0, 0, 0),
                 Stats(),
@@ -192,7 +192,7 @@ class Harness:
             path = r.start()
             nonlocal csrf
             csrf = csrf or r.cookies.get("csrftoken", "")
-            return r.secret if path else None
+            return (r.secret, r.slot) if path else None
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             found = [s for s in pool.map(one, range(n)) if s]
@@ -205,7 +205,7 @@ class Harness:
         # Enough responses that none gets near the per-response save limit in a minute.
         found, csrf = self.new_responses(token, 30 if self.args.quick else 60)
         # Interleaved: consecutive requests go to different responses.
-        pairs = [[s, item, low, high] for item, low, high in scale for s in found]
+        pairs = [[s, item, low, high, slot] for item, low, high in scale for s, slot in found]
         if wrk is None:
             pool = PairPool([Pair(*p) for p in pairs])
             return closed_loop(autosave_request(port, csrf, pool, Ledger()), seconds)
@@ -218,6 +218,6 @@ class Harness:
             encoding="utf-8",
         )
         result = run_wrk(wrk, script, port, seconds, server_pid=pid)
-        self.wrk_secrets += found
+        self.wrk_secrets += [s for s, _slot in found]
         self.wrk_ok += result.requests - result.non_2xx
         return result

@@ -116,6 +116,7 @@ class Respondent:
         self.cfg, self.stats, self.ledger, self.rng, self.stop = cfg, stats, ledger, rng, stop
         self.cookies: dict[str, str] = {}
         self.secret = ""
+        self.slot = ""
         self.versions: dict[str, int] = {}
         self.values: dict[str, Any] = {}
 
@@ -175,12 +176,18 @@ class Respondent:
         if started is None or started.status != 200:
             self.stats.event(f"start failed ({started.status if started else 'no reply'})")
             return None
-        found = re.search(rb'href="(/r/[^"/]+/)"', started.body)
+        # The start page links to the response's slot (/invullen/<slot>/) and sets the
+        # cookie that holds the link secret for it: the secret is never in a URL.
+        found = re.search(rb'href="(/invullen/([^"/]+)/)"', started.body)
         if not found:
             self.stats.event("no personal link on the start page")
             return None
         link = found.group(1).decode()
-        self.secret = link.split("/")[2]
+        self.slot = found.group(2).decode()
+        self.secret = self.cookies.get(f"koers_r_{self.slot}", "")
+        if not self.secret:
+            self.stats.event("no respondent cookie from the start page")
+            return None
         first = self._retrying("respond (redirect)", "GET", link)
         if first is None or first.status != 302:
             return None
@@ -191,7 +198,7 @@ class Respondent:
         if self.cfg.think:
             time.sleep(self.cfg.think * (0.8 + 0.4 * self.rng.random()))
         body = json.dumps({"item": item, "value": value, "version": version}).encode()
-        path = f"/r/{self.secret}/opslaan"
+        path = f"/invullen/{self.slot}/opslaan"
         csrf = self.cookies.get("csrftoken", "")
         for attempt in range(8):
             try:

@@ -270,7 +270,11 @@ class Bench(Harness):
         planned = sum(start_rate * factor**k * step for k in range(n_steps))
         ramp_secrets, csrf = self.new_responses(info["token"], max(20, math.ceil(planned / 80)))
         ramp_pool = PairPool(
-            [Pair(s, item, low, high) for item, low, high in scale_items for s in ramp_secrets]
+            [
+                Pair(s, item, low, high, slot)
+                for item, low, high in scale_items
+                for s, slot in ramp_secrets
+            ]
         )
         ramp_ledger = Ledger()
         steps = ramp(

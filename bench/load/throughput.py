@@ -39,6 +39,7 @@ class Pair:
     item: str
     low: int
     high: int
+    slot: str  # the response's pages are under /invullen/<slot>/; its cookie holds the secret
     version: int = 0
     passes: int = 0
 
@@ -73,10 +74,11 @@ def autosave_request(
         headers = {
             "Content-Type": "application/json",
             "X-CSRFToken": csrf,
-            "Cookie": f"csrftoken={csrf}",
+            "Cookie": f"csrftoken={csrf}; koers_r_{pair.slot}={pair.secret}",
         }
+        path = f"/invullen/{pair.slot}/opslaan"
         try:
-            reply = http_request(port, "POST", f"/r/{pair.secret}/opslaan", body.encode(), headers)
+            reply = http_request(port, "POST", path, body.encode(), headers)
         except TRANSPORT_ERRORS:
             ledger.maybe(pair.secret, pair.item, value)
             return -1, 0.0  # the pair is retired: its state is unknown
@@ -220,10 +222,8 @@ end
 KOERS_WRK = """
 -- Koers autosave: every request saves a new value on a (response, item) pair with the
 -- version of the previous pass over that pair, so each one is a real "saved" (200).
+-- DATA rows: {secret, item, low, high, slot}; the secret travels in the slot's cookie.
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-CSRFToken"] = CSRF
-wrk.headers["Cookie"] = "csrftoken=" .. CSRF
 local counter = 0
 local mine = {}
 local threads = {}
@@ -247,7 +247,12 @@ function request()
   local p = mine[idx]
   local value = p[3] + (pass % (p[4] - p[3] + 1))
   local body = string.format('{"item":"%s","value":%d,"version":%d}', p[2], value, pass)
-  return wrk.format(nil, "/r/" .. p[1] .. "/opslaan", nil, body)
+  local headers = {
+    ["Content-Type"] = "application/json",
+    ["X-CSRFToken"] = CSRF,
+    ["Cookie"] = "csrftoken=" .. CSRF .. "; koers_r_" .. p[5] .. "=" .. p[1],
+  }
+  return wrk.format(nil, "/invullen/" .. p[5] .. "/opslaan", headers, body)
 end
 """
 

@@ -259,10 +259,15 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 KOERS_PROXY_COUNT = env_int("KOERS_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Paths under /r/, /s/ and /meld/ carry link secrets and tokens: koers.lib.redact replaces
+# them (and query strings) in every record, on the handler here and on each logger that
+# writes paths (django.request, django.server, django.security.*, gunicorn.*; installed by
+# koers.web.apps). The reverse proxy's access log is configured apart: docs/deployment.md.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_credentials": {"()": "koers.lib.redact.RedactCredentials"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_credentials"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -10,9 +11,10 @@ from django.urls import reverse
 
 from koers.compass.models import ProfileAssignment, ReportShare, ResponseScores
 from koers.compass.scan import team_scan
-from koers.organisations.models import Role
-from koers.surveys import services
+from koers.organisations.models import Membership, Role
+from koers.surveys import links, services
 from tests.compass.conftest import add_generated, finished_respondent
+from tests.surveys.conftest import hold_cookie, open_link
 
 
 def test_finishing_scores_and_profiles_the_response(campaign: Any) -> None:
@@ -44,25 +46,75 @@ def test_scores_use_reverse_keys_and_the_missing_rule(campaign: Any) -> None:
 
 def test_the_report_is_shown_right_after_finishing(client: Any, campaign: Any) -> None:
     started = services.start_open_response(campaign, "nl")
-    response = client.post(reverse("respond_finish", kwargs={"credential": started.secret}))
-    assert response["Location"] == reverse("compass_report", kwargs={"credential": started.secret})
+    response = client.post(
+        reverse("respond_finish", kwargs={"slot": open_link(client, started.secret)})
+    )
+    assert response["Location"] == reverse(
+        "compass_report", kwargs={"slot": open_link(client, started.secret)}
+    )
 
 
 def test_the_report_reads_well_and_downloads_as_pdf(client: Any, campaign: Any) -> None:
     started = finished_respondent(campaign)
-    page = client.get(reverse("compass_report", kwargs={"credential": started.secret}))
+    page = client.get(reverse("compass_report", kwargs={"slot": open_link(client, started.secret)}))
     html = page.content.decode()
     assert "Je profiel" in html
     assert "Wat kun je nu doen?" in html
     assert "Verwijder mijn antwoorden" in html
-    pdf = client.get(reverse("compass_report_pdf", kwargs={"credential": started.secret}))
+    pdf = client.get(
+        reverse("compass_report_pdf", kwargs={"slot": open_link(client, started.secret)})
+    )
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
 
 
 def test_the_report_is_not_reachable_without_the_link(client: Any, campaign: Any) -> None:
-    finished_respondent(campaign)
-    assert client.get(reverse("compass_report", kwargs={"credential": "x" * 43})).status_code == 404
+    started = finished_respondent(campaign)
+    slot = links.slot_of(started.secret)
+    url = reverse("compass_report", kwargs={"slot": slot})
+    assert client.get(url).status_code == 404  # the slot is no key: the cookie is
+    assert (
+        client.get(
+            reverse("compass_report", kwargs={"slot": hold_cookie(client, "x" * 43)})
+        ).status_code
+        == 404
+    )
+    client.cookies[links.cookie_name(slot)] = "x" * 43  # a guess in the right slot's cookie
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(
+            reverse("respond_legacy", kwargs={"credential": "x" * 43, "rest": "rapport/"})
+        ).status_code
+        == 404
+    )
+
+
+def _recipient(client: Any, slot: str, label: str) -> str:
+    """The opaque value the share form posts for the person shown as ``label``."""
+    html = client.get(reverse("compass_report", kwargs={"slot": slot})).content.decode()
+    found = re.search(rf'<option value="([^"]+)">{re.escape(label)}</option>', html)
+    assert found, html
+    return found.group(1)
+
+
+def test_the_share_list_shows_names_and_roles_but_no_addresses_or_user_ids(
+    client: Any, campaign: Any, member_of: Any
+) -> None:
+    """An anonymous respondent must not learn HR's login names (e-mail) or account ids."""
+    named, unnamed = member_of(Role.HR_ANALYST), member_of(Role.ADMIN)
+    named.first_name, named.last_name = "Fatima", "Zahra"
+    named.save()
+    started = finished_respondent(campaign)
+    html = client.get(f"/r/{started.secret}/rapport/", follow=True).content.decode()
+    assert "@" not in html
+    for user in (named, unnamed):
+        assert user.email not in html
+        assert f'value="{user.pk}"' not in html
+    assert "Fatima Zahra (HR-analist)" in html
+    assert ">Organisatiebeheerder</option>" in html
+    values = re.findall(r'<option value="([^"]+)"', html)
+    assert len(values) == 2
+    assert not any(v.isdigit() for v in values)
 
 
 def test_a_report_is_visible_only_to_the_person_it_was_shared_with(
@@ -70,19 +122,21 @@ def test_a_report_is_visible_only_to_the_person_it_was_shared_with(
 ) -> None:
     chosen, other = member_of(Role.HR_ANALYST), member_of(Role.ADMIN)
     started = finished_respondent(campaign)
+    slot = open_link(client, started.secret)
     client.post(
-        reverse("compass_share", kwargs={"credential": started.secret}), {"user": chosen.pk}
+        reverse("compass_share", kwargs={"slot": slot}),
+        {"recipient": _recipient(client, slot, "HR-analist")},
     )
     share = ReportShare.objects.get()
+    assert share.user == chosen
     url = reverse("compass_shared_report", kwargs={"org": "alpha", "pk": share.pk})
     client.force_login(other)
     assert client.get(url).status_code == 404
     client.force_login(chosen)
     assert client.get(url).status_code == 200
-    client.logout()
-    client.post(
-        reverse("compass_withdraw", kwargs={"credential": started.secret}), {"share": share.pk}
-    )
+    client.logout()  # the test client drops every cookie: the respondent opens the link again
+    slot = open_link(client, started.secret)
+    client.post(reverse("compass_withdraw", kwargs={"slot": slot}), {"share": share.pk})
     client.force_login(chosen)
     assert client.get(url).status_code == 404
 
@@ -90,13 +144,25 @@ def test_a_report_is_visible_only_to_the_person_it_was_shared_with(
 def test_a_report_cannot_be_shared_with_someone_outside_hr(
     client: Any, campaign: Any, member_of: Any, charlie: Any
 ) -> None:
+    from koers.compass.respond_views import _recipient_key
+
     manager = member_of(Role.MANAGER)
     started = finished_respondent(campaign)
+    url = reverse("compass_share", kwargs={"slot": open_link(client, started.secret)})
     for user in (manager, charlie):
-        client.post(
-            reverse("compass_share", kwargs={"credential": started.secret}), {"user": user.pk}
-        )
+        # Even a value made the way the server makes them (it would need the link key).
+        forged = _recipient_key(started.response, Membership.objects.get(user=user))
+        for value in (str(user.pk), forged):
+            client.post(url, {"recipient": value, "user": user.pk})
     assert not ReportShare.objects.exists()
+
+
+def test_withdrawing_with_a_forged_share_number_is_not_a_crash(client: Any, campaign: Any) -> None:
+    started = finished_respondent(campaign)
+    report = client.get(f"/r/{started.secret}/rapport/", follow=True)
+    url = report.request["PATH_INFO"].replace("/rapport/", "/niet-delen/")
+    for forged in (str(10**30), "²", "-1", ""):
+        assert client.post(url, {"share": forged}).status_code == 302, forged
 
 
 def test_the_team_scan_refuses_a_group_under_k(campaign: Any) -> None:
@@ -136,7 +202,8 @@ def test_a_deleted_response_leaves_every_aggregate(client: Any, campaign: Any) -
     started = finished_respondent(campaign)
     before = team_scan(campaign, []).whole.n
     client.post(
-        reverse("respond_delete", kwargs={"credential": started.secret}), {"confirm": "yes"}
+        reverse("respond_delete", kwargs={"slot": open_link(client, started.secret)}),
+        {"confirm": "yes"},
     )
     assert team_scan(campaign, []).whole.n == before - 1
     assert not ResponseScores.objects.filter(response_id=started.response.pk).exists()
@@ -203,7 +270,7 @@ def test_researchers_see_reliability_per_scale_with_n(
 def test_the_report_is_complete_in_english(client: Any, campaign: Any) -> None:
     started = finished_respondent(campaign)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    html = client.get(reverse("compass_report", kwargs={"credential": started.secret}))
+    html = client.get(reverse("compass_report", kwargs={"slot": open_link(client, started.secret)}))
     text = html.content.decode()
     assert '<html lang="en">' in text
     for english in (

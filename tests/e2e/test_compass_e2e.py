@@ -88,7 +88,13 @@ def _start(page: Any, base: str) -> tuple[str, str]:
     code = page.locator(".resume-code").inner_text()
     page.get_by_role("link", name="Begin met de vragen").click()
     page.wait_for_url("**/deel/**")
-    secret = page.url.split("/r/")[1].split("/")[0]
+    # The link secret lives in an HttpOnly cookie for this response's pages, not in the URL.
+    (cookie,) = [c for c in page.context.cookies() if c["name"].startswith("koers_r_")]
+    assert cookie["httpOnly"]
+    assert cookie["sameSite"] == "Lax"
+    assert cookie["path"].startswith("/invullen/")
+    secret = cookie["value"]
+    assert secret not in page.url
     return secret, code
 
 
@@ -121,6 +127,7 @@ def test_sanne_fills_in_the_compass_on_her_phone(
             lp = laptop.new_page()
             lp.goto(f"{live_server.url}/r/{secret}/")
             lp.wait_for_url("**/deel/**")
+            assert secret not in lp.url
             assert lp.url.split("#")[0] != phone.url.split("#")[0] or "#q-" in lp.url
             laptop.close()
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360
@@ -134,6 +141,7 @@ def test_sanne_fills_in_the_compass_on_her_phone(
         phone.get_by_role("button", name="Toch afronden")
     ).first.click()
     phone.wait_for_url("**/rapport/")
+    assert secret not in phone.url
     assert Response.objects.get().is_finished
     # Her report appears at once, with the profile in words and a PDF to download.
     assert "Je profiel" in phone.get_by_role("heading", level=2).first.inner_text()
@@ -162,6 +170,7 @@ def test_a_respondent_resumes_with_the_code_in_a_new_browser(
     op.get_by_label("Hervatcode (12 tekens)").fill(code.lower())
     op.get_by_role("button", name="Verder").click()
     op.wait_for_url("**/deel/**")
+    assert code.replace("-", "") not in op.url.replace("-", "").upper()
     anchor = op.url.split("#q-")[1]
     assert anchor not in first_page_answers
     other.close()

@@ -67,9 +67,14 @@ ORG = {
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
-# Anyone with a wrong link gets 404 (and is throttled after repeated tries).
+# Anyone with a wrong link gets 404 (and is throttled after repeated tries). The link
+# (``respond``, ``respond_legacy``) carries the secret in its URL and moves it into a
+# cookie; every other page is under the response's slot and opens only with that cookie.
+LINK_ENTRIES = {"respond", "respond_legacy"}
 RESPONDENT = {
     "respond": ("GET", 302),
+    "respond_legacy": ("GET", 302),  # an old deep link (/r/<secret>/rapport/): redirected
+    "respond_home": ("GET", 302),  # finished: sent to the report
     "respond_section": ("GET", 302),  # finished: sent to the report
     "respond_save": ("POST", 400),  # finished: no more answers
     "respond_review": ("GET", 302),
@@ -260,17 +265,33 @@ def test_organisation_pages_follow_the_matrix(
 def test_respondent_pages_open_only_with_the_link(
     client: Any, world: dict[str, Any], name: str
 ) -> None:
+    from koers.surveys import links
+
     method, expected = RESPONDENT[name]
     call = client.post if method == "POST" else client.get
-    kwargs = {"credential": world["secret"]}
-    if name == "respond_section":
-        kwargs["section"] = "start"
-    assert call(reverse(name, kwargs=kwargs)).status_code == expected
-    kwargs["credential"] = "not-the-link-" + "x" * 30
+    extra = {"section": "start"} if name == "respond_section" else {}
+    if name in LINK_ENTRIES:
+        rest = {"rest": "rapport/"} if name == "respond_legacy" else {}
+        right = reverse(name, kwargs={"credential": world["secret"], **rest})
+        assert call(right).status_code == expected
+        wrong = reverse(name, kwargs={"credential": "not-the-link-" + "x" * 30, **rest})
+        for user in (None, world["users"][A], world["charlie"]):
+            if user is not None:
+                client.force_login(user)
+            assert call(wrong).status_code == 404, name
+        return
+    slot = links.slot_of(world["secret"])
+    url = reverse(name, kwargs={"slot": slot, **extra})
+    # Knowing the slot (it is no secret) opens nothing: not anonymously, not with an account.
     for user in (None, world["users"][A], world["charlie"]):
         if user is not None:
             client.force_login(user)
-        assert call(reverse(name, kwargs=kwargs)).status_code == 404, name
+        assert call(url).status_code == 404, name
+    client.cookies[links.cookie_name(slot)] = "not-the-link-" + "x" * 30  # a guessed cookie
+    assert call(url).status_code == 404, name
+    client.logout()
+    client.get(reverse("respond", kwargs={"credential": world["secret"]}))  # the cookie
+    assert call(url).status_code == expected, name
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))

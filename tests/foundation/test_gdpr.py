@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from tests.surveys.conftest import open_link
 
 from koers.jobs.models import Job
 from koers.organisations.models import AuditEvent, Organisation, Role
@@ -39,7 +40,9 @@ def _finished(campaign: Campaign) -> services.Started:
 
 def test_a_respondent_downloads_their_own_data(client: Any, campaign: Campaign) -> None:
     started = _finished(campaign)
-    response = client.get(reverse("respond_my_data", kwargs={"credential": started.secret}))
+    response = client.get(
+        reverse("respond_my_data", kwargs={"slot": open_link(client, started.secret)})
+    )
     data = json.loads(response.content)
     assert data["answers"] == {"title": "engineer"}
     assert data["campaign"] == "K"

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.urls import Resolver404, resolve, reverse
+from tests.surveys.conftest import open_link
 
 from koers.organisations.models import Role
 from koers.surveys.models import Campaign
@@ -50,7 +51,9 @@ def test_a_hostile_department_option_is_escaped_in_the_questionnaire(
     section = instrument.item("department").section
     for item_id, value in (("work_status", "yes"),):
         services.save_answer(started.response, instrument, item_id, value, 0)
-    url = reverse("respond_section", kwargs={"credential": started.secret, "section": section})
+    url = reverse(
+        "respond_section", kwargs={"slot": open_link(client, started.secret), "section": section}
+    )
     html = client.get(url).content.decode()
     assert "&lt;script&gt;" in html
     assert PAYLOAD not in html

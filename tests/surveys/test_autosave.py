@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from koers.surveys import services
 from koers.surveys.models import Answer
-from tests.surveys.conftest import first_scale_item
+from tests.surveys.conftest import first_scale_item, open_link
 
 
 def test_a_first_save_creates_version_one(campaign: Any, compass: Any) -> None:
@@ -71,7 +71,7 @@ def test_clearing_an_answer_keeps_a_version(campaign: Any, compass: Any) -> None
 def test_the_autosave_endpoint_speaks_json(client: Any, campaign: Any, compass: Any) -> None:
     started = services.start_open_response(campaign, "nl")
     item = first_scale_item(compass)
-    url = reverse("respond_save", kwargs={"credential": started.secret})
+    url = reverse("respond_save", kwargs={"slot": open_link(client, started.secret)})
     ok = client.post(
         url, json.dumps({"item": item.id, "value": 5, "version": 0}), "application/json"
     )
@@ -92,7 +92,10 @@ def test_the_plain_form_refuses_a_stale_answer_and_shows_the_newest(
     started = services.start_open_response(campaign, "nl")
     item = first_scale_item(compass)
     services.save_answer(started.response, compass, item.id, 6, 0)  # saved elsewhere: v1
-    url = reverse("respond_section", kwargs={"credential": started.secret, "section": item.section})
+    url = reverse(
+        "respond_section",
+        kwargs={"slot": open_link(client, started.secret), "section": item.section},
+    )
     page = client.post(url, {item.id: "2", f"v_{item.id}": "0", "nav": "next"})
     assert page.status_code == 409
     html = page.content.decode()
@@ -109,9 +112,27 @@ def test_a_finished_response_takes_no_more_answers(campaign: Any, compass: Any) 
 
 def test_an_impossible_version_is_a_bad_request(client: Any, campaign: Any, compass: Any) -> None:
     started = services.start_open_response(campaign, "nl")
-    url = reverse("respond_save", kwargs={"credential": started.secret})
+    url = reverse("respond_save", kwargs={"slot": open_link(client, started.secret)})
     item = first_scale_item(compass)
     for version in ("1e20", "-1", str(2**31), "1e400"):
         body = f'{{"item": "{item.id}", "value": 3, "version": {version}}}'
         assert client.post(url, body, "application/json").status_code == 400, version
     assert not Answer.objects.exists()
+
+
+def test_a_forged_huge_version_in_the_plain_form_is_a_bad_request_not_a_crash(
+    client: Any, campaign: Any, compass: Any
+) -> None:
+    """The page without JavaScript posts every answer with its version in a hidden field."""
+    started = services.start_open_response(campaign, "nl")
+    item = first_scale_item(compass)
+    page = client.get(f"/r/{started.secret}/deel/{item.section}/", follow=True)
+    url = page.request["PATH_INFO"]
+    for version in (str(10**30), str(2**63), str(2**31), "-1"):
+        reply = client.post(url, {item.id: "5", f"v_{item.id}": version, "nav": "next"})
+        assert reply.status_code == 400, version
+        assert "Dit formulier is beschadigd" in reply.content.decode()
+    assert not Answer.objects.filter(response=started.response).exists()
+    # The same form with the version it was given still saves.
+    assert client.post(url, {item.id: "5", f"v_{item.id}": "0"}).status_code == 302
+    assert Answer.objects.get(response=started.response).value == 5

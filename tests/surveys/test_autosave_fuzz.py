@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from koers.surveys import services
 from koers.surveys.models import Answer
+from tests.surveys.conftest import open_link
 
 JSON_VALUES = st.recursive(
     st.none()
@@ -44,7 +45,7 @@ def test_the_autosave_never_crashes(
     client: Any, campaign: Any, item: str, value: Any, version: Any
 ) -> None:
     started = services.start_open_response(campaign, "nl")
-    url = reverse("respond_save", kwargs={"credential": started.secret})
+    url = reverse("respond_save", kwargs={"slot": open_link(client, started.secret)})
     body = json.dumps({"item": item, "value": value, "version": version}, allow_nan=True)
     reply = client.post(url, body, "application/json")
     assert reply.status_code in (200, 400, 409), reply.content

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from koers.surveys import hot_path, links, services
 from koers.surveys.models import Answer, Response
-from tests.surveys.conftest import first_scale_item
+from tests.surveys.conftest import first_scale_item, open_link
 
 
 def _fields(obj: Model) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def test_an_autosave_is_two_statements(
 ) -> None:
     """One look-up and one write, first answer or changed answer alike."""
     started = services.start_open_response(campaign, "nl")
-    url = reverse("respond_save", kwargs={"credential": started.secret})
+    url = reverse("respond_save", kwargs={"slot": open_link(client, started.secret)})
     item = first_scale_item(compass)
     for version, value in ((0, 3), (1, 5)):
         body = json.dumps({"item": item.id, "value": value, "version": version})

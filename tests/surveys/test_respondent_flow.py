@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from koers.surveys import links, services, throttle
 from koers.surveys.models import Response
-from tests.surveys.conftest import first_scale_item
+from tests.surveys.conftest import first_scale_item, open_link
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +39,7 @@ def test_the_resume_form_opens_the_response_at_the_first_unanswered_item(
     assert page.status_code == 302
     landing = client.get(page["Location"])
     assert landing.status_code == 302
+    assert (started.code or "") not in landing["Location"]
     first = compass.sections[0].items[0]
     assert landing["Location"].endswith(f"/deel/{first.section}/#q-{first.id}")
 
@@ -50,7 +51,9 @@ def test_resuming_lands_after_the_answered_items(client: Any, campaign: Any, com
         if item.show_if is None and item.type == "choice":
             services.save_answer(started.response, compass, item.id, item.options[0].value, 0)
             answered[item.id] = True
-    landing = client.get(reverse("respond", kwargs={"credential": started.secret}))
+    landing = client.get(
+        reverse("respond_home", kwargs={"slot": open_link(client, started.secret)})
+    )
     anchor = landing["Location"].split("#q-")[1]
     assert anchor not in answered
 
@@ -87,7 +90,7 @@ def test_review_lists_the_skipped_questions_with_links(
     client: Any, campaign: Any, compass: Any
 ) -> None:
     started = services.start_open_response(campaign, "nl")
-    page = client.get(reverse("respond_review", kwargs={"credential": started.secret}))
+    page = client.get(reverse("respond_review", kwargs={"slot": open_link(client, started.secret)}))
     html = page.content.decode()
     assert "vragen overgeslagen" in html
     assert "Toch afronden" in html
@@ -97,7 +100,7 @@ def test_review_lists_the_skipped_questions_with_links(
 def test_finishing_shows_the_personal_report(client: Any, campaign: Any) -> None:
     started = services.start_open_response(campaign, "nl")
     page = client.post(
-        reverse("respond_finish", kwargs={"credential": started.secret}), follow=True
+        reverse("respond_finish", kwargs={"slot": open_link(client, started.secret)}), follow=True
     )
     assert "Je Carrière Kompas-rapport" in page.content.decode()
     assert Response.objects.get().is_finished
@@ -116,7 +119,9 @@ def test_a_question_that_appears_on_the_same_page_is_shown_before_moving_on(
     client: Any, campaign: Any, compass: Any
 ) -> None:
     started = services.start_open_response(campaign, "nl")
-    url = reverse("respond_section", kwargs={"credential": started.secret, "section": "start"})
+    url = reverse(
+        "respond_section", kwargs={"slot": open_link(client, started.secret), "section": "start"}
+    )
     page = client.post(url, {"title": "other", "v_title": "0", "nav": "next"})
     assert page["Location"].endswith("/deel/start/")
     assert 'name="title_other"' in client.get(page["Location"]).content.decode()

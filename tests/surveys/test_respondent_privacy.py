@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from koers.surveys import links, services
 from koers.surveys.models import Invitation, Response
-from tests.surveys.conftest import first_scale_item
+from tests.surveys.conftest import first_scale_item, open_link
 
 ODD_IP = "203.0.113.77"
 ODD_AGENT = "KoersTestBrowser/9.9 (unique-agent-string)"
@@ -29,15 +29,15 @@ def test_an_anonymous_flow_stores_no_ip_address_or_user_agent(
 ) -> None:
     meta = {"REMOTE_ADDR": ODD_IP, "HTTP_USER_AGENT": ODD_AGENT}
     page = client.post(reverse("campaign_landing", kwargs={"token": campaign.public_token}), **meta)
-    next_url = re.search(r'href="(/r/[^"]+/)"', page.content.decode()).group(1)
-    secret = next_url.split("/")[2]
+    slot = re.search(r'href="/invullen/([^"/]+)/"', page.content.decode()).group(1)
+    secret = client.cookies[links.cookie_name(slot)].value
     item = first_scale_item(compass)
     client.post(
-        reverse("respond_section", kwargs={"credential": secret, "section": item.section}),
+        reverse("respond_section", kwargs={"slot": slot, "section": item.section}),
         {item.id: "5", f"v_{item.id}": "0"},
         **meta,
     )
-    client.post(reverse("respond_finish", kwargs={"credential": secret}), **meta)
+    client.post(reverse("respond_finish", kwargs={"slot": slot}), **meta)
     dump = _dump()
     assert Response.objects.get().answers()[item.id] == 5
     assert ODD_IP not in dump
@@ -64,7 +64,7 @@ def test_an_invited_response_cannot_be_joined_to_its_invitation_without_the_link
     invitation = services.invite(invite_campaign, ["sanne@example.nl"])[0]
     secret = services.invitation_link_secret(invitation)
     assert secret is not None
-    client.post(reverse("respond", kwargs={"credential": secret}))
+    client.post(reverse("respond_home", kwargs={"slot": open_link(client, secret)}))
     response = Response.objects.get()
     invitation.refresh_from_db()
     # The two stored hashes are different functions of the secret.
@@ -94,7 +94,9 @@ def test_invitation_emails_carry_the_personal_link(
         )
     assert sorted(m.to[0] for m in mail.outbox) == ["mark@example.nl", "sanne@example.nl"]
     link = re.search(r"http\S+/r/(\S+)/", mail.outbox[0].body).group(1)
-    assert client.get(reverse("respond", kwargs={"credential": link})).status_code == 200
+    intro = client.get(reverse("respond", kwargs={"credential": link}), follow=True)
+    assert intro.status_code == 200
+    assert link not in intro.redirect_chain[-1][0]  # the secret left the address bar
 
 
 def test_reminders_skip_completed_invitations(
@@ -128,8 +130,17 @@ def test_deleting_a_response_removes_every_answer(client: Any, campaign: Any, co
     services.save_answer(started.response, compass, item.id, 5, 0)
     services.finish_response(started.response, started.secret)
     page = client.post(
-        reverse("respond_delete", kwargs={"credential": started.secret}), {"confirm": "yes"}
+        reverse("respond_delete", kwargs={"slot": open_link(client, started.secret)}),
+        {"confirm": "yes"},
     )
     assert page.status_code == 200
     assert not Response.objects.exists()
     assert "answer" not in _dump()
+
+
+def test_deleting_a_response_also_forgets_its_cookie(client: Any, campaign: Any) -> None:
+    started = services.start_open_response(campaign, "nl")
+    slot = open_link(client, started.secret)
+    page = client.post(reverse("respond_delete", kwargs={"slot": slot}), {"confirm": "yes"})
+    assert page.cookies[links.cookie_name(slot)].value == ""
+    assert page.cookies[links.cookie_name(slot)]["path"] == f"/invullen/{slot}/"

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from koers.surveys import links, services, throttle
 from tests.conftest import require_redis
-from tests.surveys.conftest import first_scale_item
+from tests.surveys.conftest import first_scale_item, hold_cookie
 
 REDIS_URL = os.environ.get("KOERS_TEST_REDIS_CACHE_URL", "redis://127.0.0.1:6379/14")
 
@@ -42,7 +42,7 @@ def backend(request: Any, settings: Any, monkeypatch: Any) -> str:
 
 
 def _save(client: Any, credential: str, item: Any, version: int) -> Any:
-    url = reverse("respond_save", kwargs={"credential": credential})
+    url = reverse("respond_save", kwargs={"slot": hold_cookie(client, credential)})
     body = json.dumps({"item": item.id, "value": 1 + version % 7, "version": version})
     return client.post(url, body, "application/json")
 

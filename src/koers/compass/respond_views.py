@@ -1,10 +1,20 @@
-"""The respondent's own report: on screen, as PDF, shared with a named HR person or not."""
+"""The respondent's own report: on screen, as PDF, shared with a named HR person or not.
+
+The respondent is anonymous, so the list of people they may share with shows names and
+roles only: no e-mail address (the login name, which would let anyone aim the account
+lockout at HR) and no user id. The chosen person is posted back as an opaque value, a
+keyed hash of the response and the membership (:func:`_recipient_key`).
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -12,47 +22,81 @@ from koers.compass.models import ReportShare
 from koers.compass.pdf import render_pdf
 from koers.compass.report import build_context
 from koers.lib.language import current_language
-from koers.organisations.models import HR_ROLES
+from koers.organisations.models import HR_ROLES, Membership
+from koers.surveys import links
 from koers.surveys.models import Response
 from koers.surveys.respond_views import load_response
 
+RECIPIENT = "report-share-recipient"
 
-def _hr_people(response: Response) -> list[object]:
-    return list(
-        get_user_model()
-        .objects.filter(
-            memberships__organisation=response.campaign.organisation,
-            memberships__role__in=list(HR_ROLES),
+
+@dataclass(frozen=True)
+class Recipient:
+    """One HR person as a respondent sees them: a label and an opaque key, nothing else."""
+
+    key: str
+    label: str
+    user: Any  # for the view only; never rendered
+
+
+def _recipient_key(response: Response, membership: Membership) -> str:
+    return links.keyed_hash(RECIPIENT, f"{response.pk}:{membership.pk}")[:24]
+
+
+def _recipients(response: Response) -> list[Recipient]:
+    """HR people of the response's organisation, as "name (role)" or the role alone."""
+    memberships = (
+        Membership.objects.filter(
+            organisation=response.campaign.organisation,
+            role__in=list(HR_ROLES),
+            user__is_active=True,
         )
-        .order_by("first_name", "email")
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
     )
+    rows = [(m, m.get_role_display(), m.user.get_full_name().strip()) for m in memberships]
+    n_unnamed = Counter(role for _m, role, name in rows if not name)
+    seen: Counter[str] = Counter()
+    people: list[Recipient] = []
+    for membership, role, name in rows:
+        if name:
+            label = f"{name} ({role})"
+        else:  # no name in Koers: the role, numbered when several share it
+            seen[role] += 1
+            label = f"{role} {seen[role]}" if n_unnamed[role] > 1 else str(role)
+        people.append(Recipient(_recipient_key(response, membership), label, membership.user))
+    return people
+
+
+def _shared_with(response: Response) -> list[dict[str, Any]]:
+    shares = ReportShare.objects.filter(response=response).select_related("user")
+    return [
+        {"pk": share.pk, "who": share.user.get_full_name().strip() or _("iemand van HR")}
+        for share in shares
+    ]
 
 
 @never_cache
-def report(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = load_response(request, credential)
+def report(request: HttpRequest, slot: str) -> HttpResponse:
+    loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
     if not loaded.is_finished:
-        return redirect("respond", credential=credential)
+        return redirect("respond_home", slot=slot)
     context = build_context(loaded, current_language())
     context.update(
-        {
-            "credential": credential,
-            "hr_people": _hr_people(loaded),
-            "shares": list(ReportShare.objects.filter(response=loaded).select_related("user")),
-        }
+        {"slot": slot, "recipients": _recipients(loaded), "shares": _shared_with(loaded)}
     )
     return render(request, "compass/report.html", context)
 
 
 @never_cache
-def report_pdf(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = load_response(request, credential)
+def report_pdf(request: HttpRequest, slot: str) -> HttpResponse:
+    loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
     if not loaded.is_finished:
-        return redirect("respond", credential=credential)
+        return redirect("respond_home", slot=slot)
     pdf = render_pdf("compass/report_print.html", build_context(loaded, current_language()))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="carriere-kompas-rapport.pdf"'
@@ -60,23 +104,24 @@ def report_pdf(request: HttpRequest, credential: str) -> HttpResponse:
 
 
 @require_POST
-def share(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = load_response(request, credential)
+def share(request: HttpRequest, slot: str) -> HttpResponse:
+    loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
-    allowed = {str(u.pk): u for u in _hr_people(loaded)}  # type: ignore[attr-defined]
-    person = allowed.get(request.POST.get("user", ""))
+    chosen = request.POST.get("recipient", "")
+    person = next((p.user for p in _recipients(loaded) if p.key == chosen), None)
     if person is not None and loaded.is_finished:
         ReportShare.objects.get_or_create(response=loaded, user=person)
-    return redirect("compass_report", credential=credential)
+    return redirect("compass_report", slot=slot)
 
 
 @require_POST
-def withdraw(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = load_response(request, credential)
+def withdraw(request: HttpRequest, slot: str) -> HttpResponse:
+    loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
     share_id = request.POST.get("share", "")
-    if share_id.isdigit():
+    # ASCII digits that fit a 64-bit key: "²" or 10**30 would crash the query.
+    if share_id.isascii() and share_id.isdigit() and len(share_id) <= 18:
         ReportShare.objects.filter(response=loaded, pk=int(share_id)).delete()
-    return redirect("compass_report", credential=credential)
+    return redirect("compass_report", slot=slot)

@@ -5,10 +5,11 @@ from django.urls import path
 from koers.compass import manage_views, respond_views
 
 respondent_patterns = [
-    path("r/<str:credential>/rapport/", respond_views.report, name="compass_report"),
-    path("r/<str:credential>/rapport.pdf", respond_views.report_pdf, name="compass_report_pdf"),
-    path("r/<str:credential>/delen/", respond_views.share, name="compass_share"),
-    path("r/<str:credential>/niet-delen/", respond_views.withdraw, name="compass_withdraw"),
+    # Under the respondent's slot: the credential comes from its cookie (koers.surveys.urls).
+    path("invullen/<str:slot>/rapport/", respond_views.report, name="compass_report"),
+    path("invullen/<str:slot>/rapport.pdf", respond_views.report_pdf, name="compass_report_pdf"),
+    path("invullen/<str:slot>/delen/", respond_views.share, name="compass_share"),
+    path("invullen/<str:slot>/niet-delen/", respond_views.withdraw, name="compass_withdraw"),
 ]
 
 org_patterns = [

@@ -132,3 +132,37 @@ def decrypt_secret(token: str) -> str | None:
         return MultiFernet(fernets).decrypt(token.encode()).decode()
     except InvalidToken:
         return None
+
+
+# --- the browser slot: where a respondent's credential lives after the first visit ---------
+#
+# A link secret or resume code is a bearer credential; in a URL it would end up in proxy
+# logs, Django's request log and browser history. After the first visit it therefore moves
+# into a cookie, and every later page lives under ``/invullen/<slot>/``. The slot is not a
+# secret: a keyed hash of the credential, truncated to 64 bits, so it names the cookie and
+# the URL without revealing the credential (a 60-bit resume code cannot be recovered from
+# it without the link key) and without pointing at a row (the database stores other
+# hashes). One slot per response: two responses in one browser (two campaigns, a shared
+# family PC) each keep their own cookie and their own URLs.
+SLOT = "browser-slot"
+SLOT_LENGTH = 16
+COOKIE_PREFIX = "koers_r_"
+
+
+def slot_of(credential: str) -> str:
+    """The non-secret slot name for a credential (a code in any sloppy spelling: one slot)."""
+    norm = normalise_code(credential) if looks_like_code(credential) else credential
+    return keyed_hash(SLOT, norm)[:SLOT_LENGTH]
+
+
+def is_slot(value: str) -> bool:
+    return len(value) == SLOT_LENGTH and all(ch in "0123456789abcdef" for ch in value)
+
+
+def cookie_name(slot: str) -> str:
+    return COOKIE_PREFIX + slot
+
+
+def cookie_value(credential: str) -> str:
+    """What the cookie holds: the secret as it is, a resume code normalised (cookie-safe)."""
+    return normalise_code(credential) if looks_like_code(credential) else credential

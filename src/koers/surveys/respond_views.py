@@ -2,7 +2,15 @@
 
 Everything works as plain forms; ``static/koers/survey.js`` adds autosave on
 every change through :func:`save`. No view stores the client address or user
-agent; the link secret is the only key.
+agent; the link secret (or resume code) is the only key.
+
+The secret is in a URL only on the first visit (``/r/<secret>/``, the link in an
+invitation e-mail). That visit moves it into a cookie named after the response's
+browser slot (:func:`koers.surveys.links.slot_of`) and redirects to
+``/invullen/<slot>/``; every later page, the autosave and the report read the
+credential from that cookie. A resume code is POSTed and goes the same way, and
+the open link's start page sets the cookie at once, so an anonymous respondent's
+secret is never in a URL at all (docs/surveys.md, "Links, cookies and logs").
 """
 
 from __future__ import annotations
@@ -10,9 +18,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -30,10 +39,25 @@ from koers.lib.language import current_language
 from koers.surveys import links, services, throttle
 from koers.surveys.models import Campaign, Response, controlling_items
 
+# How long a browser keeps a respondent's credential: long enough to come back to an
+# unfinished questionnaire or the report from the same browser; the e-mail link or the
+# resume code opens it again anywhere after that.
+COOKIE_MAX_AGE = 30 * 24 * 3600
 
-def _not_found(request: HttpRequest) -> HttpResponse:
-    throttle.record_failure(request)
+# Versions are counted from 1 per answer; anything outside a 32-bit column is a forged or
+# broken form (the JSON autosave refuses the same range).
+MAX_VERSION = 2**31
+
+
+def _not_found(request: HttpRequest, *, guess: bool = True) -> HttpResponse:
+    if guess:
+        throttle.record_failure(request)
     return render(request, "surveys/unknown_link.html", status=404)
+
+
+def _no_cookie(request: HttpRequest) -> HttpResponse:
+    """A slot's page in a browser without its cookie: nothing was guessed, so not counted."""
+    return render(request, "surveys/unknown_link.html", {"no_cookie": True}, status=404)
 
 
 def _throttled(request: HttpRequest) -> HttpResponse:
@@ -49,9 +73,44 @@ def _secret_of(credential: str) -> str | None:
     return None if links.looks_like_code(credential) else credential
 
 
-def load_response(request: HttpRequest, credential: str) -> Response | HttpResponse:
+def home_url(slot: str) -> str:
+    return reverse("respond_home", kwargs={"slot": slot})
+
+
+def remember(reply: HttpResponse, credential: str) -> str:
+    """Put ``credential`` in its slot's cookie on ``reply``; returns the slot.
+
+    HttpOnly (no script reads it), Secure with HTTPS, SameSite=Lax (sent when the
+    respondent follows a link to Koers, not on another site's POST) and only for the
+    slot's own pages, so two responses in one browser never see each other's cookie.
+    """
+    slot = links.slot_of(credential)
+    reply.set_cookie(
+        links.cookie_name(slot),
+        links.cookie_value(credential),
+        max_age=COOKIE_MAX_AGE,
+        path=home_url(slot),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return slot
+
+
+def credential_of(request: HttpRequest, slot: str) -> str | None:
+    """The credential the browser holds for ``slot`` (no database: the autosave calls this)."""
+    if not links.is_slot(slot):
+        return None
+    return request.COOKIES.get(links.cookie_name(slot)) or None
+
+
+def load_response(request: HttpRequest, slot: str) -> Response | HttpResponse:
+    """The response of the slot's cookie, or the page to show instead (404, 429)."""
     if throttle.too_many_failures(request):
         return _throttled(request)
+    credential = credential_of(request, slot)
+    if credential is None:  # another browser, or the cookie expired
+        return _no_cookie(request)
     response = services.find_response(credential)
     if response is None:
         return _not_found(request)
@@ -64,6 +123,53 @@ def _remember_language(response: Response) -> None:
     lang = current_language()
     if response.language != lang:
         Response.objects.filter(pk=response.pk).update(language=lang)
+
+
+# Pages an old deep link (``/r/<secret>/rapport/`` from before the cookie) may lead to.
+_LEGACY_TARGETS = frozenset(
+    {
+        "respond_home",
+        "respond_section",
+        "respond_save",
+        "respond_review",
+        "respond_finish",
+        "respond_done",
+        "respond_delete",
+        "respond_my_data",
+        "compass_report",
+        "compass_report_pdf",
+        "compass_share",
+        "compass_withdraw",
+    }
+)
+
+
+@never_cache
+def open_link(request: HttpRequest, credential: str, rest: str = "") -> HttpResponse:
+    """The first visit with a secret in the URL: move it into a cookie, then redirect.
+
+    ``rest`` is the remainder of an older deep link (a bookmarked ``/r/<secret>/rapport/``);
+    the redirect keeps it. Other methods than GET get a 307, so a form or an autosave
+    posted to an old address (a page loaded before the change) arrives with its body.
+    """
+    if throttle.too_many_failures(request):
+        return _throttled(request)
+    if services.find_response(credential) is None:
+        if services.find_invitation(credential) is None:
+            return _not_found(request)
+    target = home_url(links.slot_of(credential)) + rest
+    if rest:
+        try:
+            match = resolve(target)
+        except Resolver404:
+            match = None
+        if match is None or match.url_name not in _LEGACY_TARGETS:
+            return _not_found(request, guess=False)
+    reply = HttpResponseRedirect(target)
+    if request.method not in ("GET", "HEAD"):
+        reply.status_code = 307
+    remember(reply, credential)
+    return reply
 
 
 @never_cache
@@ -79,22 +185,29 @@ def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
         if throttle.over_public_limit(request):
             return _throttled(request)
         started = services.start_open_response(campaign, current_language())
-        return render(
+        page = render(
             request,
             "surveys/resume_code.html",
             {
                 "campaign": campaign,
                 "code": links.format_code(started.code or ""),
-                "next_url": reverse("respond", kwargs={"credential": started.secret}),
+                "next_url": home_url(links.slot_of(started.secret)),
             },
         )
+        remember(page, started.secret)  # the secret itself is never in a URL
+        return page
     return render(request, "surveys/intro.html", {"campaign": campaign, "anonymous": True})
 
 
 @never_cache
-def respond(request: HttpRequest, credential: str) -> HttpResponse:
+def home(request: HttpRequest, slot: str) -> HttpResponse:
+    """Where the respondent's slot starts: the intro of an invitation, else the first open
+    question (or the review, or the end)."""
     if throttle.too_many_failures(request):
         return _throttled(request)
+    credential = credential_of(request, slot)
+    if credential is None:
+        return _no_cookie(request)
     response = services.find_response(credential)
     if response is None:
         invitation = services.find_invitation(credential)
@@ -109,22 +222,21 @@ def respond(request: HttpRequest, credential: str) -> HttpResponse:
                 request, "surveys/intro.html", {"campaign": invitation.campaign, "anonymous": False}
             )
     if response.is_finished:
-        return redirect("respond_done", credential=credential)
+        return redirect(_after_finish(slot))
     if not response.campaign.is_open():
         return _closed(request, response.campaign)
     instrument = response.campaign.instrument()
     answers = response.answers()
     item = first_unanswered(instrument, answers)
     if item is None:
-        return redirect("respond_review", credential=credential)
+        return redirect("respond_review", slot=slot)
     return redirect(
-        reverse("respond_section", kwargs={"credential": credential, "section": item.section})
-        + f"#q-{item.id}"
+        reverse("respond_section", kwargs={"slot": slot, "section": item.section}) + f"#q-{item.id}"
     )
 
 
 def _section_context(
-    response: Response, credential: str, section_id: str, conflicts: dict[str, Any] | None = None
+    response: Response, slot: str, section_id: str, conflicts: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     instrument = response.campaign.instrument()
     answers = response.answers()
@@ -135,7 +247,7 @@ def _section_context(
     return {
         "response": response,
         "campaign": response.campaign,
-        "credential": credential,
+        "slot": slot,
         "page": page,
         "items": [
             (item, versions.get(item.id, 0), (conflicts or {}).get(item.id, ""))
@@ -144,18 +256,18 @@ def _section_context(
         "previous": prev,
         "next": nxt,
         "conflicts": conflicts or {},
-        "save_url": reverse("respond_save", kwargs={"credential": credential}),
+        "save_url": reverse("respond_save", kwargs={"slot": slot}),
     }
 
 
 @never_cache
-def section(request: HttpRequest, credential: str, section: str) -> HttpResponse:
-    loaded = load_response(request, credential)
+def section(request: HttpRequest, slot: str, section: str) -> HttpResponse:
+    loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
     response = loaded
     if response.is_finished:
-        return redirect("respond_done", credential=credential)
+        return redirect("respond_done", slot=slot)
     if not response.campaign.is_open():
         return _closed(request, response.campaign)
     instrument = response.campaign.instrument()
@@ -164,6 +276,7 @@ def section(request: HttpRequest, credential: str, section: str) -> HttpResponse
     except KeyError:
         return _not_found(request)
     conflicts: dict[str, Any] = {}
+    malformed = False
     if request.method == "POST":
         answers = response.answers()
         page = render_section(instrument, section, answers, language=current_language())
@@ -175,6 +288,10 @@ def section(request: HttpRequest, credential: str, section: str) -> HttpResponse
                 base = int(request.POST.get(f"v_{item.id}", "0"))
             except ValueError:
                 base = 0
+            if not 0 <= base < MAX_VERSION:  # a forged form: the database column is 32-bit
+                malformed = True
+                conflicts[item.id] = _("Dit formulier is beschadigd; kies je antwoord opnieuw.")
+                continue
             current = answers.get(item.id)
             if (raw == "" and current is None) or (raw != "" and str(current) == raw):
                 continue  # nothing changed by this form
@@ -190,7 +307,7 @@ def section(request: HttpRequest, credential: str, section: str) -> HttpResponse
         shown_now = {i.id for i in visible_items(instrument, answers, section)}
         if not conflicts and shown_now - shown_before:
             # New questions appeared on this page (e.g. "own title"): show them first.
-            return redirect("respond_section", credential=credential, section=section)
+            return redirect("respond_section", slot=slot, section=section)
         if not conflicts:
             nav = request.POST.get("nav", "next")
             target = (
@@ -199,19 +316,24 @@ def section(request: HttpRequest, credential: str, section: str) -> HttpResponse
                 else next_section(instrument, section, answers)
             )
             if nav == "review" or target is None:
-                return redirect("respond_review", credential=credential)
-            return redirect("respond_section", credential=credential, section=target.id)
+                return redirect("respond_review", slot=slot)
+            return redirect("respond_section", slot=slot, section=target.id)
     return render(
         request,
         "surveys/section.html",
-        _section_context(response, credential, section, conflicts),
-        status=409 if conflicts else 200,
+        _section_context(response, slot, section, conflicts),
+        status=400 if malformed else 409 if conflicts else 200,
     )
 
 
 @require_POST
-def save(request: HttpRequest, credential: str) -> HttpResponse:
+def save(request: HttpRequest, slot: str) -> HttpResponse:
     """Autosave of one answer: ``{"item": id, "value": v, "version": n}``."""
+    # The credential comes from the slot's cookie: reading it costs no query, so an
+    # autosave stays one look-up and one write (tests/surveys/test_hot_path.py).
+    credential = credential_of(request, slot)
+    if credential is None:  # not this browser's slot, or the cookie expired
+        return JsonResponse({"status": "invalid", "message": "unknown link"}, status=404)
     # The look-up comes first so that one round trip to the counters does all checks; a
     # guessing address is refused whether or not its guess was right.
     loaded = services.find_response(credential)
@@ -231,7 +353,7 @@ def save(request: HttpRequest, credential: str) -> HttpResponse:
         item_id, value, version = str(body["item"]), body.get("value"), int(body["version"])
     except (ValueError, KeyError, TypeError, OverflowError):
         return JsonResponse({"status": "invalid", "message": "bad request"}, status=400)
-    if not 0 <= version < 2**31:
+    if not 0 <= version < MAX_VERSION:
         return JsonResponse({"status": "invalid", "message": "bad version"}, status=400)
     instrument = loaded.campaign.instrument()
     # Only an answer that other questions depend on can show or hide them (then the page
@@ -254,13 +376,13 @@ def _visible_ids(instrument: Any, response: Response, item_id: str) -> set[str]:
 
 
 @never_cache
-def review(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = load_response(request, credential)
+def review(request: HttpRequest, slot: str) -> HttpResponse:
+    loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
     response = loaded
     if response.is_finished:
-        return redirect("respond_done", credential=credential)
+        return redirect("respond_done", slot=slot)
     instrument = response.campaign.instrument()
     answers = response.answers()
     skipped = unanswered_items(instrument, answers)
@@ -280,7 +402,7 @@ def review(request: HttpRequest, credential: str) -> HttpResponse:
         "surveys/review.html",
         {
             "response": response,
-            "credential": credential,
+            "slot": slot,
             "n_skipped": len(skipped),
             "grouped": grouped,
             "last_section": last,
@@ -289,47 +411,49 @@ def review(request: HttpRequest, credential: str) -> HttpResponse:
 
 
 @require_POST
-def finish(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = load_response(request, credential)
+def finish(request: HttpRequest, slot: str) -> HttpResponse:
+    loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
-    services.finish_response(loaded, _secret_of(credential))
-    return redirect(_after_finish(credential))
+    services.finish_response(loaded, _secret_of(credential_of(request, slot) or ""))
+    return redirect(_after_finish(slot))
 
 
-def _after_finish(credential: str) -> str:
+def _after_finish(slot: str) -> str:
     """The personal report when an app provides one (the Compass does), else the thank-you."""
     try:
-        return reverse("compass_report", kwargs={"credential": credential})
+        return reverse("compass_report", kwargs={"slot": slot})
     except NoReverseMatch:
-        return reverse("respond_done", kwargs={"credential": credential})
+        return reverse("respond_done", kwargs={"slot": slot})
 
 
 @never_cache
-def done(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = load_response(request, credential)
+def done(request: HttpRequest, slot: str) -> HttpResponse:
+    loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
     if not loaded.is_finished:
-        return redirect("respond", credential=credential)
-    return render(request, "surveys/done.html", {"response": loaded, "credential": credential})
+        return redirect("respond_home", slot=slot)
+    return render(request, "surveys/done.html", {"response": loaded, "slot": slot})
 
 
 @require_POST
-def delete(request: HttpRequest, credential: str) -> HttpResponse:
-    loaded = load_response(request, credential)
+def delete(request: HttpRequest, slot: str) -> HttpResponse:
+    loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
     if request.POST.get("confirm") != "yes":
-        return redirect("respond", credential=credential)
-    services.delete_response(loaded, _secret_of(credential))
-    return render(request, "surveys/deleted.html")
+        return redirect("respond_home", slot=slot)
+    services.delete_response(loaded, _secret_of(credential_of(request, slot) or ""))
+    page = render(request, "surveys/deleted.html")
+    page.delete_cookie(links.cookie_name(slot), path=home_url(slot), samesite="Lax")
+    return page
 
 
 @never_cache
-def my_data(request: HttpRequest, credential: str) -> HttpResponse:
+def my_data(request: HttpRequest, slot: str) -> HttpResponse:
     """The respondent's own data as JSON (GDPR Art. 15 and 20): answers, scores, profile."""
-    loaded = load_response(request, credential)
+    loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
     data: dict[str, Any] = {
@@ -360,7 +484,10 @@ def resume(request: HttpRequest) -> HttpResponse:
             return _throttled(request)
         code = request.POST.get("code", "")
         if links.looks_like_code(code) and services.find_response(code) is not None:
-            return redirect("respond", credential=links.format_code(code))
+            # The code goes into the slot's cookie, never into a URL (history, logs).
+            reply = HttpResponseRedirect(home_url(links.slot_of(code)))
+            remember(reply, code)
+            return reply
         throttle.record_failure(request)
         error = _("Deze code kennen we niet. Controleer de 12 tekens en probeer het opnieuw.")
     return render(request, "surveys/resume.html", {"error": error}, status=400 if error else 200)

@@ -4,17 +4,23 @@ from django.urls import path
 
 from koers.surveys import manage_views, respond_views
 
+# A personal credential is in a URL only on the first visit (``r/…``, the invitation
+# e-mail's link): that view moves it into a cookie and redirects to the slot's pages under
+# ``invullen/<slot>/``, which read it from the cookie (koers.surveys.respond_views).
+# koers.web.logging redacts what follows /r/ and /s/ in every log line.
 respondent_patterns = [
     path("s/<str:token>/", respond_views.campaign_landing, name="campaign_landing"),
     path("hervatten/", respond_views.resume, name="resume"),
-    path("r/<str:credential>/", respond_views.respond, name="respond"),
-    path("r/<str:credential>/deel/<str:section>/", respond_views.section, name="respond_section"),
-    path("r/<str:credential>/opslaan", respond_views.save, name="respond_save"),
-    path("r/<str:credential>/afronden/", respond_views.review, name="respond_review"),
-    path("r/<str:credential>/klaar/", respond_views.finish, name="respond_finish"),
-    path("r/<str:credential>/bedankt/", respond_views.done, name="respond_done"),
-    path("r/<str:credential>/verwijderen/", respond_views.delete, name="respond_delete"),
-    path("r/<str:credential>/mijn-gegevens.json", respond_views.my_data, name="respond_my_data"),
+    path("r/<str:credential>/", respond_views.open_link, name="respond"),
+    path("r/<str:credential>/<path:rest>", respond_views.open_link, name="respond_legacy"),
+    path("invullen/<str:slot>/", respond_views.home, name="respond_home"),
+    path("invullen/<str:slot>/deel/<str:section>/", respond_views.section, name="respond_section"),
+    path("invullen/<str:slot>/opslaan", respond_views.save, name="respond_save"),
+    path("invullen/<str:slot>/afronden/", respond_views.review, name="respond_review"),
+    path("invullen/<str:slot>/klaar/", respond_views.finish, name="respond_finish"),
+    path("invullen/<str:slot>/bedankt/", respond_views.done, name="respond_done"),
+    path("invullen/<str:slot>/verwijderen/", respond_views.delete, name="respond_delete"),
+    path("invullen/<str:slot>/mijn-gegevens.json", respond_views.my_data, name="respond_my_data"),
 ]
 
 org_patterns = [

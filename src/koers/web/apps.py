@@ -6,3 +6,9 @@ from django.apps import AppConfig
 class WebConfig(AppConfig):
     name = "koers.web"
     label = "web"
+
+    def ready(self) -> None:
+        from koers.lib import redact
+
+        # Request paths may hold a respondent's link secret: redact them in every log.
+        redact.install()
