@@ -333,3 +333,23 @@ def test_a_rolled_back_deletion_does_not_checkpoint(
         delete_then_fail()
     assert Response.objects.exists()
     assert checkpoints == []
+
+
+def test_a_checkpoint_that_cannot_run_never_fails_the_deletion(db: Any, monkeypatch: Any) -> None:
+    from django.db import OperationalError, connection
+
+    from koers.organisations import gdpr
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the checkpoint is SQLite's")
+
+    class Locked:
+        def __enter__(self) -> Any:
+            raise OperationalError("database table is locked")
+
+        def __exit__(self, *args: Any) -> None:
+            return None
+
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "cursor", Locked)
+        assert gdpr.checkpoint() is False

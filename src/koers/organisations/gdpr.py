@@ -27,7 +27,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models.signals import post_delete
 
 from koers.organisations.models import Membership, Organisation, OrganisationOwned
@@ -108,9 +108,12 @@ def checkpoint(using: str = DEFAULT_DB_ALIAS) -> bool:
     connection = connections[using]
     if connection.vendor != "sqlite":
         return False
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        busy = cursor.fetchone()[0]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()[0]
+    except DatabaseError:  # e.g. "table is locked" by a statement still reading: never fail
+        busy = 1  # the deletion itself, which has committed; the next checkpoint completes
     if busy:
         log.warning("SQLite checkpoint after a deletion was blocked by a reader; retried later")
     return not busy
