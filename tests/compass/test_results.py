@@ -308,7 +308,7 @@ def _respondent_with(campaign: Any, answers: dict[str, Any]) -> services.Started
 
 
 def _report(client: Any, started: services.Started) -> str:
-    url = reverse("compass_report", kwargs={"credential": started.secret})
+    url = reverse("compass_report", kwargs={"slot": open_link(client, started.secret)})
     return str(client.get(url).content.decode())
 
 

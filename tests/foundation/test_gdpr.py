@@ -274,10 +274,9 @@ def test_a_respondent_deleting_their_answers_checkpoints_once_after_the_commit(
     client: Any, campaign: Campaign, checkpoints: list[str], django_capture_on_commit_callbacks: Any
 ) -> None:
     started = _finished(campaign)
+    slot = open_link(client, started.secret)  # the first visit: the secret moves to a cookie
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        client.post(
-            reverse("respond_delete", kwargs={"credential": started.secret}), {"confirm": "yes"}
-        )
+        client.post(reverse("respond_delete", kwargs={"slot": slot}), {"confirm": "yes"})
     assert not Response.objects.exists()
     assert checkpoints == ["default"]
     assert len(callbacks) == 1  # one checkpoint for the answers, scores and response
