@@ -76,9 +76,9 @@ def derive_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def candidates(
     frame: pd.DataFrame, *, breakdowns: bool, reliability_scales: Sequence[str] = ()
-) -> tuple[list[Conditions], list[Conditions]]:
+) -> tuple[list[Conditions], list[Conditions], dict[str, str]]:
     """Every figure the team scan, its PDF and the profile check page can show, in priority
-    order, and the selections among them. Without ``breakdowns`` (open-link campaigns) only
+    order, the selections among them and the selection each figure lies in. Without ``breakdowns`` (open-link campaigns) only
     whole-campaign figures: no filter and no figure per profile."""
     subgroups = [TECH, *(answered(s) for s in CAREER_SCALES)]
     return figure_candidates(
