@@ -78,8 +78,9 @@ def candidates(
     frame: pd.DataFrame, *, breakdowns: bool, reliability_scales: Sequence[str] = ()
 ) -> tuple[list[Conditions], list[Conditions], dict[str, str]]:
     """Every figure the team scan, its PDF and the profile check page can show, in priority
-    order, the selections among them and the selection each figure lies in. Without ``breakdowns`` (open-link campaigns) only
-    whole-campaign figures: no filter and no figure per profile."""
+    order, the selections among them and the selection each figure lies in. Without
+    ``breakdowns`` (open-link campaigns) only whole-campaign figures: no filter and no figure
+    per profile."""
     subgroups = [TECH, *(answered(s) for s in CAREER_SCALES)]
     return figure_candidates(
         frame,
