@@ -246,3 +246,15 @@ def test_the_page_says_as_of_when_and_when_the_next_update_comes(
     text = page.content.decode()
     assert "20 antwoorden" in text
     assert "na nog 3 nieuwe antwoorden" in text
+
+
+@override_settings(KOERS_MIN_GROUP_SIZE=5)
+def test_a_question_left_open_is_no_filter_value(invited: Campaign) -> None:
+    from koers.compass import releases
+    from koers.surveys.models import Answer
+
+    add_generated(invited, 12, seed=1)
+    Answer.objects.filter(response__campaign=invited, item_id="department").first().delete()
+    frame = releases.load(invited).frame
+    assert frame["department"].isna().sum() == 1
+    assert "nan" not in set(frame["department"].dropna())

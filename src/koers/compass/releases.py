@@ -50,6 +50,13 @@ def _finished_ids(campaign: Campaign) -> list[int]:
     )
 
 
+def _category(value: object) -> str | None:
+    """An answer as a filter value; no answer (None, NaN from the join, "") is None."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
 def population(campaign: Campaign, ids: list[int], *, items: bool = False) -> pd.DataFrame:
     """One row per response in ``ids``: filter columns, profile, career scales, leave wish,
     subgroup flags; with ``items`` also the complete-case flags of every scale."""
@@ -65,7 +72,7 @@ def population(campaign: Campaign, ids: list[int], *, items: bool = False) -> pd
     for column in ITEMS:
         if column not in frame.columns:
             frame[column] = None
-        frame[column] = frame[column].map(lambda v: None if v is None or v == "" else str(v))
+        frame[column] = frame[column].map(_category)
     names = ProfileAssignment.objects.filter(response_id__in=ids).values_list(
         "response_id", "profile_index", "names"
     )
