@@ -1,11 +1,13 @@
 """Demo content: 320 generated respondents in the demo Compass campaign, scored and profiled,
-with a fitted profile model, so the team scan and the researcher check page show real output."""
+with a fitted profile model and a first release of its figures, so the team scan and the
+researcher check page show real output."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
 from koers.compass.generate import generate_respondents
+from koers.compass.releases import make_release
 from koers.compass.services import assign_profiles, fit_campaign_model, score_responses
 from koers.organisations.demo import DEMO_LOADERS
 from koers.organisations.models import Organisation
@@ -52,6 +54,10 @@ def load_demo_respondents(org: Organisation) -> str:
         assign_profiles(all_finished)
     if not campaign.profile_models.exists():
         fit_campaign_model(campaign, n_starts=5)
+    # The demo campaign is an open link, whose figures are released only at fixed moments
+    # (docs/privacy.md); loading the demo is one, so the team scan has figures at once.
+    if not campaign.releases.exists():
+        make_release(campaign)
     return f"Career Compass demo: {campaign.responses.count()} respondents, profiles fitted"
 
 

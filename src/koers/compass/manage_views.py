@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koers.compass import releases, scan
 from koers.compass.models import ProfileModel, ReportShare
 from koers.compass.pdf import render_pdf
 from koers.compass.profiles import FITTED_MIN_ROWS, load_profiles
 from koers.compass.report import build_context
-from koers.compass.scan import FILTERS, describe, team_scan
 from koers.jobs.services import start_job
 from koers.lib.language import current_language
 from koers.organisations import audit
@@ -67,32 +67,65 @@ def _filters(request: HttpRequest) -> list[tuple[str, str]]:
     return pairs
 
 
-def _scan_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
+def _release_info(loaded: releases.Loaded) -> dict[str, Any]:
+    latest = loaded.latest
+    return {
+        "release": latest,
+        "n_release": len(loaded.frame),
+        "n_pending": loaded.n_pending,
+        "n_to_go": max(0, loaded.k - loaded.n_pending),
+        "breakdowns": loaded.breakdowns,
+    }
+
+
+def _scan_context(request: HttpRequest, campaign: Campaign, action: str) -> dict[str, Any]:
+    """The team scan page or PDF; the audit log gets the filters asked for (``action``)."""
     lang = current_language()
-    scan = team_scan(campaign, _filters(request))
+    filters = _filters(request)
+    loaded = releases.load(campaign)
+    context = scan.build_context(
+        loaded.frame,
+        discloser=loaded.discloser,
+        filters=filters,
+        language=lang,
+        breakdowns=loaded.breakdowns,
+    )
+    audit.record(
+        campaign.organisation,
+        request.user,
+        action,
+        campaign,
+        {
+            "filters": [list(pair) for pair in filters],
+            "release": loaded.latest.number if loaded.latest else None,
+        },
+    )
     return {
         "campaign": campaign,
-        "scan": scan,
-        "whole": describe(scan.whole, lang),
-        "group": describe(scan.group, lang),
-        "filter_names": [(k, v[0] if lang == "nl" else v[1]) for k, v in FILTERS.items()],
+        "scan": context,
+        "whole": context["whole"],
+        "group": context["group"],
+        "filter_names": [(k, v[0] if lang == "nl" else v[1]) for k, v in scan.FILTERS.items()],
         "k": settings.KOERS_MIN_GROUP_SIZE,
-        "selected": scan.filters + [("", "")] * (2 - len(scan.filters)),
+        "selected": context["filters"] + [("", "")] * (2 - len(context["filters"][:2])),
+        **_release_info(loaded),
     }
 
 
 @org_view(roles=SCAN_ROLES)
 def campaign_scan(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    audit.record(campaign.organisation, request.user, "teamscan.view", campaign)
-    return render(request, "compass/team_scan.html", _scan_context(request, campaign))
+    return render(
+        request, "compass/team_scan.html", _scan_context(request, campaign, "teamscan.view")
+    )
 
 
 @org_view(roles=SCAN_ROLES)
 def campaign_scan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    audit.record(campaign.organisation, request.user, "teamscan.pdf", campaign)
-    pdf = render_pdf("compass/team_scan_print.html", _scan_context(request, campaign))
+    pdf = render_pdf(
+        "compass/team_scan_print.html", _scan_context(request, campaign, "teamscan.pdf")
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="teamscan-{pk}.pdf"'
     return response
@@ -120,10 +153,20 @@ def campaign_profiles(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             )
     n_finished = campaign.responses.filter(finished_on__isnull=False).count()
-    facts = _profile_facts(campaign, lang) if model is not None else []
-    reliability = (
-        _reliability(campaign, lang) if n_finished >= settings.KOERS_MIN_GROUP_SIZE else []
+    loaded = releases.load(campaign)
+    audit.record(
+        campaign.organisation,
+        request.user,
+        "profiles.view",
+        campaign,
+        {"release": loaded.latest.number if loaded.latest else None},
     )
+    facts = (
+        scan.profile_facts(loaded.frame, discloser=loaded.discloser, language=lang)
+        if model is not None
+        else []
+    )
+    reliability = _reliability(campaign, loaded, lang)
     return render(
         request,
         "compass/profiles_check.html",
@@ -136,6 +179,8 @@ def campaign_profiles(request: HttpRequest, pk: int) -> HttpResponse:
             "facts": facts,
             "reliability": reliability,
             "min_rows": FITTED_MIN_ROWS,
+            "k": settings.KOERS_MIN_GROUP_SIZE,
+            **_release_info(loaded),
         },
     )
 
@@ -157,51 +202,30 @@ def campaign_fit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("job", org=campaign.organisation.slug, pk=job.pk)
 
 
-def _profile_facts(campaign: Campaign, language: str) -> list[dict[str, Any]]:
-    """Per fitted profile (groups of at least k only): identification and wish to leave,
-    beside what the Mind the Gap report found for the profile of the same name."""
-    from koers.compass.profiles import REPORT_IDENTIFICATION_RANK, REPORT_LEAVE_SHARE
-    from koers.compass.scan import population
+def _reliability(
+    campaign: Campaign, loaded: releases.Loaded, language: str
+) -> list[dict[str, Any]]:
+    """Cronbach's alpha and McDonald's omega per scale on the latest release's responses.
 
-    k = settings.KOERS_MIN_GROUP_SIZE
-    frame = population(campaign)
-    profiles = load_profiles()
-    rows = []
-    for key, group in frame.groupby("profile"):
-        if len(group) < k:
-            continue
-        in_tech = group[group["sector"] == "technical"]
-        name = profiles.get(str(key)).name[language] if key in profiles.keys else str(key)
-        rows.append(
-            {
-                "name": name,
-                "n": len(group),
-                "identification": float(group["identification"].mean()),
-                "leave": (
-                    float((in_tech["future_sector"] == "non_technical").mean())
-                    if len(in_tech) >= k
-                    else None
-                ),
-                "report_leave": REPORT_LEAVE_SHARE.get(str(key)),
-                "report_rank": REPORT_IDENTIFICATION_RANK.get(str(key)),
-            }
-        )
-    return sorted(rows, key=lambda r: -r["identification"])
-
-
-def _reliability(campaign: Campaign, language: str) -> list[dict[str, Any]]:
-    """Cronbach's alpha and McDonald's omega per scale on the campaign's finished responses."""
+    A scale's row is shown only when the release shows a figure over its complete cases (the
+    rows alpha is computed on): the same rule as every other figure of the campaign.
+    """
     import math
 
     from koers.compass.services import answers_frame
     from koers.instruments import scoring_key
     from koers.stats.scales import scale_reliability
 
+    if not loaded.releases:
+        return []
     instrument = campaign.instrument()
-    responses = list(campaign.responses.filter(finished_on__isnull=False))
+    ids = list(loaded.frame.index)
+    responses = list(campaign.responses.filter(pk__in=ids))
     table = scale_reliability(answers_frame(responses, instrument), scoring_key(instrument))
     rows = []
     for scale in instrument.scales:
+        if not loaded.discloser.shows(((scan.complete(scale.id), "1"),)):
+            continue
         row = table.loc[scale.id]
         rows.append(
             {

@@ -90,3 +90,33 @@ class ReportShare(models.Model):
             models.UniqueConstraint(fields=["response", "user"], name="one_share_per_person")
         ]
         verbose_name = _("gedeeld rapport")
+
+
+class Release(models.Model):
+    """A frozen population of a campaign whose group figures may be shown (docs/privacy.md).
+
+    Every viewer and every request sees the figures of the latest release, computed on its
+    members that still exist (a deleted response drops out at once, without a new release).
+    A new release is made only when at least k new finished responses arrived since the last
+    one (invitation campaigns), or once when an open-link campaign has closed.
+    ``planned`` is what the release showed when it was made: later releases treat it as
+    already seen. ``figures`` is what it shows now (it only shrinks, after deletions).
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="releases")
+    number = models.PositiveIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+    # Response ids only (never answers); a deleted response's id stays, pointing at nothing.
+    response_ids = models.JSONField(default=list)
+    planned = models.JSONField(default=list)
+    figures = models.JSONField(default=list)
+    n_planned = models.PositiveIntegerField(default=0)  # members present when last planned
+
+    class Meta:
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="one_release_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} release {self.number}"

@@ -1,23 +1,26 @@
-"""Team and organisation scan of a campaign: aggregates only, through koers.stats.disclosure.
+"""Team scan and profile figures of a campaign: a pure ``build_context(frame, *, discloser, …)``.
 
-Filters (department, job category, technical vs non-technical function,
-sector, gender) combine at most two at a time; a filtered group and its
-complement must both have at least k respondents (``check_filters``), so two
-allowed filters can never be subtracted to describe fewer than k people.
+The frame (one row per finished response of the campaign's releases, made by
+:mod:`koers.compass.releases`) carries the filter columns, the profile, the career scales,
+the leave wish and the subgroup flags every statistic is computed over (``_tech``: works in
+the technical sector, the denominator of the leave share; ``_answered_<scale>``: answered the
+scale, the denominator of its mean; ``_complete_<scale>``: the complete cases of the scale's
+reliability). Which figure may be shown is decided once per release for the whole family of
+figures (:func:`koers.stats.disclosure.plan_release`); this module only asks the
+:class:`~koers.stats.disclosure.Discloser`. No Django here: ``tests/compass/test_scan_context.py``
+and ``tests/stats/test_release_plan.py`` call it directly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from django.conf import settings
 
-from koers.compass.models import ProfileAssignment, ResponseScores
-from koers.compass.profiles import load_profiles
-from koers.stats.disclosure import FilterDecision, check_filters, suppress_breakdown
-from koers.surveys.models import Answer, Campaign
+from koers.compass.profiles import REPORT_IDENTIFICATION_RANK, REPORT_LEAVE_SHARE, load_profiles
+from koers.stats.disclosure import MAX_FILTERS, Conditions, Discloser, figure_candidates
 
 CAREER_SCALES = (
     "identification",
@@ -36,26 +39,23 @@ FILTERS = {
     "sector": ("Sector", "Sector"),
     "gender": ("Gender", "Gender"),
 }
+BREAKDOWN = "profile"
+TECH = "_tech"  # the leave share is computed over those working in the technical sector
 
 
-def population(campaign: Campaign) -> pd.DataFrame:
-    """One row per finished response: filter columns, profile, career scales, leave wish."""
-    finished = campaign.responses.filter(finished_on__isnull=False)
-    ids = list(finished.values_list("pk", flat=True))
-    frame = pd.DataFrame(index=pd.Index(ids, name="response"))
-    wanted = ["department", "job_category", "organisation_type", "gender", "future_sector"]
-    answers = pd.DataFrame(
-        Answer.objects.filter(response_id__in=ids, item_id__in=wanted).values_list(
-            "response_id", "item_id", "value"
-        ),
-        columns=["response", "item", "value"],
-    )
-    if not answers.empty:
-        wide = answers.pivot(index="response", columns="item", values="value")
-        frame = frame.join(wide)
-    for column in wanted:
-        if column not in frame.columns:
-            frame[column] = None
+def answered(scale: str) -> str:
+    """Subgroup column: answered the scale (the denominator of its mean)."""
+    return f"_answered_{scale}"
+
+
+def complete(scale: str) -> str:
+    """Subgroup column: answered every item of the scale (the rows of its reliability)."""
+    return f"_complete_{scale}"
+
+
+def derive_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the derived filter columns and the subgroup flags to a frame of raw answers."""
+    frame = frame.copy()
     frame["function_type"] = frame["job_category"].map(
         lambda v: (
             "technical"
@@ -68,24 +68,28 @@ def population(campaign: Campaign) -> pd.DataFrame:
     frame["sector"] = frame["organisation_type"].map(
         lambda v: "technical" if v in TECHNICAL_SECTORS else "non_technical" if v else None
     )
-    profiles = dict(
-        ProfileAssignment.objects.filter(response_id__in=ids).values_list(
-            "response_id", "profile_index"
-        )
-    )
-    names = ProfileAssignment.objects.filter(response_id__in=ids).values_list(
-        "response_id", "names"
-    )
-    key_of = {rid: n[profiles[rid]].get("key") or n[profiles[rid]].get("nl") for rid, n in names}
-    frame["profile"] = pd.Series(key_of, dtype="object")
-    scores = dict(
-        ResponseScores.objects.filter(response_id__in=ids).values_list("response_id", "values")
-    )
+    frame[TECH] = frame["sector"].map(lambda v: "1" if v == "technical" else None)
     for scale in CAREER_SCALES:
-        frame[scale] = pd.Series(
-            {rid: (s or {}).get(scale) for rid, s in scores.items()}, dtype="float"
-        )
+        frame[answered(scale)] = frame[scale].map(lambda v: None if pd.isna(v) else "1")
     return frame
+
+
+def candidates(
+    frame: pd.DataFrame, *, breakdowns: bool, reliability_scales: Sequence[str] = ()
+) -> tuple[list[Conditions], list[Conditions], dict[str, str]]:
+    """Every figure the team scan, its PDF and the profile check page can show, in priority
+    order, the selections among them and the selection each figure lies in. Without
+    ``breakdowns`` (open-link campaigns) only whole-campaign figures: no filter and no figure
+    per profile."""
+    subgroups = [TECH, *(answered(s) for s in CAREER_SCALES)]
+    return figure_candidates(
+        frame,
+        filters=list(FILTERS) if breakdowns else [],
+        breakdown=BREAKDOWN,
+        subgroups=subgroups,
+        breakdown_subgroups=subgroups if breakdowns else [],
+        whole_subgroups=[complete(s) for s in reliability_scales],
+    )
 
 
 @dataclass
@@ -97,53 +101,38 @@ class GroupSummary:
     suppressed: bool = False
 
 
-def summarise(frame: pd.DataFrame, k: int) -> GroupSummary:
-    n = len(frame)
-    if n < k:
+def _leave_share(frame: pd.DataFrame) -> float | None:
+    in_tech = frame[frame[TECH] == "1"]
+    if in_tech.empty:
+        return None
+    return float((in_tech["future_sector"] == "non_technical").mean())
+
+
+def summarise(
+    frame: pd.DataFrame, group: Conditions, discloser: Discloser, release: int = -1
+) -> GroupSummary:
+    """The figures of one selection that the release shows; the others are None.
+
+    ``frame`` holds exactly the selection's rows in release ``release``.
+    """
+    if not discloser.shows(group, release):
         return GroupSummary(n=None, suppressed=True)
     keys = load_profiles().keys
-    extra = [p for p in frame["profile"].dropna().unique() if p not in keys]
-    counts = {key: int((frame["profile"] == key).sum()) for key in [*keys, *extra]}
-    disclosed = suppress_breakdown(counts, k)
+    extra = sorted(str(p) for p in frame[BREAKDOWN].dropna().unique() if p not in keys)
+    counts: dict[str, int | None] = {}
+    for key in [*keys, *extra]:
+        n = int((frame[BREAKDOWN] == key).sum())
+        # An empty cell discloses nothing about anyone; it is shown as 0.
+        counts[str(key)] = (
+            n if n == 0 or discloser.shows((*group, (BREAKDOWN, key)), release) else None
+        )
     means: dict[str, float | None] = {}
     for scale in CAREER_SCALES:
         values = frame[scale].dropna()
-        means[scale] = float(values.mean()) if len(values) >= k else None
-    in_tech = frame[frame["sector"] == "technical"]
-    leave = None
-    if len(in_tech) >= k:
-        leave = float((in_tech["future_sector"] == "non_technical").mean())
-    return GroupSummary(
-        n=n,
-        profile_counts={str(key): count for key, count in disclosed.counts.items()},
-        scale_means=means,
-        leave_share=leave,
-    )
-
-
-@dataclass
-class TeamScan:
-    decision: FilterDecision
-    whole: GroupSummary
-    group: GroupSummary | None
-    filters: list[tuple[str, str]]
-    options: dict[str, list[str]]
-
-
-def team_scan(campaign: Campaign, filters: list[tuple[str, str]]) -> TeamScan:
-    k = settings.KOERS_MIN_GROUP_SIZE
-    frame = population(campaign)
-    options = {name: sorted(str(v) for v in frame[name].dropna().unique()) for name in FILTERS}
-    clean = [(name, value) for name, value in filters if name in FILTERS and value]
-    decision = check_filters(frame, clean, k) if clean else FilterDecision(True, len(frame), 0)
-    whole = summarise(frame, k)
-    group = None
-    if clean and decision.allowed:
-        mask = pd.Series(True, index=frame.index)
-        for name, value in clean:
-            mask &= frame[name] == value
-        group = summarise(frame[mask], k)
-    return TeamScan(decision, whole, group, clean, options)
+        shown = not values.empty and discloser.shows((*group, (answered(scale), "1")), release)
+        means[scale] = float(values.mean()) if shown else None
+    leave = _leave_share(frame) if discloser.shows((*group, (TECH, "1")), release) else None
+    return GroupSummary(n=len(frame), profile_counts=counts, scale_means=means, leave_share=leave)
 
 
 def describe(summary: GroupSummary | None, language: str) -> dict[str, Any] | None:
@@ -165,3 +154,94 @@ def describe(summary: GroupSummary | None, language: str) -> dict[str, Any] | No
         "scales": summary.scale_means,
         "leave_share": summary.leave_share,
     }
+
+
+def in_release(frame: pd.DataFrame, discloser: Discloser, release: int) -> pd.DataFrame:
+    """The rows of release ``release`` (an index into ``discloser.releases``)."""
+    number = release % len(discloser.releases) + 1 if discloser.releases else 0
+    return frame[frame["_release"] <= number]
+
+
+def build_context(
+    frame: pd.DataFrame,
+    *,
+    discloser: Discloser,
+    filters: Sequence[tuple[str, str]],
+    language: str,
+    breakdowns: bool,
+) -> dict[str, Any]:
+    """The team scan (page and PDF): whole campaign, optionally one selection of ≤ 2 filters.
+
+    ``decision`` is ``{"allowed": bool, "reason": code}`` with code ``""``, ``"too_many"``
+    (more than two filters), ``"open_link"`` (no breakdowns in this campaign) or ``"refused"``
+    (the selection is not in any release's family of figures). A selection last shown in an
+    earlier release is shown with that release's population (``group_release``): those
+    figures were shown before, so showing them again discloses nothing new.
+    """
+    clean = [(name, value) for name, value in filters if name in FILTERS and value]
+    whole = summarise(frame, (), discloser) if discloser.releases else None
+    group = None
+    group_release: int | None = None
+    reason = ""
+    if len(clean) > MAX_FILTERS:
+        reason = "too_many"
+    elif clean and not breakdowns:
+        reason = "open_link"
+    elif clean:
+        conditions = tuple(clean)
+        group_release = discloser.release_of(conditions)
+        if group_release is None:
+            reason = "refused"
+        else:
+            rows = in_release(frame, discloser, group_release)
+            mask = pd.Series(True, index=rows.index)
+            for name, value in clean:
+                mask &= rows[name].astype("string") == value
+            group = summarise(rows[mask.fillna(False)], conditions, discloser, group_release)
+            if group_release == len(discloser.releases) - 1:
+                group_release = None
+    options: dict[str, list[str]] = {}
+    if breakdowns:
+        for name in FILTERS:
+            values = frame[name].dropna().astype(str).unique()
+            options[name] = sorted(
+                v for v in values if discloser.release_of(((name, v),)) is not None
+            )
+    return {
+        "decision": {"allowed": not reason, "reason": reason},
+        "filters": clean,
+        "whole": describe(whole, language),
+        "group": describe(group, language),
+        "group_release": None if group_release is None else group_release + 1,
+        "options": options,
+        "breakdowns": breakdowns,
+    }
+
+
+def profile_facts(
+    frame: pd.DataFrame, *, discloser: Discloser, language: str
+) -> list[dict[str, Any]]:
+    """Per profile shown in the release: n, mean identification and wish to leave, beside what
+    the Mind the Gap report found for the profile of the same name."""
+    profiles = load_profiles()
+    rows = []
+    for key, group in frame.groupby(BREAKDOWN):
+        key = str(key)
+        cell: Conditions = ((BREAKDOWN, key),)
+        if not discloser.shows(cell):
+            continue
+        identification = group["identification"].dropna()
+        shows_id = not identification.empty and discloser.shows(
+            (*cell, (answered("identification"), "1"))
+        )
+        rows.append(
+            {
+                "name": profiles.get(key).name[language] if key in profiles.keys else key,
+                "n": len(group),
+                "identification": float(identification.mean()) if shows_id else None,
+                "leave": _leave_share(group) if discloser.shows((*cell, (TECH, "1"))) else None,
+                "report_leave": REPORT_LEAVE_SHARE.get(key),
+                "report_rank": REPORT_IDENTIFICATION_RANK.get(key),
+            }
+        )
+    return sorted(rows, key=lambda r: -(r["identification"] or 0))

@@ -108,6 +108,8 @@ class AuditEvent(OrganisationOwned):
     )
     action = models.CharField(max_length=64)  # e.g. "scan.view", "campaign.export"
     target = models.CharField(max_length=200, blank=True)
+    # What was asked for, never what was shown: e.g. {"filters": [["department", "R&D"]]}.
+    detail = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
