@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compass', '0002_fingerprint_length'),
+        ('compass', '0003_certainty_calibrated'),
         ('surveys', '0002_campaign_closed_on'),
     ]
 
