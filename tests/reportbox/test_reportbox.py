@@ -464,6 +464,10 @@ def test_a_named_adviser_hands_a_report_over_with_confirmation_and_it_is_audited
     client.force_login(adviser)
     page = client.get(detail)
     assert page.context["handover_to"] == [(bob.pk, services.adviser_name(bob))]
+    html = page.content.decode()
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert report.reference in title and "<form" not in title  # the form is in the page
+    assert html.count('name="action" value="handover"') == 1
     unconfirmed = client.post(action, {"action": "handover", "adviser": str(bob.pk)})
     assert unconfirmed.status_code == 400
     assert "Vink aan" in unconfirmed.content.decode()
