@@ -14,6 +14,7 @@ from koers.organisations.models import AuditEvent, Role
 from koers.surveys import services
 from koers.surveys.models import Campaign
 from tests.compass.conftest import add_generated
+from tests.surveys.conftest import open_link
 
 pytestmark = pytest.mark.django_db
 
@@ -225,9 +226,8 @@ def test_a_deleted_response_leaves_the_figures_at_once_without_a_new_release(
     started = finished_respondent(invited)
     client.force_login(member_of(Role.MANAGER))
     assert view(client, invited)["whole"]["n"] == 13
-    client.post(
-        reverse("respond_delete", kwargs={"credential": started.secret}), {"confirm": "yes"}
-    )
+    slot = open_link(client, started.secret)  # the respondent's own visit sets the cookie
+    client.post(reverse("respond_delete", kwargs={"slot": slot}), {"confirm": "yes"})
     assert view(client, invited)["whole"]["n"] == 12
     from koers.compass.models import Release
 
