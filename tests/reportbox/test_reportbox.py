@@ -466,7 +466,8 @@ def test_a_named_adviser_hands_a_report_over_with_confirmation_and_it_is_audited
     assert page.context["handover_to"] == [(bob.pk, services.adviser_name(bob))]
     html = page.content.decode()
     title = html[html.index("<title>") : html.index("</title>")]
-    assert report.reference in title and "<form" not in title  # the form is in the page
+    assert report.reference in title
+    assert "<form" not in title  # the handover form belongs in the page, not its title
     assert html.count('name="action" value="handover"') == 1
     unconfirmed = client.post(action, {"action": "handover", "adviser": str(bob.pk)})
     assert unconfirmed.status_code == 400
