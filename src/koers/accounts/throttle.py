@@ -36,6 +36,7 @@ codes, so a guesser who knows the password could keep the right code refused for
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -90,10 +91,9 @@ def _bump(key: str, window: int) -> int:
 
 
 def _refund(key: str) -> None:
-    try:
+    # A key that expired meanwhile has nothing to give back.
+    with contextlib.suppress(ValueError):
         cache.decr(key)
-    except ValueError:  # expired meanwhile: nothing to give back
-        pass
 
 
 def _reserve(limits: list[tuple[str, int, int]]) -> bool:

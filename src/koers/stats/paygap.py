@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
 
 from koers.stats.regression import Factor, OaxacaResult, OLSFit, fit_ols, oaxaca_blinder
+from koers.stats.significance import welch_p_by_pairs
 from koers.stats.workforce import (
     GENDERS,
     gender_masks,
@@ -547,7 +547,7 @@ def _category_gaps(
         return pay_gap_pct(float(values[2 * c]), float(values[2 * c + 1]))
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        p_values = _welch_p(counts, sum_log / counts, sum_log_squares.astype(np.float64))
+        p_values = welch_p_by_pairs(counts, sum_log / counts, sum_log_squares.astype(np.float64))
     result = []
     blocks: dict[int, IntArray] = {}
     counts_f = counts.astype(np.float64)
@@ -572,29 +572,6 @@ def _category_gaps(
             )
         )
     return tuple(result), blocks
-
-
-def _welch_p(counts: IntArray, means: FloatArray, sum_squares: FloatArray) -> FloatArray:
-    """Welch's two-sided t-test of men (even keys) vs women (odd keys) per category.
-
-    ``t = (m_m − m_f) / √(s²_m/n_m + s²_f/n_f)`` with Welch–Satterthwaite degrees
-    of freedom; the sample variances come from grouped sums of squares,
-    ``s² = (Σx² − n·x̄²) / (n − 1)`` (log hourly pay, ~2.5-4.5, is far from 0
-    relative to its spread, so the cancellation is harmless). NaN where a group
-    has < 2 people or both variances are 0.
-
-    References: Welch, B. L. (1947). Biometrika 34, 28-35.
-    """
-    n = counts.astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        var = np.maximum(sum_squares - n * means**2, 0.0) / (n - 1)
-        se2 = var / n
-        se2_m, se2_f = se2[0::2], se2[1::2]
-        t = (means[0::2] - means[1::2]) / np.sqrt(se2_m + se2_f)
-        df = (se2_m + se2_f) ** 2 / (se2_m**2 / (n[0::2] - 1) + se2_f**2 / (n[1::2] - 1))
-        p = 2 * stats.t.sf(np.abs(t), df)
-    ok = (n[0::2] >= 2) & (n[1::2] >= 2) & (se2_m + se2_f > 0)
-    return np.where(ok, p, np.nan)
 
 
 def _adjust_flagged(
