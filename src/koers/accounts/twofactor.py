@@ -18,11 +18,12 @@ from django.conf import settings
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from koers.organisations.models import HR_ROLES, Membership, Role
-
-# The confidential adviser reads the reporting box: the most sensitive text Koers holds.
-# Researchers export data and fit models on everyone's answers.
-STAFF_ROLES_REQUIRING_2FA = HR_ROLES | {Role.CONFIDENTIAL_ADVISER, Role.RESEARCHER}
+# Role values (``koers.organisations.models.Role``) whose members need an authenticator: the
+# HR roles, the confidential adviser (who reads the reporting box, the most sensitive text
+# Koers holds) and researchers (who export data and fit models on everyone's answers).
+# Plain values, so accounts does not import organisations (organisations builds on accounts);
+# tests/foundation/test_access_matrix.py checks them against the Role choices.
+STAFF_ROLES_REQUIRING_2FA = frozenset({"admin", "hr_analyst", "confidential_adviser", "researcher"})
 
 
 def requires_2fa(user: Any) -> bool:
@@ -31,7 +32,8 @@ def requires_2fa(user: Any) -> bool:
         return False
     if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
         return True
-    return Membership.objects.filter(user=user, role__in=list(STAFF_ROLES_REQUIRING_2FA)).exists()
+    memberships = user.memberships  # koers.organisations.models.Membership, by its related name
+    return bool(memberships.filter(role__in=list(STAFF_ROLES_REQUIRING_2FA)).exists())
 
 
 def is_verified(user: Any) -> bool:

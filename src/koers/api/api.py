@@ -1,7 +1,10 @@
 """The JSON API (``/api/v1/``), with an OpenAPI schema at ``/api/v1/openapi.json``.
 
 Integrations authenticate with ``Authorization: Bearer koers_…``; every
-endpoint works inside the token's organisation only (see ``request.auth``).
+endpoint works inside the token's organisation only. Each endpoint starts with
+``token = token_with(request, "<permission>")``: the token, if its role holds that
+permission of :mod:`koers.organisations.permissions` (the table organisation pages use),
+else 403.
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Schema, Status, Swagger
+from ninja import NinjaAPI, Schema, Swagger
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from koers.api.models import ApiToken, hash_token
 from koers.jobs.models import Job
-from koers.organisations.models import HR_ROLES
+from koers.organisations.permissions import allows, describe, known
 
 
 class TokenAuth(HttpBearer):
@@ -59,19 +63,27 @@ class JobOut(Schema):
     result: dict[str, Any]
 
 
-def _token(request: HttpRequest) -> ApiToken:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
+class ApiRequest(HttpRequest):
+    """A request that :class:`TokenAuth` let through: ``auth`` is the caller's token."""
+
+    auth: ApiToken
+
+
+def token_with(request: ApiRequest, permission: str) -> ApiToken:
+    """The request's token if its role holds ``permission``; otherwise a 403 that says why."""
+    token = request.auth
+    if not allows(token.role, known(permission)):
+        raise HttpError(403, f"This token's role cannot {describe(permission)}.")
+    return token
 
 
 @api.get("/organisation", response=OrganisationOut, summary="The token's organisation")
-def organisation(request: HttpRequest) -> dict[str, str]:
-    token = _token(request)
+def organisation(request: ApiRequest) -> dict[str, str]:
+    token = token_with(request, "organisation.view")
     return {"slug": token.organisation.slug, "name": token.organisation.name, "role": token.role}
 
 
 @api.get("/jobs/{job_id}", response={200: JobOut, 403: dict[str, str]}, summary="A background job")
-def job(request: HttpRequest, job_id: int) -> Any:
-    token = _token(request)
-    if token.role not in HR_ROLES:
-        return Status(403, {"detail": "This token's role cannot read jobs."})
+def job(request: ApiRequest, job_id: int) -> Any:
+    token = token_with(request, "jobs.view")
     return get_object_or_404(Job.objects.for_org(token.organisation), pk=job_id)

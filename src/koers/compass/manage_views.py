@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,46 +19,40 @@ from koers.compass.report import build_context
 from koers.jobs.services import start_job
 from koers.lib.language import current_language
 from koers.organisations import audit
-from koers.organisations.access import current_organisation, org_view
-from koers.organisations.models import HR_ROLES, Role
+from koers.organisations.access import OrgRequest, org_view
 from koers.surveys.models import Campaign
 
-SCAN_ROLES = {Role.ADMIN, Role.HR_ANALYST, Role.MANAGER}
-MODEL_ROLES = {Role.ADMIN, Role.HR_ANALYST, Role.RESEARCHER}
 
-
-def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    campaign: Campaign = get_object_or_404(
-        Campaign.objects.for_org(current_organisation(request)), pk=pk
-    )
+def _campaign(request: OrgRequest, pk: int) -> Campaign:
+    campaign: Campaign = get_object_or_404(Campaign.objects.for_org(request.organisation), pk=pk)
     return campaign
 
 
-@org_view(roles=HR_ROLES)
-def shared_reports(request: HttpRequest) -> HttpResponse:
+@org_view("compass.view_shared_reports")
+def shared_reports(request: OrgRequest) -> HttpResponse:
     shares = ReportShare.objects.filter(
         user_id=int(request.user.pk or 0),
-        response__campaign__organisation=current_organisation(request),
+        response__campaign__organisation=request.organisation,
     ).select_related("response__campaign")
     return render(request, "compass/shared_list.html", {"shares": shares})
 
 
-@org_view(roles=HR_ROLES)
-def shared_report(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("compass.view_shared_reports")
+def shared_report(request: OrgRequest, pk: int) -> HttpResponse:
     # Only the person the respondent chose: another HR analyst of the same organisation gets 404.
     share = get_object_or_404(
         ReportShare.objects.select_related("response__campaign"),
         pk=pk,
         user_id=int(request.user.pk or 0),
-        response__campaign__organisation=current_organisation(request),
+        response__campaign__organisation=request.organisation,
     )
-    audit.record(current_organisation(request), request.user, "report.view_shared", share.pk)
+    audit.record(request.organisation, request.user, "report.view_shared", share.pk)
     context = build_context(share.response, current_language())
     context["shared_view"] = True
     return render(request, "compass/report_shared.html", context)
 
 
-def _filters(request: HttpRequest) -> list[tuple[str, str]]:
+def _filters(request: OrgRequest) -> list[tuple[str, str]]:
     pairs = []
     for i in (1, 2, 3):
         name, value = request.GET.get(f"f{i}", ""), request.GET.get(f"v{i}", "")
@@ -78,7 +72,7 @@ def _release_info(loaded: releases.Loaded) -> dict[str, Any]:
     }
 
 
-def _scan_context(request: HttpRequest, campaign: Campaign, action: str) -> dict[str, Any]:
+def _scan_context(request: OrgRequest, campaign: Campaign, action: str) -> dict[str, Any]:
     """The team scan page or PDF; the audit log gets the filters asked for (``action``)."""
     lang = current_language()
     filters = _filters(request)
@@ -112,16 +106,16 @@ def _scan_context(request: HttpRequest, campaign: Campaign, action: str) -> dict
     }
 
 
-@org_view(roles=SCAN_ROLES)
-def campaign_scan(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("compass.view_teamscan")
+def campaign_scan(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     return render(
         request, "compass/team_scan.html", _scan_context(request, campaign, "teamscan.view")
     )
 
 
-@org_view(roles=SCAN_ROLES)
-def campaign_scan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("compass.view_teamscan")
+def campaign_scan_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     pdf = render_pdf(
         "compass/team_scan_print.html", _scan_context(request, campaign, "teamscan.pdf")
@@ -131,8 +125,8 @@ def campaign_scan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@org_view(roles=MODEL_ROLES)
-def campaign_profiles(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("compass.fit_profiles")
+def campaign_profiles(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     model = ProfileModel.objects.filter(campaign=campaign).order_by("-version").first()
     lang = current_language()
@@ -186,8 +180,8 @@ def campaign_profiles(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@org_view(roles=MODEL_ROLES)
-def campaign_fit(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("compass.fit_profiles")
+def campaign_fit(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     if campaign.responses.filter(finished_on__isnull=False).count() < FITTED_MIN_ROWS:
         messages.error(

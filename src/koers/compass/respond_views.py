@@ -22,7 +22,8 @@ from koers.compass.models import ReportShare
 from koers.compass.pdf import render_pdf
 from koers.compass.report import build_context
 from koers.lib.language import current_language
-from koers.organisations.models import HR_ROLES, Membership
+from koers.organisations.models import Membership
+from koers.organisations.permissions import roles_with
 from koers.surveys import links
 from koers.surveys.models import Response
 from koers.surveys.respond_views import load_response
@@ -44,11 +45,11 @@ def _recipient_key(response: Response, membership: Membership) -> str:
 
 
 def _recipients(response: Response) -> list[Recipient]:
-    """HR people of the response's organisation, as "name (role)" or the role alone."""
+    """Who may read a shared report (the HR roles), as "name (role)" or the role alone."""
     memberships = (
         Membership.objects.filter(
             organisation=response.campaign.organisation,
-            role__in=list(HR_ROLES),
+            role__in=list(roles_with("compass.view_shared_reports")),
             user__is_active=True,
         )
         .select_related("user")

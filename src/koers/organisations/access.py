@@ -1,27 +1,40 @@
-"""Access to organisation pages: one decorator that every organisation view uses.
+"""Access to organisation pages: one decorator with a named permission, one request type.
 
-``@org_view(roles=...)`` resolves ``<slug:org>`` from the URL, checks that the
-user is a member with one of the roles, and passes ``request.organisation`` and
-``request.membership``. A non-member gets 404 (an organisation's existence is
-not confirmed to outsiders); a member without the role gets 403.
+``@org_view("scan.view")`` resolves ``<slug:org>`` from the URL, checks that the user is a
+member whose role holds the permission (the table is :mod:`koers.organisations.permissions`)
+and hands the view an :class:`OrgRequest` with ``organisation`` and ``membership`` set. A
+non-member gets 404 (an organisation's existence is not confirmed to outsiders); a member
+without the permission 403. A view that shows more to some roles asks :func:`can`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
-from koers.organisations.models import Membership, Organisation, Role
+from koers.accounts.twofactor import needs_2fa
+from koers.organisations.models import Membership, Organisation
+from koers.organisations.permissions import allows, known
 
 View = Callable[..., HttpResponse]
-ALL_ROLES = frozenset(Role)
+# The permission a decorated view requires, kept on the view (and on views wrapping it with
+# functools.wraps) so tests/foundation/test_access_matrix.py can read it per URL.
+PERMISSION_ATTRIBUTE = "koers_permission"
+
+
+class OrgRequest(HttpRequest):
+    """A request that :func:`org_view` let through: the member and their organisation."""
+
+    organisation: Organisation
+    membership: Membership
 
 
 def get_membership(user: Any, slug: str) -> Membership | None:
@@ -34,8 +47,9 @@ def get_membership(user: Any, slug: str) -> Membership | None:
     )
 
 
-def org_view(roles: Iterable[str] = ALL_ROLES) -> Callable[[View], View]:
-    allowed = frozenset(roles)
+def org_view(permission: str) -> Callable[[View], View]:
+    """Protect an organisation page: only members whose role holds ``permission``."""
+    known(permission)  # a misspelt name fails when the module is imported
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -45,33 +59,26 @@ def org_view(roles: Iterable[str] = ALL_ROLES) -> Callable[[View], View]:
             membership = get_membership(request.user, org)
             if membership is None:
                 raise Http404("Organisation not found")
-            if membership.role not in allowed:
+            if not allows(membership.role, permission):
                 raise PermissionDenied("Your role does not give access to this page")
-            from koers.accounts.twofactor import needs_2fa
-
             step = needs_2fa(request)
             if step is not None:
-                target = "/accounts/2fa/setup/" if step == "setup" else "/accounts/2fa/"
+                target = reverse("twofactor_setup" if step == "setup" else "twofactor_verify")
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-            request.organisation = membership.organisation  # type: ignore[attr-defined]
-            request.membership = membership  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            org_request = cast(OrgRequest, request)
+            org_request.organisation = membership.organisation
+            org_request.membership = membership
+            return view(org_request, *args, **kwargs)
 
-        wrapper.koers_roles = allowed  # type: ignore[attr-defined]
+        setattr(wrapper, PERMISSION_ATTRIBUTE, permission)
         return wrapper
 
     return decorator
 
 
-def current_organisation(request: HttpRequest) -> Organisation:
-    """The organisation :func:`org_view` resolved for this request."""
-    org: Organisation = request.organisation  # type: ignore[attr-defined]
-    return org
-
-
-def current_membership(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    return membership
+def can(request: OrgRequest, permission: str) -> bool:
+    """Whether the member behind this request holds ``permission`` (for views that show more)."""
+    return allows(request.membership.role, permission)
 
 
 def organisations_of(user: Any) -> list[Organisation]:

@@ -23,16 +23,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from koers.organisations import audit
-from koers.organisations.access import current_organisation, org_view
-from koers.organisations.models import Role
+from koers.organisations.access import OrgRequest, org_view
 from koers.reportbox import services
 from koers.reportbox.forms import BoxForm, CodeForm, MessageForm, ReportForm
 from koers.reportbox.models import Report, ReportBox
 from koers.surveys import links, throttle
-
-ADVISER = {Role.CONFIDENTIAL_ADVISER}
-BOX_ROLES = {Role.ADMIN, Role.CONFIDENTIAL_ADVISER}
-
 
 # --- public --------------------------------------------------------------------------------
 
@@ -164,10 +159,10 @@ def _box_context(request: HttpRequest, box_obj: ReportBox) -> dict[str, Any]:
 
 
 @never_cache
-@org_view(roles=BOX_ROLES)
-def settings_page(request: HttpRequest) -> HttpResponse:
+@org_view("reportbox.configure")
+def settings_page(request: OrgRequest) -> HttpResponse:
     """Open or close the box, its introduction and its link (admin and adviser)."""
-    box_obj = services.box_of(current_organisation(request))
+    box_obj = services.box_of(request.organisation)
     form = BoxForm(request.POST or None, instance=box_obj)
     if request.method == "POST":
         if request.POST.get("action") == "new_link":
@@ -190,9 +185,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@org_view(roles=ADVISER)
-def inbox(request: HttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
+@org_view("reportbox.read")
+def inbox(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     reports = (
         services.readable_reports(organisation, request.user)
         .annotate(
@@ -219,9 +214,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _report(request: HttpRequest, pk: int) -> Report:
+def _report(request: OrgRequest, pk: int) -> Report:
     """A report the adviser may read; any other is 404, as if it did not exist."""
-    organisation = current_organisation(request)
+    organisation = request.organisation
     report = services.readable_reports(organisation, request.user).filter(pk=pk).first()
     if report is None:
         raise Http404("No such report")
@@ -253,8 +248,8 @@ def _report_page(
 
 
 @never_cache
-@org_view(roles=ADVISER)
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("reportbox.read")
+def report_detail(request: OrgRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     audit.record(report.organisation, request.user, "viewed report", report.reference)
     return _report_page(request, report, MessageForm())
@@ -262,8 +257,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_POST
-@org_view(roles=ADVISER)
-def report_action(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("reportbox.read")
+def report_action(request: OrgRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     action = request.POST.get("action")
     slug = report.organisation.slug

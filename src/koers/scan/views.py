@@ -1,6 +1,6 @@
 """Gender Scan pages: upload → mapping → problems → import, the dashboard and the PDF.
 
-Views stay short: check access (``@org_view``), call one service, render. The
+Views stay short: check access (``@org_view("scan.…")``), call one service, render. The
 upload steps are for HR roles only (the file holds salaries and real ids);
 the dashboard and the shareable PDF are also open to managers, the works
 council and researchers, who see suppressed figures (``build_context(hr=False)``).
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,8 +23,7 @@ from django.views.decorators.http import require_POST
 from koers.hrfile.columns import normalise_header
 from koers.jobs.models import Job
 from koers.organisations import audit
-from koers.organisations.access import org_view
-from koers.organisations.models import HR_ROLES, Membership, Role
+from koers.organisations.access import OrgRequest, can, org_view
 from koers.scan import services
 from koers.scan.forms import FixedPeriodForm, MappingForm, PeriodForm, UploadForm
 from koers.scan.labels import COLUMN_HELP, COLUMN_LABELS
@@ -33,34 +32,24 @@ from koers.scan.pdf import render_pdf
 from koers.scan.periods import default_fixed_period, find_period, fixed_periods
 from koers.scan.report import build_context, default_period
 
-SCAN_ROLES = HR_ROLES | {Role.MANAGER, Role.WORKS_COUNCIL, Role.RESEARCHER}
 PROBLEMS_ON_PAGE = 1000
 
 
-def _org(request: HttpRequest) -> Any:
-    return request.organisation  # type: ignore[attr-defined]
-
-
-def _membership(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    return membership
-
-
-def _upload(request: HttpRequest, pk: int, *, with_data: bool = False) -> Upload:
-    uploads = Upload.objects.for_org(_org(request))
+def _upload(request: OrgRequest, pk: int, *, with_data: bool = False) -> Upload:
+    uploads = Upload.objects.for_org(request.organisation)
     if not with_data:
         uploads = uploads.defer("data")
     upload: Upload = get_object_or_404(uploads, pk=pk)
     return upload
 
 
-def _snapshot(request: HttpRequest, pk: int) -> Snapshot:
-    snapshot: Snapshot = get_object_or_404(Snapshot.objects.for_org(_org(request)), pk=pk)
+def _snapshot(request: OrgRequest, pk: int) -> Snapshot:
+    snapshot: Snapshot = get_object_or_404(Snapshot.objects.for_org(request.organisation), pk=pk)
     return snapshot
 
 
-def _open_uploads(request: HttpRequest) -> list[Upload]:
-    if not _membership(request).is_hr:
+def _open_uploads(request: OrgRequest) -> list[Upload]:
+    if not can(request, "scan.view_all_figures"):
         return []
     statuses = [
         Upload.Status.READING,
@@ -68,7 +57,9 @@ def _open_uploads(request: HttpRequest) -> list[Upload]:
         Upload.Status.CHECKING,
         Upload.Status.INVALID,
     ]
-    return list(Upload.objects.for_org(_org(request)).filter(status__in=statuses).defer("data")[:5])
+    return list(
+        Upload.objects.for_org(request.organisation).filter(status__in=statuses).defer("data")[:5]
+    )
 
 
 def _previous(snapshot: Snapshot) -> tuple[Any, dt.date] | None:
@@ -82,7 +73,7 @@ def _previous(snapshot: Snapshot) -> tuple[Any, dt.date] | None:
     return None if earlier is None else (earlier.frame(), earlier.reference_date)
 
 
-def _report(request: HttpRequest, snapshot: Snapshot, *, hr: bool) -> tuple[dict[str, Any], Any]:
+def _report(request: OrgRequest, snapshot: Snapshot, *, hr: bool) -> tuple[dict[str, Any], Any]:
     if not hr:
         return _shared_report(request, snapshot)
     form = PeriodForm(
@@ -106,7 +97,7 @@ def _report(request: HttpRequest, snapshot: Snapshot, *, hr: bool) -> tuple[dict
     return report, form
 
 
-def _shared_report(request: HttpRequest, snapshot: Snapshot) -> tuple[dict[str, Any], Any]:
+def _shared_report(request: OrgRequest, snapshot: Snapshot) -> tuple[dict[str, Any], Any]:
     """Outside HR: a fixed period (calendar year or quarter); free dates are refused."""
     lang = get_language() or "nl"
     periods = fixed_periods(snapshot.reference_date)
@@ -134,11 +125,11 @@ def _shared_report(request: HttpRequest, snapshot: Snapshot) -> tuple[dict[str, 
     return report, form
 
 
-def _dashboard(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
-    hr = _membership(request).is_hr
+def _dashboard(request: OrgRequest, snapshot: Snapshot) -> HttpResponse:
+    hr = can(request, "scan.view_all_figures")
     report, period_form = _report(request, snapshot, hr=hr)
-    audit.record(_org(request), request.user, "scan.view", snapshot)
-    snapshots = Snapshot.objects.for_org(_org(request)).defer("data")
+    audit.record(request.organisation, request.user, "scan.view", snapshot)
+    snapshots = Snapshot.objects.for_org(request.organisation).defer("data")
     return render(
         request,
         "scan/dashboard.html",
@@ -154,35 +145,39 @@ def _dashboard(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
     )
 
 
-@org_view(roles=SCAN_ROLES)
-def scan_home(request: HttpRequest) -> HttpResponse:
-    snapshot = services.latest_snapshot(_org(request))
+@org_view("scan.view")
+def scan_home(request: OrgRequest) -> HttpResponse:
+    snapshot = services.latest_snapshot(request.organisation)
     if snapshot is None:
         return render(
             request,
             "scan/empty.html",
-            {"open_uploads": _open_uploads(request), "is_hr": _membership(request).is_hr},
+            {
+                "open_uploads": _open_uploads(request),
+                "is_hr": can(request, "scan.view_all_figures"),
+            },
         )
     return _dashboard(request, _snapshot(request, snapshot.pk))
 
 
-@org_view(roles=SCAN_ROLES)
-def scan_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("scan.view")
+def scan_snapshot(request: OrgRequest, pk: int) -> HttpResponse:
     return _dashboard(request, _snapshot(request, pk))
 
 
-@org_view(roles=SCAN_ROLES)
-def scan_snapshot_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("scan.view")
+def scan_snapshot_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     snapshot = _snapshot(request, pk)
-    hr = _membership(request).is_hr and request.GET.get("variant") == "intern"
+    hr = can(request, "scan.view_all_figures") and request.GET.get("variant") == "intern"
     report, _form = _report(request, snapshot, hr=hr)
     pdf = render_pdf(
         request,
-        {"snapshot": snapshot, "r": report, "organisation": _org(request), "variant_hr": hr},
+        {"snapshot": snapshot, "r": report, "organisation": request.organisation, "variant_hr": hr},
     )
     variant = "intern" if hr else "deelbaar"
-    audit.record(_org(request), request.user, f"scan.pdf.{variant}", snapshot)
-    name = f"gender-scan-{_org(request).slug}-{snapshot.reference_date.isoformat()}-{variant}.pdf"
+    audit.record(request.organisation, request.user, f"scan.pdf.{variant}", snapshot)
+    day = snapshot.reference_date.isoformat()
+    name = f"gender-scan-{request.organisation.slug}-{day}-{variant}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
@@ -190,24 +185,24 @@ def scan_snapshot_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@org_view(roles=HR_ROLES)
-def scan_snapshot_delete(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("scan.manage")
+def scan_snapshot_delete(request: OrgRequest, pk: int) -> HttpResponse:
     snapshot = _snapshot(request, pk)
     if not request.POST.get("confirm"):
         messages.error(request, _("Vink aan dat je de nulmeting wilt verwijderen."))
-        return redirect("scan_snapshot", org=_org(request).slug, pk=pk)
+        return redirect("scan_snapshot", org=request.organisation.slug, pk=pk)
     day = snapshot.reference_date
-    audit.record(_org(request), request.user, "scan.delete", snapshot)
+    audit.record(request.organisation, request.user, "scan.delete", snapshot)
     snapshot.delete()
     messages.success(
         request, _("De nulmeting per %(date)s is verwijderd.") % {"date": day.strftime("%d-%m-%Y")}
     )
-    return redirect("scan_home", org=_org(request).slug)
+    return redirect("scan_home", org=request.organisation.slug)
 
 
-@org_view(roles=HR_ROLES)
-def scan_upload_new(request: HttpRequest) -> HttpResponse:
-    org = _org(request)
+@org_view("scan.manage")
+def scan_upload_new(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -250,11 +245,11 @@ def _column_table() -> list[dict[str, Any]]:
     ]
 
 
-@org_view(roles=HR_ROLES)
-def scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("scan.manage")
+def scan_upload(request: OrgRequest, pk: int) -> HttpResponse:
     """Where an upload stands: send the user to the page for its current step."""
     upload = _upload(request, pk)
-    slug = _org(request).slug
+    slug = request.organisation.slug
     if upload.status in (Upload.Status.READING, Upload.Status.CHECKING):
         job = upload.job
         if job is not None and job.status == Job.Status.FAILED:
@@ -270,8 +265,8 @@ def scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("scan_upload_new", org=slug)
 
 
-def _job_failed(request: HttpRequest, upload: Upload) -> HttpResponse:
-    slug = _org(request).slug
+def _job_failed(request: OrgRequest, upload: Upload) -> HttpResponse:
+    slug = request.organisation.slug
     messages.error(
         request,
         _(
@@ -286,8 +281,8 @@ def _job_failed(request: HttpRequest, upload: Upload) -> HttpResponse:
     return redirect("scan_upload_new", org=slug)
 
 
-@org_view(roles=HR_ROLES)
-def scan_upload_progress(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("scan.manage")
+def scan_upload_progress(request: OrgRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     job = upload.job
     if (
@@ -299,28 +294,29 @@ def scan_upload_progress(request: HttpRequest, pk: int) -> HttpResponse:
             Upload.Status.CHECKING,
         )
     ):
-        return redirect("scan_upload", org=_org(request).slug, pk=pk)
+        return redirect("scan_upload", org=request.organisation.slug, pk=pk)
     return render(request, "scan/progress.html", {"upload": upload, "job": job})
 
 
-@org_view(roles=HR_ROLES)
-def scan_upload_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("scan.manage")
+def scan_upload_mapping(request: OrgRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     if not upload.is_open or not upload.headers:
-        return redirect("scan_upload", org=_org(request).slug, pk=pk)
+        return redirect("scan_upload", org=request.organisation.slug, pk=pk)
     form = MappingForm(
         request.POST if request.method == "POST" else None,
         headers=upload.headers,
-        initial_mapping=upload.mapping or services.initial_mapping(_org(request), upload.headers),
+        initial_mapping=upload.mapping
+        or services.initial_mapping(request.organisation, upload.headers),
     )
     if request.method == "POST" and form.is_valid():
         services.save_mapping(upload, form.mapping(), request.user)
         services.start_check(upload, request.user)
-        return redirect("scan_upload", org=_org(request).slug, pk=pk)
-    saved = services.saved_mapping(_org(request))
+        return redirect("scan_upload", org=request.organisation.slug, pk=pk)
+    saved = services.saved_mapping(request.organisation)
     reused = any(normalise_header(h) in saved for h in upload.headers)
     replaces = (
-        Snapshot.objects.for_org(_org(request))
+        Snapshot.objects.for_org(request.organisation)
         .filter(reference_date=upload.reference_date)
         .exists()
     )
@@ -338,11 +334,11 @@ def scan_upload_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@org_view(roles=HR_ROLES)
-def scan_upload_problems(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("scan.manage")
+def scan_upload_problems(request: OrgRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     if upload.status != Upload.Status.INVALID:
-        return redirect("scan_upload", org=_org(request).slug, pk=pk)
+        return redirect("scan_upload", org=request.organisation.slug, pk=pk)
     return render(
         request,
         "scan/problems.html",
@@ -352,19 +348,19 @@ def scan_upload_problems(request: HttpRequest, pk: int) -> HttpResponse:
             "limited": upload.n_problems > PROBLEMS_ON_PAGE,
             "limit": PROBLEMS_ON_PAGE,
             "can_import_valid": upload.usable and upload.n_valid_rows > 0,
-            "replaces": Snapshot.objects.for_org(_org(request))
+            "replaces": Snapshot.objects.for_org(request.organisation)
             .filter(reference_date=upload.reference_date)
             .exists(),
         },
     )
 
 
-@org_view(roles=HR_ROLES)
-def scan_upload_problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("scan.manage")
+def scan_upload_problems_csv(request: OrgRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     if upload.status != Upload.Status.INVALID:
         raise Http404("No problem list")
-    audit.record(_org(request), request.user, "scan.problems_csv", upload.filename)
+    audit.record(request.organisation, request.user, "scan.problems_csv", upload.filename)
     response = HttpResponse(services.problems_csv(upload), content_type="text/csv; charset=utf-8")
     stem = upload.filename.rsplit(".", 1)[0][:60] or "hr-bestand"
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem)
@@ -374,22 +370,22 @@ def scan_upload_problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@org_view(roles=HR_ROLES)
-def scan_upload_import_valid(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("scan.manage")
+def scan_upload_import_valid(request: OrgRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     if upload.status != Upload.Status.INVALID or not upload.usable or not upload.n_valid_rows:
         messages.error(request, _("Deze upload kan niet (meer) worden geïmporteerd."))
-        return redirect("scan_upload", org=_org(request).slug, pk=pk)
+        return redirect("scan_upload", org=request.organisation.slug, pk=pk)
     services.start_check(upload, request.user, valid_only=True)
-    audit.record(_org(request), request.user, "scan.import_valid_rows", upload.filename)
-    return redirect("scan_upload", org=_org(request).slug, pk=pk)
+    audit.record(request.organisation, request.user, "scan.import_valid_rows", upload.filename)
+    return redirect("scan_upload", org=request.organisation.slug, pk=pk)
 
 
 @require_POST
-@org_view(roles=HR_ROLES)
-def scan_upload_discard(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("scan.manage")
+def scan_upload_discard(request: OrgRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk, with_data=True)
     if upload.status != Upload.Status.IMPORTED:
         services.discard_upload(upload)
         messages.success(request, _("De upload is verwijderd, met alle gegevens erin."))
-    return redirect("scan_home", org=_org(request).slug)
+    return redirect("scan_home", org=request.organisation.slug)

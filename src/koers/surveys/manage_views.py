@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,28 +13,22 @@ from django.views.decorators.http import require_POST
 
 from koers.jobs.services import start_job
 from koers.organisations import audit
-from koers.organisations.access import current_organisation, org_view
-from koers.organisations.models import Role
+from koers.organisations.access import OrgRequest, can, org_view
 from koers.surveys import services
 from koers.surveys.forms import CampaignForm, InviteForm
 from koers.surveys.models import Campaign, Invitation
 
-CAMPAIGN_ROLES = {Role.ADMIN, Role.HR_ANALYST, Role.RESEARCHER}
-# Managers see campaigns (to reach the team scan) but cannot create or change them.
-VIEW_ROLES = CAMPAIGN_ROLES | {Role.MANAGER}
 
-
-def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    campaign: Campaign = get_object_or_404(
-        Campaign.objects.for_org(current_organisation(request)), pk=pk
-    )
+def _campaign(request: OrgRequest, pk: int) -> Campaign:
+    campaign: Campaign = get_object_or_404(Campaign.objects.for_org(request.organisation), pk=pk)
     return campaign
 
 
-@org_view(roles=VIEW_ROLES)
-def campaign_list(request: HttpRequest) -> HttpResponse:
-    org = request.organisation  # type: ignore[attr-defined]
-    can_manage = request.membership.role in CAMPAIGN_ROLES  # type: ignore[attr-defined]
+# Managers see campaigns (to reach the team scan) but cannot create or change them.
+@org_view("campaigns.view")
+def campaign_list(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    can_manage = can(request, "campaigns.manage")
     if request.method == "POST" and not can_manage:
         raise PermissionDenied("managers cannot create campaigns")
     if request.method == "POST":
@@ -56,8 +50,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@org_view(roles=VIEW_ROLES)
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("campaigns.view")
+def campaign_detail(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     open_link = request.build_absolute_uri(
         reverse("campaign_landing", kwargs={"token": campaign.public_token})
@@ -75,8 +69,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@org_view(roles=CAMPAIGN_ROLES)
-def campaign_invite(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("campaigns.manage")
+def campaign_invite(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     form = InviteForm(request.POST)
     if campaign.mode != Campaign.Mode.INVITATIONS or campaign.closed:
@@ -105,8 +99,8 @@ def campaign_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@org_view(roles=CAMPAIGN_ROLES)
-def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("campaigns.manage")
+def campaign_remind(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     ids = list(
         Invitation.objects.filter(campaign=campaign, completed=False)
@@ -123,8 +117,8 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@org_view(roles=CAMPAIGN_ROLES)
-def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+@org_view("campaigns.manage")
+def campaign_close(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     services.close_campaign(campaign)
     audit.record(campaign.organisation, request.user, "campaign.close", campaign)
@@ -139,8 +133,8 @@ EXPORT_FORMATS = {
 }
 
 
-@org_view(roles={Role.RESEARCHER})
-def campaign_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+@org_view("campaigns.export")
+def campaign_export(request: OrgRequest, pk: int, fmt: str) -> HttpResponse:
     """Research export (researcher role only): refused below k finished responses."""
     from koers.surveys import export
 

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from koers.jobs.models import Job
 from koers.jobs.services import start_job
 from koers.organisations import audit
-from koers.organisations.access import current_organisation, org_view, organisations_of
-from koers.organisations.models import HR_ROLES, Membership, Role
+from koers.organisations.access import OrgRequest, can, org_view, organisations_of
+from koers.organisations.models import Membership, Role
 from koers.web.forms import RoleForm
 
 
@@ -36,16 +36,15 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-@org_view()
-def dashboard(request: HttpRequest) -> HttpResponse:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    jobs = Job.objects.for_org(membership.organisation)[:5] if membership.is_hr else []
+@org_view("organisation.view")
+def dashboard(request: OrgRequest) -> HttpResponse:
+    jobs = Job.objects.for_org(request.organisation)[:5] if can(request, "jobs.view") else []
     return render(request, "web/dashboard.html", {"jobs": jobs})
 
 
-@org_view(roles={Role.ADMIN})
-def members(request: HttpRequest) -> HttpResponse:
-    org = request.organisation  # type: ignore[attr-defined]
+@org_view("members.manage")
+def members(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
     rows = Membership.objects.filter(organisation=org).select_related("user")
     forms = [(m, RoleForm(instance=m, prefix=f"m{m.pk}")) for m in rows]
     return render(
@@ -54,9 +53,9 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@org_view(roles={Role.ADMIN})
-def change_role(request: HttpRequest, pk: int) -> HttpResponse:
-    org = request.organisation  # type: ignore[attr-defined]
+@org_view("members.manage")
+def change_role(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
     membership = get_object_or_404(Membership, pk=pk, organisation=org)
     form = RoleForm(request.POST, instance=membership, prefix=f"m{membership.pk}")
     admins_left = Membership.objects.filter(organisation=org, role=Role.ADMIN).exclude(pk=pk)
@@ -73,39 +72,39 @@ def change_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@org_view(roles=HR_ROLES)
-def start_selfcheck(request: HttpRequest) -> HttpResponse:
-    org = request.organisation  # type: ignore[attr-defined]
+@org_view("jobs.view")
+def start_selfcheck(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
     job = start_job(org, "selfcheck", {"steps": 5}, user=request.user)
     return redirect("job", org=org.slug, pk=job.pk)
 
 
-@org_view(roles=HR_ROLES)
-def job_page(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(Job.objects.for_org(request.organisation), pk=pk)  # type: ignore[attr-defined]
+@org_view("jobs.view")
+def job_page(request: OrgRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job.objects.for_org(request.organisation), pk=pk)
     return render(request, "web/job.html", {"job": job})
 
 
-@org_view(roles=HR_ROLES)
-def job_status(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(Job.objects.for_org(request.organisation), pk=pk)  # type: ignore[attr-defined]
+@org_view("jobs.view")
+def job_status(request: OrgRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job.objects.for_org(request.organisation), pk=pk)
     return JsonResponse(job.as_dict())
 
 
-@org_view(roles={Role.ADMIN})
-def audit_log(request: HttpRequest) -> HttpResponse:
+@org_view("audit.view")
+def audit_log(request: OrgRequest) -> HttpResponse:
     from koers.organisations.models import AuditEvent
 
-    events = AuditEvent.objects.for_org(current_organisation(request)).select_related("user")[:500]
+    events = AuditEvent.objects.for_org(request.organisation).select_related("user")[:500]
     return render(request, "web/audit.html", {"events": events})
 
 
-@org_view(roles={Role.ADMIN})
-def organisation_data(request: HttpRequest) -> HttpResponse:
+@org_view("organisation.manage_data")
+def organisation_data(request: OrgRequest) -> HttpResponse:
     """Export everything of the organisation, or delete the organisation."""
     from koers.organisations import gdpr
 
-    org = current_organisation(request)
+    org = request.organisation
     if request.method == "POST" and request.POST.get("action") == "export":
         audit.record(org, request.user, "organisation.export")
         response = HttpResponse(gdpr.export_organisation(org), content_type="application/zip")

@@ -1,0 +1,95 @@
+"""Who may do what inside an organisation: the one table of roles and named permissions.
+
+Every organisation page names one permission (``@org_view("scan.view")``), every API
+endpoint too (``token_with(request, "jobs.view")``), and a view that shows more to some
+roles asks :func:`koers.organisations.access.can`. Nothing else compares roles.
+``tests/foundation/test_access_matrix.py`` reads this table: it opens every page as every
+role and pins the table itself, so widening a permission is a decision the test records.
+
+The privacy table of DESIGN.md decides the HR data rows: HR figures in full (with n) only
+for the HR roles (``scan.view_all_figures``); everyone else who may open the Gender Scan
+sees it with small cells suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from koers.organisations.models import Role
+
+A, H, M, W, C, R = (
+    Role.ADMIN,
+    Role.HR_ANALYST,
+    Role.MANAGER,
+    Role.WORKS_COUNCIL,
+    Role.CONFIDENTIAL_ADVISER,
+    Role.RESEARCHER,
+)
+
+
+@dataclass(frozen=True)
+class Permission:
+    roles: frozenset[str]
+    # What it allows, as the end of "This token's role cannot …" (API refusals say it).
+    allows: str
+
+
+def _p(allows: str, *roles: Role) -> Permission:
+    return Permission(frozenset(roles), allows)
+
+
+PERMISSIONS: Mapping[str, Permission] = {
+    # organisation (koers.web)
+    "organisation.view": _p("see the organisation", A, H, M, W, C, R),
+    "members.manage": _p("manage members and roles", A),
+    "audit.view": _p("read the audit log", A),
+    "organisation.manage_data": _p("export or delete the organisation", A),
+    "jobs.view": _p("read jobs", A, H),
+    # campaigns (koers.surveys)
+    "campaigns.view": _p("see campaigns", A, H, M, R),
+    "campaigns.manage": _p("create, invite to or close campaigns", A, H, R),
+    "campaigns.export": _p("export research data", R),
+    # Career Compass (koers.compass)
+    "compass.view_shared_reports": _p("read reports shared with this person", A, H),
+    "compass.view_teamscan": _p("see the team scan", A, H, M),
+    "compass.fit_profiles": _p("check and fit profile models", A, H, R),
+    # Gender Scan (koers.scan)
+    "scan.view": _p("see the Gender Scan", A, H, M, W, R),
+    "scan.view_all_figures": _p("see every Gender Scan figure with its n", A, H),
+    "scan.manage": _p("upload HR data or delete a baseline", A, H),
+    # reporting box (koers.reportbox)
+    "reportbox.configure": _p("open, close or relink the reporting box", A, C),
+    "reportbox.read": _p("read reports", C),
+}
+
+
+def _check(name: str) -> Permission:
+    try:
+        return PERMISSIONS[name]
+    except KeyError:
+        raise ValueError(
+            f"Unknown permission {name!r}: add it to koers.organisations.permissions.PERMISSIONS"
+        ) from None
+
+
+def known(name: str) -> str:
+    """``name`` itself, or ValueError when the table has no such permission (a typo)."""
+    _check(name)
+    return name
+
+
+def allows(role: str, name: str) -> bool:
+    return role in _check(name).roles
+
+
+def roles_with(name: str) -> frozenset[str]:
+    return _check(name).roles
+
+
+def describe(name: str) -> str:
+    return _check(name).allows
+
+
+def permissions_of(role: str) -> frozenset[str]:
+    return frozenset(name for name, p in PERMISSIONS.items() if role in p.roles)
