@@ -189,6 +189,13 @@ def test_every_organisation_page_declares_the_permission_of_the_matrix() -> None
     assert declared == {name: permission for name, (_method, permission) in ORG.items()}
 
 
+def test_a_misspelt_permission_fails_when_the_view_is_declared() -> None:
+    from koers.organisations.access import org_view
+
+    with pytest.raises(ValueError, match="Unknown permission 'scan.veiw'"):
+        org_view("scan.veiw")
+
+
 def test_the_roles_needing_a_second_factor_are_roles() -> None:
     # accounts names them as plain values (it does not import organisations).
     assert set(STAFF_ROLES_REQUIRING_2FA) == {A, H, C, R}

@@ -52,7 +52,20 @@ def test_a_token_reads_a_job_of_its_organisation(client: Any, org_a: Any, token_
 def test_a_manager_token_cannot_read_jobs(client: Any, org_a: Any) -> None:
     raw = ApiToken.issue(org_a, "dashboard", role=Role.MANAGER)[1]
     job = Job.objects.create(organisation=org_a, kind="selfcheck")
-    assert _get(client, f"/jobs/{job.pk}", raw).status_code == 403
+    response = _get(client, f"/jobs/{job.pk}", raw)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "This token's role cannot read jobs."}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_reads_its_organisation_and_only_hr_roles_read_jobs(
+    client: Any, org_a: Any, role: Role
+) -> None:
+    raw = ApiToken.issue(org_a, "any", role=role)[1]
+    job = Job.objects.create(organisation=org_a, kind="selfcheck")
+    assert _get(client, "/organisation", raw).json()["role"] == role.value
+    reads = _get(client, f"/jobs/{job.pk}", raw).status_code
+    assert reads == (200 if role in (Role.ADMIN, Role.HR_ANALYST) else 403)
 
 
 def test_a_revoked_token_stops_working(client: Any, org_a: Any) -> None:
