@@ -3,7 +3,7 @@
 Every model that holds organisation data subclasses :class:`OrganisationOwned`,
 whose manager only hands out rows through ``for_org(org)``. Views get the
 organisation from :func:`koers.organisations.access.org_view`, which also
-checks the member's role, so the scoped query is the easy path.
+checks the member's permission, so the scoped query is the easy path.
 """
 
 from __future__ import annotations
