@@ -8,7 +8,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.organisations.demo import DEMO_LOADERS
 from koers.organisations.models import Organisation
 from koers.reportbox import services
 from koers.reportbox.models import Report, ReportBox, ReportMessage, ReportReader
@@ -106,6 +105,3 @@ def load_demo_report_box(org: Organisation) -> str:
         f"Reporting box (no login needed): {link} ; read a demo report at "
         f"{base}{reverse('reportbox_status')} with code {links.format_code(DEMO_CODE)}"
     )
-
-
-DEMO_LOADERS.append(load_demo_report_box)

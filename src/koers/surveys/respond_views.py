@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -35,6 +35,7 @@ from koers.instruments import (
     visible_items,
     visible_sections,
 )
+from koers.lib import hooks
 from koers.lib.language import current_language
 from koers.surveys import links, services, throttle
 from koers.surveys.models import Campaign, Response, controlling_items
@@ -421,10 +422,8 @@ def finish(request: HttpRequest, slot: str) -> HttpResponse:
 
 def _after_finish(slot: str) -> str:
     """The personal report when an app provides one (the Compass does), else the thank-you."""
-    try:
-        return reverse("compass_report", kwargs={"slot": slot})
-    except NoReverseMatch:
-        return reverse("respond_done", kwargs={"slot": slot})
+    reports = hooks.respondent_report.implementations()
+    return reports[0](slot) if reports else reverse("respond_done", kwargs={"slot": slot})
 
 
 @never_cache
@@ -465,15 +464,11 @@ def my_data(request: HttpRequest, slot: str) -> HttpResponse:
         "language": loaded.language,
         "answers": loaded.answers(),
     }
-    for extra in DATA_EXPORT_HOOKS:
+    for extra in hooks.respondent_data.implementations():
         data.update(extra(loaded))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
     return response
-
-
-# Apps add their derived data about a response (scores, profile) to the download.
-DATA_EXPORT_HOOKS: list[Any] = []
 
 
 @never_cache
