@@ -35,7 +35,7 @@ from koers.instruments import (
     visible_items,
     visible_sections,
 )
-from koers.lib import hooks
+from koers.lib import hooks, ratelimit
 from koers.lib.language import current_language
 from koers.surveys import links, services, throttle
 from koers.surveys.models import Campaign, Response, controlling_items
@@ -52,7 +52,7 @@ MAX_VERSION = 2**31
 
 def _not_found(request: HttpRequest, *, guess: bool = True) -> HttpResponse:
     if guess:
-        throttle.record_failure(request)
+        ratelimit.record_failure(request)
     return render(request, "surveys/unknown_link.html", status=404)
 
 
@@ -62,7 +62,7 @@ def _no_cookie(request: HttpRequest) -> HttpResponse:
 
 
 def _throttled(request: HttpRequest) -> HttpResponse:
-    return render(request, "surveys/throttled.html", status=429)
+    return ratelimit.refused(request)
 
 
 def _closed(request: HttpRequest, campaign: Campaign) -> HttpResponse:
@@ -107,7 +107,7 @@ def credential_of(request: HttpRequest, slot: str) -> str | None:
 
 def load_response(request: HttpRequest, slot: str) -> Response | HttpResponse:
     """The response of the slot's cookie, or the page to show instead (404, 429)."""
-    if throttle.too_many_failures(request):
+    if ratelimit.too_many_failures(request):
         return _throttled(request)
     credential = credential_of(request, slot)
     if credential is None:  # another browser, or the cookie expired
@@ -153,7 +153,7 @@ def open_link(request: HttpRequest, credential: str, rest: str = "") -> HttpResp
     the redirect keeps it. Other methods than GET get a 307, so a form or an autosave
     posted to an old address (a page loaded before the change) arrives with its body.
     """
-    if throttle.too_many_failures(request):
+    if ratelimit.too_many_failures(request):
         return _throttled(request)
     if services.find_response(credential) is None:
         if services.find_invitation(credential) is None:
@@ -175,7 +175,7 @@ def open_link(request: HttpRequest, credential: str, rest: str = "") -> HttpResp
 
 @never_cache
 def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
-    if throttle.too_many_failures(request):
+    if ratelimit.too_many_failures(request):
         return _throttled(request)
     campaign = Campaign.objects.filter(public_token=token, mode=Campaign.Mode.OPEN_LINK).first()
     if campaign is None:
@@ -204,7 +204,7 @@ def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
 def home(request: HttpRequest, slot: str) -> HttpResponse:
     """Where the respondent's slot starts: the intro of an invitation, else the first open
     question (or the review, or the end)."""
-    if throttle.too_many_failures(request):
+    if ratelimit.too_many_failures(request):
         return _throttled(request)
     credential = credential_of(request, slot)
     if credential is None:
@@ -342,7 +342,7 @@ def save(request: HttpRequest, slot: str) -> HttpResponse:
     if check.guessing:
         return JsonResponse({"status": "invalid", "message": "too many attempts"}, status=429)
     if loaded is None:
-        throttle.record_failure(request)
+        ratelimit.record_failure(request)
         return JsonResponse({"status": "invalid", "message": "unknown link"}, status=404)
     if check.flooding:
         return JsonResponse(
@@ -475,7 +475,7 @@ def my_data(request: HttpRequest, slot: str) -> HttpResponse:
 def resume(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
-        if throttle.too_many_failures(request):
+        if ratelimit.too_many_failures(request):
             return _throttled(request)
         code = request.POST.get("code", "")
         if links.looks_like_code(code) and services.find_response(code) is not None:
@@ -483,6 +483,6 @@ def resume(request: HttpRequest) -> HttpResponse:
             reply = HttpResponseRedirect(home_url(links.slot_of(code)))
             remember(reply, code)
             return reply
-        throttle.record_failure(request)
+        ratelimit.record_failure(request)
         error = _("Deze code kennen we niet. Controleer de 12 tekens en probeer het opnieuw.")
     return render(request, "surveys/resume.html", {"error": error}, status=400 if error else 200)
