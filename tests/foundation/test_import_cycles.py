@@ -95,3 +95,23 @@ def test_no_module_imports_itself_round_a_loop() -> None:
     graph = _graph()
     assert "koers.scan.report_pay" in graph["koers.scan.report"]
     assert _cycles(graph) == []
+
+
+def test_koers_imports_no_test_only_dependency() -> None:
+    """scikit-learn, statsmodels and stepmix are the references the tests and benches
+    compare against (the ``dev`` extra in pyproject.toml); Koers must run without them."""
+    test_only = {"sklearn", "statsmodels", "stepmix", "pytest", "hypothesis", "playwright"}
+    offenders = []
+    for path in (SRC / "koers").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            offenders += [
+                f"{path.relative_to(SRC)}: {name}"
+                for name in names
+                if name.split(".")[0] in test_only
+            ]
+    assert offenders == []
