@@ -123,6 +123,7 @@ def test_hr_starts_a_job_from_the_dashboard_and_sees_its_status(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_job_runs_through_a_real_celery_worker_on_redis(settings: Any) -> None:
     """The production path: the web process queues on Redis, a worker process picks it up."""
