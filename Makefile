@@ -13,11 +13,12 @@ PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/koers_test
 PYTEST_WORKERS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run demo test test-sqlite test-postgres e2e lint typecheck lock messages worker bench clean
+.PHONY: help setup run demo test test-fast test-sqlite test-postgres e2e lint typecheck lock messages worker bench clean
 
 help:
 	@echo "make run    - set up, load the demo and serve Koers on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run the whole test suite (SQLite, and PostgreSQL when reachable)"
+	@echo "make test-fast - the quick part on SQLite: no fuzzers, Celery worker, backups or browser"
 	@echo "make e2e    - browser tests in headless Chromium"
 	@echo "make lint / typecheck / lock / messages / worker / bench / clean"
 
@@ -59,6 +60,10 @@ test: setup lint typecheck
 
 test-sqlite: setup
 	env -u DATABASE_URL $(BIN)/pytest -m "not e2e" -p no:cacheprovider -n $(PYTEST_WORKERS)
+
+# The quick part while working (tests marked slow or e2e left out); `make test` runs them all.
+test-fast: setup
+	env -u DATABASE_URL $(BIN)/pytest -m "not slow and not e2e" -p no:cacheprovider -n $(PYTEST_WORKERS)
 
 # PostgreSQL run: required under CI=true, otherwise run when reachable.
 test-postgres: setup

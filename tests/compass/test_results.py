@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from koers.compass import releases
 from koers.compass.models import ProfileAssignment, ReportShare, ResponseScores
-from koers.compass.scan import build_context as build_scan
+from koers.compass.teamscan import build_context as build_scan
 from koers.organisations.models import Membership, Role
 from koers.surveys import links, services
 from koers.surveys.models import Campaign

@@ -10,7 +10,7 @@ import pytest
 from koers.surveys.models import Campaign, Response
 from tests.e2e.conftest import screenshot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 # Fills every question on the current page; returns how many were answered.
 FILL_PAGE = """

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from koers.reportbox.demo import DEMO_TOKEN
 from tests.e2e.conftest import login, screenshot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from koers.scan.demo import dutch_export, generate_rows
 from koers.scan.models import Snapshot
 from tests.e2e.conftest import login, screenshot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 REF = dt.date(2025, 12, 31)
 MISTAKES = {

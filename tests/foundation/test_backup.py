@@ -25,7 +25,7 @@ from django.db import connection
 from koers.cli import main
 from koers.lib.backup import BackupError, DatabaseNotEmpty, backup, non_empty_tables, restore
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 

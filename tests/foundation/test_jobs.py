@@ -15,8 +15,8 @@ from tests.conftest import require_redis
 
 from koers.jobs.errors import JobError
 from koers.jobs.models import Job
-from koers.jobs.registry import job_handler
 from koers.jobs.services import start_job
+from koers.lib import hooks
 
 REDIS_URL = os.environ.get("KOERS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -46,14 +46,16 @@ def test_a_failing_job_is_marked_failed_with_a_message(
 LEAKY_TEXT = "row 12: jan.de.vries@example.nl earns 4321.50 a month"
 
 
-@job_handler("test.leaky_failure")
 def _leaky_failure(job: Job) -> dict[str, Any]:
     raise ValueError(LEAKY_TEXT)  # like a parser quoting the row it choked on
 
 
-@job_handler("test.user_error")
 def _user_error(job: Job) -> dict[str, Any]:
     raise JobError("Er zijn te weinig afgeronde antwoorden.")
+
+
+hooks.job_handlers.register("test.leaky_failure", _leaky_failure)
+hooks.job_handlers.register("test.user_error", _user_error)
 
 
 def test_a_failed_job_stores_and_shows_no_personal_data_from_the_exception(
@@ -121,6 +123,7 @@ def test_hr_starts_a_job_from_the_dashboard_and_sees_its_status(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_job_runs_through_a_real_celery_worker_on_redis(settings: Any) -> None:
     """The production path: the web process queues on Redis, a worker process picks it up."""

@@ -331,18 +331,16 @@ def test_anyone_with_an_authenticator_is_asked_for_its_code(client: Any, bob: An
     assert client.get(reverse("dashboard", kwargs={"org": "alpha"})).status_code == 200
 
 
-def test_the_demo_researcher_gets_an_authenticator_and_its_key_is_printed(
-    db: Any, monkeypatch: Any
-) -> None:
+def test_the_demo_researcher_gets_an_authenticator_and_its_key_is_printed(db: Any) -> None:
     import io
 
     from django.core.management import call_command
 
-    from koers.organisations import demo
+    from koers.lib import hooks
 
-    monkeypatch.setattr(demo, "DEMO_LOADERS", [])
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    with hooks.demo_loaders.replaced():
+        call_command("load_demo", stdout=out)
     device = TOTPDevice.objects.get(user__username="onderzoeker@voorbeeld.nl", confirmed=True)
     from koers.accounts.twofactor import secret_of
 

@@ -32,6 +32,8 @@ from koers.hrfile import (
 from koers.stats.flows import compute_flows
 from koers.stats.paygap import compute_pay_gap
 
+pytestmark = pytest.mark.slow  # a fuzzer: `make test-fast` leaves it out
+
 ON = dt.date(2026, 6, 30)
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "voorbeeld_hr_export_nl.csv"
 HEADERS = [

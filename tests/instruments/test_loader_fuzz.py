@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from koers.instruments import InstrumentError, instrument_from_data, parse_instrument
 from koers.instruments.registry import DATA_DIR
 
+pytestmark = pytest.mark.slow  # a fuzzer: `make test-fast` leaves it out
+
 scalars = (
     st.none()
     | st.booleans()

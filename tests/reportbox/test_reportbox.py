@@ -13,11 +13,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from koers.lib import ratelimit
 from koers.organisations import retention
 from koers.organisations.models import AuditEvent, Membership, Role
 from koers.reportbox import services
 from koers.reportbox.models import Report, ReportBox, ReportMessage
-from koers.surveys import throttle
 
 ADDRESS, AGENT = "203.0.113.77", "Mozilla/5.0 (Unieke Telefoon 9000)"
 STORY = "Mijn leidinggevende maakt <b>opmerkingen</b> over mijn uiterlijk <script>x()</script>."
@@ -208,7 +208,7 @@ def test_the_organisation_export_counts_reports_without_their_content(
 
 def test_wrong_codes_are_throttled_even_before_a_right_one(client: Any, box: ReportBox) -> None:
     _, code = _report(client, box)
-    for _ in range(throttle.FAILED_LOOKUP_LIMIT):
+    for _ in range(ratelimit.FAILED_LOOKUP_LIMIT):
         wrong = _status(client, services.new_code())
         assert wrong.status_code == 404
         assert "Deze code kennen we niet" in wrong.content.decode()
@@ -221,8 +221,8 @@ def test_a_flood_of_reports_from_one_address_is_stopped(
     """With the default settings: a few dozen reports an hour, not thousands a minute."""
     from types import SimpleNamespace
 
-    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
-    limit = throttle.REPORTS_PER_ADDRESS_PER_HOUR
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    limit = services.REPORTS_PER_ADDRESS_PER_HOUR
     assert limit <= 60
     url = reverse("reportbox_public", kwargs={"token": box.public_token})
     statuses = [
@@ -371,7 +371,7 @@ def test_withdrawing_without_ticking_the_box_says_so(client: Any, box: ReportBox
 def test_guessing_box_or_campaign_links_is_throttled(
     client: Any, box: ReportBox, campaign_token: str
 ) -> None:
-    for n in range(throttle.FAILED_LOOKUP_LIMIT):
+    for n in range(ratelimit.FAILED_LOOKUP_LIMIT):
         guess = reverse("reportbox_public", kwargs={"token": f"guess-{n}"})
         assert client.get(guess).status_code == 404
     right = reverse("reportbox_public", kwargs={"token": box.public_token})

@@ -26,17 +26,15 @@ def test_the_demo_scan_loads_fast_and_only_once(db: Any) -> None:
     assert list(Snapshot.objects.filter(organisation=org)) == [snapshot]
 
 
-def test_the_demo_hr_user_sees_the_scan_with_improvement_areas(
-    client: Any, db: Any, monkeypatch: Any
-) -> None:
+def test_the_demo_hr_user_sees_the_scan_with_improvement_areas(client: Any, db: Any) -> None:
     from django.contrib.auth import get_user_model
 
-    from koers.organisations import demo
+    from koers.lib import hooks
 
-    assert load_demo_scan in demo.DEMO_LOADERS
+    assert load_demo_scan in hooks.demo_loaders.implementations()
     # Only this app's loader: the other apps' demos have tests of their own.
-    monkeypatch.setattr(demo, "DEMO_LOADERS", [load_demo_scan])
-    call_command("load_demo", stdout=io.StringIO())
+    with hooks.demo_loaders.replaced(load_demo_scan):
+        call_command("load_demo", stdout=io.StringIO())
     client.force_login(get_user_model().objects.get(username="hr@voorbeeld.nl"))
     response = client.get(reverse("scan_home", kwargs={"org": "voorbeeld-techniek"}))
     assert response.status_code == 200
@@ -45,14 +43,14 @@ def test_the_demo_hr_user_sees_the_scan_with_improvement_areas(
 
 
 def test_the_demo_manager_sees_the_scan_suppressed_for_a_calendar_year(
-    client: Any, db: Any, monkeypatch: Any
+    client: Any, db: Any
 ) -> None:
     from django.contrib.auth import get_user_model
 
-    from koers.organisations import demo
+    from koers.lib import hooks
 
-    monkeypatch.setattr(demo, "DEMO_LOADERS", [load_demo_scan])
-    call_command("load_demo", stdout=io.StringIO())
+    with hooks.demo_loaders.replaced(load_demo_scan):
+        call_command("load_demo", stdout=io.StringIO())
     client.force_login(get_user_model().objects.get(username="manager@voorbeeld.nl"))
     response = client.get(reverse("scan_home", kwargs={"org": "voorbeeld-techniek"}))
     assert response.status_code == 200

@@ -73,10 +73,11 @@ def test_snapshots_past_the_retention_period_are_deleted(org_a: Any, good_file: 
     import datetime as dt
 
     from koers.hrfile import check_for_import, parse_employees, read_table, suggest_mapping
-    from koers.organisations.retention import RULES, enforce
+    from koers.lib import hooks
+    from koers.organisations.retention import enforce
     from koers.scan.services import store_snapshot
 
-    assert any(rule.kind == "hr_snapshots" for rule in RULES)
+    assert "hr_snapshots" in dict(hooks.retention_rules.items())
     raw = read_table(good_file, filename="x.csv")
     employees = check_for_import(
         parse_employees(raw, suggest_mapping(raw.headers)), dt.date(2026, 6, 30)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from koers.compass import scan
+from koers.compass import teamscan
 from koers.stats.disclosure import (
     PriorRelease,
     ReleasedFamily,
@@ -58,11 +58,11 @@ def simulated_campaign(seed: int, n: int) -> pd.DataFrame:
         index=pd.RangeIndex(n, name="response"),
     ).astype(object)
     frame = frame.where(frame.notna(), None)
-    for s in scan.CAREER_SCALES:
+    for s in teamscan.CAREER_SCALES:
         values = rng.normal(4.5, 1.0, n)
         values[rng.random(n) < MISSING] = np.nan  # did not answer the scale
         frame[s] = values
-    return scan.derive_columns(frame)
+    return teamscan.derive_columns(frame)
 
 
 def released_sets(frame: pd.DataFrame, keys: list[str] | frozenset[str]) -> np.ndarray:
@@ -140,7 +140,7 @@ def subtraction_attacks(sets: np.ndarray, k: int, *, first: bool = False) -> lis
 
 
 def plan_for(frame: pd.DataFrame, prior: list[PriorRelease] | None = None, **kwargs: object):
-    figures, groups, parents = scan.candidates(frame, breakdowns=True, **kwargs)  # type: ignore[arg-type]
+    figures, groups, parents = teamscan.candidates(frame, breakdowns=True, **kwargs)  # type: ignore[arg-type]
     return plan_release(frame, figures, K, prior=prior or [], groups=groups, parents=parents)
 
 
@@ -148,10 +148,10 @@ def today_family(frame: pd.DataFrame) -> list[np.ndarray]:
     """The sets yesterday's team scan showed: each request judged alone by ``check_filters``."""
     sets = []
     groups: list[tuple[tuple[str, str], ...]] = [()]
-    for name in scan.FILTERS:
+    for name in teamscan.FILTERS:
         values = sorted(frame[name].dropna().astype(str).unique())
         groups += [((name, v),) for v in values]
-    for a, b in itertools.combinations(list(scan.FILTERS), 2):
+    for a, b in itertools.combinations(list(teamscan.FILTERS), 2):
         for va in sorted(frame[a].dropna().astype(str).unique()):
             for vb in sorted(frame[b].dropna().astype(str).unique()):
                 groups.append(((a, va), (b, vb)))
@@ -165,10 +165,10 @@ def today_family(frame: pd.DataFrame) -> list[np.ndarray]:
         counts = {p: int((mask & (frame["profile"] == p).to_numpy()).sum()) for p in PROFILES}
         shown = suppress_breakdown(counts, K).counts
         sets += [mask & (frame["profile"] == p).to_numpy() for p, c in shown.items() if c]
-        tech = mask & (frame[scan.TECH] == "1").to_numpy()
+        tech = mask & (frame[teamscan.TECH] == "1").to_numpy()
         if tech.sum() >= K:
             sets.append(tech)
-        for s in scan.CAREER_SCALES:
+        for s in teamscan.CAREER_SCALES:
             answered = mask & frame[s].notna().to_numpy()
             if answered.sum() >= K:
                 sets.append(answered)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,8 @@ from hypothesis import strategies as st
 from koers.surveys import services
 from koers.surveys.models import Answer
 from tests.surveys.conftest import open_link
+
+pytestmark = pytest.mark.slow  # a fuzzer: `make test-fast` leaves it out
 
 JSON_VALUES = st.recursive(
     st.none()

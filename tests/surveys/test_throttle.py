@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from koers.lib import ratelimit
 from koers.surveys import links, services, throttle
 from tests.conftest import require_redis
 from tests.surveys.conftest import first_scale_item, hold_cookie
@@ -27,7 +28,7 @@ def _use_redis(settings: Any) -> None:
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # parallel runs never share counters
         }
     }
-    assert throttle.redis_client() is not None  # the one-round-trip path is the one tested
+    assert ratelimit.redis_client() is not None  # the one-round-trip path is the one tested
 
 
 @pytest.fixture(params=["locmem", "redis"])
@@ -37,7 +38,7 @@ def backend(request: Any, settings: Any, monkeypatch: Any) -> str:
     if request.param == "redis":
         _use_redis(settings)
     else:
-        assert throttle.redis_client() is None
+        assert ratelimit.redis_client() is None
     return str(request.param)
 
 
@@ -99,12 +100,12 @@ def test_redis_counters_expire(
     started = services.start_open_response(campaign, "nl")
     assert _save(client, started.secret, first_scale_item(compass), 0).status_code == 200
     minute = 1_800_000_000 // 60
-    address = throttle.address_key("127.0.0.1")
+    address = ratelimit.address_key("127.0.0.1")
     for key in (
         f"koers:public:ip:{address}:{minute}",
         f"koers:public:resp:{started.response.access_hash}:{minute}",
     ):
-        ttl = throttle.redis_client().ttl(cache.make_and_validate_key(key))
+        ttl = ratelimit.redis_client().ttl(cache.make_and_validate_key(key))
         assert 0 < ttl <= throttle.COUNTER_SECONDS
 
 

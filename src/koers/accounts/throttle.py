@@ -1,7 +1,7 @@
 """Throttling of both login steps (password, authenticator code), so that guessing is slow
 and a stranger cannot lock the owner out.
 
-Counters live in the cache (Redis in production, ``CACHE_URL``); each counter's window
+Counters live in the cache (:mod:`koers.lib.ratelimit`, Redis in production); each window
 starts at its first failure and ends ``*_WINDOW`` seconds later. Who is trying is told
 apart by the *client*: a browser that has completed a login to this account before
 carries a signed "known browser" cookie (:func:`remember_browser`) and counts as one
@@ -36,7 +36,6 @@ codes, so a guesser who knows the password could keep the right code refused for
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +43,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
+
+from koers.lib import ratelimit
 
 WINDOW = 15 * 60
 MAX_FAILURES_PER_PAIR = 5
@@ -63,51 +64,24 @@ _KNOWN_SALT = "koers.accounts.known-browser"
 
 
 def _account(username: str) -> str:
-    # Keyed hashes: no e-mail or client address in the clear in the cache (or the cookie).
+    # The known-browser cookie's tag for an account (a keyed hash, no e-mail in the cookie).
     return salted_hmac(_KNOWN_SALT, username.strip().lower()).hexdigest()[:32]
 
 
-def _address(address: str) -> str:
-    return salted_hmac("koers.accounts.throttle.address", address).hexdigest()[:32]
+def _account_key(username: str) -> str:
+    # Counter keys name accounts and addresses only by keyed hashes (koers.lib.ratelimit).
+    return ratelimit.hashed("account", username.strip().lower())
 
 
 def _client(address: str, known: bool) -> str:
-    return "known" if known else f"ip:{_address(address)}"
-
-
-def _count(key: str) -> int:
-    return int(cache.get(key, 0))
-
-
-def _bump(key: str, window: int) -> int:
-    """Add one to ``key`` atomically; the window starts with the first. The new count."""
-    if cache.add(key, 1, window):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
-
-
-def _refund(key: str) -> None:
-    # A key that expired meanwhile has nothing to give back.
-    with contextlib.suppress(ValueError):
-        cache.decr(key)
-
-
-def _reserve(limits: list[tuple[str, int, int]]) -> bool:
-    """Count one attempt against every (key, limit, window) *before* it is made, so that
-    parallel requests cannot all pass a check made before any of them was counted.
-    False when an attempt is over a limit (then it must not be made)."""
-    return all(_bump(key, window) <= limit for key, limit, window in limits)
+    return "known" if known else f"ip:{ratelimit.address_key(address)}"
 
 
 # --- password step -----------------------------------------------------------------------
 
 
 def _login_limits(username: str, address: str, known: bool) -> list[tuple[str, int, int]]:
-    account = _account(username)
+    account = _account_key(username)
     limits = [
         (
             f"koers:login-fail:pair:{account}:{_client(address, known)}",
@@ -117,7 +91,11 @@ def _login_limits(username: str, address: str, known: bool) -> list[tuple[str, i
     ]
     if not known:
         limits += [
-            (f"koers:login-fail:ip:{_address(address)}", MAX_FAILURES_PER_ADDRESS, WINDOW),
+            (
+                f"koers:login-fail:ip:{ratelimit.address_key(address)}",
+                MAX_FAILURES_PER_ADDRESS,
+                WINDOW,
+            ),
             (f"koers:login-fail:account:{account}", MAX_FAILURES_PER_ACCOUNT, ACCOUNT_WINDOW),
         ]
     return limits
@@ -125,7 +103,7 @@ def _login_limits(username: str, address: str, known: bool) -> list[tuple[str, i
 
 def begin_login(username: str, address: str, known: bool = False) -> bool:
     """Count a password attempt; False (check no password) when the client is locked."""
-    return _reserve(_login_limits(username, address, known))
+    return ratelimit.reserve(_login_limits(username, address, known))
 
 
 def login_succeeded(username: str, address: str, known: bool = False) -> None:
@@ -133,16 +111,16 @@ def login_succeeded(username: str, address: str, known: bool = False) -> None:
     against the address or the account (the ceiling is never cleared, or each of the
     owner's logins would hand a guesser a fresh allowance)."""
     pair, *shared = (key for key, _, _ in _login_limits(username, address, known))
-    cache.delete(pair)
+    ratelimit.reset(pair)
     for key in shared:
-        _refund(key)
+        ratelimit.refund(key)
 
 
 # --- code step ---------------------------------------------------------------------------
 
 
 def _code_limits(user: Any, address: str, known: bool) -> list[tuple[str, int, int]]:
-    account = _account(user.get_username())
+    account = _account_key(user.get_username())
     limits = [
         (
             f"koers:code-fail:pair:{account}:{_client(address, known)}",
@@ -165,7 +143,7 @@ def _code_limits(user: Any, address: str, known: bool) -> list[tuple[str, int, i
 
 def begin_code(user: Any, address: str, known: bool = False) -> bool:
     """Count a code attempt; False (check no code) when the client or account is locked."""
-    return _reserve(_code_limits(user, address, known))
+    return ratelimit.reserve(_code_limits(user, address, known))
 
 
 def code_failed(user: Any, address: str, known: bool = False) -> bool:
@@ -175,14 +153,14 @@ def code_failed(user: Any, address: str, known: bool = False) -> bool:
     if known:
         return False
     key, limit, window = limits[-1]
-    return _count(key) >= limit and cache.add(f"{key}:warned", 1, window)
+    return ratelimit.count(key) >= limit and cache.add(f"{key}:warned", 1, window)
 
 
 def code_succeeded(user: Any, address: str, known: bool = False) -> None:
     pair, *shared = (key for key, _, _ in _code_limits(user, address, known))
-    cache.delete(pair)
+    ratelimit.reset(pair)
     for key in shared:
-        _refund(key)
+        ratelimit.refund(key)
 
 
 # --- known browsers ----------------------------------------------------------------------

@@ -9,7 +9,6 @@ from django.db import transaction
 from koers.compass.generate import generate_respondents
 from koers.compass.releases import make_release
 from koers.compass.services import assign_profiles, fit_campaign_model, score_responses
-from koers.organisations.demo import DEMO_LOADERS
 from koers.organisations.models import Organisation
 from koers.surveys import links
 from koers.surveys.demo import DEMO_CAMPAIGN
@@ -59,6 +58,3 @@ def load_demo_respondents(org: Organisation) -> str:
     if not campaign.releases.exists():
         make_release(campaign)
     return f"Career Compass demo: {campaign.responses.count()} respondents, profiles fitted"
-
-
-DEMO_LOADERS.append(load_demo_respondents)

@@ -64,15 +64,6 @@ OUTCOMES = {
         )
     },
 }
-# Share wishing to leave the technical sector, per profile (report).
-LEAVE_SHARE = {
-    "einzelganger": 0.11,
-    "nerd": 0.12,
-    "status_seeker": 0.02,
-    "traditionalist": 0.17,
-    "allrounder": 0.17,
-    "innovator": 0.16,
-}
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,9 @@ from typing import Any
 
 from koers.compass.services import fit_campaign_model
 from koers.jobs.models import Job
-from koers.jobs.registry import job_handler
 from koers.surveys.models import Campaign
 
 
-@job_handler("compass.fit_model")
 def fit_model(job: Job) -> dict[str, Any]:
     campaign = Campaign.objects.for_org(job.organisation).get(pk=job.params["campaign_id"])
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koers.compass import releases, scan
+from koers.compass import releases, teamscan
 from koers.compass.models import ProfileModel, ReportShare
 from koers.compass.pdf import render_pdf
 from koers.compass.profiles import FITTED_MIN_ROWS, load_profiles
@@ -77,7 +77,7 @@ def _scan_context(request: OrgRequest, campaign: Campaign, action: str) -> dict[
     lang = current_language()
     filters = _filters(request)
     loaded = releases.load(campaign)
-    context = scan.build_context(
+    context = teamscan.build_context(
         loaded.frame,
         discloser=loaded.discloser,
         filters=filters,
@@ -99,7 +99,7 @@ def _scan_context(request: OrgRequest, campaign: Campaign, action: str) -> dict[
         "scan": context,
         "whole": context["whole"],
         "group": context["group"],
-        "filter_names": [(k, v[0] if lang == "nl" else v[1]) for k, v in scan.FILTERS.items()],
+        "filter_names": [(k, v[0] if lang == "nl" else v[1]) for k, v in teamscan.FILTERS.items()],
         "k": settings.KOERS_MIN_GROUP_SIZE,
         "selected": context["filters"] + [("", "")] * (2 - len(context["filters"][:2])),
         **_release_info(loaded),
@@ -156,7 +156,7 @@ def campaign_profiles(request: OrgRequest, pk: int) -> HttpResponse:
         {"release": loaded.latest.number if loaded.latest else None},
     )
     facts = (
-        scan.profile_facts(loaded.frame, discloser=loaded.discloser, language=lang)
+        teamscan.profile_facts(loaded.frame, discloser=loaded.discloser, language=lang)
         if model is not None
         else []
     )
@@ -218,7 +218,7 @@ def _reliability(
     table = scale_reliability(answers_frame(responses, instrument), scoring_key(instrument))
     rows = []
     for scale in instrument.scales:
-        if not loaded.discloser.shows(((scan.complete(scale.id), "1"),)):
+        if not loaded.discloser.shows(((teamscan.complete(scale.id), "1"),)):
             continue
         row = table.loc[scale.id]
         rows.append(

@@ -25,7 +25,9 @@ import yaml
 from koers.stats.lpa import LatentProfileModel, match_profiles, norm_standardization
 
 DATA = Path(__file__).resolve().parent / "data" / "profiles.yaml"
-NORM_MIN_ROWS = 300  # rows a norm group needs before it replaces midpoint 4 / SD 1.25
+# Rows a norm group needs before its means and SDs replace midpoint 4 / SD 1.25 when facet
+# scores are standardised (not the percentile comparison: koers.compass.norms.MIN_NORM_OTHERS).
+STANDARDISE_MIN_ROWS = 300
 FITTED_MIN_ROWS = 300  # complete responses a population needs for a fitted model
 MIN_MATCH_QUALITY = 0.5
 
@@ -124,7 +126,7 @@ def standardise_scores(
     scores: np.ndarray, norm: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Standardise facet scores (n × d) against a norm group; returns (z, center, scale)."""
-    center, scale = norm_standardization(norm, scores.shape[1], min_rows=NORM_MIN_ROWS)
+    center, scale = norm_standardization(norm, scores.shape[1], min_rows=STANDARDISE_MIN_ROWS)
     return (scores - center) / scale, center, scale
 
 

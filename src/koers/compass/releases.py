@@ -3,7 +3,7 @@
 A release freezes the population that every viewer's figures are computed on (docs/privacy.md,
 "Disclosure across queries"). This module is the loader of the Compass aggregate pages: it
 makes a release when one is due, re-plans a release after deletions, and returns the frame and
-the :class:`~koers.stats.disclosure.Discloser` that ``koers.compass.scan.build_context`` takes.
+the :class:`~koers.stats.disclosure.Discloser` that ``koers.compass.teamscan.build_context`` takes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from koers.compass import scan
+from koers.compass import teamscan
 from koers.compass.models import ProfileAssignment, Release, ResponseScores
 from koers.stats.disclosure import (
     Discloser,
@@ -77,18 +77,18 @@ def population(campaign: Campaign, ids: list[int], *, items: bool = False) -> pd
         "response_id", "profile_index", "names"
     )
     key_of = {rid: n[i].get("key") or n[i].get("nl") for rid, i, n in names}
-    frame[scan.BREAKDOWN] = pd.Series(key_of, dtype="object")
+    frame[teamscan.BREAKDOWN] = pd.Series(key_of, dtype="object")
     scores = dict(
         ResponseScores.objects.filter(response_id__in=ids).values_list("response_id", "values")
     )
-    for scale in scan.CAREER_SCALES:
+    for scale in teamscan.CAREER_SCALES:
         frame[scale] = pd.Series(
             {rid: (s or {}).get(scale) for rid, s in scores.items()}, dtype="float"
         )
-    frame = scan.derive_columns(frame)
+    frame = teamscan.derive_columns(frame)
     if items:
         for scale_id, complete in _complete_cases(campaign, ids).items():
-            frame[scan.complete(scale_id)] = complete.map(lambda v: "1" if v else None)
+            frame[teamscan.complete(scale_id)] = complete.map(lambda v: "1" if v else None)
     return frame
 
 
@@ -130,7 +130,7 @@ def _plan(
         for r in releases
         if r.number < release.number
     ]
-    figures, groups, parents = scan.candidates(
+    figures, groups, parents = teamscan.candidates(
         members,
         breakdowns=breakdowns_allowed(campaign),
         reliability_scales=reliability_scales(campaign),

@@ -256,8 +256,3 @@ def _dates(values: list[Any]) -> np.ndarray:
 def _fill_category(frame: pd.DataFrame) -> pd.Series:
     default = frame["job_family"].astype("str") + " / " + frame["job_level"].astype("str")
     return frame["category"].where(frame["category"].notna(), default)
-
-
-def default_category(job_family: str, job_level: str) -> str:
-    """The category label when the file has none: ``"{job_family} / {job_level}"``."""
-    return f"{job_family} / {job_level}"

@@ -12,4 +12,3 @@ class JobsConfig(AppConfig):
     def ready(self) -> None:
         # Make sure the Celery app (and so the task registry) exists in every process.
         import koers.celery  # noqa: F401
-        import koers.jobs.handlers  # noqa: F401

@@ -7,10 +7,8 @@ from typing import Any
 from django.core.mail import send_mail
 
 from koers.jobs.models import Job
-from koers.jobs.registry import job_handler
 
 
-@job_handler("email")
 def send_email(job: Job) -> dict[str, Any]:
     """Send one e-mail; params: subject, body, to (list of addresses)."""
     recipients = list(job.params.get("to", []))
@@ -23,7 +21,6 @@ def send_email(job: Job) -> dict[str, Any]:
     return {"sent": sent}
 
 
-@job_handler("selfcheck")
 def selfcheck(job: Job) -> dict[str, Any]:
     """A small job that reports progress: shows a newcomer the queue works end to end."""
     steps = int(job.params.get("steps", 5))

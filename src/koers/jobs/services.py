@@ -18,10 +18,10 @@ def start_job(
     With no broker configured the task runs in-process right after the commit,
     so callers see a finished job; with a broker a worker picks it up.
     """
-    from koers.jobs.registry import get_handler
     from koers.jobs.tasks import run_job
+    from koers.lib import hooks
 
-    get_handler(kind)  # fail now, not in the worker, for an unknown kind
+    hooks.job_handlers.get(kind)  # fail now, not in the worker, for an unknown kind
     job: Job = Job.objects.create(
         organisation=organisation,
         kind=kind,

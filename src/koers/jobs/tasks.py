@@ -6,7 +6,7 @@ from celery import shared_task
 
 from koers.jobs.errors import failure_message
 from koers.jobs.models import Job
-from koers.jobs.registry import get_handler
+from koers.lib import hooks
 
 
 @shared_task(name="koers.jobs.run_job")  # type: ignore[untyped-decorator]
@@ -16,7 +16,7 @@ def run_job(job_id: int) -> str:
         return str(job.status)
     job.mark(Job.Status.RUNNING)
     try:
-        result = get_handler(job.kind)(job)
+        result = hooks.job_handlers.get(job.kind)(job)
     except Exception as exc:  # the job records a safe message; the traceback goes to the log
         job.mark(Job.Status.FAILED, message=failure_message(exc, job_id=job.pk, kind=job.kind))
         return str(job.status)

@@ -1,18 +1,18 @@
 """The demo organisation that `make run` loads, so a newcomer sees Koers working.
 
 Idempotent: running it twice changes nothing and never resets a password a
-user has changed. Other apps add their demo content through
-:data:`DEMO_LOADERS` (called with the demo organisation).
+user has changed. Other apps add their demo content through the hook
+:data:`koers.lib.hooks.demo_loaders` (called with the demo organisation).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from koers.lib import hooks
 from koers.organisations.models import Membership, Organisation, Role
 
 DEMO_PASSWORD = "koers-demo-2026"  # printed by `make run`; demo installations only
@@ -36,8 +36,6 @@ DEMO_USERS = [
     DemoUser("onderzoeker@voorbeeld.nl", Role.RESEARCHER, DEMO_ORG[0]),
     DemoUser("admin@andere.nl", Role.ADMIN, OTHER_ORG[0]),
 ]
-
-DEMO_LOADERS: list[Callable[[Organisation], str]] = []
 
 
 @transaction.atomic
@@ -66,7 +64,7 @@ def load_demo() -> list[str]:
     for demo in DEMO_USERS:
         if demo.role in STAFF_ROLES_REQUIRING_2FA and demo.org_slug == DEMO_ORG[0]:
             lines.append(_demo_authenticator(user_model.objects.get(username=demo.email)))
-    for loader in DEMO_LOADERS:
+    for loader in hooks.demo_loaders.implementations():
         summary = loader(orgs[DEMO_ORG[0]])
         if summary:
             lines.append(summary)

@@ -3,8 +3,9 @@
 Defaults (issue 7, docs/privacy.md): raw answers 24 months after a campaign
 closes, HR snapshots 7 years, the audit log 2 years, reporting-box reports 12
 months after closing. Each is configurable with an environment variable (in
-months). Apps register a rule: a function that deletes what is older than a
-cut-off date and returns how many records it removed.
+months). Apps register a rule in the hook :data:`koers.lib.hooks.retention_rules`: a
+function that deletes what is older than a cut-off date and returns how many records it
+removed.
 
 Run it daily: Celery beat runs ``koers.retention`` (see ``koers.celery``), or
 cron runs ``koers manage enforce_retention``.
@@ -13,33 +14,12 @@ cron runs ``koers manage enforce_retention``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-
-@dataclass(frozen=True)
-class RetentionRule:
-    kind: str
-    setting: str  # name of the settings attribute holding the period in months
-    delete_before: Callable[[dt.date], int]
-
-
-RULES: list[RetentionRule] = []
-
-
-def register(
-    kind: str, setting: str
-) -> Callable[[Callable[[dt.date], int]], Callable[[dt.date], int]]:
-    def wrap(func: Callable[[dt.date], int]) -> Callable[[dt.date], int]:
-        if not any(rule.kind == kind for rule in RULES):
-            RULES.append(RetentionRule(kind, setting, func))
-        return func
-
-    return wrap
+from koers.lib import hooks
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -66,9 +46,9 @@ def enforce(today: dt.date | None = None) -> dict[str, int]:
     """Delete everything past its retention period; returns removed counts per kind."""
     today = today or timezone.localdate()
     removed = {}
-    for rule in RULES:
+    for kind, rule in hooks.retention_rules.items():
         months = int(getattr(settings, rule.setting))
-        removed[rule.kind] = rule.delete_before(months_before(today, months))
+        removed[kind] = rule.delete_before(months_before(today, months))
     if any(removed.values()):
         # Deleted rows leave SQLite's write-ahead log only at a checkpoint (gdpr.py).
         from koers.organisations.gdpr import checkpoint_after_commit
@@ -82,8 +62,7 @@ def enforce_task() -> dict[str, int]:
     return enforce()
 
 
-@register("audit_log", "KOERS_RETAIN_AUDIT_MONTHS")
-def _delete_audit(cutoff: dt.date) -> int:
+def delete_old_audit_events(cutoff: dt.date) -> int:
     from koers.organisations.models import AuditEvent
 
     start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))

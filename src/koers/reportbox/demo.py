@@ -8,11 +8,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.organisations.demo import DEMO_LOADERS
+from koers.lib import codes
 from koers.organisations.models import Organisation
 from koers.reportbox import services
 from koers.reportbox.models import Report, ReportBox, ReportMessage, ReportReader
-from koers.surveys import links
 
 DEMO_TOKEN = "demo-meldpunt-2026"
 DEMO_CODE = "DEM0MEDE2026KRS0"  # demo installations only: printed by `make run`
@@ -104,8 +103,5 @@ def load_demo_report_box(org: Organisation) -> str:
     link = base + reverse("reportbox_public", kwargs={"token": box.public_token})
     return (
         f"Reporting box (no login needed): {link} ; read a demo report at "
-        f"{base}{reverse('reportbox_status')} with code {links.format_code(DEMO_CODE)}"
+        f"{base}{reverse('reportbox_status')} with code {codes.format_code(DEMO_CODE)}"
     )
-
-
-DEMO_LOADERS.append(load_demo_report_box)

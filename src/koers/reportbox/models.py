@@ -2,7 +2,7 @@
 
 Nothing here says who reported: no account, no address, no user agent, no time of
 day (dates only). The reporter holds a receipt code; the report stores only its
-keyed hash (:func:`koers.surveys.links.keyed_hash`, domain ``report-code``).
+keyed hash (:func:`koers.lib.codes.keyed_hash`, domain ``report-code``).
 """
 
 from __future__ import annotations

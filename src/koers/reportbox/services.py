@@ -3,57 +3,68 @@
 A reporter is known only by the receipt code shown once after sending. Codes are
 16 characters of Crockford base-32 (80 bits), stored as a keyed hash; look-ups
 with a wrong code count towards the address's failed-look-up limit
-(:mod:`koers.surveys.throttle`).
+(:mod:`koers.lib.ratelimit`, shared with the survey links).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from koers.lib import codes, ratelimit
 from koers.organisations.models import Membership, Organisation, Role
 from koers.reportbox.models import Report, ReportBox, ReportMessage, ReportReader
-from koers.surveys import links
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 CODE_LENGTH = 16  # 80 bits: the code is the reporter's only key, for months
+REPORTS_PER_ADDRESS_PER_HOUR = 30  # reports and messages together
 
 
 REPORT_CODE = "report-code"
 
 
 def code_hash(code: str) -> str:
-    return links.keyed_hash(REPORT_CODE, links.normalise_code(code))
+    return codes.keyed_hash(REPORT_CODE, codes.normalise_code(code))
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(links.CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return codes.new_code(CODE_LENGTH)
 
 
 def looks_like_code(code: str) -> bool:
-    norm = links.normalise_code(code)
-    return len(norm) == CODE_LENGTH and all(ch in links.CODE_ALPHABET for ch in norm)
+    return codes.looks_like_code(code, CODE_LENGTH)
+
+
+def over_report_limit(request: HttpRequest) -> bool:
+    """Count a report or message; True when the address is over its hourly limit.
+
+    Much lower than the autosave ceiling: nobody writes more than a few reports, and a
+    flood would bury real ones in the confidential adviser's inbox.
+    """
+    return ratelimit.over_limit(request, "reports", REPORTS_PER_ADDRESS_PER_HOUR, 3600)
 
 
 def box_of(organisation: Organisation) -> ReportBox:
     """The organisation's box, created closed the first time it is asked for."""
     box, _ = ReportBox.objects.get_or_create(
         organisation=organisation,
-        defaults={"public_token": links.new_secret()[:24], "is_open": False},
+        defaults={"public_token": codes.new_secret()[:24], "is_open": False},
     )
     return box  # type: ignore[no-any-return]
 
 
 def new_link(box: ReportBox) -> None:
     """A new public address: the old one stops working (for a leaked or misused link)."""
-    box.public_token = links.new_secret()[:24]
+    box.public_token = codes.new_secret()[:24]
     box.save(update_fields=["public_token"])
 
 
@@ -173,8 +184,8 @@ def find_report(code: str) -> Report | None:
     if not looks_like_code(code):
         return None
     found = Report.objects.filter(code_hash=code_hash(code)).first()
-    if found is None and links.adopt_former_hash(
-        Report, "code_hash", REPORT_CODE, links.normalise_code(code)
+    if found is None and codes.adopt_former_hash(
+        Report, "code_hash", REPORT_CODE, codes.normalise_code(code)
     ):
         found = Report.objects.filter(code_hash=code_hash(code)).first()
     return found

@@ -22,18 +22,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from koers.lib import codes, ratelimit
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, org_view
 from koers.reportbox import services
 from koers.reportbox.forms import BoxForm, CodeForm, MessageForm, ReportForm
 from koers.reportbox.models import Report, ReportBox
-from koers.surveys import links, throttle
 
 # --- public --------------------------------------------------------------------------------
 
 
 def _unknown(request: HttpRequest) -> HttpResponse:
-    throttle.record_failure(request)
+    ratelimit.record_failure(request)
     return render(request, "reportbox/unknown.html", status=404)
 
 
@@ -45,8 +45,8 @@ def advisers(organisation_id: int) -> list[str]:
 @sensitive_post_parameters("text")
 @never_cache
 def box(request: HttpRequest, token: str) -> HttpResponse:
-    if throttle.too_many_failures(request):
-        return render(request, "surveys/throttled.html", status=429)
+    if ratelimit.too_many_failures(request):
+        return ratelimit.refused(request)
     found = ReportBox.objects.select_related("organisation").filter(public_token=token).first()
     if found is None:
         return _unknown(request)
@@ -56,8 +56,8 @@ def box(request: HttpRequest, token: str) -> HttpResponse:
     form = ReportForm(request.POST or None)
     notice, status_code = "", 200
     if request.method == "POST":
-        if throttle.over_report_limit(request):
-            return render(request, "surveys/throttled.html", status=429)
+        if services.over_report_limit(request):
+            return ratelimit.refused(request)
         if not current:
             status_code = 409  # nobody could read it: the page says so, with no form
         elif form.is_valid():
@@ -74,7 +74,7 @@ def box(request: HttpRequest, token: str) -> HttpResponse:
                 return render(
                     request,
                     "reportbox/received.html",
-                    {"box": found, "code": links.format_code(received.code)},
+                    {"box": found, "code": codes.format_code(received.code)},
                 )
             notice = _(
                 "Wie je melding leest, is veranderd sinds je dit formulier opende. Kijk "
@@ -101,12 +101,12 @@ def status(request: HttpRequest) -> HttpResponse:
     """The reporter's own report: read the adviser's replies, write back, or withdraw it."""
     if request.method != "POST":
         return render(request, "reportbox/status_code.html", {"form": CodeForm()})
-    if throttle.too_many_failures(request):
-        return render(request, "surveys/throttled.html", status=429)
+    if ratelimit.too_many_failures(request):
+        return ratelimit.refused(request)
     code_form = CodeForm(request.POST)
     report = services.find_report(code_form.data.get("code", "")) if code_form.is_valid() else None
     if report is None:
-        throttle.record_failure(request)
+        ratelimit.record_failure(request)
         code_form.add_error(
             "code",
             _("Deze code kennen we niet. Kijk of je hem goed hebt overgenomen (16 tekens)."),
@@ -121,8 +121,8 @@ def status(request: HttpRequest) -> HttpResponse:
             return render(request, "reportbox/withdrawn.html")
         withdraw_error = _("Vink aan dat je de melding echt wilt verwijderen.")
     if action == "message":
-        if throttle.over_report_limit(request):
-            return render(request, "surveys/throttled.html", status=429)
+        if services.over_report_limit(request):
+            return ratelimit.refused(request)
         message_form = MessageForm(request.POST)
         if message_form.is_valid():
             services.add_message(report, message_form.cleaned_data["text"], from_adviser=False)
@@ -135,7 +135,7 @@ def status(request: HttpRequest) -> HttpResponse:
             "report": report,
             "thread": report.messages.all(),
             "readers": [services.adviser_name(user) for user in services.readers_now(report)],
-            "code": links.format_code(code_form.data["code"]),
+            "code": codes.format_code(code_form.data["code"]),
             "form": message_form,
             "notice": notice,
             "withdraw_error": withdraw_error,

@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from koers.organisations.demo import DEMO_LOADERS
 from koers.organisations.models import Organisation
 
 DEMO_REFERENCE_DATE = dt.date(2026, 6, 30)
@@ -237,6 +236,3 @@ def load_demo_scan(org: Organisation) -> str:
         saved.mapping = {normalise_header(h): c for h, c in mapping.items()}
         saved.save()
     return f"Gender Scan demo: nulmeting per {DEMO_REFERENCE_DATE:%d-%m-%Y} geladen"
-
-
-DEMO_LOADERS.append(load_demo_scan)

@@ -12,7 +12,6 @@ from typing import Any
 from django.utils import translation
 
 from koers.jobs.models import Job
-from koers.jobs.registry import job_handler
 from koers.scan import services
 from koers.scan.models import Upload
 
@@ -22,7 +21,6 @@ def _upload(job: Job) -> Upload:
     return upload
 
 
-@job_handler("scan.read")
 def read_upload(job: Job) -> dict[str, Any]:
     """params: upload (pk). Reads the header and a preview for the mapping page."""
     upload = _upload(job)
@@ -33,7 +31,6 @@ def read_upload(job: Job) -> dict[str, Any]:
     return {"upload": upload.pk, "status": upload.status, "n_rows": upload.n_rows}
 
 
-@job_handler("scan.import")
 def check_and_import(job: Job) -> dict[str, Any]:
     """params: upload (pk), valid_only (bool). Checks every row; imports when allowed."""
     upload = _upload(job)

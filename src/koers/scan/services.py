@@ -240,11 +240,6 @@ def save_mapping(upload: Upload, mapping: dict[str, str], user: Any) -> None:
     record.save()
 
 
-def missing_required(mapping: dict[str, str]) -> list[str]:
-    chosen = set(mapping.values())
-    return [name for name in REQUIRED_COLUMNS if name not in chosen]
-
-
 def start_check(upload: Upload, user: Any, *, valid_only: bool = False) -> Job:
     """Queue the check (and, when clean or ``valid_only``, the import) of ``upload``."""
     with transaction.atomic():

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.urls import reverse
 
 from koers.instruments import get_instrument
-from koers.organisations.demo import DEMO_LOADERS
 from koers.organisations.models import Organisation
 from koers.surveys.models import Campaign
 
@@ -30,6 +29,3 @@ def load_demo_campaign(org: Organisation) -> str:
         "campaign_landing", kwargs={"token": campaign.public_token}
     )
     return f"Career Compass demo link (no login needed): {link}"
-
-
-DEMO_LOADERS.append(load_demo_campaign)

@@ -11,12 +11,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from koers.jobs.models import Job
-from koers.jobs.registry import job_handler
 from koers.surveys.models import Invitation
 from koers.surveys.services import invitation_link_secret
 
 
-@job_handler("surveys.send_invitations")
 def send_invitations(job: Job) -> dict[str, Any]:
     """params: invitation_ids; reminder (bool). Skips completed invitations."""
     ids = list(job.params.get("invitation_ids", []))

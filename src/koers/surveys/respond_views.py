@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -35,6 +35,7 @@ from koers.instruments import (
     visible_items,
     visible_sections,
 )
+from koers.lib import hooks, ratelimit
 from koers.lib.language import current_language
 from koers.surveys import links, services, throttle
 from koers.surveys.models import Campaign, Response, controlling_items
@@ -51,7 +52,7 @@ MAX_VERSION = 2**31
 
 def _not_found(request: HttpRequest, *, guess: bool = True) -> HttpResponse:
     if guess:
-        throttle.record_failure(request)
+        ratelimit.record_failure(request)
     return render(request, "surveys/unknown_link.html", status=404)
 
 
@@ -61,7 +62,7 @@ def _no_cookie(request: HttpRequest) -> HttpResponse:
 
 
 def _throttled(request: HttpRequest) -> HttpResponse:
-    return render(request, "surveys/throttled.html", status=429)
+    return ratelimit.refused(request)
 
 
 def _closed(request: HttpRequest, campaign: Campaign) -> HttpResponse:
@@ -106,7 +107,7 @@ def credential_of(request: HttpRequest, slot: str) -> str | None:
 
 def load_response(request: HttpRequest, slot: str) -> Response | HttpResponse:
     """The response of the slot's cookie, or the page to show instead (404, 429)."""
-    if throttle.too_many_failures(request):
+    if ratelimit.too_many_failures(request):
         return _throttled(request)
     credential = credential_of(request, slot)
     if credential is None:  # another browser, or the cookie expired
@@ -152,7 +153,7 @@ def open_link(request: HttpRequest, credential: str, rest: str = "") -> HttpResp
     the redirect keeps it. Other methods than GET get a 307, so a form or an autosave
     posted to an old address (a page loaded before the change) arrives with its body.
     """
-    if throttle.too_many_failures(request):
+    if ratelimit.too_many_failures(request):
         return _throttled(request)
     if services.find_response(credential) is None:
         if services.find_invitation(credential) is None:
@@ -174,7 +175,7 @@ def open_link(request: HttpRequest, credential: str, rest: str = "") -> HttpResp
 
 @never_cache
 def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
-    if throttle.too_many_failures(request):
+    if ratelimit.too_many_failures(request):
         return _throttled(request)
     campaign = Campaign.objects.filter(public_token=token, mode=Campaign.Mode.OPEN_LINK).first()
     if campaign is None:
@@ -203,7 +204,7 @@ def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
 def home(request: HttpRequest, slot: str) -> HttpResponse:
     """Where the respondent's slot starts: the intro of an invitation, else the first open
     question (or the review, or the end)."""
-    if throttle.too_many_failures(request):
+    if ratelimit.too_many_failures(request):
         return _throttled(request)
     credential = credential_of(request, slot)
     if credential is None:
@@ -341,7 +342,7 @@ def save(request: HttpRequest, slot: str) -> HttpResponse:
     if check.guessing:
         return JsonResponse({"status": "invalid", "message": "too many attempts"}, status=429)
     if loaded is None:
-        throttle.record_failure(request)
+        ratelimit.record_failure(request)
         return JsonResponse({"status": "invalid", "message": "unknown link"}, status=404)
     if check.flooding:
         return JsonResponse(
@@ -421,10 +422,8 @@ def finish(request: HttpRequest, slot: str) -> HttpResponse:
 
 def _after_finish(slot: str) -> str:
     """The personal report when an app provides one (the Compass does), else the thank-you."""
-    try:
-        return reverse("compass_report", kwargs={"slot": slot})
-    except NoReverseMatch:
-        return reverse("respond_done", kwargs={"slot": slot})
+    reports = hooks.respondent_report.implementations()
+    return reports[0](slot) if reports else reverse("respond_done", kwargs={"slot": slot})
 
 
 @never_cache
@@ -465,22 +464,18 @@ def my_data(request: HttpRequest, slot: str) -> HttpResponse:
         "language": loaded.language,
         "answers": loaded.answers(),
     }
-    for extra in DATA_EXPORT_HOOKS:
+    for extra in hooks.respondent_data.implementations():
         data.update(extra(loaded))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
     return response
 
 
-# Apps add their derived data about a response (scores, profile) to the download.
-DATA_EXPORT_HOOKS: list[Any] = []
-
-
 @never_cache
 def resume(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
-        if throttle.too_many_failures(request):
+        if ratelimit.too_many_failures(request):
             return _throttled(request)
         code = request.POST.get("code", "")
         if links.looks_like_code(code) and services.find_response(code) is not None:
@@ -488,6 +483,6 @@ def resume(request: HttpRequest) -> HttpResponse:
             reply = HttpResponseRedirect(home_url(links.slot_of(code)))
             remember(reply, code)
             return reply
-        throttle.record_failure(request)
+        ratelimit.record_failure(request)
         error = _("Deze code kennen we niet. Controleer de 12 tekens en probeer het opnieuw.")
     return render(request, "surveys/resume.html", {"error": error}, status=400 if error else 200)

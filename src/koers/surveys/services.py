@@ -6,7 +6,6 @@ and concurrency rules live in one place (tests in ``surveys/tests``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from koers.instruments import AnswerError, Instrument
+from koers.lib import hooks
 from koers.surveys import hot_path, links
 from koers.surveys.models import Answer, Campaign, Invitation, Response
 
@@ -47,10 +47,6 @@ class SaveResult:
             "version": self.version,
             "message": self.message,
         }
-
-
-# Called with the response after it is finished (the compass app scores and profiles it).
-FINISH_HOOKS: list[Callable[[Response], None]] = []
 
 
 class CampaignClosed(Exception):
@@ -171,7 +167,7 @@ def finish_response(response: Response, secret: str | None) -> None:
         if secret:
             forget_invitation_secret(secret)
     response.refresh_from_db()
-    for hook in FINISH_HOOKS:
+    for hook in hooks.response_finished.implementations():
         hook(response)
 
 

@@ -7,7 +7,7 @@ the technical sector, the denominator of the leave share; ``_answered_<scale>``:
 scale, the denominator of its mean; ``_complete_<scale>``: the complete cases of the scale's
 reliability). Which figure may be shown is decided once per release for the whole family of
 figures (:func:`koers.stats.disclosure.plan_release`); this module only asks the
-:class:`~koers.stats.disclosure.Discloser`. No Django here: ``tests/compass/test_scan_context.py``
+:class:`~koers.stats.disclosure.Discloser`. No Django here: ``tests/compass/test_results.py``
 and ``tests/stats/test_release_plan.py`` call it directly.
 """
 

@@ -1,0 +1,21 @@
+"""What the Career Compass plugs into Koers (the hooks are in :mod:`koers.lib.hooks`)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from koers.compass import demo, jobs, services
+from koers.lib import hooks
+
+
+def personal_report_url(slot: str) -> str:
+    return reverse("compass_report", kwargs={"slot": slot})
+
+
+hooks.job_handlers.register("compass.fit_model", jobs.fit_model)
+hooks.demo_loaders.register(demo.load_demo_respondents)
+# A finished response is scored and assigned a profile at once; the respondent then
+# sees the personal report, and the data download includes the scores and profile.
+hooks.response_finished.register(services.process_finished)
+hooks.respondent_report.register(personal_report_url)
+hooks.respondent_data.register(services.derived_data)

@@ -1,0 +1,143 @@
+"""Every extension point of Koers, declared in this one module.
+
+An app plugs into the rest of Koers only here: its ``extensions.py`` registers its
+implementations (``hooks.demo_loaders.register(load_demo_scan)``), and
+:func:`discover` imports every installed app's ``extensions`` module once, at start-up
+(``koers.web`` calls it from ``ready()``). The built-in apps register exactly like a new
+app would; no module registers anything as a side effect of being imported, and no app
+finds out whether another is installed by trying it.
+
+A hook is either a list (:class:`Hook`: every implementation is called, in the order of
+``INSTALLED_APPS``) or a table of named implementations (:class:`NamedHook`: exactly one
+per name). Registering the same implementation twice is harmless; a second, different
+implementation under a taken name is a mistake and raises.
+
+The hooks:
+
+``job_handlers``        kind → ``handler(job) -> dict`` run in the background
+                        (:func:`koers.jobs.services.start_job`).
+``retention_rules``     data kind → :class:`RetentionRule` (``koers.organisations.retention``).
+``demo_loaders``        ``loader(organisation) -> str``: demo content for ``load_demo``,
+                        returns a line for the console (or "").
+``response_finished``   ``hook(response)`` after a survey response is finished.
+``respondent_data``     ``hook(response) -> dict`` merged into the respondent's own data
+                        download (GDPR Art. 15/20).
+``respondent_report``   ``hook(slot) -> str``: the URL a respondent goes to after
+                        finishing; the first wins, without one the thank-you page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from koers.jobs.models import Job
+    from koers.organisations.models import Organisation
+    from koers.surveys.models import Response
+
+T = TypeVar("T")
+
+_discovered = False
+
+
+def discover() -> None:
+    """Import ``<app>.extensions`` of every installed app, once (idempotent)."""
+    global _discovered
+    if _discovered:
+        return
+    from django.utils.module_loading import autodiscover_modules
+
+    _discovered = True
+    try:
+        autodiscover_modules("extensions")
+    except BaseException:
+        _discovered = False
+        raise
+
+
+class Hook(Generic[T]):
+    """An extension point every registered implementation takes part in, in order."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._items: list[T] = []
+
+    def register(self, impl: T) -> T:
+        """Add ``impl`` (once); returns it, so this also works as a decorator."""
+        if impl not in self._items:
+            self._items.append(impl)
+        return impl
+
+    def implementations(self) -> tuple[T, ...]:
+        discover()
+        return tuple(self._items)
+
+    @contextmanager
+    def replaced(self, *impls: T) -> Iterator[None]:
+        """Tests: only ``impls`` take part inside the block."""
+        discover()
+        saved, self._items = self._items, list(impls)
+        try:
+            yield
+        finally:
+            self._items = saved
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {len(self._items)}>"
+
+
+class NamedHook(Generic[T]):
+    """An extension point with exactly one implementation per name (a job kind, a data kind)."""
+
+    def __init__(self, name: str, missing: str = "nothing registered for {key!r}") -> None:
+        self.name = name
+        self.missing = missing  # the LookupError's message, with {key}
+        self._items: dict[str, T] = {}
+
+    def register(self, key: str, impl: T) -> T:
+        if key in self._items and self._items[key] != impl:
+            raise ValueError(f"{self.name}: {key!r} is registered twice")
+        self._items[key] = impl
+        return impl
+
+    def get(self, key: str) -> T:
+        discover()
+        try:
+            return self._items[key]
+        except KeyError:
+            raise LookupError(self.missing.format(key=key)) from None
+
+    def items(self) -> list[tuple[str, T]]:
+        discover()
+        return list(self._items.items())
+
+    def __repr__(self) -> str:
+        return f"<NamedHook {self.name}: {sorted(self._items)}>"
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """``setting`` names the settings attribute with the period in months;
+    ``delete_before(cutoff)`` deletes what is older and returns how many records went."""
+
+    setting: str
+    delete_before: Callable[[dt.date], int]
+
+
+JobHandler = Callable[["Job"], dict[str, Any]]
+
+job_handlers: NamedHook[JobHandler] = NamedHook(
+    "job_handlers", missing="no handler registered for job kind {key!r}"
+)
+retention_rules: NamedHook[RetentionRule] = NamedHook(
+    "retention_rules", missing="no retention rule registered for data kind {key!r}"
+)
+demo_loaders: Hook[Callable[[Organisation], str]] = Hook("demo_loaders")
+response_finished: Hook[Callable[[Response], None]] = Hook("response_finished")
+respondent_data: Hook[Callable[[Response], dict[str, Any]]] = Hook("respondent_data")
+respondent_report: Hook[Callable[[str], str]] = Hook("respondent_report")

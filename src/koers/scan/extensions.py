@@ -1,0 +1,14 @@
+"""What the Gender Scan plugs into Koers (the hooks are in :mod:`koers.lib.hooks`)."""
+
+from __future__ import annotations
+
+from koers.lib import hooks
+from koers.scan import demo, jobs, services
+
+hooks.job_handlers.register("scan.read", jobs.read_upload)
+hooks.job_handlers.register("scan.import", jobs.check_and_import)
+hooks.demo_loaders.register(demo.load_demo_scan)
+# docs/privacy.md: HR snapshots are kept 7 years (KOERS_RETAIN_HR_MONTHS).
+hooks.retention_rules.register(
+    "hr_snapshots", hooks.RetentionRule("KOERS_RETAIN_HR_MONTHS", services.delete_expired_snapshots)
+)
