@@ -53,7 +53,7 @@ def shared_report(request: HttpRequest, pk: int) -> HttpResponse:
         response__campaign__organisation=current_organisation(request),
     )
     audit.record(current_organisation(request), request.user, "report.view_shared", share.pk)
-    context = build_context(share.response, current_language())
+    context = build_context(share.response, current_language(), reader="hr")
     context["shared_view"] = True
     return render(request, "compass/report_shared.html", context)
 
