@@ -98,7 +98,8 @@ def test_next_steps_are_reasoned_suggestions_built_on_the_seed(key: str) -> None
     sources = [st.lines() for st in (*profile.typical, *profile.atypical)]
     assert profile.next_steps
     for step in profile.next_steps:
-        assert step.why["nl"] and step.why["en"]
+        assert step.why["nl"]
+        assert step.why["en"]
         prefix, _, span = step.builds_on.partition(":")
         assert prefix == "001"
         first, _, last = span.partition("-")
@@ -151,7 +152,8 @@ def test_v2_has_items_for_the_seed_examples_that_had_none() -> None:
     assert texts["beleefd zijn"].scale == "politeness"
     assert texts["vriendschap"].scale == "friendship"
     money_value = texts["geld verdienen"]
-    assert money_value.scale == "money" and money_value.section == "values"
+    assert money_value.scale == "money"
+    assert money_value.section == "values"
 
 
 def test_v2_measures_sensitivity_without_a_neuroticism_item() -> None:
@@ -166,7 +168,8 @@ def test_v2_holds_modest_and_self_important_as_the_two_ends_of_one_facet() -> No
     v2 = get_instrument("career_compass", 2)
     assert "self_importance" not in [s.id for s in v2.scales]
     items = v2.scale_items("modesty")
-    assert sum(i.reverse for i in items) == 3 and sum(not i.reverse for i in items) == 3
+    assert sum(i.reverse for i in items) == 3
+    assert sum(not i.reverse for i in items) == 3
     profiles = load_profiles()
     facets = [s.id for s in v2.scales if s.kind == "facet"]
     col = facets.index("modesty")
@@ -176,8 +179,14 @@ def test_v2_holds_modest_and_self_important_as_the_two_ends_of_one_facet() -> No
     # Status Seeker: self-important (WEL) and not modest (NIET); Traditionalist modest;
     # All-rounder not self-important; the others neither.
     assert by_key == pytest.approx(
-        {"status_seeker": -s, "traditionalist": s, "allrounder": s, "nerd": 0.0,
-         "einzelganger": 0.0, "innovator": 0.0}
+        {
+            "status_seeker": -s,
+            "traditionalist": s,
+            "allrounder": s,
+            "nerd": 0.0,
+            "einzelganger": 0.0,
+            "innovator": 0.0,
+        }
     )
 
 
