@@ -202,9 +202,10 @@ def build_context(response: Response, language: str, reader: str = "respondent")
     scores = scores_of(response)
     assignment = _assignment(response)
     norm = _norm_group(response)
-    elements, missing = [], []
+    elements: list[dict[str, Any]] = []
+    missing: list[dict[str, Any]] = []
     for element in instrument.elements:
-        facets = []
+        facets: list[dict[str, Any]] = []
         for scale in instrument.scales:
             if scale.kind != "facet" or scale.element != element.id:
                 continue

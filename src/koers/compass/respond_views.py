@@ -120,9 +120,7 @@ def share(request: HttpRequest, slot: str) -> HttpResponse:
     person = next((p for p in _recipients(loaded) if p.key == chosen), None)
     if person is not None and loaded.is_finished:
         ReportShare.objects.get_or_create(response=loaded, user=person.user)
-        messages.success(
-            request, _("Je rapport is gedeeld met %(who)s.") % {"who": person.label}
-        )
+        messages.success(request, _("Je rapport is gedeeld met %(who)s.") % {"who": person.label})
     return redirect("compass_report", slot=slot)
 
 
