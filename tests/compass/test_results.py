@@ -138,7 +138,12 @@ def test_a_report_is_visible_only_to_the_person_it_was_shared_with(
     assert client.get(url).status_code == 200
     client.logout()  # the test client drops every cookie: the respondent opens the link again
     slot = open_link(client, started.secret)
-    client.post(reverse("compass_withdraw", kwargs={"slot": slot}), {"share": share.pk})
+    withdraw = reverse("compass_withdraw", kwargs={"slot": slot})
+    asked = client.post(withdraw, {"share": share.pk}).content.decode()
+    assert "Delen intrekken?" in asked  # the first post only asks
+    assert ReportShare.objects.filter(pk=share.pk).exists()
+    done = client.post(withdraw, {"share": share.pk, "confirm": "yes"}, follow=True)
+    assert "Je rapport is niet meer gedeeld met" in done.content.decode()
     client.force_login(chosen)
     assert client.get(url).status_code == 404
 
@@ -412,7 +417,7 @@ def test_the_reference_report_says_the_profile_is_an_estimate_with_a_chart(
 
 
 def test_a_blend_gets_a_blend_text_and_the_advice_of_both(client: Any, campaign: Any) -> None:
-    from koers.compass.profiles import load_profiles
+    from koers.compass.texts import profile_texts
 
     started = finished_respondent(campaign)
     assignment = ProfileAssignment.objects.get(response=started.response)
@@ -424,9 +429,9 @@ def test_a_blend_gets_a_blend_text_and_the_advice_of_both(client: Any, campaign:
     html = _report(client, started)
     assert "Je antwoorden liggen tussen twee profielen in" in html
     for key in ("nerd", "einzelganger"):
-        profile = load_profiles().get(key)
-        assert profile.typical["nl"] in html
-        assert profile.next_steps[0]["nl"] in html
+        text = profile_texts().profiles[key]
+        assert text.typical[0].text["nl"] in html
+        assert text.next_steps[0].text["nl"] in html
 
 
 def test_the_data_download_has_the_calibrated_probabilities(campaign: Any) -> None:

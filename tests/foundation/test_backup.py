@@ -2,7 +2,7 @@
 
 Runs on SQLite and on PostgreSQL (`make test`). The round trip fills several
 apps with the demo (organisations, users, 2FA devices, the Gender Scan
-snapshot, a Compass campaign with 320 responses, scores and profiles), backs
+snapshot, a Compass campaign with 321 responses, scores, profiles and a shared report), backs
 up, flushes, restores and compares every table row by row, plus the uploads.
 """
 
@@ -90,9 +90,11 @@ def test_round_trip_restores_every_table_row_by_row_and_the_uploads(
         "compass.responsescores",
         "compass.profileassignment",
         "compass.profilemodel",
+        "compass.reportshare",
         "scan.snapshot",
     } <= filled
-    assert len(before["surveys.response"]) == 320
+    # the 320 generated respondents and the demo's partial report shared with HR
+    assert len(before["surveys.response"]) == 321
     assert len(before["surveys.answer"]) > 10_000
 
     archive = tmp_path / "koers.tar.gz"

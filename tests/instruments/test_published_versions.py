@@ -33,7 +33,8 @@ def test_every_published_version_still_has_its_published_hash() -> None:
 def test_published_instruments_are_marked_and_found_by_key() -> None:
     compass = get_instrument("career_compass")
     assert compass.published
-    assert get_instrument("career_compass", 1) is compass
+    assert get_instrument("career_compass", 2) is compass  # the newest published version
+    assert get_instrument("career_compass", 1).published  # running campaigns keep theirs
     with pytest.raises(LookupError):
         get_instrument("career_compass", 99)
     with pytest.raises(LookupError):
@@ -62,35 +63,35 @@ def test_changing_a_published_instrument_is_refused_and_asks_for_a_new_version(
 
 
 def test_a_new_version_file_is_a_draft_until_it_is_locked(data_copy: Path) -> None:
-    source = data_copy / "career_compass" / "v1.yaml"
-    draft = data_copy / "career_compass" / "v2.yaml"
+    source = data_copy / "career_compass" / "v2.yaml"
+    draft = data_copy / "career_compass" / "v3.yaml"
     draft.write_text(
         source.read_text(encoding="utf-8")
-        .replace("version: 1", "version: 2", 1)
+        .replace("version: 2", "version: 3", 1)
         .replace("tv kijken", "televisie kijken", 1),
         encoding="utf-8",
     )
     lock_file = data_copy / "published.txt"
     instruments = load_shipped_instruments(data_dir=data_copy, lock_file=lock_file)
-    assert instruments[("career_compass", 1)].published
-    assert not instruments[("career_compass", 2)].published
+    assert instruments[("career_compass", 2)].published
+    assert not instruments[("career_compass", 3)].published
     lock_file.write_text(
         lock_file.read_text(encoding="utf-8")
-        + lock_line(instruments[("career_compass", 2)])
+        + lock_line(instruments[("career_compass", 3)])
         + "\n",
         encoding="utf-8",
     )
     assert load_shipped_instruments(data_dir=data_copy, lock_file=lock_file)[
-        ("career_compass", 2)
+        ("career_compass", 3)
     ].published
 
 
 def test_a_file_whose_version_differs_from_its_path_is_refused(data_copy: Path) -> None:
     source = data_copy / "career_compass" / "v1.yaml"
-    (data_copy / "career_compass" / "v3.yaml").write_text(
+    (data_copy / "career_compass" / "v4.yaml").write_text(
         source.read_text(encoding="utf-8"), encoding="utf-8"
     )
-    with pytest.raises(InstrumentError, match="its path says 'career_compass' version 3"):
+    with pytest.raises(InstrumentError, match="its path says 'career_compass' version 4"):
         load_shipped_instruments(data_dir=data_copy, lock_file=data_copy / "published.txt")
 
 

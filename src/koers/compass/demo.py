@@ -58,3 +58,29 @@ def load_demo_respondents(org: Organisation) -> str:
     if not campaign.releases.exists():
         make_release(campaign)
     return f"Career Compass demo: {campaign.responses.count()} respondents, profiles fitted"
+
+
+def load_demo_shared_report(org: Organisation) -> str:
+    """One respondent who finished with most questions skipped and shared the report with
+    the demo HR analyst: shows the partial report and the third-person HR view
+    (/o/<org>/rapporten/)."""
+    from django.contrib.auth import get_user_model
+
+    from koers.compass.models import ReportShare
+    from koers.surveys import services
+
+    campaign = Campaign.objects.filter(organisation=org, name=DEMO_CAMPAIGN).first()
+    hr = get_user_model().objects.filter(username="hr@voorbeeld.nl").first()
+    if campaign is None or hr is None or ReportShare.objects.filter(user=hr).exists():
+        return ""
+    instrument = campaign.instrument()
+    person = generate_respondents(instrument, 1, seed=13)[0]
+    started = services.start_open_response(campaign, "nl")
+    kept = {i.id for i in instrument.items if i.section in ("start", "interests_1", "values")}
+    for item_id, value in person.answers.items():
+        if item_id in kept:
+            services.save_answer(started.response, instrument, item_id, value, 0)
+    services.finish_response(started.response, started.secret)  # scores and profiles it
+    ReportShare.objects.create(response=started.response, user=hr)
+    return "Career Compass demo: a report with questions skipped, shared with hr@voorbeeld.nl"
+

@@ -14,6 +14,7 @@ def personal_report_url(slot: str) -> str:
 
 hooks.job_handlers.register("compass.fit_model", jobs.fit_model)
 hooks.demo_loaders.register(demo.load_demo_respondents)
+hooks.demo_loaders.register(demo.load_demo_shared_report)
 # A finished response is scored and assigned a profile at once; the respondent then
 # sees the personal report, and the data download includes the scores and profile.
 hooks.response_finished.register(services.process_finished)

@@ -47,7 +47,7 @@ def shared_report(request: OrgRequest, pk: int) -> HttpResponse:
         response__campaign__organisation=request.organisation,
     )
     audit.record(request.organisation, request.user, "report.view_shared", share.pk)
-    context = build_context(share.response, current_language())
+    context = build_context(share.response, current_language(), reader="hr")
     context["shared_view"] = True
     return render(request, "compass/report_shared.html", context)
 

@@ -15,7 +15,7 @@ Django-free (numpy + ``koers.stats.lpa``). Everything here follows
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -59,8 +59,6 @@ class ProfileDef:
     share: float
     high: tuple[str, ...]
     low: tuple[str, ...]
-    typical: Mapping[str, str]
-    next_steps: tuple[Mapping[str, str], ...]
 
     def direction(self, facet: str) -> int:
         """+1 when the facet's high end is typical, −1 when its low end is, else 0."""
@@ -76,6 +74,8 @@ class ProfileSet:
     profiles: tuple[ProfileDef, ...]
     strength: float
     common_sd: float
+    # v1 facet -> the v2 facet whose low end it is (profiles.yaml, `opposite_ends`)
+    opposite_ends: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def keys(self) -> list[str]:
@@ -87,13 +87,37 @@ class ProfileSet:
                 return profile
         raise KeyError(key)
 
-    def facets_used(self) -> set[str]:
-        return {f.lstrip("-") for p in self.profiles for f in (*p.high, *p.low)}
+    def facets_used(self, facets: Sequence[str] | None = None) -> set[str]:
+        """Facet ids the signatures name; with ``facets`` (an instrument's), also the
+        facets that stand in for an absent one's opposite end."""
+        named = {f.lstrip("-") for p in self.profiles for f in (*p.high, *p.low)}
+        if facets is not None:
+            named |= {b for a, b in self.opposite_ends.items() if a in named and a not in facets}
+        return named
+
+    def model_facets(self, facets: Sequence[str]) -> list[str]:
+        """The facets (in ``facets``' order) the profile model reads: those a signature
+        names. The others (sport, networking, …) would only add noise to the model."""
+        used = self.facets_used(facets)
+        return [f for f in facets if f in used]
+
+    def direction(self, profile: ProfileDef, facet: str, facets: Sequence[str]) -> int:
+        """+1/−1/0 as ``ProfileDef.direction``, counting an absent facet named in
+        ``opposite_ends`` as the opposite end of ``facet``."""
+        d = profile.direction(facet)
+        for absent, present in self.opposite_ends.items():
+            if present == facet and absent not in facets:
+                other = -profile.direction(absent)
+                if d and other and d != other:
+                    raise ValueError(f"{profile.key}: {absent} and {facet} contradict")
+                d = d or other
+        return d
 
     def signatures(self, facets: Sequence[str]) -> np.ndarray:
         """Signature matrix (profiles × facets) in standard-deviation units."""
         return np.array(
-            [[self.strength * p.direction(f) for f in facets] for p in self.profiles], dtype=float
+            [[self.strength * self.direction(p, f, facets) for f in facets] for p in self.profiles],
+            dtype=float,
         )
 
     def reference_model(self, facets: Sequence[str]) -> LatentProfileModel:
@@ -114,12 +138,15 @@ def load_profiles(path: Path = DATA) -> ProfileSet:
             share=float(p["share"]),
             high=tuple(p["high"]),
             low=tuple(p["low"]),
-            typical=p["typical"],
-            next_steps=tuple(p["next_steps"]),
         )
         for p in raw["profiles"]
     )
-    return ProfileSet(profiles, float(raw["signature_strength"]), float(raw["common_sd"]))
+    return ProfileSet(
+        profiles,
+        float(raw["signature_strength"]),
+        float(raw["common_sd"]),
+        dict(raw.get("opposite_ends") or {}),
+    )
 
 
 def standardise_scores(
@@ -252,9 +279,12 @@ def calibrated_probabilities(
 def classify_reference(
     scores: np.ndarray, facets: Sequence[str], norm: np.ndarray | None = None
 ) -> list[Certainty]:
-    """The reference-model path of ``services.assign_profiles`` on facet scores (n × d)."""
-    z, _, _ = standardise_scores(scores, norm)
-    q = calibrated_probabilities(z, facets)
+    """The reference-model path of ``services.assign_profiles`` on facet scores (n × d):
+    only the facets the profile model reads (``ProfileSet.model_facets``)."""
+    used = load_profiles().model_facets(facets)
+    keep = [list(facets).index(f) for f in used]
+    z, _, _ = standardise_scores(scores[:, keep], None if norm is None else norm[:, keep])
+    q = calibrated_probabilities(z, used)
     return [certainty(row[:-1], row[-1]) for row in q]
 
 

@@ -1,4 +1,11 @@
-"""The personal report: a pure ``build_context`` used by the screen and the PDF alike."""
+"""The personal report: a pure ``build_context`` used by the screen, the PDF and HR's view.
+
+``build_context`` only reads. Scores and the profile are stored when a response is
+finished (``services.process_finished``) and after a model fit; for a response without
+a current stored row (an old response) it computes them in memory and writes nothing.
+Texts come from ``data/profile_texts.yaml`` and ``data/report_texts.yaml``
+(:mod:`koers.compass.texts`) and, for the page itself, gettext.
+"""
 
 from __future__ import annotations
 
@@ -9,76 +16,19 @@ from django.utils.translation import gettext as _
 from koers.compass.models import ProfileAssignment, ResponseScores
 from koers.compass.norms import MIN_NORM_OTHERS, norm_position
 from koers.compass.profiles import certainty, describe_certainty, load_profiles
-from koers.compass.services import assign_profiles, scores_of
+from koers.compass.services import estimate_assignments, profile_facets, scores_of
+from koers.compass.texts import band_text, profile_texts, stigma_key, stigma_message
+from koers.instruments import Instrument
+from koers.stats.scales import MIN_ANSWERED_SHARE
 from koers.surveys.models import Answer, Response
 
-# What a score means, by band (scores are means on 1–7). Keys: scale id -> band -> text.
-BANDS = {
-    "identification": {
-        "low": {
-            "nl": "Je voelt je op dit moment weinig verbonden met je professie. Dat zegt niets "
-            "over hoe goed je bent; het kan een teken zijn dat je werk of je werkomgeving "
-            "niet goed bij je past.",
-            "en": "You currently feel little connection with your profession. That says nothing "
-            "about how good you are; it may be a sign that your work or work environment does "
-            "not suit you well.",
-        },
-        "middle": {
-            "nl": "Je professie is een deel van wie je bent, maar niet het hele verhaal.",
-            "en": "Your profession is part of who you are, but not the whole story.",
-        },
-        "high": {
-            "nl": "Je professie is een belangrijk deel van hoe je jezelf ziet. Dat is een bron van "
-            "trots en motivatie.",
-            "en": "Your profession is an important part of how you see yourself: a source of "
-            "pride and motivation.",
-        },
-    },
-    "career_clarity": {
-        "low": {
-            "nl": "Je weet nog niet goed welk werk bij je past. Dat is heel gewoon; de volgende "
-            "stappen hieronder helpen je om het helder te krijgen.",
-            "en": "You are not yet sure what work suits you. That is very common; the next steps "
-            "below help you get clearer.",
-        },
-        "middle": {
-            "nl": "Je hebt een idee van wat bij je past, maar nog niet helemaal.",
-            "en": "You have an idea of what suits you, but not completely.",
-        },
-        "high": {
-            "nl": "Je weet goed welk werk bij je past. Gebruik dat in gesprekken over je loopbaan.",
-            "en": "You know well what work suits you. Use that in conversations about your career.",
-        },
-    },
-    "career_commitment": {
-        "low": {
-            "nl": "Je carrière is op dit moment niet het belangrijkste in je leven.",
-            "en": "Your career is not the most important thing in your life right now.",
-        },
-        "middle": {
-            "nl": "Je carrière is belangrijk voor je, naast andere dingen.",
-            "en": "Your career matters to you, alongside other things.",
-        },
-        "high": {
-            "nl": "Je carrière is een van de belangrijkste dingen in je leven.",
-            "en": "Your career is one of the most important things in your life.",
-        },
-    },
-    "career_exploration": {
-        "low": {
-            "nl": "Je bent weinig bezig met het verkennen van je loopbaanmogelijkheden.",
-            "en": "You spend little time exploring your career options.",
-        },
-        "middle": {
-            "nl": "Je verkent af en toe je mogelijkheden.",
-            "en": "You explore your options now and then.",
-        },
-        "high": {
-            "nl": "Je bent actief bezig met het verkennen van je mogelijkheden.",
-            "en": "You actively explore your options.",
-        },
-    },
-}
+READERS = ("respondent", "hr")
+CAREER_SCALES = ("identification", "career_clarity", "career_commitment", "career_exploration")
+# The scale the profile signatures are defined on (spec/compass.md): midpoint 4 and SD
+# 1.25, a signature of ±0.8 SD puts a profile's typical score near 4 ± 1.
+MIDPOINT = 4.0
+SCALE_SD = 1.25
+
 # Gender stigma (4 items, 1 = disagree … 7 = agree; 4 = neutral). The care text is shown
 # only above neutral: a mean of at least STIGMA_HIGH, half a scale step above the
 # midpoint, so a neutral answerer with one "slightly agree" (mean 4.25) does not get it.
@@ -89,56 +39,10 @@ STIGMA_LOW = STIGMA_MIDPOINT - 0.5
 # "Mind the Gap!") found that women in tech feel more gender stigma than men, most in the
 # technical sector and in male-dominated teams, and that for women (not men) it goes
 # with less career clarity. It found no such effect for men and did not study other genders.
-STIGMA_TEXT = {
-    "high_woman": {
-        "nl": "Je geeft aan dat je je op je werk beoordeeld voelt op je gender. Dat ligt niet "
-        "aan jou. Onderzoek onder bèta-alumni (Universiteit Twente en Saxion) laat zien dat "
-        "vrouwen in de techniek dit vaker ervaren dan mannen, vooral in een werkomgeving met "
-        "vooral mannen, en dat het bij vrouwen samengaat met minder duidelijkheid over wat ze "
-        "willen en kunnen in hun loopbaan. Praat erover met iemand die je vertrouwt, zoals de "
-        "vertrouwenspersoon van je organisatie; je kunt ook anoniem melden. Je werkgever kan "
-        "hier iets aan doen.",
-        "en": "You indicate that you feel judged at work because of your gender. That is not "
-        "your fault. Research among STEM alumni (University of Twente and Saxion) shows that "
-        "women in tech experience this more often than men, especially in mostly male teams, "
-        "and that for women it goes with less clarity about what they want and can do in "
-        "their career. Talk about it with someone you trust, such as your organisation's "
-        "confidential adviser; you can also report anonymously. Your employer can act on it.",
-    },
-    "high": {
-        "nl": "Je geeft aan dat je je op je werk beoordeeld voelt op je gender. Dat ligt niet "
-        "aan jou, en je hoeft er niet alleen mee rond te lopen. Praat erover met iemand die je "
-        "vertrouwt, zoals de vertrouwenspersoon van je organisatie; je kunt ook anoniem melden.",
-        "en": "You indicate that you feel judged at work because of your gender. That is not "
-        "your fault, and you do not have to deal with it alone. Talk about it with someone you "
-        "trust, such as your organisation's confidential adviser; you can also report "
-        "anonymously.",
-    },
-    "middle": {
-        "nl": "Je antwoorden over of je je op je werk beoordeeld voelt op je gender liggen rond "
-        "het midden. Merk je dat het je dwarszit, dan kun je altijd terecht bij de "
-        "vertrouwenspersoon van je organisatie.",
-        "en": "Your answers about feeling judged at work because of your gender are around the "
-        "middle. If it bothers you, you can always turn to your organisation's confidential "
-        "adviser.",
-    },
-    "low": {
-        "nl": "Je voelt je op je werk weinig beoordeeld op je gender. Merk je dat dit verandert, "
-        "dan kun je altijd terecht bij de vertrouwenspersoon van je organisatie.",
-        "en": "You rarely feel judged at work because of your gender. If that changes, you can "
-        "always turn to your organisation's confidential adviser.",
-    },
-}
 
 
-def stigma_text(score: float, gender: str | None, language: str) -> str:
-    if score >= STIGMA_HIGH:
-        key = "high_woman" if gender == "woman" else "high"
-    elif score > STIGMA_LOW:
-        key = "middle"
-    else:
-        key = "low"
-    return STIGMA_TEXT[key][language]
+def stigma_text(score: float, gender: str | None, language: str, *, hr: bool = False) -> str:
+    return stigma_message(stigma_key(score, gender, STIGMA_HIGH, STIGMA_LOW), language, hr=hr)
 
 
 def band(score: float | None) -> str | None:
@@ -173,9 +77,56 @@ def _gender(response: Response, instrument: Any) -> str | None:
     return None if first is None else str(first)
 
 
-def _profile_context(assignment: ProfileAssignment, language: str) -> dict[str, Any]:
-    """Certainty words, the chart of probabilities and what the profile(s) mean."""
+def _statements(statements: Any, language: str) -> list[dict[str, str]]:
+    categories = profile_texts().categories
+    return [
+        {"category": str(categories[st.category][language]), "text": str(st.text[language])}
+        for st in statements
+    ]
+
+
+def differences(
+    key: str | None, scores: dict[str, float | None], instrument: Instrument, language: str
+) -> list[dict[str, Any]]:
+    """Facets on which this person's score is not on the profile's side of the midpoint.
+
+    A profile's signature puts its typical score near 4 + 1 (high end typical) or 4 − 1
+    (low end typical). The person differs from the profile on a facet when their score
+    is at or past the midpoint on the other side: at most 4 where the high end is
+    typical, at least 4 where the low end is. Facets without a score are left out.
+    """
     profiles = load_profiles()
+    if key is None or key not in profiles.keys:
+        return []
+    profile = profiles.get(key)
+    facets = profile_facets(instrument, profiles)
+    out = []
+    for facet in facets:
+        direction = profiles.direction(profile, facet, facets)
+        score = scores.get(facet)
+        if direction == 0 or score is None or (score - MIDPOINT) * direction > 0:
+            continue
+        typical = MIDPOINT + direction * profiles.strength * SCALE_SD
+        out.append(
+            {
+                "label": instrument.scale(facet).label.get(language),
+                "score": score,
+                "typical": typical,
+                "high": direction > 0,
+            }
+        )
+    return out
+
+
+def _profile_context(
+    assignment: ProfileAssignment,
+    scores: dict[str, float | None],
+    instrument: Instrument,
+    language: str,
+) -> dict[str, Any]:
+    """Certainty words, the chart of probabilities, what the profile(s) mean and where
+    this person differs from them."""
+    texts = profile_texts().profiles
     names = [str(n.get(language) or n.get("nl")) for n in assignment.names]
     if assignment.calibrated:
         probabilities = [float(q) for q in assignment.calibrated[:-1]]
@@ -187,12 +138,17 @@ def _profile_context(assignment: ProfileAssignment, language: str) -> dict[str, 
     described: list[dict[str, Any]] = []
     for index in shown:
         key = assignment.names[index].get("key")
-        definition = profiles.get(key) if key in profiles.keys else None
+        text = texts.get(key) if key else None
         described.append(
             {
                 "name": names[index],
-                "typical": definition.typical[language] if definition else None,
-                "next_steps": [s[language] for s in definition.next_steps] if definition else [],
+                "typical": _statements(text.typical, language) if text else [],
+                "atypical": _statements(text.atypical, language) if text else [],
+                "next_steps": [
+                    {"text": step.text[language], "why": step.why[language]}
+                    for step in (text.next_steps if text else ())
+                ],
+                "differences": differences(key, scores, instrument, language),
             }
         )
     chart: list[dict[str, Any]] = [
@@ -211,7 +167,6 @@ def _profile_context(assignment: ProfileAssignment, language: str) -> dict[str, 
         "level": c.level,
         "probability": c.probability,
         "described": described,
-        "typical": described[0]["typical"],
         "next_steps": [step for d in described for step in d["next_steps"]],
         "chart": chart,
         "reference": assignment.model_label == "reference",
@@ -219,57 +174,83 @@ def _profile_context(assignment: ProfileAssignment, language: str) -> dict[str, 
     }
 
 
-def build_context(response: Response, language: str) -> dict[str, Any]:
+def _assignment(response: Response) -> ProfileAssignment | None:
+    """The stored assignment, or (none stored, or one from before calibration) an
+    unsaved one computed now: a GET never writes."""
+    stored = ProfileAssignment.objects.filter(response=response).first()
+    if stored is not None and not (stored.model_label == "reference" and not stored.calibrated):
+        return stored
+    return estimate_assignments([response])[0]
+
+
+def _scored(scale: Any, score: float | None, norm: list[float], language: str) -> dict[str, Any]:
+    return {
+        "id": scale.id,
+        "label": scale.label.get(language),
+        "score": score,
+        "percent": None if score is None else (score - 1) / 6 * 100,
+        "norm": norm_position(score, norm),
+    }
+
+
+def build_context(response: Response, language: str, reader: str = "respondent") -> dict[str, Any]:
+    """Everything the report shows; reads only. ``reader`` is "respondent" or "hr"."""
+    if reader not in READERS:
+        raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
+    hr = reader == "hr"
     instrument = response.campaign.instrument()
     scores = scores_of(response)
-    assignment = ProfileAssignment.objects.filter(response=response).first()
-    if assignment is None or (assignment.model_label == "reference" and not assignment.calibrated):
-        # No assignment yet, or one stored before certainty was calibrated (issue 13).
-        assign_profiles([response])
-        assignment = ProfileAssignment.objects.filter(response=response).first()
+    assignment = _assignment(response)
     norm = _norm_group(response)
-    elements = []
+    elements: list[dict[str, Any]] = []
+    missing: list[dict[str, Any]] = []
     for element in instrument.elements:
-        facets = []
+        facets: list[dict[str, Any]] = []
         for scale in instrument.scales:
             if scale.kind != "facet" or scale.element != element.id:
                 continue
-            score = scores.get(scale.id)
-            facets.append(
-                {
-                    "id": scale.id,
-                    "label": scale.label.get(language),
-                    "score": score,
-                    "percent": None if score is None else (score - 1) / 6 * 100,
-                    "norm": norm_position(score, norm.get(scale.id, [])),
-                }
+            row = _scored(scale, scores.get(scale.id), norm.get(scale.id, []), language)
+            (facets if row["score"] is not None else missing).append(row)
+        if facets:
+            elements.append(
+                {"id": element.id, "label": element.label.get(language), "facets": facets}
             )
-        elements.append({"id": element.id, "label": element.label.get(language), "facets": facets})
     career = []
-    for scale_id in ("identification", "career_clarity", "career_commitment", "career_exploration"):
-        score = scores.get(scale_id)
-        b = band(score)
-        career.append(
-            {
-                "id": scale_id,
-                "label": instrument.scale(scale_id).label.get(language),
-                "score": score,
-                "percent": None if score is None else (score - 1) / 6 * 100,
-                "meaning": BANDS[scale_id][b][language] if b else None,
-                "norm": norm_position(score, norm.get(scale_id, [])),
-            }
+    for scale_id in CAREER_SCALES:
+        row = _scored(
+            instrument.scale(scale_id), scores.get(scale_id), norm.get(scale_id, []), language
         )
+        if row["score"] is None:
+            missing.append(row)
+            continue
+        row["meaning"] = band_text(scale_id, str(band(row["score"])), language, hr=hr)
+        career.append(row)
+    model_facets = profile_facets(instrument)
     stigma = scores.get("gender_stigma")
     gender = _gender(response, instrument)
+    n_others = max((len(v) for v in norm.values()), default=0)
     return {
         "response": response,
-        "profile": None if assignment is None else _profile_context(assignment, language),
+        "reader": reader,
+        "hr": hr,
+        "profile": None
+        if assignment is None
+        else _profile_context(assignment, scores, instrument, language),
         "elements": elements,
         "career": career,
+        "missing": {
+            "labels": [m["label"] for m in missing],
+            "n": len(missing),
+            "n_total": len(missing) + len(career) + sum(len(e["facets"]) for e in elements),
+            "profile_scored": sum(scores.get(f) is not None for f in model_facets),
+            "profile_total": len(model_facets),
+            "min_share_percent": round(100 * MIN_ANSWERED_SHARE),
+        },
         "stigma": None
         if stigma is None
-        else {"score": stigma, "text": stigma_text(stigma, gender, language)},
-        "norm_available": any(f["norm"] is not None for e in elements for f in e["facets"]),
+        else {"score": stigma, "text": stigma_text(stigma, gender, language, hr=hr)},
+        "norm_available": n_others >= MIN_NORM_OTHERS,
+        "norm_others": n_others,
         "norm_min": MIN_NORM_OTHERS,
         "language": language,
     }

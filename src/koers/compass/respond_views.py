@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -70,9 +71,16 @@ def _recipients(response: Response) -> list[Recipient]:
 
 
 def _shared_with(response: Response) -> list[dict[str, Any]]:
+    """The shares, each with the same "name (role)" label the share list shows."""
+    labels = {p.user.pk: p.label for p in _recipients(response)}
     shares = ReportShare.objects.filter(response=response).select_related("user")
     return [
-        {"pk": share.pk, "who": share.user.get_full_name().strip() or _("iemand van HR")}
+        {
+            "pk": share.pk,
+            "who": labels.get(share.user_id)
+            or share.user.get_full_name().strip()
+            or _("iemand van HR"),
+        }
         for share in shares
     ]
 
@@ -110,19 +118,32 @@ def share(request: HttpRequest, slot: str) -> HttpResponse:
     if isinstance(loaded, HttpResponse):
         return loaded
     chosen = request.POST.get("recipient", "")
-    person = next((p.user for p in _recipients(loaded) if p.key == chosen), None)
+    person = next((p for p in _recipients(loaded) if p.key == chosen), None)
     if person is not None and loaded.is_finished:
-        ReportShare.objects.get_or_create(response=loaded, user=person)
+        ReportShare.objects.get_or_create(response=loaded, user=person.user)
+        messages.success(request, _("Je rapport is gedeeld met %(who)s.") % {"who": person.label})
     return redirect("compass_report", slot=slot)
 
 
 @require_POST
 def withdraw(request: HttpRequest, slot: str) -> HttpResponse:
+    """Withdraw a share: the first post asks for confirmation, the second withdraws."""
     loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
     share_id = request.POST.get("share", "")
     # ASCII digits that fit a 64-bit key: "²" or 10**30 would crash the query.
-    if share_id.isascii() and share_id.isdigit() and len(share_id) <= 18:
-        ReportShare.objects.filter(response=loaded, pk=int(share_id)).delete()
+    if not (share_id.isascii() and share_id.isdigit() and len(share_id) <= 18):
+        return redirect("compass_report", slot=slot)
+    found = next((s for s in _shared_with(loaded) if s["pk"] == int(share_id)), None)
+    if found is None:
+        return redirect("compass_report", slot=slot)
+    if request.POST.get("confirm") != "yes":
+        return render(request, "compass/withdraw_confirm.html", {"slot": slot, "share": found})
+    ReportShare.objects.filter(response=loaded, pk=found["pk"]).delete()
+    messages.success(
+        request,
+        _("Je rapport is niet meer gedeeld met %(who)s. Die persoon kan het niet meer openen.")
+        % {"who": found["who"]},
+    )
     return redirect("compass_report", slot=slot)

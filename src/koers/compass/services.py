@@ -12,6 +12,7 @@ from django.db import transaction
 from koers.compass.models import ProfileAssignment, ProfileModel, ResponseScores
 from koers.compass.profiles import (
     FITTED_MIN_ROWS,
+    ProfileSet,
     calibrated_probabilities,
     load_profiles,
     name_fitted_profiles,
@@ -63,12 +64,17 @@ def score_responses(responses: list[Response]) -> dict[int, dict[str, float | No
 
 
 def scores_of(response: Response) -> dict[str, float | None]:
+    """Scale scores of one response, read-only: the stored row when it is current,
+    else computed from the answers without writing (an old response, or one scored
+    under an earlier key; the finish hook and ``score_responses`` store them)."""
     instrument = response.campaign.instrument()
-    fingerprint = scoring_key_fingerprint(scoring_key(instrument))
+    key = scoring_key(instrument)
+    fingerprint = scoring_key_fingerprint(key)
     stored = ResponseScores.objects.filter(response=response, fingerprint=fingerprint).first()
     if stored is not None:
         return dict(stored.values)
-    return score_responses([response])[response.pk]
+    row = score_scales(answers_frame([response], instrument), key).loc[response.pk]
+    return {str(k): (None if pd.isna(v) else float(v)) for k, v in row.items()}
 
 
 def latest_model(campaign: Campaign) -> ProfileModel | None:
@@ -91,23 +97,35 @@ def _reference_norm(campaign: Campaign, facets: list[str]) -> np.ndarray | None:
     return _facet_matrix(list(stored), facets)
 
 
-def assign_profiles(responses: list[Response]) -> None:
-    """Posterior probabilities for each response, with the model they come from.
+def profile_facets(instrument: Instrument, profiles: ProfileSet | None = None) -> list[str]:
+    """The facets the profile model reads: those a profile signature names.
 
-    A fitted model of the campaign when one exists; otherwise the reference
-    model on scores standardised against the campaign (midpoint 4 / SD 1.25
-    until it has 300 complete responses).
+    A facet no profile is typical or atypical on (sport, networking, data analysis;
+    in v2 also honesty, politeness, friendship) is scored and shown but left out of
+    the model, where it would only add noise (issue 13, point 8; docs/compass-items.md).
+    """
+    return (profiles or load_profiles()).model_facets(facet_ids(instrument))
+
+
+def estimate_assignments(responses: list[Response]) -> list[ProfileAssignment | None]:
+    """Unsaved profile assignments (None when a response has no facet score at all).
+
+    Read-only: the report calls this for a response that has no stored assignment;
+    ``assign_profiles`` stores the same rows on finish and after a model fit.
+    A fitted model of the campaign when one exists; otherwise the reference model on
+    scores standardised against the campaign (midpoint 4 / SD 1.25 until it has 300
+    complete responses).
     """
     if not responses:
-        return
+        return []
     campaign = responses[0].campaign
     instrument = campaign.instrument()
-    facets = facet_ids(instrument)
-    all_scores = [scores_of(r) for r in responses]
-    x = _facet_matrix(all_scores, facets)
     model = latest_model(campaign)
     profiles = load_profiles()
+    all_scores = [scores_of(r) for r in responses]
     if model is not None:
+        facets = list(model.facets) or facet_ids(instrument)
+        x = _facet_matrix(all_scores, facets)
         z = (x - np.asarray(model.center)) / np.asarray(model.scale)
         lpa = LatentProfileModel.from_parameters(
             model.weights, model.means, model.covariances, model=model.lpa_model
@@ -115,6 +133,8 @@ def assign_profiles(responses: list[Response]) -> None:
         names = model.names
         label = model.label()
     else:
+        facets = profile_facets(instrument, profiles)
+        x = _facet_matrix(all_scores, facets)
         z, _, _ = standardise_scores(x, _reference_norm(campaign, facets))
         lpa = profiles.reference_model(facets)
         names = [{"key": p.key, **p.name} for p in profiles.profiles]
@@ -126,22 +146,45 @@ def assign_profiles(responses: list[Response]) -> None:
         posteriors[usable] = lpa.predict_proba(z[usable])
         if model is None:
             calibrated[usable] = calibrated_probabilities(z[usable], facets, profiles)
+    out: list[ProfileAssignment | None] = []
+    for response, post, cal, ok in zip(responses, posteriors, calibrated, usable, strict=True):
+        if not ok:
+            out.append(None)
+            continue
+        index = int(np.argmax(post))
+        out.append(
+            ProfileAssignment(
+                response=response,
+                model=model,
+                model_label=label,
+                posteriors=[float(p) for p in post],
+                calibrated=[] if model is not None else [float(q) for q in cal],
+                names=names,
+                profile_index=index,
+                profile_key=names[index].get("key") or "",
+            )
+        )
+    return out
+
+
+def assign_profiles(responses: list[Response]) -> None:
+    """Store posterior probabilities for each response, with the model they come from."""
+    estimates = estimate_assignments(responses)
     with transaction.atomic():
-        for response, post, cal, ok in zip(responses, posteriors, calibrated, usable, strict=True):
-            if not ok:
+        for response, estimate in zip(responses, estimates, strict=True):
+            if estimate is None:
                 ProfileAssignment.objects.filter(response=response).delete()
                 continue
-            index = int(np.argmax(post))
             ProfileAssignment.objects.update_or_create(
                 response=response,
                 defaults={
-                    "model": model,
-                    "model_label": label,
-                    "posteriors": [float(p) for p in post],
-                    "calibrated": [] if model is not None else [float(q) for q in cal],
-                    "names": names,
-                    "profile_index": index,
-                    "profile_key": names[index].get("key") or "",
+                    "model": estimate.model,
+                    "model_label": estimate.model_label,
+                    "posteriors": estimate.posteriors,
+                    "calibrated": estimate.calibrated,
+                    "names": estimate.names,
+                    "profile_index": estimate.profile_index,
+                    "profile_key": estimate.profile_key,
                 },
             )
 
@@ -177,7 +220,7 @@ def fit_campaign_model(
         )
     )
     instrument = campaign.instrument()
-    facets = facet_ids(instrument)
+    facets = profile_facets(instrument)
     scores = score_responses(responses)
     x = _facet_matrix([scores[r.pk] for r in responses], facets)
     complete = ~np.isnan(x).any(axis=1)

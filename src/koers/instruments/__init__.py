@@ -63,7 +63,7 @@ from koers.instruments.rendering import (
     visible_items,
     visible_sections,
 )
-from koers.instruments.scoring import scoring_key
+from koers.instruments.scoring import scoring_key, unscored_scales
 
 __all__ = [
     "DEPARTMENT_ITEM_ID",
@@ -104,6 +104,7 @@ __all__ = [
     "render_section",
     "respondent_context",
     "scoring_key",
+    "unscored_scales",
     "unanswered_items",
     "visible_items",
     "visible_sections",

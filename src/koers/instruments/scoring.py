@@ -8,14 +8,16 @@ call, so rendering a questionnaire does not load the statistics stack.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from koers.instruments.definition import Instrument
+from koers.instruments.definition import Instrument, Scale
 
 if TYPE_CHECKING:
     from koers.stats.scales import ScaleKey
 
-__all__ = ["scoring_key"]
+__all__ = ["scoring_key", "unscored_scales"]
 
 
 def scoring_key(
@@ -49,3 +51,24 @@ def scoring_key(
             min_answered_share=share,
         )
     return key
+
+
+def unscored_scales(
+    instrument: Instrument, answers: Mapping[str, Any], *, min_answered_share: float | None = None
+) -> list[Scale]:
+    """The scales that would get no score from ``answers`` (item id -> value) now.
+
+    A scale is scored when at least ``ceil(share * k)`` of its ``k`` items are answered
+    (never fewer than one), the rule of ``koers.stats.scales.score_scales``; the review
+    page says before finishing which scales the report will lack.
+    """
+    from koers.stats.scales import MIN_ANSWERED_SHARE
+
+    share = MIN_ANSWERED_SHARE if min_answered_share is None else min_answered_share
+    out = []
+    for scale in instrument.scales:
+        items = instrument.scale_items(scale.id)
+        answered = sum(answers.get(item.id) not in (None, "") for item in items)
+        if answered < max(1, math.ceil(share * len(items) - 1e-9)):
+            out.append(scale)
+    return out

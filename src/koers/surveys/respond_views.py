@@ -32,6 +32,7 @@ from koers.instruments import (
     previous_section,
     render_section,
     unanswered_items,
+    unscored_scales,
     visible_items,
     visible_sections,
 )
@@ -398,6 +399,11 @@ def review(request: HttpRequest, slot: str) -> HttpResponse:
         label = next((r.label for r in rendered.items if r.id == item.id), item.id)
         page["items"].append({"id": item.id, "label": label})
     last = list(sections)[-1] if sections else None
+    # What the report will lack if finished now: scales without enough answers, and
+    # whether any facet (the profile model's input) keeps a score.
+    unscored = unscored_scales(instrument, answers) if skipped else []
+    facets = [sc for sc in instrument.scales if sc.kind == "facet"]
+    facets_lost = sum(sc.kind == "facet" for sc in unscored)
     return render(
         request,
         "surveys/review.html",
@@ -407,6 +413,10 @@ def review(request: HttpRequest, slot: str) -> HttpResponse:
             "n_skipped": len(skipped),
             "grouped": grouped,
             "last_section": last,
+            "first_skipped": next(iter(grouped), None),
+            "unscored": [sc.label.get(lang) for sc in unscored],
+            "no_profile": bool(facets) and facets_lost == len(facets),
+            "weaker_profile": 0 < facets_lost < len(facets),
         },
     )
 
