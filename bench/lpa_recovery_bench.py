@@ -1,4 +1,4 @@
-"""Career Compass fitted model: from how many responses are six planted profiles recovered? (issue 13.2)
+"""Career Compass fitted model: from how many responses are six profiles recovered? (issue 13.2)
 
 Not a speed benchmark: a seeded recovery study. Each data set is a simulated campaign
 (``koers.compass.recovery.simulate``): respondents from the demo generator (six reference
