@@ -177,3 +177,25 @@ def test_the_fit_job_uses_incomplete_responses_and_the_signature_scale(
 
     with pytest.raises(NotEnoughResponses):
         fit_campaign_model(campaign, n_starts=2)
+
+
+def test_the_demo_generators_scales_hold_together_through_a_latent_trait() -> None:
+    import pandas as pd
+
+    from koers.compass.generate import generate_respondents
+    from koers.instruments import scoring_key
+    from koers.stats.scales import cronbach_alpha, keyed_items
+
+    instrument = get_instrument("career_compass")
+    people = generate_respondents(instrument, 400, seed=5)
+    ids = [i.id for i in instrument.items if i.type == "scale"]
+    frame = pd.DataFrame([{i: p.answers[i] for i in ids} for p in people]).astype(float)
+    key = scoring_key(instrument)
+    # Gender stigma has the same planted mean in every profile: before, its items shared
+    # nothing and alpha was .08. Now they share a person's latent score.
+    for scale in ("gender_stigma", "identification", "career_clarity", "extraversion"):
+        items = keyed_items(frame, key[scale])
+        k = items.shape[1]
+        alpha = k / (k - 1) * (1 - items.var(ddof=1).sum() / items.sum(axis=1).var(ddof=1))
+        assert alpha == pytest.approx(cronbach_alpha(items).value)
+        assert 0.7 < alpha < 0.97, scale
