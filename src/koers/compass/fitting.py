@@ -203,24 +203,26 @@ def name_profiles(
     for row in sim:
         order = np.argsort(-row, kind="stable")
         best, second = int(order[0]), int(order[1])
+        keys: tuple[str, ...]
         if row[best] < MIN_MATCH_QUALITY:
             raw.append(((), float(row[best]), ()))
         elif row[second] >= MERGED_MIN_QUALITY:
             keys = (profiles.keys[best], profiles.keys[second])
             raw.append((keys, float(row[best]), (float(row[best]), float(row[second]))))
         else:
-            raw.append(((profiles.keys[best],), float(row[best]), (float(row[best]),)))
+            keys = (profiles.keys[best],)
+            raw.append((keys, float(row[best]), (float(row[best]),)))
     counts: dict[tuple[str, ...], int] = {}
-    for keys, _, _ in raw:
-        if keys:
-            counts[keys] = counts.get(keys, 0) + 1
+    for named, _, _ in raw:
+        if named:
+            counts[named] = counts.get(named, 0) + 1
     seen: dict[tuple[str, ...], int] = {}
     out = []
-    for i, (keys, quality, qualities) in enumerate(raw):
-        parts = counts.get(keys, 1) if keys else 1
-        seen[keys] = seen.get(keys, 0) + 1
-        part = seen[keys] if parts > 1 else 0
-        out.append(ProfileName(i, keys, quality, qualities, part, parts))
+    for i, (named, quality, qualities) in enumerate(raw):
+        parts = counts.get(named, 1) if named else 1
+        seen[named] = seen.get(named, 0) + 1
+        part = seen[named] if parts > 1 else 0
+        out.append(ProfileName(i, named, quality, qualities, part, parts))
     return out
 
 

@@ -39,7 +39,7 @@ def adjusted_rand_index(a: np.ndarray, b: np.ndarray) -> float:
     maximum = (rows + cols) / 2
     if maximum == expected:
         return 1.0
-    return (index - expected) / (maximum - expected)
+    return float((index - expected) / (maximum - expected))
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,9 @@ class Recovery:
     missing: int  # planted profiles no fitted profile is named after
 
 
-def facet_scores(instrument: Instrument, n: int, *, seed: int, strength: float) -> tuple:
+def facet_scores(
+    instrument: Instrument, n: int, *, seed: int, strength: float
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Generated respondents' facet scores (n × facets) and planted profile keys."""
     people = generate_respondents(instrument, n, seed=seed, strength=strength)
     ids = [item.id for item in instrument.items if item.type == "scale"]
