@@ -55,7 +55,7 @@ def test_filter_values_are_readable_choices_without_duplicates(
                 f'value="{escape(name)}:{escape(value)}">{escape(label)}</option>' in first.group(0)
             )
     assert labels["job_category"]["researcher"] == "Onderzoeker"
-    assert labels["function_type"]["technical"] == "Technische functie"
+    assert labels["function_type"]["technical"] == "Technisch werk"
     assert scan_value_labels("en")["gender"]["woman"] == "Woman"
     assert len(values) >= 3
     shown_department = options["department"][0]

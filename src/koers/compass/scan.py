@@ -43,8 +43,8 @@ FILTERS = {
 # instrument's answer options (``value_labels``) or are readable already (departments).
 DERIVED_VALUES = {
     "function_type": {
-        "technical": ("Technische functie", "Technical job"),
-        "non_technical": ("Niet-technische functie", "Non-technical job"),
+        "technical": ("Technisch werk", "Technical work"),
+        "non_technical": ("Niet-technisch werk", "Non-technical work"),
     },
     "sector": {
         "technical": ("Technische sector", "Technical sector"),
