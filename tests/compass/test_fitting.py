@@ -164,7 +164,11 @@ def test_the_fit_job_uses_incomplete_responses_and_the_signature_scale(
     partial = [r.pk for r in responses[:20]]
     Answer.objects.filter(response_id__in=partial, item_id__in=skipped).delete()
     monkeypatch.setattr(fitting, "MIN_ROWS_TO_FIT", 100)
-    model = fit_campaign_model(campaign, n_starts=2)
+    calls: list[tuple[int, int]] = []
+    model = fit_campaign_model(campaign, n_starts=2, progress=lambda d, t: calls.append((d, t)))
+    fractions = [d / t for d, t in calls]
+    assert fractions == sorted(fractions)
+    assert 0.5 < fractions[-1] <= 1.0  # the EM fits, then (part of) the bootstrap tests
     assert model.n_rows == 120
     assert model.center == [4.0] * len(FACETS)
     assert model.scale == [1.25] * len(FACETS)

@@ -257,17 +257,27 @@ def fit_profiles(
     """
     x = to_signature_scale(scores)
     x = x[usable_rows(x)]
+
+    def fitting(done: int, total: int) -> None:  # first half of the progress: the EM fits
+        if progress is not None:
+            progress(done * 1000 // max(total, 1), 2000)
+
     estimates = estimate_profiles(
-        x, range(1, max_profiles + 1), model=1, n_starts=n_starts, random_state=seed
+        x,
+        range(1, max_profiles + 1),
+        model=1,
+        n_starts=n_starts,
+        random_state=seed,
+        progress=fitting,
     )
-    tests = max(1, max_profiles - 1)
-    total, done = tests * n_bootstrap, 0
+    # Second half: the bootstrap draws (at most one test per k; testing may stop earlier).
+    total, done = max(1, max_profiles - 1) * n_bootstrap, 0
 
     def tick() -> None:
         nonlocal done
         done += 1
         if progress is not None:
-            progress(min(done, total), total)
+            progress(1000 + min(done, total) * 1000 // total, 2000)
 
     choice = choose_k(x, estimates, n_bootstrap=n_bootstrap, seed=seed, progress=tick)
     model = estimates.models[choice.k]
