@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
+from koers.compass.fitting import name_profiles
 from koers.compass.profiles import (
     certainty,
     describe_certainty,
     load_profiles,
-    name_fitted_profiles,
 )
 from koers.instruments import get_instrument
 
@@ -95,8 +95,9 @@ def test_a_profile_unlike_any_reference_keeps_a_neutral_name() -> None:
     rng = np.random.default_rng(1)
     # Profile B is flat (all means 0): it correlates with no signature at all.
     means = np.vstack([sig[3] + rng.normal(0, 0.1, len(FACETS)), np.zeros(len(FACETS))])
-    named = name_fitted_profiles(means, FACETS)
+    named = name_profiles(means, FACETS)
     assert named[0].key == "innovator"
     assert named[0].quality > 0.9
-    assert named[1].key is None
-    assert named[1].name == {"nl": "Profiel B", "en": "Profile B"}
+    assert named[1].keys == ()
+    assert named[1].label(load_profiles(), "nl") == "Profiel B"
+    assert named[1].label(load_profiles(), "en") == "Profile B"

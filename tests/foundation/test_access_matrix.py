@@ -45,6 +45,7 @@ TABLE = {
     "compass.view_shared_reports": "AH",
     "compass.view_teamscan": "AHM",
     "compass.fit_profiles": "AHR",
+    "compass.view_statistics": "AR",
     "scan.view": "AHMWR",
     "scan.view_all_figures": "AH",
     "scan.manage": "AH",

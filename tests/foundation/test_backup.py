@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from koers.cli import main
+from koers.compass.demo import N_DEMO_RESPONDENTS
 from koers.lib.backup import BackupError, DatabaseNotEmpty, backup, non_empty_tables, restore
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -93,8 +94,8 @@ def test_round_trip_restores_every_table_row_by_row_and_the_uploads(
         "compass.reportshare",
         "scan.snapshot",
     } <= filled
-    # the 320 generated respondents and the demo's partial report shared with HR
-    assert len(before["surveys.response"]) == 321
+    # the generated respondents and the demo's partial report shared with HR
+    assert len(before["surveys.response"]) == N_DEMO_RESPONDENTS + 1
     assert len(before["surveys.answer"]) > 10_000
 
     archive = tmp_path / "koers.tar.gz"

@@ -1,6 +1,8 @@
-"""Demo content: 320 generated respondents in the demo Compass campaign, scored and profiled,
+"""Demo content: 800 generated respondents in the demo Compass campaign, scored and profiled,
 with a fitted profile model and a first release of its figures, so the team scan and the
-researcher check page show real output."""
+researcher check page show real output. 800 is above ``fitting.MIN_ROWS_TO_FIT`` (750, the
+recovery study's rule), so the demo's own model can find and name the six planted
+profiles; the check page says what the generator planted."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from koers.surveys import links
 from koers.surveys.demo import DEMO_CAMPAIGN
 from koers.surveys.models import Answer, Campaign, Response
 
-N_DEMO_RESPONDENTS = 320
+N_DEMO_RESPONDENTS = 800
 
 
 def load_demo_respondents(org: Organisation) -> str:

@@ -1,11 +1,17 @@
 """Generated respondents from the six reference profiles (demo data and model checks).
 
-Each respondent draws a profile with the reference shares, standardised facet
-scores from N(signature, common SD²), then every item answer around the facet
-score (4 + 1.25·z) with item noise, rounded and clipped to 1..7, reversed for
-reverse-keyed items. Outcome scales (identification, career scales) follow the
-order the report gives per profile (spec/compass.md, "Facts"), so the check page
-can compare them.
+Each respondent draws a profile with the reference shares and then, per scale, one latent
+score: for a facet 4 + 1.25·z with z from N(signature, common SD²); for an outcome scale
+(identification, career scales, gender stigma) the profile's planted mean plus a
+person-level deviation N(0, ``OUTCOME_TRAIT_SD``²). Every item of the scale is answered
+around that latent score with item noise N(0, ``ITEM_NOISE``²), rounded and clipped to 1..7,
+reversed for reverse-keyed items: the items of one scale correlate through their latent
+score, as in real data, so alpha and omega are realistic. The outcome means per profile
+follow the order the report gives (spec/compass.md, "Facts"): the check page says so,
+because its agreement with the report is then planted, not found.
+
+``strength`` scales the signatures (1: the reference profiles; 0.5: profiles half as
+distinct; 0: no profiles at all): the recovery study ``bench/lpa_recovery_bench.py`` uses it.
 """
 
 from __future__ import annotations
@@ -66,6 +72,10 @@ OUTCOMES = {
 }
 
 
+ITEM_NOISE = 0.8  # SD of an item answer around its scale's latent score (scale points)
+OUTCOME_TRAIT_SD = 0.9  # SD of a person's latent outcome score around the profile mean
+
+
 @dataclass(frozen=True)
 class GeneratedRespondent:
     profile: str
@@ -77,41 +87,54 @@ def _choice(rng: np.random.Generator, item: Any) -> str:
 
 
 def generate_respondents(
-    instrument: Instrument, n: int, *, seed: int = 2016, departments: list[str] | None = None
+    instrument: Instrument,
+    n: int,
+    *,
+    seed: int = 2016,
+    departments: list[str] | None = None,
+    strength: float = 1.0,
 ) -> list[GeneratedRespondent]:
     profiles = load_profiles()
     rng = np.random.default_rng(seed)
     shares = np.array([p.share for p in profiles.profiles])
     shares = shares / shares.sum()
     facets = [s.id for s in instrument.scales if s.kind == "facet"]
-    signatures = profiles.signatures(facets)
+    signatures = strength * profiles.signatures(facets)
+    scale_items = [item for item in instrument.items if item.type == "scale"]
+    scales = list(dict.fromkeys(str(item.scale) for item in scale_items))
+    column = {scale: j for j, scale in enumerate(scales)}
+    profile = rng.choice(len(shares), size=n, p=shares)
+    keys = [profiles.profiles[k].key for k in profile]
+    # Latent score per person and scale (1–7 metric), then every item around it.
+    latent = 4.0 + rng.normal(0.0, OUTCOME_TRAIT_SD, size=(n, len(scales)))
+    z = rng.normal(signatures[profile], profiles.common_sd)
+    for f, facet in enumerate(facets):
+        if facet in column:
+            latent[:, column[facet]] = 4.0 + 1.25 * z[:, f]
+    for scale, means in OUTCOMES.items():
+        if scale in column:
+            planted = np.array([means[key] for key in keys])
+            latent[:, column[scale]] = planted + rng.normal(0.0, OUTCOME_TRAIT_SD, size=n)
+    centres = latent[:, [column[str(item.scale)] for item in scale_items]]
+    values = np.clip(np.rint(centres + rng.normal(0.0, ITEM_NOISE, size=centres.shape)), 1, 7)
+    reverse = np.array([bool(item.reverse) for item in scale_items])
+    values = np.where(reverse, 8 - values, values).astype(int)
+    has_future = "future_sector" in {i.id for i in instrument.items}
     out = []
-    for _ in range(n):
-        k = int(rng.choice(len(shares), p=shares))
-        key = profiles.profiles[k].key
-        z = rng.normal(signatures[k], profiles.common_sd)
-        facet_score = dict(zip(facets, 4 + 1.25 * z, strict=True))
-        answers: dict[str, Any] = {}
+    for person in range(n):
+        key = keys[person]
+        answers: dict[str, Any] = {
+            item.id: int(values[person, j]) for j, item in enumerate(scale_items)
+        }
         for item in instrument.items:
-            if item.type == "scale" and item.scale in facet_score:
-                centre = facet_score[item.scale]
-            elif item.type == "scale" and item.scale in OUTCOMES:
-                centre = OUTCOMES[item.scale][key]
-            elif item.type == "scale":
-                centre = 4.0
-            else:
-                centre = None
-            if centre is not None:
-                value = int(np.clip(np.rint(centre + rng.normal(0, 0.8)), 1, 7))
-                answers[item.id] = 8 - value if item.reverse else value
-            elif item.type == "choice":
+            if item.type == "choice":
                 answers[item.id] = _choice(rng, item)
             elif item.type == "number":
                 low, high = item.min or 0, item.max or 0
                 answers[item.id] = int(rng.integers(low, high + 1)) if high > low else low
         answers["title"] = str(rng.choice(["engineer", "technicus", "onderzoeker"]))
         answers["work_status"] = "yes"
-        if "future_sector" in {i.id for i in instrument.items}:
+        if has_future:
             answers["future_sector"] = _leave_answer(instrument, rng, REPORT_LEAVE_SHARE[key])
         if departments:
             answers["department"] = str(rng.choice(departments))

@@ -13,7 +13,8 @@ def fit_model(job: Job) -> dict[str, Any]:
     campaign = Campaign.objects.for_org(job.organisation).get(pk=job.params["campaign_id"])
 
     def progress(done: int, total: int) -> None:
-        job.set_progress(round(95 * done / max(total, 1)), f"{done}/{total}")
+        # fitting.fit_profiles reports thousandths: the EM fits, then the bootstrap tests.
+        job.set_progress(round(95 * done / max(total, 1)), f"{round(100 * done / max(total, 1))}%")
 
     model = fit_campaign_model(campaign, user=job.created_by, progress=progress)
     return {"model_id": model.pk, "version": model.version, "selected_k": model.selected_k}

@@ -11,16 +11,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koers.compass import releases, teamscan
+from koers.compass import checks, releases, teamscan
+from koers.compass.fitting import MIN_ROWS_TO_FIT, can_fit
 from koers.compass.models import ProfileModel, ReportShare
 from koers.compass.pdf import render_pdf
-from koers.compass.profiles import FITTED_MIN_ROWS, load_profiles
+from koers.compass.profiles import load_profiles
 from koers.compass.report import build_context
+from koers.compass.services import usable_count
 from koers.jobs.services import start_job
 from koers.lib.language import current_language
 from koers.organisations import audit
-from koers.organisations.access import OrgRequest, org_view
+from koers.organisations.access import OrgRequest, can, org_view
 from koers.surveys.models import Campaign
+
+
+def sees_statistics(request: OrgRequest) -> bool:
+    """Whether this member gets the researchers' statistics of the check page."""
+    return can(request, "compass.view_statistics")
 
 
 def _campaign(request: OrgRequest, pk: int) -> Campaign:
@@ -53,9 +60,13 @@ def shared_report(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 def _filters(request: OrgRequest) -> list[tuple[str, str]]:
+    """Filters from the form's choices ``g1``, ``g2`` (``name:value``) or ``f<i>``/``v<i>``."""
     pairs = []
     for i in (1, 2, 3):
         name, value = request.GET.get(f"f{i}", ""), request.GET.get(f"v{i}", "")
+        choice = request.GET.get(f"g{i}", "")
+        if choice and ":" in choice:
+            name, value = choice.split(":", 1)
         if name and value:
             pairs.append((name, value))
     return pairs
@@ -77,12 +88,15 @@ def _scan_context(request: OrgRequest, campaign: Campaign, action: str) -> dict[
     lang = current_language()
     filters = _filters(request)
     loaded = releases.load(campaign)
+    model = ProfileModel.objects.filter(campaign=campaign).order_by("-version").first()
     context = teamscan.build_context(
         loaded.frame,
         discloser=loaded.discloser,
         filters=filters,
         language=lang,
         breakdowns=loaded.breakdowns,
+        labels=teamscan.value_labels(campaign.instrument(), lang),
+        separated=None if model is None else [str(n.get("key") or "") for n in model.names],
     )
     audit.record(
         campaign.organisation,
@@ -101,7 +115,8 @@ def _scan_context(request: OrgRequest, campaign: Campaign, action: str) -> dict[
         "group": context["group"],
         "filter_names": [(k, v[0] if lang == "nl" else v[1]) for k, v in teamscan.FILTERS.items()],
         "k": settings.KOERS_MIN_GROUP_SIZE,
-        "selected": context["filters"] + [("", "")] * (2 - len(context["filters"][:2])),
+        "selected": (context["selected"] + ["", ""])[:2],
+        "model": model,
         **_release_info(loaded),
     }
 
@@ -130,22 +145,7 @@ def campaign_profiles(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     model = ProfileModel.objects.filter(campaign=campaign).order_by("-version").first()
     lang = current_language()
-    profiles = load_profiles()
-    means = []
-    if model is not None:
-        for i, entry in enumerate(model.names):
-            bars = [
-                {"facet": facet, "value": value, "percent": min(100.0, abs(value) / 2 * 100)}
-                for facet, value in zip(model.facets, model.means[i], strict=True)
-            ]
-            means.append(
-                {
-                    "name": entry.get(lang) or entry.get("nl"),
-                    "quality": entry.get("quality"),
-                    "share": model.weights[i],
-                    "bars": bars,
-                }
-            )
+    statistics = sees_statistics(request)
     n_finished = campaign.responses.filter(finished_on__isnull=False).count()
     loaded = releases.load(campaign)
     audit.record(
@@ -157,22 +157,26 @@ def campaign_profiles(request: OrgRequest, pk: int) -> HttpResponse:
     )
     facts = (
         teamscan.profile_facts(loaded.frame, discloser=loaded.discloser, language=lang)
-        if model is not None
+        if model is not None and statistics
         else []
     )
-    reliability = _reliability(campaign, loaded, lang)
     return render(
         request,
         "compass/profiles_check.html",
         {
             "campaign": campaign,
             "model": model,
-            "means": means,
-            "reference": [{"name": p.name[lang], "share": p.share} for p in profiles.profiles],
+            "statistics": statistics,
+            **checks.model_context(model, lang),
+            "reference": [
+                {"name": p.name[lang], "share": p.share, "percent": round(100 * p.share)}
+                for p in load_profiles().profiles
+            ],
             "n_finished": n_finished,
             "facts": facts,
-            "reliability": reliability,
-            "min_rows": FITTED_MIN_ROWS,
+            "reliability": _reliability(campaign, loaded, lang) if statistics else [],
+            "min_rows": MIN_ROWS_TO_FIT,
+            "demo": checks.is_demo(campaign),
             "k": settings.KOERS_MIN_GROUP_SIZE,
             **_release_info(loaded),
         },
@@ -183,11 +187,16 @@ def campaign_profiles(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("compass.fit_profiles")
 def campaign_fit(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    if campaign.responses.filter(finished_on__isnull=False).count() < FITTED_MIN_ROWS:
+    usable = usable_count(campaign)
+    if not can_fit(usable):
         messages.error(
             request,
-            _("Een profielmodel schatten kan vanaf %(n)d afgeronde antwoorden.")
-            % {"n": FITTED_MIN_ROWS},
+            _(
+                "Een eigen profielmodel schatten kan vanaf %(n)d bruikbare antwoorden; deze "
+                "campagne heeft er %(have)d. Tot die tijd krijgen respondenten hun profiel uit "
+                "het referentiemodel."
+            )
+            % {"n": MIN_ROWS_TO_FIT, "have": usable},
         )
         return redirect("compass_profiles", org=campaign.organisation.slug, pk=pk)
     job = start_job(

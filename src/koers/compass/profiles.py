@@ -22,13 +22,12 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from koers.stats.lpa import LatentProfileModel, match_profiles, norm_standardization
+from koers.stats.lpa import LatentProfileModel, norm_standardization
 
 DATA = Path(__file__).resolve().parent / "data" / "profiles.yaml"
 # Rows a norm group needs before its means and SDs replace midpoint 4 / SD 1.25 when facet
 # scores are standardised (not the percentile comparison: koers.compass.norms.MIN_NORM_OTHERS).
 STANDARDISE_MIN_ROWS = 300
-FITTED_MIN_ROWS = 300  # complete responses a population needs for a fitted model
 MIN_MATCH_QUALITY = 0.5
 
 # Facts the report gives per profile (spec/compass.md, "Facts"): sanity checks, not targets.
@@ -286,44 +285,3 @@ def classify_reference(
     z, _, _ = standardise_scores(scores[:, keep], None if norm is None else norm[:, keep])
     q = calibrated_probabilities(z, used)
     return [certainty(row[:-1], row[-1]) for row in q]
-
-
-@dataclass(frozen=True)
-class NamedProfile:
-    index: int
-    key: str | None  # reference profile key, None for a neutral name
-    name: Mapping[str, str]
-    quality: float
-
-
-def name_fitted_profiles(
-    standardised_means: np.ndarray, facets: Sequence[str], profiles: ProfileSet | None = None
-) -> list[NamedProfile]:
-    """Name fitted profiles after the best one-to-one matching reference signature.
-
-    A profile whose match correlation is below 0.5 keeps a neutral name
-    ("Profiel A" / "Profile A").
-    """
-    profiles = profiles or load_profiles()
-    matches = match_profiles(
-        standardised_means,
-        profiles.signatures(facets),
-        names=profiles.keys,
-        min_quality=MIN_MATCH_QUALITY,
-    )
-    out = []
-    for m in matches:
-        if m.accepted and m.name is not None:
-            ref = profiles.get(m.name)
-            out.append(NamedProfile(m.profile, ref.key, ref.name, m.quality))
-        else:
-            letter = chr(ord("A") + m.profile)
-            out.append(
-                NamedProfile(
-                    m.profile,
-                    None,
-                    {"nl": f"Profiel {letter}", "en": f"Profile {letter}"},
-                    m.quality,
-                )
-            )
-    return out

@@ -9,17 +9,22 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
+from koers.compass.fitting import (
+    SCALE_MIDPOINT,
+    SCALE_UNIT,
+    can_fit,
+    fit_profiles,
+    usable_rows,
+)
 from koers.compass.models import ProfileAssignment, ProfileModel, ResponseScores
 from koers.compass.profiles import (
-    FITTED_MIN_ROWS,
     ProfileSet,
     calibrated_probabilities,
     load_profiles,
-    name_fitted_profiles,
     standardise_scores,
 )
 from koers.instruments import Instrument, scoring_key
-from koers.stats.lpa import LatentProfileModel, estimate_profiles
+from koers.stats.lpa import LatentProfileModel
 from koers.stats.scales import score_scales, scoring_key_fingerprint
 from koers.surveys.models import Answer, Campaign, Response
 
@@ -196,7 +201,21 @@ def process_finished(response: Response) -> None:
 
 
 class NotEnoughResponses(Exception):
-    """A fitted model needs at least FITTED_MIN_ROWS complete responses."""
+    """Too few usable responses for the data to carry a fitted model (``fitting.can_fit``)."""
+
+
+def usable_count(campaign: Campaign) -> int:
+    """Finished responses with at least half of their facet scores (the fit's rows)."""
+    responses = list(
+        Response.objects.filter(campaign=campaign, finished_on__isnull=False).select_related(
+            "campaign"
+        )
+    )
+    if not responses:
+        return 0
+    facets = facet_ids(campaign.instrument())
+    x = _facet_matrix([scores_of(r) for r in responses], facets)
+    return int(usable_rows(x).sum())
 
 
 def fit_campaign_model(
@@ -207,12 +226,13 @@ def fit_campaign_model(
     seed: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> ProfileModel:
-    """Fit LPA model 1 for K = 1..8 on the campaign's complete facet scores; store and reassign.
+    """Fit LPA model 1 for K = 1..8 on the campaign's finished responses; store and reassign.
 
-    The number of profiles follows the LPA engine's rule (lowest BIC among
-    solutions whose smallest profile has at least 5 % and no collapsed
-    variance, ``docs/lpa.md``); profiles are named by matching the reference
-    signatures (``koers.compass.profiles.name_fitted_profiles``).
+    ``koers.compass.fitting`` decides everything (docs/compass.md, "When a campaign fits its
+    own model"): responses with at least half of their facet scores are used (missing
+    scores by full-information ML), only from ``MIN_ROWS_TO_FIT`` of them; scores on the
+    signatures' scale (midpoint 4, 1.25 per unit); K by the sequential BLRT, BIC and SABIC
+    beside it; names by the best-matching signature (two when a profile matches both).
     """
     responses = list(
         Response.objects.filter(campaign=campaign, finished_on__isnull=False).select_related(
@@ -223,18 +243,20 @@ def fit_campaign_model(
     facets = profile_facets(instrument)
     scores = score_responses(responses)
     x = _facet_matrix([scores[r.pk] for r in responses], facets)
-    complete = ~np.isnan(x).any(axis=1)
-    if complete.sum() < FITTED_MIN_ROWS:
-        raise NotEnoughResponses(int(complete.sum()))
-    z, center, scale = standardise_scores(x[complete], x[complete])
-    estimates = estimate_profiles(
-        z, range(1, 9), model=1, n_starts=n_starts, random_state=seed, progress=progress
-    )
-    k = estimates.selected_n_profiles
-    if k is None:
-        raise ValueError("no number of profiles qualified under the selection rule")
-    fitted = estimates.models[k]
-    named = name_fitted_profiles(np.asarray(fitted.means_), facets)
+    usable = usable_rows(x)
+    if not can_fit(int(usable.sum())):
+        raise NotEnoughResponses(int(usable.sum()))
+    result = fit_profiles(x[usable], facets, n_starts=n_starts, seed=seed, progress=progress)
+    fitted, choice = result.model, result.choice
+    chosen_by = {"BLRT": choice.k, "BIC": choice.bic_k, "SABIC": choice.sabic_k}
+    fits = []
+    for f in result.estimates.fits:
+        entry = f.to_dict()
+        entry["blrt_p"] = choice.blrt_p.get(f.n_profiles)
+        entry["chosen_by"] = [name for name, k in chosen_by.items() if k == f.n_profiles]
+        fits.append(entry)
+    profiles = load_profiles()
+    d = len(facets)
     with transaction.atomic():
         previous = latest_model(campaign)
         version = (previous.version if previous is not None else 0) + 1
@@ -243,17 +265,17 @@ def fit_campaign_model(
             campaign=campaign,
             version=version,
             created_by=user if getattr(user, "is_authenticated", False) else None,
-            n_rows=int(complete.sum()),
+            n_rows=result.n_rows,
             lpa_model=1,
             facets=facets,
-            center=[float(v) for v in center],
-            scale=[float(v) for v in scale],
+            center=[SCALE_MIDPOINT] * d,
+            scale=[SCALE_UNIT] * d,
             weights=[float(v) for v in fitted.weights_],
             means=np.asarray(fitted.means_).tolist(),
             covariances=np.asarray(fitted.covariances_).tolist(),
-            fits=[f.to_dict() for f in estimates.fits],
-            selected_k=k,
-            names=[{"key": n.key, **n.name, "quality": n.quality} for n in named],
+            fits=fits,
+            selected_k=choice.k,
+            names=[n.as_entry(profiles) for n in result.names],
             warnings=list(getattr(fitted, "warnings_", [])),
         )
     assign_profiles(responses)

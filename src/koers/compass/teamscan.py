@@ -39,6 +39,18 @@ FILTERS = {
     "sector": ("Sector", "Sector"),
     "gender": ("Gender", "Gender"),
 }
+# Readable values of the derived filters (label nl, label en); the others come from the
+# instrument's answer options (``value_labels``) or are readable already (departments).
+DERIVED_VALUES = {
+    "function_type": {
+        "technical": ("Technisch werk", "Technical work"),
+        "non_technical": ("Niet-technisch werk", "Non-technical work"),
+    },
+    "sector": {
+        "technical": ("Technische sector", "Technical sector"),
+        "non_technical": ("Andere sector", "Other sector"),
+    },
+}
 BREAKDOWN = "profile"
 TECH = "_tech"  # the leave share is computed over those working in the technical sector
 
@@ -135,22 +147,51 @@ def summarise(
     return GroupSummary(n=len(frame), profile_counts=counts, scale_means=means, leave_share=leave)
 
 
-def describe(summary: GroupSummary | None, language: str) -> dict[str, Any] | None:
-    """Template-ready rows: profile names with counts and percentages."""
+def value_labels(instrument: Any, language: str) -> dict[str, dict[str, str]]:
+    """Readable labels of the filter values: answer options of the instrument's items and
+    the derived filters' own labels."""
+    labels: dict[str, dict[str, str]] = {}
+    for item in instrument.items:
+        if item.id in FILTERS and item.options:
+            labels[item.id] = {str(o.value): str(o.label.get(language)) for o in item.options}
+    for name, values in DERIVED_VALUES.items():
+        labels[name] = {v: pair[0 if language == "nl" else 1] for v, pair in values.items()}
+    return labels
+
+
+def profile_name(key: str, language: str) -> str:
+    """A breakdown key's name: ``"nerd+einzelganger"`` (a profile matching both) → both."""
+    profiles = load_profiles()
+    parts = [profiles.get(k).name[language] for k in key.split("+") if k in profiles.keys]
+    return " & ".join(parts) if parts else key
+
+
+def describe(
+    summary: GroupSummary | None, language: str, separated: Sequence[str] | None = None
+) -> dict[str, Any] | None:
+    """Template-ready rows: profile names with counts and percentages (``percent`` for the
+    chart). ``separated``: the keys the campaign's fitted model has (None: reference model);
+    a reference profile outside them is marked ``merged`` (its 0 is explained)."""
     if summary is None or summary.suppressed:
         return None
-    profiles = load_profiles()
+    named = None if separated is None else {k for key in separated for k in key.split("+")}
     rows = []
     for key, count in summary.profile_counts.items():
-        try:
-            name = profiles.get(key).name[language]
-        except KeyError:
-            name = key
         share = None if count is None or not summary.n else count / summary.n
-        rows.append({"key": key, "name": name, "count": count, "share": share})
+        rows.append(
+            {
+                "key": key,
+                "name": profile_name(key, language),
+                "count": count,
+                "share": share,
+                "percent": None if share is None else round(100 * share),
+                "merged": named is not None and key not in named and "+" not in key,
+            }
+        )
     return {
         "n": summary.n,
         "profiles": rows,
+        "merged": any(r["merged"] for r in rows),
         "scales": summary.scale_means,
         "leave_share": summary.leave_share,
     }
@@ -169,11 +210,14 @@ def build_context(
     filters: Sequence[tuple[str, str]],
     language: str,
     breakdowns: bool,
+    labels: dict[str, dict[str, str]] | None = None,
+    separated: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The team scan (page and PDF): whole campaign, optionally one selection of ≤ 2 filters.
 
     ``decision`` is ``{"allowed": bool, "reason": code}`` with code ``""``, ``"too_many"``
-    (more than two filters), ``"open_link"`` (no breakdowns in this campaign) or ``"refused"``
+    (more than two filters), ``"open_link"`` (no breakdowns in this campaign), ``"unknown"``
+    (a value that does not occur: ``unknown`` names it) or ``"refused"``
     (the selection is not in any release's family of figures). A selection last shown in an
     earlier release is shown with that release's population (``group_release``): those
     figures were shown before, so showing them again discloses nothing new.
@@ -183,10 +227,18 @@ def build_context(
     group = None
     group_release: int | None = None
     reason = ""
+    labels = labels or {}
+    unknown = [
+        (name, value)
+        for name, value in clean
+        if name in frame.columns and value not in set(frame[name].dropna().astype(str))
+    ]
     if len(clean) > MAX_FILTERS:
         reason = "too_many"
     elif clean and not breakdowns:
         reason = "open_link"
+    elif unknown:
+        reason = "unknown"
     elif clean:
         conditions = tuple(clean)
         group_release = discloser.release_of(conditions)
@@ -201,17 +253,32 @@ def build_context(
             if group_release == len(discloser.releases) - 1:
                 group_release = None
     options: dict[str, list[str]] = {}
+    choices: list[dict[str, Any]] = []
     if breakdowns:
-        for name in FILTERS:
+        for name, (label_nl, label_en) in FILTERS.items():
             values = frame[name].dropna().astype(str).unique()
             options[name] = sorted(
                 v for v in values if discloser.release_of(((name, v),)) is not None
             )
+            readable = labels.get(name, {})
+            pairs = sorted(((v, readable.get(v, v)) for v in options[name]), key=lambda p: p[1])
+            if pairs:
+                label = label_nl if language == "nl" else label_en
+                values_out = [{"value": f"{name}:{v}", "label": text} for v, text in pairs]
+                choices.append({"name": name, "label": label, "values": values_out})
     return {
-        "decision": {"allowed": not reason, "reason": reason},
+        "decision": {
+            "allowed": not reason,
+            "reason": reason,
+            "unknown": [
+                {"filter": FILTERS[n][0 if language == "nl" else 1], "value": v} for n, v in unknown
+            ],
+        },
         "filters": clean,
-        "whole": describe(whole, language),
-        "group": describe(group, language),
+        "selected": [f"{n}:{v}" for n, v in clean],
+        "choices": choices,
+        "whole": describe(whole, language, separated),
+        "group": describe(group, language, separated),
         "group_release": None if group_release is None else group_release + 1,
         "options": options,
         "breakdowns": breakdowns,
@@ -223,7 +290,6 @@ def profile_facts(
 ) -> list[dict[str, Any]]:
     """Per profile shown in the release: n, mean identification and wish to leave, beside what
     the Mind the Gap report found for the profile of the same name."""
-    profiles = load_profiles()
     rows = []
     for key, group in frame.groupby(BREAKDOWN):
         key = str(key)
@@ -236,7 +302,7 @@ def profile_facts(
         )
         rows.append(
             {
-                "name": profiles.get(key).name[language] if key in profiles.keys else key,
+                "name": profile_name(key, language),
                 "n": len(group),
                 "identification": float(identification.mean()) if shows_id else None,
                 "leave": _leave_share(group) if discloser.shows((*cell, (TECH, "1"))) else None,

@@ -54,6 +54,8 @@ PERMISSIONS: Mapping[str, Permission] = {
     "compass.view_shared_reports": _p("read reports shared with this person", A, H),
     "compass.view_teamscan": _p("see the team scan", A, H, M),
     "compass.fit_profiles": _p("check and fit profile models", A, H, R),
+    # The check page's statistics (alpha, fit indices, BLRT); HR gets the plain summary.
+    "compass.view_statistics": _p("see the profile model's statistics", A, R),
     # Gender Scan (koers.scan)
     "scan.view": _p("see the Gender Scan", A, H, M, W, R),
     "scan.view_all_figures": _p("see every Gender Scan figure with its n", A, H),
