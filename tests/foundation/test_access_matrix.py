@@ -31,6 +31,10 @@ ORG = {
     "dashboard": ("GET", "AHMWCR"),
     "members": ("GET", "A"),
     "change_role": ("POST", "A"),
+    "member_remove": ("POST", "A"),  # without confirm=yes: the confirmation page
+    "member_invite": ("POST", "A"),
+    "member_invite_resend": ("POST", "A"),
+    "member_invite_revoke": ("POST", "A"),
     "audit_log": ("GET", "A"),
     "organisation_data": ("GET", "A"),
     "start_selfcheck": ("POST", "AH"),
@@ -62,6 +66,7 @@ ORG = {
     "scan_upload_discard": ("POST", "AH"),
     "reportbox_inbox": ("GET", "C"),
     "reportbox_settings": ("GET", "AC"),
+    "reportbox_profile": ("GET", "C"),
     "reportbox_report": ("GET", "C"),
     "reportbox_report_action": ("POST", "C"),
 }
@@ -115,7 +120,8 @@ LOGGED_IN = {
 }
 # Token-authenticated API: without a token 401 (tests/foundation/test_api.py covers tokens).
 API = {"organisation": "/api/v1/organisation", "job": "/api/v1/jobs/1", "api-root": "/api/v1/"}
-SPECIAL = {"password_reset_confirm"}  # needs a valid one-time token: tests/foundation/test_web.py
+# Need a valid one-time token: tests/foundation/test_web.py, tests/foundation/test_members.py.
+SPECIAL = {"password_reset_confirm", "member_accept"}
 
 
 def _all_url_names() -> set[str]:
@@ -196,6 +202,9 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     box.is_open = True
     box.save()
     report = reportbox.receive(box, "other", "matrix").report
+    from koers.organisations import invitations
+
+    invitation, _token = invitations.invite(org_a, "new@alpha.example", "manager", users[A])
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -204,6 +213,8 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "scan_upload": upload.pk,
         "scan_snapshot": snapshot.pk,
         "change_role": Membership.objects.get(user=users[M]).pk,
+        "member_remove": Membership.objects.get(user=users[M]).pk,
+        "member_invite": invitation.pk,
         "reportbox_report": report.pk,
     }
     return {

@@ -26,7 +26,7 @@ from koers.organisations import audit
 from koers.organisations.access import current_organisation, org_view
 from koers.organisations.models import Role
 from koers.reportbox import services
-from koers.reportbox.forms import BoxForm, CodeForm, MessageForm, ReportForm
+from koers.reportbox.forms import AdviserProfileForm, BoxForm, CodeForm, MessageForm, ReportForm
 from koers.reportbox.models import Report, ReportBox
 from koers.surveys import links, throttle
 
@@ -79,7 +79,11 @@ def box(request: HttpRequest, token: str) -> HttpResponse:
                 return render(
                     request,
                     "reportbox/received.html",
-                    {"box": found, "code": links.format_code(received.code)},
+                    {
+                        "box": found,
+                        "code": links.format_code(received.code),
+                        "expected": services.answer_expected(found, received.report),
+                    },
                 )
             notice = _(
                 "Wie je melding leest, is veranderd sinds je dit formulier opende. Kijk "
@@ -92,7 +96,7 @@ def box(request: HttpRequest, token: str) -> HttpResponse:
         {
             "box": found,
             "form": form,
-            "advisers": [services.adviser_name(user) for user in current],
+            "advisers": services.public_advisers(found.organisation_id, current),
             "shown": services.sign_shown(current),
             "notice": notice,
         },
@@ -139,7 +143,8 @@ def status(request: HttpRequest) -> HttpResponse:
         {
             "report": report,
             "thread": report.messages.all(),
-            "readers": [services.adviser_name(user) for user in services.readers_now(report)],
+            "readers": services.public_advisers(report.organisation_id, services.readers_now(report)),
+            "expected": services.answer_expected(services.box_of(report.organisation), report),
             "code": links.format_code(code_form.data["code"]),
             "form": message_form,
             "notice": notice,
@@ -185,6 +190,26 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         request,
         "reportbox/settings.html",
         {**_box_context(request, box_obj), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@org_view(roles=ADVISER)
+def adviser_profile(request: HttpRequest) -> HttpResponse:
+    """The adviser's own name and role as reporters see them on the form."""
+    organisation = current_organisation(request)
+    form = AdviserProfileForm(
+        request.POST or None, instance=services.profile_of(organisation, request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Zo staat je naam nu op het meldformulier."))
+        return redirect("reportbox_profile", org=organisation.slug)
+    return render(
+        request,
+        "reportbox/profile.html",
+        {"form": form, "box": services.box_of(organisation)},
         status=400 if form.errors else 200,
     )
 

@@ -45,12 +45,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles={Role.ADMIN})
 def members(request: HttpRequest) -> HttpResponse:
-    org = request.organisation  # type: ignore[attr-defined]
-    rows = Membership.objects.filter(organisation=org).select_related("user")
-    forms = [(m, RoleForm(instance=m, prefix=f"m{m.pk}")) for m in rows]
-    return render(
-        request, "web/members.html", {"rows": forms, "min_group": settings.KOERS_MIN_GROUP_SIZE}
-    )
+    from koers.web.member_views import members_page
+
+    return members_page(request)
 
 
 @require_POST
@@ -90,14 +87,6 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.for_org(request.organisation), pk=pk)  # type: ignore[attr-defined]
     return JsonResponse(job.as_dict())
-
-
-@org_view(roles={Role.ADMIN})
-def audit_log(request: HttpRequest) -> HttpResponse:
-    from koers.organisations.models import AuditEvent
-
-    events = AuditEvent.objects.for_org(current_organisation(request)).select_related("user")[:500]
-    return render(request, "web/audit.html", {"events": events})
 
 
 @org_view(roles={Role.ADMIN})
