@@ -137,7 +137,7 @@ def test_viewing_the_team_scan_is_logged_and_shown_to_the_admin(
     client.force_login(alice)
     page = client.get(reverse("audit_log", kwargs={"org": "alpha"})).content.decode()
     assert "Teamscan bekeken" in page  # in words, not the stored code
-    assert "teamscan.view" not in page
+    assert "teamscan.view" not in page.split("<tbody>")[1]  # (the filter's option values)
     assert manager.email in page
 
 

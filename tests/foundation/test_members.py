@@ -49,10 +49,13 @@ def test_an_invitation_is_mailed_in_both_languages_and_only_its_hash_is_stored(
     response = _invite(client)
     assert response.status_code == 302
     invitation = MemberInvitation.objects.get()
-    assert invitation.email == NEW and invitation.role == Role.HR_ANALYST
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [NEW]
+    assert invitation.email == NEW
+    assert invitation.role == Role.HR_ANALYST
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [NEW]
     body = mail.outbox[0].body
-    assert "HR-analist" in body and "HR analyst" in body  # Dutch, then English
+    assert "HR-analist" in body
+    assert "HR analyst" in body
     assert "-- English --" in body
     token = _link_from_mail(mail.outbox[0]).strip("/").split("/")[-1]
     assert invitation.token_hash == invitations.token_hash(token)
@@ -62,10 +65,13 @@ def test_an_invitation_is_mailed_in_both_languages_and_only_its_hash_is_stored(
     assert invitation.expires == expected_expiry
     assert AuditEvent.objects.filter(action="member.invite", target=NEW).count() == 1
     page = client.get(_members()).content.decode()
-    assert NEW in page and "Openstaande uitnodigingen" in page
+    assert NEW in page
+    assert "Openstaande uitnodigingen" in page
 
 
-def test_inviting_an_existing_member_or_twice_says_what_to_do(client: Any, alice: Any, bob: Any) -> None:
+def test_inviting_an_existing_member_or_twice_says_what_to_do(
+    client: Any, alice: Any, bob: Any
+) -> None:
     client.force_login(alice)
     page = _invite(client, email=bob.email)
     assert page.status_code == 400
@@ -98,9 +104,11 @@ def test_the_whole_journey_invite_accept_password_two_factor_home(
     assert "data-error-summary" in weak.content.decode()
     assert not get_user_model().objects.filter(email=NEW).exists()
     done = client.post(link, _accept_form())
-    assert done.status_code == 302 and done["Location"] == _members(name="dashboard")
+    assert done.status_code == 302
+    assert done["Location"] == _members(name="dashboard")
     user = get_user_model().objects.get(email=NEW)
-    assert user.first_name == "Noor" and user.check_password(GOOD_PASSWORD)
+    assert user.first_name == "Noor"
+    assert user.check_password(GOOD_PASSWORD)
     assert Membership.objects.get(user=user).role == Role.HR_ANALYST
     # An HR analyst must set up two-factor login before any organisation page opens.
     blocked = client.get(_members(name="dashboard"))
@@ -112,7 +120,8 @@ def test_the_whole_journey_invite_accept_password_two_factor_home(
         reverse("twofactor_setup") + "?next=" + _members(name="dashboard"),
         {"token": f"{totp(device.bin_key):06d}"},
     )
-    assert verified.status_code == 302 and verified["Location"] == _members(name="dashboard")
+    assert verified.status_code == 302
+    assert verified["Location"] == _members(name="dashboard")
     assert client.get(_members(name="dashboard")).status_code == 200
     assert AuditEvent.objects.filter(action="member.invite_accept", user=user).exists()
     # The link worked once.
@@ -121,7 +130,9 @@ def test_the_whole_journey_invite_accept_password_two_factor_home(
 
 
 def test_an_expired_link_makes_no_account(client: Any, alice: Any) -> None:
-    invitation, token = invitations.invite(alice.memberships.get().organisation, NEW, "manager", alice)
+    invitation, token = invitations.invite(
+        alice.memberships.get().organisation, NEW, "manager", alice
+    )
     invitation.expires = timezone.now() - dt.timedelta(seconds=1)
     invitation.save()
     link = reverse("member_accept", kwargs={"token": token})
@@ -139,7 +150,9 @@ def test_an_expired_link_makes_no_account(client: Any, alice: Any) -> None:
 
 
 def test_a_used_link_cannot_be_used_again(client: Any, alice: Any) -> None:
-    _invitation, token = invitations.invite(alice.memberships.get().organisation, NEW, "manager", alice)
+    _invitation, token = invitations.invite(
+        alice.memberships.get().organisation, NEW, "manager", alice
+    )
     link = reverse("member_accept", kwargs={"token": token})
     assert client.post(link, _accept_form()).status_code == 302
     client.logout()
@@ -181,9 +194,7 @@ def test_an_unknown_link_is_404_and_counts_as_a_failed_look_up(client: Any, db: 
     assert seen[-1] == 429, "repeated guesses are throttled like other link look-ups"
 
 
-def test_an_existing_account_joins_after_logging_in(
-    client: Any, alice: Any, charlie: Any
-) -> None:
+def test_an_existing_account_joins_after_logging_in(client: Any, alice: Any, charlie: Any) -> None:
     invitation, token = invitations.invite(
         alice.memberships.get().organisation, charlie.email, "researcher", alice
     )
@@ -203,7 +214,9 @@ def test_an_existing_account_joins_after_logging_in(
 def test_an_admin_of_another_organisation_cannot_invite_or_remove_here(
     client: Any, alice: Any, bob: Any, charlie: Any
 ) -> None:
-    invitation, _token = invitations.invite(alice.memberships.get().organisation, NEW, "manager", alice)
+    invitation, _token = invitations.invite(
+        alice.memberships.get().organisation, NEW, "manager", alice
+    )
     bobs = Membership.objects.get(user=bob)
     client.force_login(charlie)
     # Organisation A's pages: 404 for an outsider, as if A did not exist.
@@ -216,7 +229,8 @@ def test_an_admin_of_another_organisation_cannot_invite_or_remove_here(
     client.post(_members("beta", "member_invite_resend", pk=invitation.pk))
     assert Membership.objects.filter(pk=bobs.pk).exists()
     invitation.refresh_from_db()
-    assert invitation.revoked is None and len(mail.outbox) == 0
+    assert invitation.revoked is None
+    assert len(mail.outbox) == 0
     # Charlie's invitation goes to charlie's organisation only.
     _invite(client, email="x@beta.example", org="beta")
     assert MemberInvitation.objects.get(email="x@beta.example").organisation.slug == "beta"
@@ -239,3 +253,14 @@ def test_removing_a_member_asks_first_and_keeps_one_admin(
     alices = Membership.objects.get(user=alice)
     client.post(_members(name="member_remove", pk=alices.pk), {"confirm": "yes"})
     assert Membership.objects.filter(pk=alices.pk).exists()  # not yourself, not the last admin
+
+
+def test_old_invitations_leave_with_the_retention_job(alice: Any) -> None:
+    from koers.organisations.retention import enforce
+
+    org = alice.memberships.get().organisation
+    old, _token = invitations.invite(org, "oud@alpha.example", "manager", alice)
+    recent, _token = invitations.invite(org, NEW, "manager", alice)
+    MemberInvitation.objects.filter(pk=old.pk).update(sent=timezone.now() - dt.timedelta(days=800))
+    assert enforce()["member_invitations"] == 1
+    assert list(MemberInvitation.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -24,9 +24,7 @@ BATCH = "\n".join(
 
 
 def _invite(client: Any, campaign: Campaign, **post: str) -> Any:
-    return client.post(
-        reverse("campaign_invite", kwargs={"org": "alpha", "pk": campaign.pk}), post
-    )
+    return client.post(reverse("campaign_invite", kwargs={"org": "alpha", "pk": campaign.pk}), post)
 
 
 def test_bad_lines_are_shown_with_number_and_reason_and_nothing_is_sent_yet(
@@ -43,7 +41,8 @@ def test_bad_lines_are_shown_with_number_and_reason_and_nothing_is_sent_yet(
     assert "geen geldig e-mailadres" in page.context["bad_lines"][2][2]
     assert page.context["good"] == ["sanne@example.nl", "mark@example.nl", "joke@example.nl"]
     html = page.content.decode()
-    assert "data-error-summary" in html and "Verstuur de 3 goede uitnodigingen" in html
+    assert "data-error-summary" in html
+    assert "Verstuur de 3 goede uitnodigingen" in html
     assert not Invitation.objects.exists()
 
 

@@ -37,7 +37,7 @@ class InvitationError(Exception):
 
 
 def valid_days() -> int:
-    return int(getattr(settings, "KOERS_MEMBER_INVITE_DAYS", 7))
+    return int(settings.KOERS_MEMBER_INVITE_DAYS)
 
 
 def token_hash(token: str) -> str:
@@ -172,7 +172,9 @@ def remove_member(organisation: Organisation, pk: int, by: Any) -> Membership:
     if membership.role == Role.ADMIN and admins.exclude(pk=pk).count() == 0:
         raise InvitationError(_("Een organisatie heeft minstens één beheerder nodig."))
     membership.delete()
-    audit.record(organisation, by, "member.remove", membership.user.email, {"role": membership.role})
+    audit.record(
+        organisation, by, "member.remove", membership.user.email, {"role": membership.role}
+    )
     return membership
 
 

@@ -88,3 +88,13 @@ def _delete_audit(cutoff: dt.date) -> int:
 
     start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
     return AuditEvent.objects.filter(created__lt=start).delete()[0]
+
+
+@register("member_invitations", "KOERS_RETAIN_AUDIT_MONTHS")
+def _delete_invitations(cutoff: dt.date) -> int:
+    """Invitations (an e-mail address each) last sent before the cut-off: by then they were
+    used, revoked or expired long ago; the audit log keeps who invited whom as long."""
+    from koers.organisations.models import MemberInvitation
+
+    start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    return MemberInvitation.objects.filter(sent__lt=start).delete()[0]

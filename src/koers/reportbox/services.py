@@ -107,9 +107,7 @@ def public_advisers(organisation_id: int, users: Iterable[Any]) -> list[PublicAd
 def profile_of(organisation: Organisation, user: Any) -> AdviserProfile:
     """The adviser's profile (unsaved, prefilled with the account's name, when new)."""
     found = AdviserProfile.objects.for_org(organisation).filter(user=user).first()
-    return found or AdviserProfile(
-        organisation=organisation, user=user, name=user.get_full_name()
-    )
+    return found or AdviserProfile(organisation=organisation, user=user, name=user.get_full_name())
 
 
 def add_working_days(day: dt.date, days: int) -> dt.date:

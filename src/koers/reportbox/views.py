@@ -143,7 +143,9 @@ def status(request: HttpRequest) -> HttpResponse:
         {
             "report": report,
             "thread": report.messages.all(),
-            "readers": services.public_advisers(report.organisation_id, services.readers_now(report)),
+            "readers": services.public_advisers(
+                report.organisation_id, services.readers_now(report)
+            ),
             "expected": services.answer_expected(services.box_of(report.organisation), report),
             "code": links.format_code(code_form.data["code"]),
             "form": message_form,

@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from koers.organisations import audit
 from koers.organisations.access import current_organisation, org_view
-from koers.organisations.audit_log import Filters, actions_in, events_of, label, people
+from koers.organisations.audit_log import Filters, actions_in, events_of, label, people, to_csv
 from koers.organisations.audit_log import selection as selection_words
-from koers.organisations.audit_log import to_csv
 from koers.organisations.models import Organisation, Role
 
 PAGE_ROWS = 500
@@ -34,7 +33,8 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         person = self.fields["person"]
         action = self.fields["action"]
-        assert isinstance(person, forms.ChoiceField) and isinstance(action, forms.ChoiceField)
+        assert isinstance(person, forms.ChoiceField)
+        assert isinstance(action, forms.ChoiceField)
         person.choices = [("", _("Iedereen"))] + [
             (u.pk, u.get_full_name() or u.email) for u in people(organisation)
         ]
@@ -49,7 +49,9 @@ class AuditFilterForm(forms.Form):
 
     def filters(self) -> Filters:
         data = self.cleaned_data
-        return Filters(data.get("person"), data.get("action") or "", data.get("since"), data.get("until"))
+        return Filters(
+            data.get("person"), data.get("action") or "", data.get("since"), data.get("until")
+        )
 
 
 @org_view(roles={Role.ADMIN})

@@ -26,7 +26,9 @@ class NewAccountForm(SetPasswordForm):  # type: ignore[type-arg]
     """Name and password of an invited person's new account (validators of settings)."""
 
     first_name = forms.CharField(
-        label=_("Voornaam"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        label=_("Voornaam"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Achternaam"),

@@ -117,9 +117,7 @@ def member_invite_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a member, after a confirmation step (the first POST shows it)."""
     org = current_organisation(request)
-    membership = (
-        Membership.objects.select_related("user").filter(organisation=org, pk=pk).first()
-    )
+    membership = Membership.objects.select_related("user").filter(organisation=org, pk=pk).first()
     if membership is None:
         messages.error(request, _("Dit lid bestaat niet (meer)."))
         return redirect("members", org=org.slug)
@@ -195,11 +193,16 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
                 return _invalid(request, str(exc), 410)
         return _join(request, invitation, user, new=True)
     return render(
-        request, "web/invite_accept.html", {**context, "form": form}, status=400 if form.errors else 200
+        request,
+        "web/invite_accept.html",
+        {**context, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
-def _join(request: HttpRequest, invitation: MemberInvitation, user: Any, new: bool = False) -> HttpResponse:
+def _join(
+    request: HttpRequest, invitation: MemberInvitation, user: Any, new: bool = False
+) -> HttpResponse:
     if not new:
         try:
             invitations.accept(invitation, user)
