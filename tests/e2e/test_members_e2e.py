@@ -36,7 +36,7 @@ def test_invite_accept_password_two_factor_home(page: Any, live_server: Any, dem
     login(page, base, "admin@voorbeeld.nl")
     page.goto(f"{base}/o/voorbeeld-techniek/members/")
     # The demo shows an open invitation already.
-    assert page.get_by_role("cell", name="nieuw@voorbeeld.nl").is_visible()
+    assert page.get_by_role("cell", name="nieuw@voorbeeld.nl", exact=True).is_visible()
     page.get_by_label("E-mailadres").fill(NEW)
     page.get_by_label("Rol", exact=True).select_option("hr_analyst")
     page.get_by_role("button", name="Uitnodiging versturen").click()
