@@ -34,8 +34,11 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Campaign
-        fields = ["name", "mode", "opens_on", "closes_on"]
+        fields = ["name", "name_en", "intro", "intro_en", "mode", "opens_on", "closes_on"]
         widgets = {
+            "name_en": forms.TextInput(attrs={"lang": "en"}),
+            "intro": forms.Textarea(attrs={"rows": 3}),
+            "intro_en": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
