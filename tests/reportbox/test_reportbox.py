@@ -267,7 +267,11 @@ def test_a_new_link_retires_the_old_one_and_keeps_codes_working(
     _, code = _report(client, box)
     old = reverse("reportbox_public", kwargs={"token": box.public_token})
     client.force_login(alice)
-    client.post(reverse("reportbox_settings", kwargs={"org": "alpha"}), {"action": "new_link"})
+    settings_url = reverse("reportbox_settings", kwargs={"org": "alpha"})
+    ask = client.post(settings_url, {"action": "new_link"})
+    assert "Ja, maak een nieuwe link" in ask.content.decode()  # it asks first
+    assert client.get(old).status_code == 200  # nothing changed yet
+    client.post(settings_url, {"action": "new_link", "confirm": "yes"})
     client.logout()
     assert client.get(old).status_code == 404
     box.refresh_from_db()

@@ -170,6 +170,24 @@ def _box_context(request: HttpRequest, box_obj: ReportBox) -> dict[str, Any]:
     }
 
 
+def _new_link_question(box_obj: ReportBox) -> dict[str, Any]:
+    """The confirmation step before the box's link is replaced (it cannot be undone)."""
+    here = reverse("reportbox_settings", kwargs={"org": box_obj.organisation.slug})
+    return {
+        "title": _("Nieuwe link voor het meldpunt"),
+        "question": _("Wil je het meldpunt echt een nieuwe link geven?"),
+        "consequences": [
+            _("De oude link werkt daarna niet meer; wie hem opent, ziet een foutpagina."),
+            _("Deel de nieuwe link opnieuw met medewerkers. Bestaande meldcodes blijven werken."),
+            _("Dit kan niet ongedaan worden gemaakt."),
+        ],
+        "action": here,
+        "fields": {"action": "new_link"},
+        "confirm_label": _("Ja, maak een nieuwe link"),
+        "cancel_url": here,
+    }
+
+
 @never_cache
 @org_view(roles=BOX_ROLES)
 def settings_page(request: HttpRequest) -> HttpResponse:
@@ -177,6 +195,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     box_obj = services.box_of(current_organisation(request))
     form = BoxForm(request.POST or None, instance=box_obj)
     if request.method == "POST":
+        if request.POST.get("action") == "new_link" and request.POST.get("confirm") != "yes":
+            return render(request, "confirm.html", _new_link_question(box_obj))
         if request.POST.get("action") == "new_link":
             services.new_link(box_obj)
             audit.record(box_obj.organisation, request.user, "reporting box: new link")
