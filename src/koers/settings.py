@@ -47,6 +47,8 @@ KOERS_LINK_KEY_FALLBACKS = env_list("KOERS_LINK_KEY_FALLBACKS", [])
 # Two-factor authentication is required for admins, HR analysts, the confidential adviser
 # and researchers (accounts/twofactor.py), enforced by accounts.middleware.
 KOERS_REQUIRE_2FA = env_bool("KOERS_REQUIRE_2FA", True)
+# Days a member invitation link works (docs/members.md).
+KOERS_MEMBER_INVITE_DAYS = env_int("KOERS_MEMBER_INVITE_DAYS", 7)
 OTP_TOTP_ISSUER = "Koers"
 # django-otp's per-device throttle blocks the right code too, so a guesser holding the
 # password could lock the owner out for days; koers.accounts.throttle limits guessing

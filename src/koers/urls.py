@@ -10,13 +10,25 @@ from koers.compass import urls as compass_urls
 from koers.reportbox import urls as reportbox_urls
 from koers.scan import urls as scan_urls
 from koers.surveys import urls as survey_urls
-from koers.web import views
+from koers.web import audit_views, member_views, views
 
 org_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("members/", views.members, name="members"),
     path("members/<int:pk>/role/", views.change_role, name="change_role"),
-    path("audit/", views.audit_log, name="audit_log"),
+    path("members/<int:pk>/remove/", member_views.member_remove, name="member_remove"),
+    path("members/invite/", member_views.member_invite, name="member_invite"),
+    path(
+        "members/invite/<int:pk>/resend/",
+        member_views.member_invite_resend,
+        name="member_invite_resend",
+    ),
+    path(
+        "members/invite/<int:pk>/revoke/",
+        member_views.member_invite_revoke,
+        name="member_invite_revoke",
+    ),
+    path("audit/", audit_views.audit_log, name="audit_log"),
     path("gegevens/", views.organisation_data, name="organisation_data"),
     path("jobs/selfcheck/", views.start_selfcheck, name="start_selfcheck"),
     path("jobs/<int:pk>/", views.job_page, name="job"),
@@ -34,6 +46,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("privacy/", views.privacy, name="privacy"),
+    path("uitnodiging/<str:token>/", member_views.accept, name="member_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/2fa/", account_views.verify, name="twofactor_verify"),

@@ -32,8 +32,11 @@ def test_a_report_from_a_phone_gets_an_answer_from_the_adviser(
     phone.goto(f"{base}/meld/{DEMO_TOKEN}/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.get_by_role("button", name="Melding versturen").click()
-    # Nothing chosen or written: both fields say so, and nothing was sent.
-    assert phone.get_by_text("Dit veld is verplicht.").count() == 2
+    # Nothing chosen or written: both fields say so, and nothing was sent; the focus is on
+    # the error summary, which links to both fields.
+    assert phone.locator(".field-error", has_text="Dit veld is verplicht.").count() == 2
+    assert phone.evaluate("document.activeElement.id") == "error-summary"
+    assert phone.locator("#error-summary a").count() == 2
     phone.get_by_label("Agressie of geweld").check()
     phone.get_by_label("Wat is er gebeurd?").fill("Er wordt gelachen om mijn accent.")
     phone.get_by_role("button", name="Melding versturen").click()

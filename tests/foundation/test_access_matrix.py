@@ -59,6 +59,10 @@ ORG = {
     "dashboard": ("GET", "organisation.view"),
     "members": ("GET", "members.manage"),
     "change_role": ("POST", "members.manage"),
+    "member_remove": ("POST", "members.manage"),  # without confirm=yes: the confirmation page
+    "member_invite": ("POST", "members.manage"),
+    "member_invite_resend": ("POST", "members.manage"),
+    "member_invite_revoke": ("POST", "members.manage"),
     "audit_log": ("GET", "audit.view"),
     "organisation_data": ("GET", "organisation.manage_data"),
     "start_selfcheck": ("POST", "jobs.view"),
@@ -91,6 +95,7 @@ ORG = {
     "scan_upload_discard": ("POST", "scan.manage"),
     "reportbox_inbox": ("GET", "reportbox.read"),
     "reportbox_settings": ("GET", "reportbox.configure"),
+    "reportbox_profile": ("GET", "reportbox.read"),
     "reportbox_report": ("GET", "reportbox.read"),
     "reportbox_report_action": ("POST", "reportbox.read"),
 }
@@ -144,7 +149,8 @@ LOGGED_IN = {
 }
 # Token-authenticated API: without a token 401 (tests/foundation/test_api.py covers tokens).
 API = {"organisation": "/api/v1/organisation", "job": "/api/v1/jobs/1", "api-root": "/api/v1/"}
-SPECIAL = {"password_reset_confirm"}  # needs a valid one-time token: tests/foundation/test_web.py
+# Need a valid one-time token: tests/foundation/test_web.py, tests/foundation/test_members.py.
+SPECIAL = {"password_reset_confirm", "member_accept"}
 
 
 def _all_url_names() -> set[str]:
@@ -259,6 +265,9 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     box.is_open = True
     box.save()
     report = reportbox.receive(box, "other", "matrix").report
+    from koers.organisations import invitations
+
+    invitation, _token = invitations.invite(org_a, "new@alpha.example", "manager", users[A])
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -267,6 +276,8 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "scan_upload": upload.pk,
         "scan_snapshot": snapshot.pk,
         "change_role": Membership.objects.get(user=users[M]).pk,
+        "member_remove": Membership.objects.get(user=users[M]).pk,
+        "member_invite": invitation.pk,
         "reportbox_report": report.pk,
     }
     return {

@@ -111,19 +111,6 @@ def test_reminders_skip_completed_invitations(
     assert "Herinnering" in mail.outbox[0].subject
 
 
-def test_bad_invitation_addresses_are_named_by_line(
-    client: Any, alice: Any, invite_campaign: Any
-) -> None:
-    client.force_login(alice)
-    page = client.post(
-        reverse("campaign_invite", kwargs={"org": "alpha", "pk": invite_campaign.pk}),
-        {"emails": "ok@example.nl\nniet-een-adres"},
-    )
-    assert page.status_code == 400
-    assert "2: niet-een-adres" in page.content.decode()
-    assert not Invitation.objects.exists()
-
-
 def test_deleting_a_response_removes_every_answer(client: Any, campaign: Any, compass: Any) -> None:
     started = services.start_open_response(campaign, "nl")
     item = first_scale_item(compass)

@@ -8,6 +8,7 @@ user has changed. Other apps add their demo content through the hook
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -64,11 +65,70 @@ def load_demo() -> list[str]:
     for demo in DEMO_USERS:
         if demo.role in STAFF_ROLES_REQUIRING_2FA and demo.org_slug == DEMO_ORG[0]:
             lines.append(_demo_authenticator(user_model.objects.get(username=demo.email)))
+    lines.append(_demo_invitations(orgs[DEMO_ORG[0]], orgs_admin(orgs[DEMO_ORG[0]])))
     for loader in hooks.demo_loaders.implementations():
         summary = loader(orgs[DEMO_ORG[0]])
         if summary:
             lines.append(summary)
     return lines
+
+
+# The demo's open invitation (demo installations only): its link is printed by `make run`.
+DEMO_INVITE_TOKEN = "demo-uitnodiging-voor-koers-2026"
+DEMO_INVITEE = "nieuw@voorbeeld.nl"
+
+
+def orgs_admin(org: Organisation) -> Any:
+    found = Membership.objects.filter(organisation=org, role=Role.ADMIN).first()
+    return found.user if found else None
+
+
+def _demo_invitations(org: Organisation, admin: Any) -> str:
+    """One pending invitation (the first-week journey) and one already accepted."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from koers.organisations.invitations import token_hash
+    from koers.organisations.models import MemberInvitation
+
+    now = timezone.now()
+    pending = MemberInvitation.objects.filter(organisation=org, email=DEMO_INVITEE).first()
+    if pending is None:
+        pending = MemberInvitation.objects.create(
+            organisation=org,
+            email=DEMO_INVITEE,
+            role=Role.HR_ANALYST,
+            token_hash=token_hash(DEMO_INVITE_TOKEN),
+            invited_by=admin,
+            sent=now,
+            expires=now + dt.timedelta(days=7),
+        )
+    elif pending.state(now) == "expired":  # a demo opened weeks later still works
+        MemberInvitation.objects.filter(pk=pending.pk).update(
+            sent=now, expires=now + dt.timedelta(days=7)
+        )
+    hr = Membership.objects.filter(organisation=org, role=Role.HR_ANALYST).first()
+    if hr is not None:
+        MemberInvitation.objects.get_or_create(
+            organisation=org,
+            email=hr.user.email,
+            defaults={
+                "role": Role.HR_ANALYST,
+                "token_hash": token_hash(f"demo-used-{org.pk}"),
+                "invited_by": admin,
+                "sent": now - dt.timedelta(days=30),
+                "expires": now - dt.timedelta(days=23),
+                "accepted": now - dt.timedelta(days=29),
+            },
+        )
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "member_accept", kwargs={"token": DEMO_INVITE_TOKEN}
+    )
+    pending.refresh_from_db()
+    return f"Invitation for {DEMO_INVITEE} (HR analyst, {pending.state()}): {link}"
 
 
 def _demo_authenticator(user: object) -> str:

@@ -9,3 +9,8 @@ from koers.organisations import retention
 hooks.retention_rules.register(
     "audit_log", hooks.RetentionRule("KOERS_RETAIN_AUDIT_MONTHS", retention.delete_old_audit_events)
 )
+# Member invitations (an e-mail address each) go with the audit log's period.
+hooks.retention_rules.register(
+    "member_invitations",
+    hooks.RetentionRule("KOERS_RETAIN_AUDIT_MONTHS", retention.delete_old_invitations),
+)

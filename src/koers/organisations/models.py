@@ -117,3 +117,44 @@ class AuditEvent(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target}"
+
+
+class MemberInvitation(OrganisationOwned):
+    """An invitation to join an organisation with a role, by an e-mailed link.
+
+    The link's secret is never stored: only its keyed hash (domain ``member-invite``,
+    :func:`koers.surveys.links.keyed_hash`). A link works once, until ``expires``; resending
+    replaces the secret (the old link stops working), revoking ends it.
+    """
+
+    email = models.EmailField(_("e-mailadres"))
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    sent = models.DateTimeField()
+    expires = models.DateTimeField()
+    accepted = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("uitnodiging voor een lid")
+        verbose_name_plural = _("uitnodigingen voor leden")
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} ({self.get_role_display()})"
+
+    def state(self, now: Any = None) -> str:
+        """'accepted', 'revoked', 'expired' or 'pending'."""
+        from django.utils import timezone
+
+        if self.accepted:
+            return "accepted"
+        if self.revoked:
+            return "revoked"
+        if (now or timezone.now()) >= self.expires:
+            return "expired"
+        return "pending"

@@ -67,3 +67,12 @@ def delete_old_audit_events(cutoff: dt.date) -> int:
 
     start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
     return AuditEvent.objects.filter(created__lt=start).delete()[0]
+
+
+def delete_old_invitations(cutoff: dt.date) -> int:
+    """Invitations (an e-mail address each) last sent before the cut-off: by then they were
+    used, revoked or expired long ago; the audit log keeps who invited whom as long."""
+    from koers.organisations.models import MemberInvitation
+
+    start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    return MemberInvitation.objects.filter(sent__lt=start).delete()[0]

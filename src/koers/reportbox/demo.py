@@ -11,7 +11,7 @@ from django.utils import timezone
 from koers.lib import codes
 from koers.organisations.models import Organisation
 from koers.reportbox import services
-from koers.reportbox.models import Report, ReportBox, ReportMessage, ReportReader
+from koers.reportbox.models import AdviserProfile, Report, ReportBox, ReportMessage, ReportReader
 
 DEMO_TOKEN = "demo-meldpunt-2026"
 DEMO_CODE = "DEM0MEDE2026KRS0"  # demo installations only: printed by `make run`
@@ -64,6 +64,23 @@ def load_demo_report_box(org: Organisation) -> str:
             "(extern, via Arbodienst Noord). Je kunt haar ook direct bellen: 050 000 0000.",
         },
     )
+    if not box.intro_en:
+        box.intro_en = (
+            "Voorbeeld Techniek's confidential adviser is Sanne de Vries (external, through "
+            "Arbodienst Noord). You can also call her directly: 050 000 0000."
+        )
+        box.save(update_fields=["intro_en"])
+    # The advisers name themselves on the form (never by their login address).
+    for user in services.current_advisers(org.pk):
+        AdviserProfile.objects.get_or_create(
+            organisation=org,
+            user=user,
+            defaults={
+                "name": "Sanne de Vries",
+                "role_nl": "externe vertrouwenspersoon, Arbodienst Noord",
+                "role_en": "external confidential adviser, Arbodienst Noord",
+            },
+        )
     today = timezone.localdate()
     for n, (code, category, days, text, closed, thread) in enumerate(_REPORTS):
         code = code or f"DEM0REP0RT{n:06d}"
@@ -102,6 +119,7 @@ def load_demo_report_box(org: Organisation) -> str:
     base = settings.SITE_URL.rstrip("/")
     link = base + reverse("reportbox_public", kwargs={"token": box.public_token})
     return (
-        f"Reporting box (no login needed): {link} ; read a demo report at "
+        f"Reporting box (no login needed; adviser Sanne de Vries answers within "
+        f"{box.answer_days} working days): {link} ; read a demo report at "
         f"{base}{reverse('reportbox_status')} with code {codes.format_code(DEMO_CODE)}"
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koers.reportbox.models import TEXT_LIMIT, Report, ReportBox
+from koers.reportbox.models import TEXT_LIMIT, AdviserProfile, Report, ReportBox
 
 
 class ReportForm(forms.Form):
@@ -40,5 +40,16 @@ class CodeForm(forms.Form):
 class BoxForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ReportBox
-        fields = ["is_open", "intro"]
-        widgets = {"intro": forms.Textarea(attrs={"rows": 4})}
+        fields = ["is_open", "intro", "intro_en", "answer_days"]
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 4}),
+            "intro_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+            "answer_days": forms.NumberInput(attrs={"min": 1, "max": 30, "inputmode": "numeric"}),
+        }
+
+
+class AdviserProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = AdviserProfile
+        fields = ["name", "role_nl", "role_en"]
+        widgets = {"role_en": forms.TextInput(attrs={"lang": "en"})}

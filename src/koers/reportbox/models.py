@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from koers.organisations.models import OrganisationOwned
+from koers.organisations.texts import localised, shown_language
 
 TEXT_LIMIT = 5000  # characters per report or message: room for a careful account
 
@@ -29,6 +31,23 @@ class ReportBox(OrganisationOwned):
             "Bijvoorbeeld wie de vertrouwenspersoon is en hoe die ook direct bereikbaar is."
         ),
     )
+    intro_en = models.TextField(
+        _("tekst boven het formulier, in het Engels"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Wie de pagina in het Engels leest, ziet deze tekst; leeg: de Nederlandse."),
+    )
+    # The promised answer time: the reporter is told when to come back, since Koers cannot
+    # reach them (docs/reporting-box.md).
+    answer_days = models.PositiveSmallIntegerField(
+        _("antwoordtermijn in werkdagen"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "Binnen hoeveel werkdagen de vertrouwenspersoon op een melding of bericht "
+            "antwoordt (1 tot en met 30). De melder hoort zo wanneer het antwoord klaarstaat."
+        ),
+    )
     created = models.DateField(auto_now_add=True)
 
     class Meta:
@@ -40,6 +59,52 @@ class ReportBox(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"meldpunt {self.organisation_id}"
+
+    @property
+    def intro_text(self) -> str:
+        """The introduction in the page's language (the other one when it has none)."""
+        return localised(self.intro, self.intro_en)
+
+    @property
+    def intro_lang(self) -> str:
+        return shown_language(self.intro, self.intro_en)
+
+
+class AdviserProfile(OrganisationOwned):
+    """How a confidential adviser is named on the public form: written by the adviser.
+
+    The form shows this name and role, never the adviser's login (an employer e-mail
+    address would tell a reporter little and an external adviser's address even less).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("naam zoals melders hem zien"), max_length=120)
+    role_nl = models.CharField(
+        _("rol of functie"),
+        max_length=160,
+        blank=True,
+        help_text=_("Bijvoorbeeld: externe vertrouwenspersoon, Arbodienst Noord."),
+    )
+    role_en = models.CharField(
+        _("rol of functie, in het Engels"),
+        max_length=160,
+        blank=True,
+        help_text=_("For example: external confidential adviser, Arbodienst Noord."),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="one_adviser_profile")
+        ]
+        verbose_name = _("gegevens van de vertrouwenspersoon")
+        verbose_name_plural = _("gegevens van vertrouwenspersonen")
+
+    def __str__(self) -> str:
+        return f"adviser profile {self.pk}"
+
+    @property
+    def role(self) -> str:
+        return localised(self.role_nl, self.role_en)
 
 
 class Report(OrganisationOwned):

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from koers.lib import codes, ratelimit
 from koers.organisations.models import Membership, Organisation, Role
-from koers.reportbox.models import Report, ReportBox, ReportMessage, ReportReader
+from koers.reportbox.models import AdviserProfile, Report, ReportBox, ReportMessage, ReportReader
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -77,7 +77,72 @@ def current_advisers(organisation_id: int) -> list[Any]:
 
 
 def adviser_name(user: Any) -> str:
+    """How advisers and admins see an adviser inside Koers (never shown to reporters)."""
     return str(user.get_full_name() or user.email)
+
+
+@dataclass(frozen=True)
+class PublicAdviser:
+    """An adviser as reporters see them: the name and role the adviser entered."""
+
+    name: str
+    role: str
+
+
+def public_advisers(organisation_id: int, users: Iterable[Any]) -> list[PublicAdviser]:
+    """Names and roles for the public pages, in the page's language; never an address.
+
+    An adviser who has not filled in their profile yet is shown by the account's name, or
+    as "confidential adviser" when that is empty too.
+    """
+    from django.utils.translation import gettext as _
+
+    users = list(users)
+    profiles = {
+        p.user_id: p
+        for p in AdviserProfile.objects.filter(
+            organisation_id=organisation_id, user__in=[u.pk for u in users]
+        )
+    }
+    shown = []
+    for user in users:
+        profile = profiles.get(user.pk)
+        if profile is not None:
+            shown.append(PublicAdviser(profile.name, profile.role))
+        else:
+            name = user.get_full_name() or _("Vertrouwenspersoon (naam nog niet ingevuld)")
+            shown.append(PublicAdviser(str(name), ""))
+    return shown
+
+
+def profile_of(organisation: Organisation, user: Any) -> AdviserProfile:
+    """The adviser's profile (unsaved, prefilled with the account's name, when new)."""
+    found = AdviserProfile.objects.for_org(organisation).filter(user=user).first()
+    return found or AdviserProfile(organisation=organisation, user=user, name=user.get_full_name())
+
+
+def add_working_days(day: dt.date, days: int) -> dt.date:
+    """``day`` plus ``days`` working days (Monday to Friday; public holidays not counted)."""
+    current = day
+    left = days
+    while left > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def answer_expected(box: ReportBox, report: Report) -> dt.date | None:
+    """When the reporter can expect an answer: the promised number of working days after
+    their latest word (the report or their last message), or None when the adviser has
+    answered since or the report is closed."""
+    if report.status == Report.Status.CLOSED:
+        return None
+    last = report.messages.order_by("-id").first()
+    if last is not None and last.from_adviser:
+        return None
+    since = last.sent_on if last is not None else report.received_on
+    return add_working_days(since, box.answer_days)
 
 
 # The form carries, signed, which advisers it named; a report goes to exactly those.

@@ -12,6 +12,7 @@ public_patterns = [
 org_patterns = [
     path("meldpunt/", views.inbox, name="reportbox_inbox"),
     path("meldpunt/instellingen/", views.settings_page, name="reportbox_settings"),
+    path("meldpunt/mijn-gegevens/", views.adviser_profile, name="reportbox_profile"),
     path("meldpunt/<int:pk>/", views.report_detail, name="reportbox_report"),
     path("meldpunt/<int:pk>/actie/", views.report_action, name="reportbox_report_action"),
 ]

@@ -26,7 +26,7 @@ from koers.lib import codes, ratelimit
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, org_view
 from koers.reportbox import services
-from koers.reportbox.forms import BoxForm, CodeForm, MessageForm, ReportForm
+from koers.reportbox.forms import AdviserProfileForm, BoxForm, CodeForm, MessageForm, ReportForm
 from koers.reportbox.models import Report, ReportBox
 
 # --- public --------------------------------------------------------------------------------
@@ -74,7 +74,11 @@ def box(request: HttpRequest, token: str) -> HttpResponse:
                 return render(
                     request,
                     "reportbox/received.html",
-                    {"box": found, "code": codes.format_code(received.code)},
+                    {
+                        "box": found,
+                        "code": codes.format_code(received.code),
+                        "expected": services.answer_expected(found, received.report),
+                    },
                 )
             notice = _(
                 "Wie je melding leest, is veranderd sinds je dit formulier opende. Kijk "
@@ -87,7 +91,7 @@ def box(request: HttpRequest, token: str) -> HttpResponse:
         {
             "box": found,
             "form": form,
-            "advisers": [services.adviser_name(user) for user in current],
+            "advisers": services.public_advisers(found.organisation_id, current),
             "shown": services.sign_shown(current),
             "notice": notice,
         },
@@ -134,7 +138,10 @@ def status(request: HttpRequest) -> HttpResponse:
         {
             "report": report,
             "thread": report.messages.all(),
-            "readers": [services.adviser_name(user) for user in services.readers_now(report)],
+            "readers": services.public_advisers(
+                report.organisation_id, services.readers_now(report)
+            ),
+            "expected": services.answer_expected(services.box_of(report.organisation), report),
             "code": codes.format_code(code_form.data["code"]),
             "form": message_form,
             "notice": notice,
@@ -158,6 +165,24 @@ def _box_context(request: HttpRequest, box_obj: ReportBox) -> dict[str, Any]:
     }
 
 
+def _new_link_question(box_obj: ReportBox) -> dict[str, Any]:
+    """The confirmation step before the box's link is replaced (it cannot be undone)."""
+    here = reverse("reportbox_settings", kwargs={"org": box_obj.organisation.slug})
+    return {
+        "title": _("Nieuwe link voor het meldpunt"),
+        "question": _("Wil je het meldpunt echt een nieuwe link geven?"),
+        "consequences": [
+            _("De oude link werkt daarna niet meer; wie hem opent, ziet een foutpagina."),
+            _("Deel de nieuwe link opnieuw met medewerkers. Bestaande meldcodes blijven werken."),
+            _("Dit kan niet ongedaan worden gemaakt."),
+        ],
+        "action": here,
+        "fields": {"action": "new_link"},
+        "confirm_label": _("Ja, maak een nieuwe link"),
+        "cancel_url": here,
+    }
+
+
 @never_cache
 @org_view("reportbox.configure")
 def settings_page(request: OrgRequest) -> HttpResponse:
@@ -165,6 +190,8 @@ def settings_page(request: OrgRequest) -> HttpResponse:
     box_obj = services.box_of(request.organisation)
     form = BoxForm(request.POST or None, instance=box_obj)
     if request.method == "POST":
+        if request.POST.get("action") == "new_link" and request.POST.get("confirm") != "yes":
+            return render(request, "confirm.html", _new_link_question(box_obj))
         if request.POST.get("action") == "new_link":
             services.new_link(box_obj)
             audit.record(box_obj.organisation, request.user, "reporting box: new link")
@@ -180,6 +207,26 @@ def settings_page(request: OrgRequest) -> HttpResponse:
         request,
         "reportbox/settings.html",
         {**_box_context(request, box_obj), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@org_view("reportbox.read")
+def adviser_profile(request: OrgRequest) -> HttpResponse:
+    """The adviser's own name and role as reporters see them on the form."""
+    organisation = request.organisation
+    form = AdviserProfileForm(
+        request.POST or None, instance=services.profile_of(organisation, request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Zo staat je naam nu op het meldformulier."))
+        return redirect("reportbox_profile", org=organisation.slug)
+    return render(
+        request,
+        "reportbox/profile.html",
+        {"form": form, "box": services.box_of(organisation)},
         status=400 if form.errors else 200,
     )
 

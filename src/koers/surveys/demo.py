@@ -25,6 +25,17 @@ def load_demo_campaign(org: Organisation) -> str:
             "departments": ["Engineering", "Productie", "Service", "Staf"],
         },
     )
+    if not campaign.intro:  # the organisation's own words, in both languages
+        campaign.name_en = "Career Compass 2026 (demo)"
+        campaign.intro = (
+            "Voorbeeld Techniek wil weten wat technici drijft, zodat we loopbanen beter "
+            "ondersteunen. Doe mee tot 31 december."
+        )
+        campaign.intro_en = (
+            "Voorbeeld Techniek wants to learn what drives its engineers, so that we can "
+            "support careers better. Take part until 31 December."
+        )
+        campaign.save(update_fields=["name_en", "intro", "intro_en"])
     link = settings.SITE_URL.rstrip("/") + reverse(
         "campaign_landing", kwargs={"token": campaign.public_token}
     )

@@ -34,8 +34,11 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Campaign
-        fields = ["name", "mode", "opens_on", "closes_on"]
+        fields = ["name", "name_en", "intro", "intro_en", "mode", "opens_on", "closes_on"]
         widgets = {
+            "name_en": forms.TextInput(attrs={"lang": "en"}),
+            "intro": forms.Textarea(attrs={"rows": 3}),
+            "intro_en": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
@@ -71,27 +74,42 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class InviteForm(forms.Form):
+    """Addresses, one per line. Bad lines do not block the good ones: the view shows them
+    (line number and why) and sends the good addresses after a confirmation."""
+
     emails = forms.CharField(
         label=_("E-mailadressen (één per regel)"), widget=forms.Textarea(attrs={"rows": 6})
     )
 
     def clean_emails(self) -> list[str]:
         raw = self.cleaned_data["emails"].replace(",", "\n").replace(";", "\n").splitlines()
-        emails, bad = [], []
+        emails: list[str] = []
+        seen: dict[str, int] = {}
+        self.bad_lines: list[tuple[int, str, str]] = []
         for number, line in enumerate(raw, start=1):
             line = line.strip()
             if not line:
                 continue
+            key = line.lower()
+            if key in seen:
+                self.bad_lines.append(
+                    (number, line, str(_("staat al op regel %(n)d")) % {"n": seen[key]})
+                )
+                continue
             try:
                 validate_email(line)
-                emails.append(line)
             except ValidationError:
-                bad.append(f"{number}: {line}")
-        if bad:
-            raise ValidationError(
-                _("Deze regels zijn geen geldig e-mailadres: %(lines)s"),
-                params={"lines": "; ".join(bad)},
-            )
+                reason = (
+                    _("er ontbreekt een @")
+                    if "@" not in line
+                    else _("geen geldig e-mailadres (controleer spaties en de punt na het domein)")
+                )
+                self.bad_lines.append((number, line, str(reason)))
+                continue
+            seen[key] = number
+            emails.append(line)
         if not emails:
-            raise ValidationError(_("Vul minstens één e-mailadres in."))
+            raise ValidationError(
+                _("Geen enkele regel is een geldig e-mailadres. Vul minstens één adres in.")
+            )
         return emails

@@ -87,12 +87,31 @@ def campaign_invite(request: OrgRequest, pk: int) -> HttpResponse:
             },
             status=400,
         )
+    if form.bad_lines and request.POST.get("confirm") != "yes":
+        # Some lines are not addresses: show which and why; the good ones go after a yes.
+        return render(
+            request,
+            "surveys/invite_check.html",
+            {
+                "campaign": campaign,
+                "bad_lines": form.bad_lines,
+                "good": form.cleaned_data["emails"],
+                "raw": form.data["emails"],
+            },
+        )
     created = services.invite(campaign, form.cleaned_data["emails"])
     job = start_job(
         campaign.organisation,
         "surveys.send_invitations",
         {"invitation_ids": [i.pk for i in created]},
         user=request.user,
+    )
+    audit.record(
+        campaign.organisation,
+        request.user,
+        "campaign.invite",
+        campaign,
+        {"sent": len(created), "skipped_lines": len(form.bad_lines)},
     )
     messages.success(request, _("%(n)d uitnodigingen worden verstuurd.") % {"n": len(created)})
     return redirect("job", org=campaign.organisation.slug, pk=job.pk)
@@ -119,11 +138,34 @@ def campaign_remind(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_view("campaigns.manage")
 def campaign_close(request: OrgRequest, pk: int) -> HttpResponse:
+    """Close a campaign, after a confirmation step (the first POST shows it)."""
     campaign = _campaign(request, pk)
+    slug = campaign.organisation.slug
+    if campaign.closed:
+        messages.error(request, _("Deze campagne is al gesloten."))
+        return redirect("campaign_detail", org=slug, pk=pk)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Campagne sluiten"),
+                "question": _("Wil je de campagne ‘%(name)s’ echt sluiten?")
+                % {"name": campaign.name},
+                "consequences": [
+                    _("De campagne neemt geen antwoorden meer aan, ook niet van wie al begon."),
+                    _("Bewaarde links van uitnodigingen worden gewist."),
+                    _("Dit kan niet ongedaan worden gemaakt."),
+                ],
+                "action": reverse("campaign_close", kwargs={"org": slug, "pk": pk}),
+                "confirm_label": _("Ja, sluit de campagne"),
+                "cancel_url": reverse("campaign_detail", kwargs={"org": slug, "pk": pk}),
+            },
+        )
     services.close_campaign(campaign)
     audit.record(campaign.organisation, request.user, "campaign.close", campaign)
     messages.success(request, _("Campagne gesloten; bewaarde links van uitnodigingen zijn gewist."))
-    return redirect("campaign_detail", org=campaign.organisation.slug, pk=pk)
+    return redirect("campaign_detail", org=slug, pk=pk)
 
 
 EXPORT_FORMATS = {

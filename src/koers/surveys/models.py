@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koers.organisations.models import OrganisationOwned
+from koers.organisations.texts import localised, shown_language
 
 
 def _public_token() -> str:
@@ -31,6 +32,21 @@ class Campaign(OrganisationOwned):
         INVITATIONS = "invite", _("Persoonlijke uitnodigingen per e-mail")
 
     name = models.CharField(_("naam"), max_length=200)
+    # Texts the organisation writes for respondents, in Dutch and English; a page shows the
+    # one in its language, or the other when that one is empty (koers.organisations.texts).
+    name_en = models.CharField(
+        _("naam in het Engels"),
+        max_length=200,
+        blank=True,
+        help_text=_("Voor wie de vragenlijst in het Engels invult; leeg: de Nederlandse naam."),
+    )
+    intro = models.TextField(
+        _("welkomsttekst voor respondenten"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Bijvoorbeeld waarom je organisatie meedoet en tot wanneer."),
+    )
+    intro_en = models.TextField(_("welkomsttekst in het Engels"), max_length=2000, blank=True)
     instrument_key = models.CharField(_("vragenlijst"), max_length=64)
     instrument_version = models.PositiveIntegerField(_("versie"))
     mode = models.CharField(_("soort"), max_length=8, choices=Mode.choices, default=Mode.OPEN_LINK)
@@ -53,6 +69,19 @@ class Campaign(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (the other one when it has none)."""
+        return localised(self.name, self.name_en)
+
+    @property
+    def intro_text(self) -> str:
+        return localised(self.intro, self.intro_en)
+
+    @property
+    def intro_lang(self) -> str:
+        return shown_language(self.intro, self.intro_en)
 
     def is_open(self, today: Any = None) -> bool:
         today = today or timezone.localdate()

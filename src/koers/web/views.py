@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,12 +43,9 @@ def dashboard(request: OrgRequest) -> HttpResponse:
 
 @org_view("members.manage")
 def members(request: OrgRequest) -> HttpResponse:
-    org = request.organisation
-    rows = Membership.objects.filter(organisation=org).select_related("user")
-    forms = [(m, RoleForm(instance=m, prefix=f"m{m.pk}")) for m in rows]
-    return render(
-        request, "web/members.html", {"rows": forms, "min_group": settings.KOERS_MIN_GROUP_SIZE}
-    )
+    from koers.web.member_views import members_page
+
+    return members_page(request)
 
 
 @require_POST
@@ -89,14 +85,6 @@ def job_page(request: OrgRequest, pk: int) -> HttpResponse:
 def job_status(request: OrgRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.for_org(request.organisation), pk=pk)
     return JsonResponse(job.as_dict())
-
-
-@org_view("audit.view")
-def audit_log(request: OrgRequest) -> HttpResponse:
-    from koers.organisations.models import AuditEvent
-
-    events = AuditEvent.objects.for_org(request.organisation).select_related("user")[:500]
-    return render(request, "web/audit.html", {"events": events})
 
 
 @org_view("organisation.manage_data")

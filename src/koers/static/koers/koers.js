@@ -21,6 +21,15 @@ function pollJob(container) {
   tick();
 }
 
+// After a failed submit the error summary takes the focus, so a screen reader reads it
+// first and a keyboard user continues from there (templates/_error_summary.html; the
+// summary also carries `autofocus` for when this file does not load).
+function focusErrorSummary() {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary && document.activeElement !== summary) summary.focus();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   for (const el of document.querySelectorAll("[data-job-status-url]")) pollJob(el);
+  focusErrorSummary();
 });
