@@ -266,3 +266,25 @@ def _message(check: Check, value: float) -> str | None:
     except c.CellError as error:
         return str(error)
     return None
+
+
+def number_column(
+    column: pa.Array | list[c.Cell], decimal: str, *, missing: frozenset[str] = frozenset()
+) -> tuple[np.ndarray, dict[int, str]]:
+    """A column of numbers read as the HR columns are (``cells.parse_number``, the
+    decimal separator inferred from the column, ``decimal`` when it proves nothing).
+
+    Returns the values (NaN where blank, wrong, or one of the ``missing`` tokens,
+    compared trimmed and lower-cased) and ``{position: message}`` for wrong cells.
+    For tools outside the HR file (``koers lpa``) that read the same exports.
+    """
+    if isinstance(column, list):
+        column = pa.array(["" if v is None else str(v) for v in column], type=pa.large_string())
+    if missing and len(column):
+        key = pc.utf8_lower(pc.utf8_trim_whitespace(column))
+        is_missing = pc.is_in(key, value_set=pa.array(sorted(missing), type=key.type))
+        column = pc.if_else(is_missing, pa.scalar("", type=column.type), column)
+    parsed = parse_text_column(
+        "money", column, lambda d: lambda v: c.parse_number(v, d), None, None, decimal=decimal
+    )
+    return np.asarray(parsed.values, dtype=np.float64), parsed.errors
