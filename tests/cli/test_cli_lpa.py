@@ -201,7 +201,7 @@ def test_lpa_and_the_hr_importer_read_the_same_numbers(tmp_path: Path) -> None:
 
     # A thousands dot and decimal commas: 1.250,5 is 1250.5 for both readers.
     path = tmp_path / "export.csv"
-    path.write_bytes("Overzicht\nid;score;uren\n1;1.250,5;36\n2;980;32,5\n3;1.100;40\n".encode())
+    path.write_bytes(b"Overzicht\nid;score;uren\n1;1.250,5;36\n2;980;32,5\n3;1.100;40\n")
     data = read_indicators(path, "score,uren")
     raw = read_table(path, columns=())
     expected = [[parse_number(raw.rows[i][j], ",") for j in (1, 2)] for i in range(3)]

@@ -9,6 +9,7 @@ records, per cell, the value or what is wrong with it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,7 +165,7 @@ def parse_employees(
             result = parse_text_column(
                 spec.kind,
                 column,
-                lambda decimal, kind=spec.kind: _parser(kind, decimal),
+                functools.partial(_parser, spec.kind),
                 _RANGE_CHECKS.get(spec.name),
                 DEFAULTS.get(spec.name),
                 decimal=raw.decimal,

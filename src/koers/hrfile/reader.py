@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -40,7 +40,8 @@ _START_BYTES = 1_000_000  # the part of a CSV decoded up front (sniffing, header
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-Column = pa.Array | list[Cell]
+# An Arrow text array (CSV) or the native cell values (.xlsx).
+Column: TypeAlias = "pa.Array | list[Cell]"
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class RawTable:
 
 def _cells(column: Column, start: int, stop: int) -> list[Cell]:
     if isinstance(column, list):
-        return column[start:stop]
+        return list(column[start:stop])
     return [v if v else None for v in column.slice(start, stop - start).to_pylist()]
 
 
@@ -149,8 +150,8 @@ def _read_csv(data: bytes, header_row: int | None, names: frozenset[str]) -> Raw
         text = _decode(data)[0]
         delimiter = _sniff_delimiter(text, names)
         rows = _csv_rows(text, delimiter)
-        records = csvfast.text_columns(rows, max((len(r) for r in rows), default=1))
-        return _build_csv_table(records, header_row, names, encoding, delimiter)
+        columns = csvfast.text_columns(rows, max((len(r) for r in rows), default=1))
+        return _build_csv_table(columns, header_row, names, encoding, delimiter)
     start = csvfast.decode_start(bytes(utf8[:_START_BYTES]), "utf-8")
     if encoding != "utf-8-sig":
         _reject_binary(start, has_nul=b"\x00" in data)

@@ -210,7 +210,7 @@ class _Collector:
             return
         # Only the few rows that share an id with another row get a message.
         seen: dict[tuple[str, str], int] = {}
-        for k in np.flatnonzero(repeated):
+        for k in (int(i) for i in np.flatnonzero(repeated)):
             position = int(positions[k])
             value = (str(keys["id"].iat[k]), str(keys["key"].iat[k]) if key is not None else "")
             if value in seen:
