@@ -31,6 +31,8 @@ import pyarrow.csv as pa_csv
 # Encodings whose bytes map one to one onto the C parser's input without surprises.
 _FAST_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
 _CHECK_CHUNK = 4 * 1024 * 1024
+_MAX_BLOCK = (1 << 31) - 1  # Arrow's 32-bit string offsets
+_BLOCK = 16 << 20
 
 
 def blank_mask(column: pa.Array) -> np.ndarray:
@@ -57,18 +59,17 @@ def decode_start(data: bytes, encoding: str, n_bytes: int = 1_000_000) -> str:
     return codecs.getincrementaldecoder(encoding)(errors="replace").decode(data[:n_bytes])
 
 
-def transcode(data: bytes, encoding: str) -> bytes | None:
+def transcode(data: bytes, encoding: str) -> bytearray | None:
     """``data`` re-encoded as UTF-8, or ``None`` when it is not valid ``encoding``."""
     decoder = codecs.getincrementaldecoder(encoding)()
+    out = bytearray()
     try:
-        parts = [
-            decoder.decode(data[start : start + _CHECK_CHUNK]).encode("utf-8")
-            for start in range(0, len(data), _CHECK_CHUNK)
-        ]
+        for start in range(0, len(data), _CHECK_CHUNK):
+            out += decoder.decode(data[start : start + _CHECK_CHUNK]).encode("utf-8")
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
-    return b"".join(parts)
+    return out
 
 
 def top_records(
@@ -107,10 +108,15 @@ def read_body(
     row): the caller reads the file the slower ways, which explain such rows.
     """
     names = [str(j) for j in range(width)]
+    size = len(utf8) - start
+    block = _BLOCK
+    text_type = pa.string() if size < _MAX_BLOCK else pa.large_string()
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(pa.py_buffer(utf8)[start:]),
-            read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),
+            read_options=pa_csv.ReadOptions(
+                column_names=names, use_threads=False, block_size=block
+            ),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter,
                 quote_char='"',
@@ -120,7 +126,7 @@ def read_body(
                 ignore_empty_lines=False,
             ),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.large_string()),
+                column_types=dict.fromkeys(names, text_type),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
@@ -128,7 +134,13 @@ def read_body(
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    columns = [table.column(j).combine_chunks() for j in range(width)]
+    chunks = [list(table.column(j).chunks) for j in range(width)]
+    del table
+    columns = []
+    for j in range(width):  # one column at a time: one column's copy at most on top
+        parts = chunks[j] or [pa.array([], type=text_type)]
+        columns.append(pa.concat_arrays(parts) if len(parts) > 1 else parts[0])
+        chunks[j] = []
     if not _within_field_limit(columns):
         return None
     return columns

@@ -180,7 +180,7 @@ def _read_csv(data: bytes, header_row: int | None, names: frozenset[str]) -> Raw
     return _build_csv_table(records, header_row, names, encoding, delimiter)
 
 
-def _encoding(data: bytes) -> tuple[str, memoryview | bytes]:
+def _encoding(data: bytes) -> tuple[str, memoryview | bytes | bytearray]:
     """The encoding :func:`_decode` would find, and the file in UTF-8 without a BOM."""
     if not data.strip():
         raise HRFileError("the file is empty")
