@@ -100,7 +100,7 @@ def top_records(
 
 
 def read_body(
-    utf8: memoryview | bytes, start: int, delimiter: str, width: int
+    utf8: memoryview | bytes | bytearray, start: int, delimiter: str, width: int
 ) -> list[pa.Array] | None:
     """The records after byte ``start`` as ``width`` text columns, read by Arrow's CSV reader.
 
