@@ -173,3 +173,36 @@ def test_a_missing_file_exits_with_code_2(tmp_path: Path) -> None:
     result = run(str(tmp_path / "nothing.csv"))
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+def test_a_dutch_export_with_a_title_line_reads_as_the_hr_importer_reads_it(
+    tmp_path: Path,
+) -> None:
+    # The title line has commas and no semicolons: guessing the separator from the
+    # first line (as koers lpa once did) picks "," and reads nothing right. The one
+    # reader (koers.hrfile) finds ";" and the header below the title, as the web does.
+    x = scores(n=60)
+    plain = write_csv(tmp_path / "a.csv", x)
+    dutch = tmp_path / "b.csv"
+    body = write_csv(tmp_path / "body.csv", x, sep=";", decimal=",").read_text(encoding="utf-8")
+    title = "Scores, team Noord, juni 2026\r\n"
+    dutch.write_bytes((title + body.replace("\n", "\r\n")).encode("cp1252"))
+    assert title.count(",") > title.count(";")
+    a = json.loads(run(str(plain), "--profiles", "1-2", "--starts", "2", "--json").stdout)
+    result = run(str(dutch), "--profiles", "1-2", "--starts", "2", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == a
+
+
+def test_lpa_and_the_hr_importer_read_the_same_numbers(tmp_path: Path) -> None:
+    from koers.cli.lpa import read_indicators
+    from koers.hrfile import read_table
+    from koers.hrfile.cells import parse_number
+
+    # A thousands dot and decimal commas: 1.250,5 is 1250.5 for both readers.
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"Overzicht\nid;score;uren\n1;1.250,5;36\n2;980;32,5\n3;1.100;40\n")
+    data = read_indicators(path, "score,uren")
+    raw = read_table(path, columns=())
+    expected = [[parse_number(raw.rows[i][j], ",") for j in (1, 2)] for i in range(3)]
+    assert data.values.tolist() == expected == [[1250.5, 36.0], [980.0, 32.5], [1100.0, 40.0]]

@@ -1,15 +1,40 @@
 """The ``koers`` command: a thin click layer over functions in ``koers.stats``.
 
 Each subcommand lives in its own module in this package and registers itself
-on :data:`main`; the import list below is the single place that wires them up.
+on :data:`main`; :data:`COMMANDS` below is the single place that wires them up.
+A command's module is imported only when that command runs (or for ``--help``):
+``koers paygap`` does not pay for the imports of ``koers lpa``.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
+# Command name -> the module that defines it.
+COMMANDS = {
+    "manage": "manage",
+    "lpa": "lpa",
+    "paygap": "paygap",
+    "flows": "flows",
+    "backup": "backup",
+    "restore": "backup",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _LazyGroup(click.Group):
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            importlib.import_module(f"koers.cli.{COMMANDS[cmd_name]}")
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _register()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="koers")
 def main() -> None:
     """Koers command-line tools (pay gap, flows, latent profile analysis, admin)."""
@@ -17,10 +42,5 @@ def main() -> None:
 
 def _register() -> None:
     # Imported for their side effect of adding commands to ``main``.
-    import importlib
-
-    for name in ("manage", "lpa", "paygap", "flows", "backup"):
-        importlib.import_module(f"koers.cli.{name}")
-
-
-_register()
+    for module in sorted(set(COMMANDS.values())):
+        importlib.import_module(f"koers.cli.{module}")

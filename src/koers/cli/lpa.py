@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
@@ -15,6 +14,8 @@ import click
 import numpy as np
 
 from koers.cli import main
+from koers.hrfile import HRFileError, RawTable, read_table
+from koers.hrfile.vectorised import number_column
 from koers.stats.lpa import MODELS, ProfileEstimates, ProfileFit, estimate_profiles, n_parameters
 
 #: Cell values read as missing besides the empty cell (R, Stata and SPSS exports).
@@ -169,18 +170,18 @@ def parse_profiles(text: str) -> list[int]:
 
 def read_indicators(path: Path, columns: str | None) -> Indicators:
     """Read the indicator matrix; bad input raises ``click.UsageError`` (exit code 2)."""
-    header, rows, line_numbers = _read_csv(path)
-    if not header:
-        raise click.UsageError(f"{path.name} is empty")
+    raw = _read_csv(path)
+    header = list(raw.headers)
     numeric: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
     why_not: dict[str, str] = {}  # non-numeric columns: the first offending cell
     for j, name in enumerate(header):
-        cells = [row[j] if j < len(row) else "" for row in rows]
-        parsed = _parse_column(cells, line_numbers)
-        if isinstance(parsed, str):
-            why_not[name] = parsed
+        values, errors = number_column(raw.columns[j], raw.decimal, missing=MISSING_TOKENS)
+        if errors:
+            first = min(errors)
+            cell = _cell(raw, j, first)
+            why_not[name] = f"line {raw.row_numbers[first]} holds {str(cell).strip()!r}"
         else:
-            numeric[name] = parsed
+            numeric[name] = values
     notes: list[str] = []
     if columns is not None:
         wanted = [c.strip() for c in columns.split(",") if c.strip()]
@@ -229,30 +230,17 @@ def read_indicators(path: Path, columns: str | None) -> Indicators:
     return Indicators(values=matrix, columns=wanted, notes=notes)
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
-    """Header, data rows and their line numbers; blank lines are skipped."""
-    raw = path.read_bytes()
+def _read_csv(path: Path) -> RawTable:
+    """The table as the HR importer reads it (``koers.hrfile``): encoding, separator,
+    title lines above the header, quoted cells, decimal commas; blank rows skipped."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # Excel on Dutch Windows
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    delimiter = max([",", ";", "\t"], key=first.count)
-    reader = csv.reader(lines, delimiter=delimiter)
-    table: list[list[str]] = []
-    line_numbers: list[int] = []
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            table.append(row)
-            line_numbers.append(reader.line_num)
-    if not table:
-        return [], [], []
-    # Exports often put a title line above the header (e.g. "Personeelsoverzicht …;;;"):
-    # the header is the first of the first five rows whose cells all have a name.
-    start = next((i for i, row in enumerate(table[:5]) if all(c.strip() for c in row)), 0)
-    table, line_numbers = table[start:], line_numbers[start:]
-    header = [h.strip() for h in table[0]]
+        raw = read_table(path, columns=())
+    except HRFileError as error:
+        details = "; ".join(p.message for p in error.problems)
+        if "empty" in details:
+            raise click.UsageError(f"{path.name} is empty") from None
+        raise click.UsageError(f"{path.name}: {details}") from None
+    header = list(raw.headers)
     unnamed = [str(j + 1) for j, h in enumerate(header) if not h]
     if unnamed:
         raise click.UsageError(
@@ -262,35 +250,16 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
         raise click.UsageError(f"{path.name} has duplicate column names: {', '.join(duplicated)}")
-    for line, row in zip(line_numbers[1:], table[1:], strict=True):
-        if len(row) > len(header):
-            raise click.UsageError(
-                f"{path.name} line {line} has {len(row)} fields but the header has {len(header)}"
-            )
-    return header, table[1:], line_numbers[1:]
+    for problem in raw.problems:
+        raise click.UsageError(f"{path.name} line {problem.row} {problem.message}")
+    return raw
 
 
-def _parse_column(
-    cells: list[str], line_numbers: list[int]
-) -> np.ndarray[Any, np.dtype[np.float64]] | str:
-    """Numbers (NaN for missing) or, for a non-numeric column, why not."""
-    out = np.empty(len(cells))
-    for i, cell in enumerate(cells):
-        value = cell.strip()
-        if value.lower() in MISSING_TOKENS:
-            out[i] = np.nan
-            continue
-        try:
-            number = float(value)
-        except ValueError:
-            try:
-                number = float(value.replace(",", "."))  # decimal comma
-            except ValueError:
-                return f"line {line_numbers[i]} holds {value!r}"
-        if not math.isfinite(number):
-            return f"line {line_numbers[i]} holds {value!r}"
-        out[i] = number
-    return out
+def _cell(raw: RawTable, column: int, position: int) -> object:
+    cells = raw.columns[column]
+    if isinstance(cells, list):
+        return cells[position]
+    return cells[position].as_py()
 
 
 class _Progress:

@@ -9,6 +9,7 @@ records, per cell, the value or what is wrong with it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,10 @@ from koers.hrfile.columns import (
 )
 from koers.hrfile.problems import Problem
 from koers.hrfile.reader import RawTable
+from koers.hrfile.vectorised import parse_text_column
 
+# Text columns keep Python strings (fast to hand to the statistics), as before pyarrow.
+TEXT = pd.StringDtype("python", na_value=np.nan)
 DATE_FIELDS = ("reference_date", "hire_date", "exit_date", "last_promotion_date")
 NUMBER_FIELDS = ("hours_per_week", "annual_base_salary", "annual_variable_pay", "training_spend")
 # Defaults for empty cells, from spec/hr-data.md.
@@ -59,6 +63,14 @@ def _check_not_negative(value: float) -> None:
     if value > MAX_AMOUNT:
         raise c.CellError(f"{value:g} is not a plausible annual amount (at most {MAX_AMOUNT:g})")
 
+
+# The same rules in bulk: True where a value certainly passes its check.
+_IN_RANGE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "hours_per_week": lambda v: (v > 0) & (v <= 60),
+    "annual_base_salary": lambda v: (v > 0) & (v <= MAX_AMOUNT),
+    "annual_variable_pay": lambda v: (v >= 0) & (v <= MAX_AMOUNT),
+    "training_spend": lambda v: (v >= 0) & (v <= MAX_AMOUNT),
+}
 
 _RANGE_CHECKS: dict[str, Callable[[float], None]] = {
     "hours_per_week": _check_hours,
@@ -138,7 +150,7 @@ def parse_employees(
         mapping = exact_mapping(raw.headers, columns)
     positions, sources, problems = resolve_mapping(raw.headers, mapping, columns)
     problems = [*problems, *raw.problems]
-    number_to_position = {n: i for i, n in enumerate(raw.row_numbers)}
+    number_to_position = {n: i for i, n in enumerate(raw.row_numbers)} if raw.problems else {}
     bad_rows = {number_to_position[p.row] for p in raw.problems if p.row in number_to_position}
 
     data: dict[str, Any] = {}
@@ -146,17 +158,31 @@ def parse_employees(
     blank: dict[str, np.ndarray] = {}
     for name, position in positions.items():
         spec = COLUMNS_BY_NAME[name]
-        values = [row[position] for row in raw.rows]
-        parsed, column_errors, is_blank = _parse_column(spec, values, raw.decimal)
+        column = raw.columns[position]
+        if isinstance(column, list):
+            parsed, column_errors, is_blank = _parse_column(spec, column, raw.decimal)
+        else:
+            result = parse_text_column(
+                spec.kind,
+                column,
+                functools.partial(_parser, spec.kind),
+                _RANGE_CHECKS.get(spec.name),
+                DEFAULTS.get(spec.name),
+                decimal=raw.decimal,
+                in_range=_IN_RANGE.get(spec.name),
+            )
+            parsed, column_errors, is_blank = result.values, result.errors, result.blank
         data[name] = parsed
         errors[name] = column_errors
         blank[name] = is_blank
         if progress is not None:
             progress(len(data) / len(positions))
-    n_rows = len(raw.rows)
+    n_rows = len(raw)
     for name, default in DEFAULTS.items():
         if name not in data:
-            data[name] = [default] * n_rows
+            data[name] = np.full(
+                n_rows, default, dtype=object if isinstance(default, str) else None
+            )
     frame = _to_frame(data, n_rows)
     if "category" in frame and "job_family" in frame and "job_level" in frame:
         frame["category"] = _fill_category(frame)
@@ -233,19 +259,25 @@ def _to_frame(data: dict[str, Any], n_rows: int) -> pd.DataFrame:
         if kind == "date":
             columns[name] = pd.Series(_dates(values), dtype="datetime64[s]")
         elif kind in ("hours", "salary", "variable_pay", "money", "birth_year"):
-            columns[name] = pd.Series(
-                np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-            )
+            if not isinstance(values, np.ndarray):
+                values = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+            columns[name] = pd.Series(values)
         elif kind == "bool":
-            columns[name] = pd.Series(pd.array(values, dtype="boolean"))
+            if isinstance(values, np.ndarray) and values.dtype == np.float64:
+                flags = pd.arrays.BooleanArray(values == 1, np.isnan(values))
+                columns[name] = pd.Series(flags)
+            else:
+                columns[name] = pd.Series(pd.array(values, dtype="boolean"))
         else:
-            columns[name] = pd.Series(values, dtype="str")
+            columns[name] = pd.Series(values, dtype=TEXT)
     frame = pd.DataFrame(columns, index=pd.RangeIndex(n_rows))
     ordered = [c.name for c in EMPLOYEE_COLUMNS if c.name in frame]
     return frame[ordered]
 
 
-def _dates(values: list[Any]) -> np.ndarray:
+def _dates(values: Any) -> np.ndarray:
+    if isinstance(values, np.ndarray) and values.dtype == np.dtype("datetime64[s]"):
+        return values
     out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[s]")
     for i, value in enumerate(values):
         if isinstance(value, dt.date):
@@ -254,5 +286,5 @@ def _dates(values: list[Any]) -> np.ndarray:
 
 
 def _fill_category(frame: pd.DataFrame) -> pd.Series:
-    default = frame["job_family"].astype("str") + " / " + frame["job_level"].astype("str")
+    default = frame["job_family"].astype(TEXT) + " / " + frame["job_level"].astype(TEXT)
     return frame["category"].where(frame["category"].notna(), default)

@@ -17,9 +17,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeAlias
 
+import numpy as np
+import pyarrow as pa
+
+from koers.hrfile import csvfast
 from koers.hrfile.cells import Cell, is_blank
 from koers.hrfile.columns import EMPLOYEE_COLUMNS, ColumnSpec, known_header_names
 from koers.hrfile.columns import normalise_header as _norm
@@ -31,21 +36,28 @@ _DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE_ROWS = 40
 _HEADER_SEARCH_ROWS = 30
 _ZIP_MAGIC = b"PK\x03\x04"
+_START_BYTES = 1_000_000  # the part of a CSV decoded up front (sniffing, header)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+# An Arrow text array (CSV) or the native cell values (.xlsx).
+Column: TypeAlias = "pa.Array | list[Cell]"
 
 
 @dataclass(frozen=True)
 class RawTable:
     """A table as read, before any interpretation of its cells.
 
-    ``rows[i]`` has exactly ``len(headers)`` cells (short rows are padded with
-    ``None``) and is row ``row_numbers[i]`` of the spreadsheet. Blank rows are
-    left out. ``decimal`` is the decimal separator that text numbers use by
-    default (``,`` for Dutch ``;`` files and ``.xlsx``, ``.`` for comma files).
+    ``columns[j]`` holds the cells of column ``headers[j]`` for every data row:
+    for CSV an Arrow text array (``""`` where a cell is empty or the row was
+    short), for ``.xlsx`` the list of native cell values. Data row ``i`` is row
+    ``row_numbers[i]`` of the spreadsheet. Blank rows are left out. ``decimal``
+    is the decimal separator that text numbers use by default (``,`` for Dutch
+    ``;`` files and ``.xlsx``, ``.`` for comma files).
     """
 
     headers: tuple[str, ...]
-    rows: list[tuple[Cell, ...]]
+    columns: tuple[Column, ...]
     row_numbers: list[int]
     header_row: int
     file_format: str
@@ -55,7 +67,24 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.row_numbers)
+
+    def head(self, n: int) -> list[tuple[Cell, ...]]:
+        """The first ``n`` data rows as tuples of cells (``None`` where empty)."""
+        n = min(n, len(self))
+        parts = [_cells(column, 0, n) for column in self.columns]
+        return [tuple(part[i] for part in parts) for i in range(n)]
+
+    @cached_property
+    def rows(self) -> list[tuple[Cell, ...]]:
+        """Every data row as a tuple of cells; for small tables (events, tests)."""
+        return self.head(len(self))
+
+
+def _cells(column: Column, start: int, stop: int) -> list[Cell]:
+    if isinstance(column, list):
+        return list(column[start:stop])
+    return [v if v else None for v in column.slice(start, stop - start).to_pylist()]
 
 
 def read_table(
@@ -81,6 +110,8 @@ def read_table(
         title lines.
     expected_headers
         Extra header names to look for (a saved mapping's source headers).
+    columns
+        The canonical columns whose names help find the header row.
 
     Raises
     ------
@@ -96,17 +127,10 @@ def read_table(
             "this is an old Excel (.xls) file, which Koers cannot read: save it as .xlsx or as CSV"
         )
     if data.startswith(_ZIP_MAGIC):
-        all_rows = _xlsx_rows(data)
-        encoding, delimiter, decimal, fmt = None, None, ",", "xlsx"
-    elif name.lower().endswith((".xlsx", ".xlsm")):
+        return _build_xlsx_table(_xlsx_rows(data), header_row, names)
+    if name.lower().endswith((".xlsx", ".xlsm")):
         raise HRFileError("this is not a valid .xlsx file (it is not a zip archive)")
-    else:
-        text, encoding = _decode(data)
-        delimiter = _sniff_delimiter(text, names)
-        all_rows = _csv_rows(text, delimiter)
-        decimal = "," if delimiter in (";", "\t", "|") else "."
-        fmt = "csv"
-    return _build_table(all_rows, header_row, names, fmt, decimal, encoding, delimiter)
+    return _read_csv(data, header_row, names)
 
 
 def _read_bytes(source: Source) -> bytes:
@@ -118,6 +142,61 @@ def _read_bytes(source: Source) -> bytes:
         except OSError as error:
             raise HRFileError(f"cannot read {os.fspath(source)}: {error.strerror}") from None
     return source.read()
+
+
+def _read_csv(data: bytes, header_row: int | None, names: frozenset[str]) -> RawTable:
+    encoding, utf8 = _encoding(data)
+    if encoding == "utf-16":
+        text = _decode(data)[0]
+        delimiter = _sniff_delimiter(text, names)
+        rows = _csv_rows(text, delimiter)
+        columns = csvfast.text_columns(rows, max((len(r) for r in rows), default=1))
+        return _build_csv_table(columns, header_row, names, encoding, delimiter)
+    start = csvfast.decode_start(bytes(utf8[:_START_BYTES]), "utf-8")
+    if encoding != "utf-8-sig":
+        _reject_binary(start, has_nul=b"\x00" in data)
+    delimiter = _sniff_delimiter(start, names)
+    # The usual export: Arrow reads the rows below the header in one go.
+    top, ends = csvfast.top_records(
+        start,
+        delimiter,
+        max(_HEADER_SEARCH_ROWS, header_row or 0),
+        complete=len(utf8) <= _START_BYTES,
+    )
+    if top and (header_row is None or header_row <= len(top)):
+        top_cells: list[list[Cell]] = [list(r) for r in top]
+        index = _header_index(top_cells, len(top), header_row, names)
+        body = csvfast.read_body(utf8, ends[index], delimiter, len(top[index]))
+        if body is not None:
+            return _build_csv_table(
+                body, header_row, names, encoding, delimiter, header=(index, top_cells[index])
+            )
+    # Anything else (ragged rows, a runaway quote): slower readers, same result.
+    width = max((len(r) for r in _sample_records(start, delimiter)), default=1)
+    records = csvfast.read_records(data, encoding, delimiter, width)
+    if records is None:
+        rows = _csv_rows(_decode(data)[0], delimiter)
+        records = csvfast.text_columns(rows, max((len(r) for r in rows), default=1))
+    return _build_csv_table(records, header_row, names, encoding, delimiter)
+
+
+def _encoding(data: bytes) -> tuple[str, memoryview | bytes | bytearray]:
+    """The encoding :func:`_decode` would find, and the file in UTF-8 without a BOM."""
+    if not data.strip():
+        raise HRFileError("the file is empty")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", b""
+    if data.startswith(codecs.BOM_UTF8):
+        if not csvfast.decodes_as(data, "utf-8"):
+            _decode(data)  # raises with the position of the bad byte
+        return "utf-8-sig", memoryview(data)[len(codecs.BOM_UTF8) :]
+    if csvfast.decodes_as(data, "utf-8"):
+        return "utf-8", memoryview(data)
+    for encoding in ("cp1252", "latin-1"):
+        utf8 = csvfast.transcode(data, encoding)
+        if utf8 is not None:
+            return encoding, utf8
+    raise AssertionError("latin-1 decodes every byte")
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -144,20 +223,20 @@ def _decode(data: bytes) -> tuple[str, str]:
             continue
     else:
         text, used = data.decode("latin-1"), "latin-1"
-    _reject_binary(text)
+    _reject_binary(text, has_nul="\x00" in text)
     return text, used
 
 
-def _reject_binary(text: str) -> None:
+def _reject_binary(text: str, *, has_nul: bool) -> None:
     bad = sum(1 for ch in text[:200_000] if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
-    if "\x00" in text or bad > max(20, len(text[:200_000]) // 200):
+    if has_nul or bad > max(20, len(text[:200_000]) // 200):
         raise HRFileError(
             "the file does not look like a CSV or .xlsx file (it contains binary data)"
         )
 
 
-def _csv_rows(text: str, delimiter: str) -> list[list[Cell]]:
-    rows: list[list[Cell]] = []
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for record in reader:
@@ -173,6 +252,15 @@ def _csv_rows(text: str, delimiter: str) -> list[list[Cell]]:
             message = f"this row cannot be read as CSV ({error})"
         raise HRFileError(Problem(row, None, message)) from None
     return rows
+
+
+def _sample_records(text: str, delimiter: str) -> list[list[str]]:
+    """The first records of ``text`` (up to 64 kB), as :mod:`csv` reads them."""
+    sample = text[:65_536].splitlines()[:_SAMPLE_ROWS]
+    try:
+        return list(csv.reader(sample, delimiter=delimiter))
+    except csv.Error:
+        return []
 
 
 def _sniff_delimiter(text: str, names: frozenset[str]) -> str:
@@ -218,29 +306,91 @@ def _header_text(cell: Cell) -> str:
     return " ".join(str(cell).replace("\ufeff", "").split())
 
 
-def _build_table(
-    all_rows: list[list[Cell]],
-    header_row: int | None,
-    names: frozenset[str],
-    fmt: str,
-    decimal: str,
-    encoding: str | None,
-    delimiter: str | None,
-) -> RawTable:
+def _header_index(
+    top: Sequence[Sequence[Cell]], n_rows: int, header_row: int | None, names: frozenset[str]
+) -> int:
     if header_row is not None:
-        if not 1 <= header_row <= len(all_rows):
-            raise HRFileError(f"row {header_row} does not exist: the file has {len(all_rows)} rows")
-        index = header_row - 1
-    else:
-        index = _find_header(all_rows, names)
-    header_cells = list(all_rows[index])
+        if not 1 <= header_row <= n_rows:
+            raise HRFileError(f"row {header_row} does not exist: the file has {n_rows} rows")
+        return header_row - 1
+    return _find_header(top, names)
+
+
+def _headers(cells: Sequence[Cell], index: int) -> tuple[str, ...]:
+    header_cells = list(cells)
     while header_cells and is_blank(header_cells[-1]):
         header_cells.pop()
     headers = tuple(_header_text(c) for c in header_cells)
     if not headers:
         raise HRFileError(Problem(index + 1, None, "the header row is empty"))
+    return headers
+
+
+_TOO_WIDE = (
+    "has {n} cells but the header has {width} columns (a separator inside an unquoted value?)"
+)
+
+
+def _build_csv_table(
+    records: list[pa.Array],
+    header_row: int | None,
+    names: frozenset[str],
+    encoding: str,
+    delimiter: str,
+    *,
+    header: tuple[int, Sequence[Cell]] | None = None,
+) -> RawTable:
+    """The table from text columns: every record of the file, or (``header`` =
+    (its index, its cells)) the records below the header row."""
+    if header is None:
+        n_records = len(records[0]) if records else 0
+        top_n = min(n_records, max(_HEADER_SEARCH_ROWS, header_row or 0))
+        top = [[c or None for c in column.slice(0, top_n).to_pylist()] for column in records]
+        top_rows = [[column[i] for column in top] for i in range(top_n)]
+        index = _header_index(top_rows, n_records, header_row, names)
+        header_cells: Sequence[Cell] = [c or None for c in (col[index].as_py() for col in records)]
+        body = [column.slice(index + 1) for column in records]
+    else:
+        index, header_cells = header
+        body = records
+    headers = _headers(header_cells, index)
     width = len(headers)
-    rows: list[tuple[Cell, ...]] = []
+    blanks = [csvfast.blank_mask(column) for column in body]
+    all_blank = np.logical_and.reduce(blanks) if blanks else np.zeros(0, dtype=bool)
+    problems: list[Problem] = []
+    if len(body) > width:
+        extra = ~np.logical_and.reduce(blanks[width:])
+        for position in np.flatnonzero(extra):
+            filled = [j for j, blank in enumerate(blanks) if not blank[position]]
+            n = filled[-1] + 1
+            number = int(position) + index + 2
+            problems.append(Problem(number, None, _TOO_WIDE.format(n=n, width=width)))
+    keep = np.flatnonzero(~all_blank)
+    if len(keep) == len(all_blank):
+        columns = tuple(body[:width])
+    else:
+        take = pa.array(keep, type=pa.int64())
+        columns = tuple(column.take(take) for column in body[:width])
+    return RawTable(
+        headers=headers,
+        columns=columns,
+        row_numbers=(keep + index + 2).tolist(),
+        header_row=index + 1,
+        file_format="csv",
+        decimal="," if delimiter in (";", "\t", "|") else ".",
+        encoding=encoding,
+        delimiter=delimiter,
+        problems=problems,
+    )
+
+
+def _build_xlsx_table(
+    all_rows: list[list[Cell]], header_row: int | None, names: frozenset[str]
+) -> RawTable:
+    index = _header_index(all_rows, len(all_rows), header_row, names)
+    headers = _headers(all_rows[index], index)
+    width = len(headers)
+    rows: list[list[Cell]] = []
     numbers: list[int] = []
     problems: list[Problem] = []
     for i in range(index + 1, len(all_rows)):
@@ -248,31 +398,21 @@ def _build_table(
         if all(is_blank(c) for c in cells):
             continue
         if len(cells) > width:
-            extra = [c for c in cells[width:] if not is_blank(c)]
-            if extra:
-                problems.append(
-                    Problem(
-                        i + 1,
-                        None,
-                        f"has {len(cells) - _trailing_blanks(cells)} cells but "
-                        f"the header has {width} columns (a separator inside an unquoted "
-                        "value?)",
-                    )
-                )
+            if any(not is_blank(c) for c in cells[width:]):
+                n = len(cells) - _trailing_blanks(cells)
+                problems.append(Problem(i + 1, None, _TOO_WIDE.format(n=n, width=width)))
             cells = cells[:width]
         elif len(cells) < width:
             cells = [*cells, *([None] * (width - len(cells)))]
-        rows.append(tuple(cells))
+        rows.append(cells)
         numbers.append(i + 1)
     return RawTable(
         headers=headers,
-        rows=rows,
+        columns=tuple([row[j] for row in rows] for j in range(width)),
         row_numbers=numbers,
         header_row=index + 1,
-        file_format=fmt,
-        decimal=decimal,
-        encoding=encoding,
-        delimiter=delimiter,
+        file_format="xlsx",
+        decimal=",",
         problems=problems,
     )
 

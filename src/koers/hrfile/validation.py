@@ -150,7 +150,7 @@ class _Collector:
         if "reference_date" not in self.table.present:
             return rows
         dates = self.frame["reference_date"]
-        distinct = sorted({d.date() for d in dates.dropna()})
+        distinct = sorted(d.date() for d in dates.dropna().unique())
         if len(distinct) <= 1:
             self.snapshot = distinct[0] if distinct else None
             return rows
@@ -200,21 +200,28 @@ class _Collector:
 
     def duplicates(self, rows: np.ndarray, key: pd.Series | None = None) -> None:
         ok = rows & self.valid("employee_id")
-        ids: list[str] = [str(v) for v in self.frame["employee_id"].tolist()]
-        keys = [str(v) for v in key.tolist()] if key is not None else [""] * len(ids)
+        positions = np.flatnonzero(ok)
+        ids = self.frame["employee_id"].iloc[positions].astype("str")
+        keys = pd.DataFrame({"id": ids.to_numpy()})
+        if key is not None:
+            keys["key"] = key.iloc[positions].astype("str").to_numpy()
+        repeated = keys.duplicated(keep=False).to_numpy()
+        if not repeated.any():
+            return
+        # Only the few rows that share an id with another row get a message.
         seen: dict[tuple[str, str], int] = {}
-        for position in (int(p) for p in np.flatnonzero(ok)):
-            value = (ids[position], keys[position])
+        for k in (int(i) for i in np.flatnonzero(repeated)):
+            position = int(positions[k])
+            value = (str(keys["id"].iat[k]), str(keys["key"].iat[k]) if key is not None else "")
             if value in seen:
                 first = int(self.table.row_numbers[seen[value]])
-                shown = ids[position]
                 self.add(
-                    int(position),
+                    position,
                     "employee_id",
-                    f"employee {shown} appears more than once (also in row {first})",
+                    f"employee {value[0]} appears more than once (also in row {first})",
                 )
             else:
-                seen[value] = int(position)
+                seen[value] = position
 
     def result(self, rows: np.ndarray) -> CheckedEmployees:
         keep = rows & ~self.bad

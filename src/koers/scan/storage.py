@@ -21,6 +21,7 @@ import io
 import pandas as pd
 
 from koers.hrfile.columns import COLUMNS_BY_NAME
+from koers.hrfile.employees import TEXT
 
 _NUMERIC_KINDS = {"hours", "salary", "variable_pay", "money", "birth_year"}
 FORMAT_VERSION = 1
@@ -60,7 +61,7 @@ def decode_frame(blob: bytes) -> pd.DataFrame:
         elif kind == "bool":
             frame[name] = frame[name].map({"True": True, "False": False}).astype("boolean")
         elif kind == "text":
-            frame[name] = frame[name].astype("str")
+            frame[name] = frame[name].astype(TEXT)
     return frame
 
 
