@@ -85,4 +85,3 @@ def load_demo_shared_report(org: Organisation) -> str:
     services.finish_response(started.response, started.secret)  # scores and profiles it
     ReportShare.objects.create(response=started.response, user=hr)
     return "Career Compass demo: a report with questions skipped, shared with hr@voorbeeld.nl"
-
