@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from koers.compass.models import ProfileAssignment, ProfileModel
-from koers.compass.scan import value_labels
+from koers.compass.teamscan import value_labels
 from koers.instruments import get_instrument
 from koers.organisations.models import Role
 from tests.compass.conftest import add_generated
