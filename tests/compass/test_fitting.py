@@ -152,7 +152,7 @@ def test_the_fit_job_uses_incomplete_responses_and_the_signature_scale(
     campaign: Any, monkeypatch: Any
 ) -> None:
     from koers.compass.models import ProfileAssignment
-    from koers.compass.services import fit_campaign_model
+    from koers.compass.services import fit_campaign_model, profile_facets
     from koers.surveys.models import Answer
 
     from .conftest import add_generated
@@ -170,8 +170,10 @@ def test_the_fit_job_uses_incomplete_responses_and_the_signature_scale(
     assert fractions == sorted(fractions)
     assert 0.5 < fractions[-1] <= 1.0  # the EM fits, then (part of) the bootstrap tests
     assert model.n_rows == 120
-    assert model.center == [4.0] * len(FACETS)
-    assert model.scale == [1.25] * len(FACETS)
+    # fitted on the facets the profile model reads, on the signatures' scale
+    assert model.facets == profile_facets(instrument)
+    assert model.center == [4.0] * len(model.facets)
+    assert model.scale == [1.25] * len(model.facets)
     assert {"BLRT", "BIC", "SABIC"} <= {c for f in model.fits for c in f["chosen_by"]}
     chosen = next(f for f in model.fits if f["n_profiles"] == model.selected_k)
     assert "BLRT" in chosen["chosen_by"]

@@ -25,7 +25,13 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "compass.fit_model",
     } <= kinds
     rules = dict(hooks.retention_rules.items())
-    assert set(rules) == {"audit_log", "survey_answers", "hr_snapshots", "reports"}
+    assert set(rules) == {
+        "audit_log",
+        "member_invitations",
+        "survey_answers",
+        "hr_snapshots",
+        "reports",
+    }
     assert rules["hr_snapshots"].setting == "KOERS_RETAIN_HR_MONTHS"
     # Demo loaders run in INSTALLED_APPS order: the compass demo answers the campaign
     # that the surveys demo creates.
@@ -33,7 +39,8 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
     assert modules == [
         "koers.surveys.demo",
         "koers.scan.demo",
-        "koers.compass.demo",
+        "koers.compass.demo",  # the generated respondents
+        "koers.compass.demo",  # a partial report shared with HR
         "koers.reportbox.demo",
     ]
 

@@ -160,7 +160,7 @@ def _invalid(request: HttpRequest, reason: str, status: int) -> HttpResponse:
 def accept(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the e-mail: make an account (or use yours), then join the organisation."""
     if ratelimit.too_many_failures(request):
-        return render(request, "surveys/throttled.html", status=429)
+        return ratelimit.refused(request)
     invitation = invitations.find(token)
     if invitation is None:
         ratelimit.record_failure(request)
