@@ -12,9 +12,11 @@ class CompassConfig(AppConfig):
     def ready(self) -> None:
         import koers.compass.demo  # noqa: F401  (registers the demo respondents)
         import koers.compass.jobs  # noqa: F401  (registers the model-fitting job)
+        from koers.compass.norm_store import watch_deletions
         from koers.compass.services import process_finished
         from koers.surveys.services import FINISH_HOOKS
 
+        watch_deletions()
         if process_finished not in FINISH_HOOKS:
             FINISH_HOOKS.append(process_finished)
         from koers.compass.services import derived_data

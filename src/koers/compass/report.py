@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from koers.compass import norm_store
 from koers.compass.models import ProfileAssignment, ResponseScores
-from koers.compass.norms import MIN_NORM_OTHERS, norm_position
+from koers.compass.norms import MIN_NORM_OTHERS, NormPosition
 from koers.compass.profiles import certainty, describe_certainty, load_profiles
-from koers.compass.services import assign_profiles, scores_of
+from koers.compass.services import assign_profiles, facet_ids, scores_of
+from koers.instruments import scoring_key
+from koers.stats.scales import scoring_key_fingerprint
 from koers.surveys.models import Answer, Response
 
 # What a score means, by band (scores are means on 1–7). Keys: scale id -> band -> text.
@@ -147,21 +151,24 @@ def band(score: float | None) -> str | None:
     return "low" if score < 3.5 else "high" if score > 5.0 else "middle"
 
 
-def _norm_group(response: Response) -> dict[str, list[float]]:
-    """Scores of the *other* finished respondents of the campaign, per scale."""
-    stored = (
-        ResponseScores.objects.filter(
-            response__campaign=response.campaign, response__finished_on__isnull=False
-        )
-        .exclude(response=response)
-        .values_list("values", flat=True)
-    )
-    groups: dict[str, list[float]] = {}
-    for values in stored:
-        for scale, score in (values or {}).items():
-            if score is not None:
-                groups.setdefault(scale, []).append(float(score))
-    return groups
+def _norm_group(response: Response) -> Callable[[str, float | None], NormPosition | None]:
+    """Where a score stands among the *other* finished respondents of the campaign.
+
+    From the campaign's counts (``norm_store``): two statements whatever the campaign's size;
+    the person's own counted score is left out.
+    """
+    instrument = response.campaign.instrument()
+    fingerprint = scoring_key_fingerprint(scoring_key(instrument))
+    counts = norm_store.current(response.campaign, fingerprint, facet_ids(instrument)).scale_counts
+    own_row = ResponseScores.objects.filter(
+        response=response, fingerprint=fingerprint, counted=True
+    ).first()
+    own: dict[str, Any] = dict(own_row.values) if own_row is not None else {}
+
+    def position(scale: str, score: float | None) -> NormPosition | None:
+        return norm_store.position(score, counts.get(scale, {}), own=own.get(scale))
+
+    return position
 
 
 def _gender(response: Response, instrument: Any) -> str | None:
@@ -241,7 +248,7 @@ def build_context(response: Response, language: str) -> dict[str, Any]:
                     "label": scale.label.get(language),
                     "score": score,
                     "percent": None if score is None else (score - 1) / 6 * 100,
-                    "norm": norm_position(score, norm.get(scale.id, [])),
+                    "norm": norm(scale.id, score),
                 }
             )
         elements.append({"id": element.id, "label": element.label.get(language), "facets": facets})
@@ -256,7 +263,7 @@ def build_context(response: Response, language: str) -> dict[str, Any]:
                 "score": score,
                 "percent": None if score is None else (score - 1) / 6 * 100,
                 "meaning": BANDS[scale_id][b][language] if b else None,
-                "norm": norm_position(score, norm.get(scale_id, [])),
+                "norm": norm(scale_id, score),
             }
         )
     stigma = scores.get("gender_stigma")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.db import transaction
 
+from koers.compass import norm_store
 from koers.compass.models import ProfileAssignment, ProfileModel, ResponseScores
 from koers.compass.profiles import (
     FITTED_MIN_ROWS,
@@ -21,6 +22,8 @@ from koers.instruments import Instrument, scoring_key
 from koers.stats.lpa import LatentProfileModel, estimate_profiles
 from koers.stats.scales import score_scales, scoring_key_fingerprint
 from koers.surveys.models import Answer, Campaign, Response
+
+Scores = Mapping[str, float | None]
 
 
 def facet_ids(instrument: Instrument) -> list[str]:
@@ -40,71 +43,104 @@ def answers_frame(responses: list[Response], instrument: Instrument) -> pd.DataF
     return numeric
 
 
-def score_responses(responses: list[Response]) -> dict[int, dict[str, float | None]]:
-    """Compute and store scale scores (recomputed when the scoring key changed)."""
+def _score_values(responses: list[Response], instrument: Instrument) -> dict[int, Scores]:
+    scores = score_scales(answers_frame(responses, instrument), scoring_key(instrument))
+    return {
+        int(pk): {str(k): (None if pd.isna(v) else float(v)) for k, v in row.items()}
+        for pk, row in scores.iterrows()
+    }
+
+
+def score_responses(responses: list[Response]) -> dict[int, Scores]:
+    """Compute and store scale scores (recomputed when the scoring key changed).
+
+    A fixed number of statements for any number of responses; the campaign's norm counts
+    (``norm_store``) follow in the same transaction: a finished response's scores are in.
+    """
     if not responses:
         return {}
-    instrument = responses[0].campaign.instrument()
-    key = scoring_key(instrument)
-    fingerprint = scoring_key_fingerprint(key)
-    scores = score_scales(answers_frame(responses, instrument), key)
-    out: dict[int, dict[str, float | None]] = {}
+    campaign = responses[0].campaign
+    instrument = campaign.instrument()
+    fingerprint = scoring_key_fingerprint(scoring_key(instrument))
+    out = _score_values(responses, instrument)
     with transaction.atomic():
+        norm = norm_store.locked(campaign, fingerprint, facet_ids(instrument))
+        existing = {
+            row.response_id: row
+            for row in ResponseScores.objects.filter(response__in=[r.pk for r in responses])
+        }
+        new, changed = [], []
         for response in responses:
-            row = scores.loc[response.pk]
-            values: dict[str, float | None] = {
-                str(k): (None if pd.isna(v) else float(v)) for k, v in row.items()
-            }
-            ResponseScores.objects.update_or_create(
-                response=response, defaults={"fingerprint": fingerprint, "values": values}
-            )
-            out[response.pk] = values
+            values = out[response.pk]
+            row = existing.get(response.pk)
+            if row is not None and row.counted:
+                norm_store.change(norm, row.values or {}, -1)
+            counted = response.finished_on is not None
+            if counted:
+                norm_store.change(norm, values, 1)
+            if row is None:
+                new.append(
+                    ResponseScores(
+                        response=response, fingerprint=fingerprint, values=values, counted=counted
+                    )
+                )
+            else:
+                row.fingerprint, row.values, row.counted = fingerprint, values, counted
+                changed.append(row)
+        ResponseScores.objects.bulk_create(new, batch_size=2000)
+        ResponseScores.objects.bulk_update(
+            changed, ["fingerprint", "values", "counted"], batch_size=2000
+        )
+        norm.save()
     return out
 
 
-def scores_of(response: Response) -> dict[str, float | None]:
-    instrument = response.campaign.instrument()
+def _scores_of_all(responses: list[Response]) -> dict[int, Scores]:
+    """Stored scores of the current scoring key; the others are (re)computed, in bulk."""
+    instrument = responses[0].campaign.instrument()
     fingerprint = scoring_key_fingerprint(scoring_key(instrument))
-    stored = ResponseScores.objects.filter(response=response, fingerprint=fingerprint).first()
-    if stored is not None:
-        return dict(stored.values)
-    return score_responses([response])[response.pk]
+    stored: dict[int, Scores] = dict(
+        ResponseScores.objects.filter(
+            response__in=[r.pk for r in responses], fingerprint=fingerprint
+        ).values_list("response_id", "values")
+    )
+    missing = [r for r in responses if r.pk not in stored]
+    if missing:
+        stored.update(score_responses(missing))
+    return stored
+
+
+def scores_of(response: Response) -> dict[str, float | None]:
+    return dict(_scores_of_all([response])[response.pk])
 
 
 def latest_model(campaign: Campaign) -> ProfileModel | None:
     return ProfileModel.objects.filter(campaign=campaign).order_by("-version").first()
 
 
-def _facet_matrix(scores: list[dict[str, float | None]], facets: list[str]) -> np.ndarray:
+def _facet_matrix(scores: list[Scores], facets: list[str]) -> np.ndarray:
     return np.array(
         [[np.nan if s.get(f) is None else float(s[f] or 0.0) for f in facets] for s in scores],
         dtype=float,
     )
 
 
-def _reference_norm(campaign: Campaign, facets: list[str]) -> np.ndarray | None:
-    stored = ResponseScores.objects.filter(
-        response__campaign=campaign, response__finished_on__isnull=False
-    ).values_list("values", flat=True)
-    if len(stored) == 0:
-        return None
-    return _facet_matrix(list(stored), facets)
-
-
-def assign_profiles(responses: list[Response]) -> None:
+def assign_profiles(responses: list[Response], scores: dict[int, Scores] | None = None) -> None:
     """Posterior probabilities for each response, with the model they come from.
 
     A fitted model of the campaign when one exists; otherwise the reference
     model on scores standardised against the campaign (midpoint 4 / SD 1.25
-    until it has 300 complete responses).
+    until it has 300 complete responses; ``norm_store.standardisation``).
+    A fixed number of statements for any number of responses.
     """
     if not responses:
         return
     campaign = responses[0].campaign
     instrument = campaign.instrument()
     facets = facet_ids(instrument)
-    all_scores = [scores_of(r) for r in responses]
-    x = _facet_matrix(all_scores, facets)
+    if scores is None or any(r.pk not in scores for r in responses):
+        scores = _scores_of_all(responses)
+    x = _facet_matrix([scores[r.pk] for r in responses], facets)
     model = latest_model(campaign)
     profiles = load_profiles()
     if model is not None:
@@ -115,7 +151,10 @@ def assign_profiles(responses: list[Response]) -> None:
         names = model.names
         label = model.label()
     else:
-        z, _, _ = standardise_scores(x, _reference_norm(campaign, facets))
+        fingerprint = scoring_key_fingerprint(scoring_key(instrument))
+        norm = norm_store.current(campaign, fingerprint, facets)
+        center, scale = norm_store.standardisation(norm, len(facets))
+        z = (x - center) / scale
         lpa = profiles.reference_model(facets)
         names = [{"key": p.key, **p.name} for p in profiles.profiles]
         label = "reference"
@@ -127,29 +166,53 @@ def assign_profiles(responses: list[Response]) -> None:
         if model is None:
             calibrated[usable] = calibrated_probabilities(z[usable], facets, profiles)
     with transaction.atomic():
+        existing = {
+            a.response_id: a
+            for a in ProfileAssignment.objects.filter(response__in=[r.pk for r in responses])
+        }
+        gone = [r.pk for r, ok in zip(responses, usable, strict=True) if not ok]
+        if gone:
+            ProfileAssignment.objects.filter(response__in=gone).delete()
+        new, changed = [], []
         for response, post, cal, ok in zip(responses, posteriors, calibrated, usable, strict=True):
             if not ok:
-                ProfileAssignment.objects.filter(response=response).delete()
                 continue
             index = int(np.argmax(post))
-            ProfileAssignment.objects.update_or_create(
-                response=response,
-                defaults={
-                    "model": model,
-                    "model_label": label,
-                    "posteriors": [float(p) for p in post],
-                    "calibrated": [] if model is not None else [float(q) for q in cal],
-                    "names": names,
-                    "profile_index": index,
-                    "profile_key": names[index].get("key") or "",
-                },
-            )
+            fields = {
+                "model": model,
+                "model_label": label,
+                "posteriors": [float(p) for p in post],
+                "calibrated": [] if model is not None else [float(q) for q in cal],
+                "names": names,
+                "profile_index": index,
+                "profile_key": names[index].get("key") or "",
+            }
+            row = existing.get(response.pk)
+            if row is None:
+                new.append(ProfileAssignment(response=response, **fields))
+            else:
+                for name, value in fields.items():
+                    setattr(row, name, value)
+                changed.append(row)
+        ProfileAssignment.objects.bulk_create(new, batch_size=2000)
+        ProfileAssignment.objects.bulk_update(changed, list(ASSIGNMENT_FIELDS), batch_size=2000)
+
+
+ASSIGNMENT_FIELDS = (
+    "model",
+    "model_label",
+    "posteriors",
+    "calibrated",
+    "names",
+    "profile_index",
+    "profile_key",
+)
 
 
 def process_finished(response: Response) -> None:
-    """Score and assign a response the moment it is finished."""
-    score_responses([response])
-    assign_profiles([response])
+    """Score and assign a response the moment it is finished: a fixed number of statements
+    whatever the size of the campaign (tests/compass/test_finish_cost.py)."""
+    assign_profiles([response], score_responses([response]))
 
 
 class NotEnoughResponses(Exception):
@@ -213,7 +276,7 @@ def fit_campaign_model(
             names=[{"key": n.key, **n.name, "quality": n.quality} for n in named],
             warnings=list(getattr(fitted, "warnings_", [])),
         )
-    assign_profiles(responses)
+    assign_profiles(responses, scores)
     return model
 
 
