@@ -63,9 +63,16 @@ def _bulk_finished(campaign: Campaign, n: int, seed: int) -> None:
 
 
 def _finish_queries(campaign: Campaign, seed: int) -> list[str]:
+    from koers.surveys import services
+
     finished_respondent(campaign, seed=seed)  # the first finish after the bulk load rebuilds
+    instrument = campaign.instrument()
+    started = services.start_open_response(campaign, "nl")
+    for item_id, value in generate_respondents(instrument, 1, seed=seed)[0].answers.items():
+        services.save_answer(started.response, instrument, item_id, value, 0)
     with CaptureQueriesContext(connection) as captured:
-        finished_respondent(campaign, seed=seed + 1)
+        services.finish_response(started.response, started.secret)
+    assert ProfileAssignment.objects.filter(response=started.response).exists()
     return [q["sql"] for q in captured.captured_queries]
 
 
