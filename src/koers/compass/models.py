@@ -131,6 +131,9 @@ class Release(models.Model):
     planned = models.JSONField(default=list)
     figures = models.JSONField(default=list)
     n_planned = models.PositiveIntegerField(default=0)  # members present when last planned
+    # Alpha and omega per scale on the members present (koers.compass.reliability), with the
+    # key of the members and scoring key they were computed on; recomputed when it differs.
+    reliability = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["campaign", "number"]
