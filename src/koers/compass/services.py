@@ -45,9 +45,10 @@ def answers_frame(responses: list[Response], instrument: Instrument) -> pd.DataF
 
 def _score_values(responses: list[Response], instrument: Instrument) -> dict[int, Scores]:
     scores = score_scales(answers_frame(responses, instrument), scoring_key(instrument))
+    columns = [str(c) for c in scores.columns]
     return {
-        int(pk): {str(k): (None if pd.isna(v) else float(v)) for k, v in row.items()}
-        for pk, row in scores.iterrows()
+        int(pk): {c: (None if pd.isna(v) else float(v)) for c, v in zip(columns, row, strict=True)}
+        for pk, row in zip(scores.index, scores.itertuples(index=False), strict=True)
     }
 
 
