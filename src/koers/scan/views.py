@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -35,6 +37,8 @@ from koers.scan.report import build_context, default_period
 
 SCAN_ROLES = HR_ROLES | {Role.MANAGER, Role.WORKS_COUNCIL, Role.RESEARCHER}
 PROBLEMS_ON_PAGE = 1000
+# The dashboard's figures per snapshot and period are kept this long (a snapshot never changes).
+REPORT_CACHE_SECONDS = 24 * 3600
 
 
 def _org(request: HttpRequest) -> Any:
@@ -55,7 +59,10 @@ def _upload(request: HttpRequest, pk: int, *, with_data: bool = False) -> Upload
 
 
 def _snapshot(request: HttpRequest, pk: int) -> Snapshot:
-    snapshot: Snapshot = get_object_or_404(Snapshot.objects.for_org(_org(request)), pk=pk)
+    # Without the stored rows: read only when the report is not in the cache.
+    snapshot: Snapshot = get_object_or_404(
+        Snapshot.objects.for_org(_org(request)).defer("data"), pk=pk
+    )
     return snapshot
 
 
@@ -95,14 +102,7 @@ def _report(request: HttpRequest, snapshot: Snapshot, *, hr: bool) -> tuple[dict
         form = PeriodForm(
             initial={"start": period[0], "end": period[1]}, reference_date=snapshot.reference_date
         )
-    report = build_context(
-        snapshot.frame(),
-        snapshot.reference_date,
-        period=period,
-        hr=hr,
-        k=settings.KOERS_MIN_GROUP_SIZE,
-        lang=get_language() or "nl",
-    )
+    report = _cached_report(snapshot, period=period, hr=hr, lang=get_language() or "nl")
     return report, form
 
 
@@ -122,16 +122,47 @@ def _shared_report(request: HttpRequest, snapshot: Snapshot) -> tuple[dict[str, 
                 "kies hieronder een periode."
             ),
         )
-    report = build_context(
-        snapshot.frame(),
-        snapshot.reference_date,
-        period=chosen,
-        hr=False,
-        k=settings.KOERS_MIN_GROUP_SIZE,
-        lang=lang,
-        previous=_previous(snapshot),
-    )
+    report = _cached_report(snapshot, period=chosen, hr=False, lang=lang, with_previous=True)
     return report, form
+
+
+def _cached_report(
+    snapshot: Snapshot, *, period: Any, hr: bool, lang: str, with_previous: bool = False
+) -> dict[str, Any]:
+    """The report's figures, computed once per snapshot, period, variant and language.
+
+    A snapshot never changes (a new upload for the same date is a new snapshot); the shared
+    variant also depends on the snapshot before it, so that one is in the key too. Figures
+    only: what the page shows anyway (docs/performance.md, "Pages").
+    """
+    previous_pk = None
+    if with_previous:
+        earlier = (
+            Snapshot.objects.for_org(snapshot.organisation)
+            .filter(reference_date__lt=snapshot.reference_date)
+            .order_by("-reference_date")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        previous_pk = earlier
+    key = "scan-report:" + hashlib.sha256(
+        repr(
+            (snapshot.pk, previous_pk, str(period), hr, lang, settings.KOERS_MIN_GROUP_SIZE)
+        ).encode()
+    ).hexdigest()
+    report: dict[str, Any] | None = cache.get(key)
+    if report is None:
+        report = build_context(
+            snapshot.frame(),
+            snapshot.reference_date,
+            period=period,
+            hr=hr,
+            k=settings.KOERS_MIN_GROUP_SIZE,
+            lang=lang,
+            previous=_previous(snapshot) if with_previous else None,
+        )
+        cache.set(key, report, REPORT_CACHE_SECONDS)
+    return report
 
 
 def _dashboard(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
