@@ -145,11 +145,14 @@ def _cached_report(
             .first()
         )
         previous_pk = earlier
-    key = "scan-report:" + hashlib.sha256(
-        repr(
-            (snapshot.pk, previous_pk, str(period), hr, lang, settings.KOERS_MIN_GROUP_SIZE)
-        ).encode()
-    ).hexdigest()
+    key = (
+        "scan-report:"
+        + hashlib.sha256(
+            repr(
+                (snapshot.pk, previous_pk, str(period), hr, lang, settings.KOERS_MIN_GROUP_SIZE)
+            ).encode()
+        ).hexdigest()
+    )
     report: dict[str, Any] | None = cache.get(key)
     if report is None:
         report = build_context(
