@@ -330,7 +330,9 @@ def main() -> int:
             print(f"built {label} ({size}) in {time.perf_counter() - start:.0f} s")
         results = {}
         for label, world in worlds.items():
-            header(f"{label}: {world.org.name}")
+            # The peer again just before each walk: a shared machine's load drifts.
+            trivial = measure(Client(), "/bench-trivial/", max(repeat, 20)).p95
+            header(f"{label}: {world.org.name} (trivial page p95 {trivial * 1000:.1f} ms)")
             results[label] = walk(world, repeat, trivial)
     failures = [
         f"{name}: {results['small'][name].queries} statements small, {m.queries} large"
