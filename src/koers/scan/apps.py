@@ -15,6 +15,9 @@ class ScanConfig(AppConfig):
         import koers.scan.demo  # noqa: F401  (registers the demo scan loader)
         import koers.scan.jobs  # noqa: F401  (registers scan.read and scan.import)
         from koers.organisations.retention import register
+        from koers.scan.report_cache import watch_deletions
+
+        watch_deletions()
         from koers.scan.services import delete_expired_snapshots
 
         # docs/privacy.md: HR snapshots are kept 7 years (KOERS_RETAIN_HR_MONTHS).

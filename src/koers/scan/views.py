@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -27,7 +25,7 @@ from koers.jobs.models import Job
 from koers.organisations import audit
 from koers.organisations.access import org_view
 from koers.organisations.models import HR_ROLES, Membership, Role
-from koers.scan import services
+from koers.scan import report_cache, services
 from koers.scan.forms import FixedPeriodForm, MappingForm, PeriodForm, UploadForm
 from koers.scan.labels import COLUMN_HELP, COLUMN_LABELS
 from koers.scan.models import Snapshot, Upload
@@ -37,8 +35,6 @@ from koers.scan.report import build_context, default_period
 
 SCAN_ROLES = HR_ROLES | {Role.MANAGER, Role.WORKS_COUNCIL, Role.RESEARCHER}
 PROBLEMS_ON_PAGE = 1000
-# The dashboard's figures per snapshot and period are kept this long (a snapshot never changes).
-REPORT_CACHE_SECONDS = 24 * 3600
 
 
 def _org(request: HttpRequest) -> Any:
@@ -145,17 +141,9 @@ def _cached_report(
             .first()
         )
         previous_pk = earlier
-    key = (
-        "scan-report:"
-        + hashlib.sha256(
-            repr(
-                (snapshot.pk, previous_pk, str(period), hr, lang, settings.KOERS_MIN_GROUP_SIZE)
-            ).encode()
-        ).hexdigest()
-    )
-    report: dict[str, Any] | None = cache.get(key)
-    if report is None:
-        report = build_context(
+
+    def build() -> dict[str, Any]:
+        return build_context(
             snapshot.frame(),
             snapshot.reference_date,
             period=period,
@@ -164,7 +152,9 @@ def _cached_report(
             lang=lang,
             previous=_previous(snapshot) if with_previous else None,
         )
-        cache.set(key, report, REPORT_CACHE_SECONDS)
+
+    params = (previous_pk, str(period), hr, lang, settings.KOERS_MIN_GROUP_SIZE)
+    report: dict[str, Any] = report_cache.cached(snapshot.pk, params, build)
     return report
 
 
