@@ -18,7 +18,7 @@ a few units in the last place (tests/compass/test_finish_cost.py compares them).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -142,34 +142,13 @@ def position(
     return NormPosition(n, k, k / n, low, high)
 
 
-def _forget(campaign_ids: Iterable[int], using: str) -> None:
-    CampaignNorm.objects.using(using).filter(campaign_id__in=list(campaign_ids)).delete()
-
-
 def _response_deleted(sender: Any, instance: Response, using: str, **kwargs: Any) -> None:
     """A deleted response leaves the counts: they are dropped and rebuilt on next use.
 
-    Once per campaign and transaction (the marker is dropped with a rollback), and again
-    after the commit, so a rebuild that ran concurrently cannot keep the deleted row.
+    One indexed DELETE per deleted response, in the deleting transaction (a rollback keeps
+    the counts). No on-commit hook: the deletion's SQLite checkpoint stays the only one.
     """
-    from django.db import connections
-
-    connection = connections[using]
-    campaign_id = instance.campaign_id
-    if connection.in_atomic_block:
-        queued = any(
-            getattr(entry[1], "koers_norm_campaign", None) == campaign_id
-            for entry in connection.run_on_commit
-        )
-        if queued:
-            return
-
-        def again() -> None:
-            _forget([campaign_id], using)
-
-        again.koers_norm_campaign = campaign_id  # type: ignore[attr-defined]
-        transaction.on_commit(again, using=using)
-    _forget([campaign_id], using)
+    CampaignNorm.objects.using(using).filter(campaign_id=instance.campaign_id).delete()
 
 
 def watch_deletions() -> None:
