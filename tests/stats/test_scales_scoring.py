@@ -147,3 +147,41 @@ def test_reverse_keying_twice_gives_the_answers_back(values: list[int]) -> None:
         reverse_keyed(series, response_min=1, response_max=7), response_min=1, response_max=7
     )
     assert twice.tolist() == series.tolist()
+
+
+def _pandas_reference(responses: pd.DataFrame, key: dict[str, ScaleKey]) -> pd.DataFrame:
+    """The per-scale pandas computation score_scales made before its numpy path."""
+    from koers.stats.scales import keyed_items
+
+    scores = {}
+    for scale_id, scale_key in key.items():
+        items = keyed_items(responses, scale_key)
+        mean = items.mean(axis=1, skipna=True)
+        scores[scale_id] = mean.where(items.notna().sum(axis=1) >= scale_key.n_required)
+    return pd.DataFrame(scores, index=responses.index, dtype="float64")
+
+
+@pytest.mark.parametrize("integers", [True, False])
+def test_the_numpy_path_equals_the_pandas_computation(integers: bool) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    items = [f"i{j}" for j in range(12)]
+    values = rng.integers(1, 8, size=(500, 12)).astype(float)
+    if not integers:
+        values = rng.uniform(1, 7, size=(500, 12))
+    values[rng.random((500, 12)) < 0.25] = np.nan
+    responses = pd.DataFrame(values, columns=items, index=rng.permutation(500) + 1000)
+    key = {
+        "a": ScaleKey(items=tuple(items[:4]), reverse_items=frozenset({"i1"})),
+        "b": ScaleKey(items=tuple(items[3:11]), reverse_items=frozenset({"i5", "i9"})),
+        "c": ScaleKey(items=("i11",)),
+    }
+    got, expected = score_scales(responses, key), _pandas_reference(responses, key)
+    assert list(got.columns) == ["a", "b", "c"]
+    assert got.index.equals(expected.index)
+    assert got.isna().equals(expected.isna())
+    if integers:  # sums of whole numbers are exact: the same to the last bit
+        assert got.equals(expected)
+    else:
+        np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-14)

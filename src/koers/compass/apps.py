@@ -8,3 +8,9 @@ class CompassConfig(AppConfig):
     name = "koers.compass"
     label = "compass"
     verbose_name = _("Carrière Kompas")
+
+    def ready(self) -> None:
+        # A Django signal (Django's own registry stays in ready(), docs/architecture.md).
+        from koers.compass.norm_store import watch_deletions
+
+        watch_deletions()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from koers.compass import reliability
 from koers.compass.generate import generate_respondents
 from koers.compass.releases import make_release
 from koers.compass.services import assign_profiles, fit_campaign_model, score_responses
@@ -59,6 +60,7 @@ def load_demo_respondents(org: Organisation) -> str:
     # (docs/privacy.md); loading the demo is one, so the team scan has figures at once.
     if not campaign.releases.exists():
         make_release(campaign)
+    reliability.precompute(campaign)  # the profile check page opens at once
     return f"Career Compass demo: {campaign.responses.count()} respondents, profiles fitted"
 
 

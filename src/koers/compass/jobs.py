@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from koers.compass import reliability
 from koers.compass.services import fit_campaign_model
 from koers.jobs.models import Job
 from koers.surveys.models import Campaign
@@ -17,4 +18,5 @@ def fit_model(job: Job) -> dict[str, Any]:
         job.set_progress(round(95 * done / max(total, 1)), f"{round(100 * done / max(total, 1))}%")
 
     model = fit_campaign_model(campaign, user=job.created_by, progress=progress)
+    reliability.precompute(campaign)  # the profile check page reads it from the release
     return {"model_id": model.pk, "version": model.version, "selected_k": model.selected_k}

@@ -211,34 +211,20 @@ def _reliability(
     """Cronbach's alpha and McDonald's omega per scale on the latest release's responses.
 
     A scale's row is shown only when the release shows a figure over its complete cases (the
-    rows alpha is computed on): the same rule as every other figure of the campaign.
+    rows alpha is computed on): the same rule as every other figure of the campaign. The
+    table is computed once per release and set of members (``koers.compass.reliability``).
     """
-    import math
+    from koers.compass import reliability
 
-    from koers.compass.services import answers_frame
-    from koers.instruments import scoring_key
-    from koers.stats.scales import scale_reliability
-
-    if not loaded.releases:
+    if loaded.latest is None:
         return []
     instrument = campaign.instrument()
-    ids = list(loaded.frame.index)
-    responses = list(campaign.responses.filter(pk__in=ids))
-    table = scale_reliability(answers_frame(responses, instrument), scoring_key(instrument))
+    ids = [int(i) for i in loaded.frame.index]
+    table = reliability.for_release(campaign, loaded.latest, ids)
     rows = []
     for scale in instrument.scales:
         if not loaded.discloser.shows(((teamscan.complete(scale.id), "1"),)):
             continue
-        row = table.loc[scale.id]
-        rows.append(
-            {
-                "label": scale.label.get(language),
-                "kind": scale.kind,
-                "n_items": int(row["n_items"]),
-                "n": int(row["n_respondents"]),
-                "alpha": None if math.isnan(row["alpha"]) else float(row["alpha"]),
-                "omega": None if math.isnan(row["omega"]) else float(row["omega"]),
-                "flag": bool(row["below_threshold"]),
-            }
-        )
+        row = table[scale.id]
+        rows.append({"label": scale.label.get(language), "kind": scale.kind, **row})
     return rows

@@ -23,6 +23,26 @@ class ResponseScores(models.Model):
     # Fingerprint of the scoring key: scores are recomputed when a scoring rule changes.
     fingerprint = models.CharField(max_length=100)
     values = models.JSONField(default=dict)  # scale id -> mean score or None
+    # Whether ``values`` are in the campaign's CampaignNorm (koers.compass.norm_store).
+    counted = models.BooleanField(default=False)
+
+
+class CampaignNorm(models.Model):
+    """Counts of the finished respondents' scores of a campaign, kept up to date per finish.
+
+    Counts only (score -> number of respondents), never who: what the norm group of the
+    personal report and the reference standardisation need (koers.compass.norm_store).
+    Deleted (and rebuilt on next use) when a response of the campaign is deleted.
+    """
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="norm")
+    fingerprint = models.CharField(max_length=100)
+    facets = models.JSONField(default=list)
+    n_complete = models.PositiveIntegerField(default=0)  # rows with a score on every facet
+    # facet -> {repr(score): count} over the rows complete on every facet
+    facet_counts = models.JSONField(default=dict)
+    # scale -> {repr(score): count} over every counted row with a score on that scale
+    scale_counts = models.JSONField(default=dict)
 
 
 class ProfileModel(OrganisationOwned):
@@ -111,6 +131,9 @@ class Release(models.Model):
     planned = models.JSONField(default=list)
     figures = models.JSONField(default=list)
     n_planned = models.PositiveIntegerField(default=0)  # members present when last planned
+    # Alpha and omega per scale on the members present (koers.compass.reliability), with the
+    # key of the members and scoring key they were computed on; recomputed when it differs.
+    reliability = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["campaign", "number"]

@@ -9,17 +9,20 @@ Texts come from ``data/profile_texts.yaml`` and ``data/report_texts.yaml``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from koers.compass import norm_store
 from koers.compass.models import ProfileAssignment, ResponseScores
-from koers.compass.norms import MIN_NORM_OTHERS, norm_position
+from koers.compass.norms import MIN_NORM_OTHERS, NormPosition
 from koers.compass.profiles import certainty, describe_certainty, load_profiles
-from koers.compass.services import estimate_assignments, profile_facets, scores_of
+from koers.compass.services import estimate_assignments, facet_ids, profile_facets, scores_of
 from koers.compass.texts import band_text, profile_texts, stigma_key, stigma_message
-from koers.instruments import Instrument
-from koers.stats.scales import MIN_ANSWERED_SHARE
+from koers.instruments import Instrument, scoring_key
+from koers.stats.scales import MIN_ANSWERED_SHARE, scoring_key_fingerprint
 from koers.surveys.models import Answer, Response
 
 READERS = ("respondent", "hr")
@@ -51,21 +54,41 @@ def band(score: float | None) -> str | None:
     return "low" if score < 3.5 else "high" if score > 5.0 else "middle"
 
 
-def _norm_group(response: Response) -> dict[str, list[float]]:
-    """Scores of the *other* finished respondents of the campaign, per scale."""
-    stored = (
-        ResponseScores.objects.filter(
-            response__campaign=response.campaign, response__finished_on__isnull=False
+@dataclass(frozen=True)
+class NormGroup:
+    """The *other* finished respondents of the campaign, as counts per scale."""
+
+    counts: Mapping[str, Mapping[str, int]]
+    own: Mapping[str, Any]  # the person's own counted scores, left out
+
+    def position(self, scale: str, score: float | None) -> NormPosition | None:
+        return norm_store.position(score, self.counts.get(scale, {}), own=self.own.get(scale))
+
+    def others(self) -> int:
+        """The largest number of others on any scale (the report's "now N took part")."""
+        return max(
+            (
+                sum(c.values()) - (self.own.get(scale) is not None)
+                for scale, c in self.counts.items()
+            ),
+            default=0,
         )
-        .exclude(response=response)
-        .values_list("values", flat=True)
-    )
-    groups: dict[str, list[float]] = {}
-    for values in stored:
-        for scale, score in (values or {}).items():
-            if score is not None:
-                groups.setdefault(scale, []).append(float(score))
-    return groups
+
+
+def _norm_group(response: Response) -> NormGroup:
+    """Where a score stands among the *other* finished respondents of the campaign.
+
+    From the campaign's counts (``norm_store``): two statements whatever the campaign's size;
+    the person's own counted score is left out.
+    """
+    instrument = response.campaign.instrument()
+    fingerprint = scoring_key_fingerprint(scoring_key(instrument))
+    counts = norm_store.current(response.campaign, fingerprint, facet_ids(instrument)).scale_counts
+    own_row = ResponseScores.objects.filter(
+        response=response, fingerprint=fingerprint, counted=True
+    ).first()
+    own: dict[str, Any] = dict(own_row.values) if own_row is not None else {}
+    return NormGroup(counts, own)
 
 
 def _gender(response: Response, instrument: Any) -> str | None:
@@ -183,13 +206,13 @@ def _assignment(response: Response) -> ProfileAssignment | None:
     return estimate_assignments([response])[0]
 
 
-def _scored(scale: Any, score: float | None, norm: list[float], language: str) -> dict[str, Any]:
+def _scored(scale: Any, score: float | None, norm: NormGroup, language: str) -> dict[str, Any]:
     return {
         "id": scale.id,
         "label": scale.label.get(language),
         "score": score,
         "percent": None if score is None else (score - 1) / 6 * 100,
-        "norm": norm_position(score, norm),
+        "norm": norm.position(scale.id, score),
     }
 
 
@@ -209,7 +232,7 @@ def build_context(response: Response, language: str, reader: str = "respondent")
         for scale in instrument.scales:
             if scale.kind != "facet" or scale.element != element.id:
                 continue
-            row = _scored(scale, scores.get(scale.id), norm.get(scale.id, []), language)
+            row = _scored(scale, scores.get(scale.id), norm, language)
             (facets if row["score"] is not None else missing).append(row)
         if facets:
             elements.append(
@@ -217,9 +240,7 @@ def build_context(response: Response, language: str, reader: str = "respondent")
             )
     career = []
     for scale_id in CAREER_SCALES:
-        row = _scored(
-            instrument.scale(scale_id), scores.get(scale_id), norm.get(scale_id, []), language
-        )
+        row = _scored(instrument.scale(scale_id), scores.get(scale_id), norm, language)
         if row["score"] is None:
             missing.append(row)
             continue
@@ -228,7 +249,7 @@ def build_context(response: Response, language: str, reader: str = "respondent")
     model_facets = profile_facets(instrument)
     stigma = scores.get("gender_stigma")
     gender = _gender(response, instrument)
-    n_others = max((len(v) for v in norm.values()), default=0)
+    n_others = norm.others()
     return {
         "response": response,
         "reader": reader,

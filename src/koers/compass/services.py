@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.db import transaction
 
+from koers.compass import norm_store
 from koers.compass.fitting import (
     SCALE_MIDPOINT,
     SCALE_UNIT,
@@ -21,12 +22,13 @@ from koers.compass.profiles import (
     ProfileSet,
     calibrated_probabilities,
     load_profiles,
-    standardise_scores,
 )
 from koers.instruments import Instrument, scoring_key
 from koers.stats.lpa import LatentProfileModel
 from koers.stats.scales import score_scales, scoring_key_fingerprint
 from koers.surveys.models import Answer, Campaign, Response
+
+Scores = Mapping[str, float | None]
 
 
 def facet_ids(instrument: Instrument) -> list[str]:
@@ -46,60 +48,91 @@ def answers_frame(responses: list[Response], instrument: Instrument) -> pd.DataF
     return numeric
 
 
-def score_responses(responses: list[Response]) -> dict[int, dict[str, float | None]]:
-    """Compute and store scale scores (recomputed when the scoring key changed)."""
+def _score_values(responses: list[Response], instrument: Instrument) -> dict[int, Scores]:
+    scores = score_scales(answers_frame(responses, instrument), scoring_key(instrument))
+    columns = [str(c) for c in scores.columns]
+    return {
+        int(pk): {c: (None if pd.isna(v) else float(v)) for c, v in zip(columns, row, strict=True)}
+        for pk, row in zip(scores.index, scores.itertuples(index=False), strict=True)
+    }
+
+
+def score_responses(responses: list[Response]) -> dict[int, Scores]:
+    """Compute and store scale scores (recomputed when the scoring key changed).
+
+    A fixed number of statements for any number of responses; the campaign's norm counts
+    (``norm_store``) follow in the same transaction: a finished response's scores are in.
+    """
     if not responses:
         return {}
-    instrument = responses[0].campaign.instrument()
-    key = scoring_key(instrument)
-    fingerprint = scoring_key_fingerprint(key)
-    scores = score_scales(answers_frame(responses, instrument), key)
-    out: dict[int, dict[str, float | None]] = {}
+    campaign = responses[0].campaign
+    instrument = campaign.instrument()
+    fingerprint = scoring_key_fingerprint(scoring_key(instrument))
+    out = _score_values(responses, instrument)
     with transaction.atomic():
+        norm = norm_store.locked(campaign, fingerprint, facet_ids(instrument))
+        existing = {
+            row.response_id: row
+            for row in ResponseScores.objects.filter(response__in=[r.pk for r in responses])
+        }
+        new, changed = [], []
         for response in responses:
-            row = scores.loc[response.pk]
-            values: dict[str, float | None] = {
-                str(k): (None if pd.isna(v) else float(v)) for k, v in row.items()
-            }
-            ResponseScores.objects.update_or_create(
-                response=response, defaults={"fingerprint": fingerprint, "values": values}
-            )
-            out[response.pk] = values
+            values = out[response.pk]
+            row = existing.get(response.pk)
+            if row is not None and row.counted:
+                norm_store.change(norm, row.values or {}, -1)
+            counted = response.finished_on is not None
+            if counted:
+                norm_store.change(norm, values, 1)
+            if row is None:
+                new.append(
+                    ResponseScores(
+                        response=response, fingerprint=fingerprint, values=values, counted=counted
+                    )
+                )
+            else:
+                row.fingerprint, row.values, row.counted = fingerprint, values, counted
+                changed.append(row)
+        ResponseScores.objects.bulk_create(new, batch_size=2000)
+        ResponseScores.objects.bulk_update(
+            changed, ["fingerprint", "values", "counted"], batch_size=2000
+        )
+        norm.save()
     return out
+
+
+def _scores_of_all(responses: list[Response], *, store: bool) -> dict[int, Scores]:
+    """Stored scores of the current scoring key; the others computed in bulk, and stored
+    only when ``store`` (a GET never writes: the report reads with ``store=False``)."""
+    instrument = responses[0].campaign.instrument()
+    fingerprint = scoring_key_fingerprint(scoring_key(instrument))
+    stored: dict[int, Scores] = dict(
+        ResponseScores.objects.filter(
+            response__in=[r.pk for r in responses], fingerprint=fingerprint
+        ).values_list("response_id", "values")
+    )
+    missing = [r for r in responses if r.pk not in stored]
+    if missing:
+        stored.update(score_responses(missing) if store else _score_values(missing, instrument))
+    return stored
 
 
 def scores_of(response: Response) -> dict[str, float | None]:
     """Scale scores of one response, read-only: the stored row when it is current,
     else computed from the answers without writing (an old response, or one scored
     under an earlier key; the finish hook and ``score_responses`` store them)."""
-    instrument = response.campaign.instrument()
-    key = scoring_key(instrument)
-    fingerprint = scoring_key_fingerprint(key)
-    stored = ResponseScores.objects.filter(response=response, fingerprint=fingerprint).first()
-    if stored is not None:
-        return dict(stored.values)
-    row = score_scales(answers_frame([response], instrument), key).loc[response.pk]
-    return {str(k): (None if pd.isna(v) else float(v)) for k, v in row.items()}
+    return dict(_scores_of_all([response], store=False)[response.pk])
 
 
 def latest_model(campaign: Campaign) -> ProfileModel | None:
     return ProfileModel.objects.filter(campaign=campaign).order_by("-version").first()
 
 
-def _facet_matrix(scores: list[dict[str, float | None]], facets: list[str]) -> np.ndarray:
+def _facet_matrix(scores: list[Scores], facets: list[str]) -> np.ndarray:
     return np.array(
         [[np.nan if s.get(f) is None else float(s[f] or 0.0) for f in facets] for s in scores],
         dtype=float,
     )
-
-
-def _reference_norm(campaign: Campaign, facets: list[str]) -> np.ndarray | None:
-    stored = ResponseScores.objects.filter(
-        response__campaign=campaign, response__finished_on__isnull=False
-    ).values_list("values", flat=True)
-    if len(stored) == 0:
-        return None
-    return _facet_matrix(list(stored), facets)
 
 
 def profile_facets(instrument: Instrument, profiles: ProfileSet | None = None) -> list[str]:
@@ -112,22 +145,39 @@ def profile_facets(instrument: Instrument, profiles: ProfileSet | None = None) -
     return (profiles or load_profiles()).model_facets(facet_ids(instrument))
 
 
-def estimate_assignments(responses: list[Response]) -> list[ProfileAssignment | None]:
+def _reference_standardisation(
+    campaign: Campaign, instrument: Instrument, facets: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Center and scale of ``facets`` from the campaign's norm counts (``norm_store``)."""
+    every = facet_ids(instrument)
+    fingerprint = scoring_key_fingerprint(scoring_key(instrument))
+    norm = norm_store.current(campaign, fingerprint, every)
+    center, scale = norm_store.standardisation(norm, len(every))
+    keep = [every.index(f) for f in facets]
+    return center[keep], scale[keep]
+
+
+def estimate_assignments(
+    responses: list[Response], scores: Mapping[int, Scores] | None = None
+) -> list[ProfileAssignment | None]:
     """Unsaved profile assignments (None when a response has no facet score at all).
 
     Read-only: the report calls this for a response that has no stored assignment;
     ``assign_profiles`` stores the same rows on finish and after a model fit.
     A fitted model of the campaign when one exists; otherwise the reference model on
     scores standardised against the campaign (midpoint 4 / SD 1.25 until it has 300
-    complete responses).
+    complete responses; ``norm_store.standardisation``). A fixed number of statements
+    for any number of responses.
     """
     if not responses:
         return []
     campaign = responses[0].campaign
     instrument = campaign.instrument()
+    if scores is None or any(r.pk not in scores for r in responses):
+        scores = _scores_of_all(responses, store=False)
+    all_scores = [scores[r.pk] for r in responses]
     model = latest_model(campaign)
     profiles = load_profiles()
-    all_scores = [scores_of(r) for r in responses]
     if model is not None:
         facets = list(model.facets) or facet_ids(instrument)
         x = _facet_matrix(all_scores, facets)
@@ -140,7 +190,8 @@ def estimate_assignments(responses: list[Response]) -> list[ProfileAssignment | 
     else:
         facets = profile_facets(instrument, profiles)
         x = _facet_matrix(all_scores, facets)
-        z, _, _ = standardise_scores(x, _reference_norm(campaign, facets))
+        center, scale = _reference_standardisation(campaign, instrument, facets)
+        z = (x - center) / scale
         lpa = profiles.reference_model(facets)
         names = [{"key": p.key, **p.name} for p in profiles.profiles]
         label = "reference"
@@ -172,32 +223,52 @@ def estimate_assignments(responses: list[Response]) -> list[ProfileAssignment | 
     return out
 
 
-def assign_profiles(responses: list[Response]) -> None:
-    """Store posterior probabilities for each response, with the model they come from."""
-    estimates = estimate_assignments(responses)
+def assign_profiles(responses: list[Response], scores: Mapping[int, Scores] | None = None) -> None:
+    """Store posterior probabilities for each response, with the model they come from
+    (a fixed number of statements for any number of responses)."""
+    if not responses:
+        return
+    if scores is None or any(r.pk not in scores for r in responses):
+        scores = _scores_of_all(responses, store=True)
+    estimates = estimate_assignments(responses, scores)
     with transaction.atomic():
+        existing = {
+            a.response_id: a
+            for a in ProfileAssignment.objects.filter(response__in=[r.pk for r in responses])
+        }
+        gone = [r.pk for r, estimate in zip(responses, estimates, strict=True) if estimate is None]
+        if gone:
+            ProfileAssignment.objects.filter(response__in=gone).delete()
+        new, changed = [], []
         for response, estimate in zip(responses, estimates, strict=True):
             if estimate is None:
-                ProfileAssignment.objects.filter(response=response).delete()
                 continue
-            ProfileAssignment.objects.update_or_create(
-                response=response,
-                defaults={
-                    "model": estimate.model,
-                    "model_label": estimate.model_label,
-                    "posteriors": estimate.posteriors,
-                    "calibrated": estimate.calibrated,
-                    "names": estimate.names,
-                    "profile_index": estimate.profile_index,
-                    "profile_key": estimate.profile_key,
-                },
-            )
+            row = existing.get(response.pk)
+            if row is None:
+                new.append(estimate)
+                continue
+            for name in ASSIGNMENT_FIELDS:
+                setattr(row, name, getattr(estimate, name))
+            changed.append(row)
+        ProfileAssignment.objects.bulk_create(new, batch_size=2000)
+        ProfileAssignment.objects.bulk_update(changed, list(ASSIGNMENT_FIELDS), batch_size=2000)
+
+
+ASSIGNMENT_FIELDS = (
+    "model",
+    "model_label",
+    "posteriors",
+    "calibrated",
+    "names",
+    "profile_index",
+    "profile_key",
+)
 
 
 def process_finished(response: Response) -> None:
-    """Score and assign a response the moment it is finished."""
-    score_responses([response])
-    assign_profiles([response])
+    """Score and assign a response the moment it is finished: a fixed number of statements
+    whatever the size of the campaign (tests/compass/test_finish_cost.py)."""
+    assign_profiles([response], score_responses([response]))
 
 
 class NotEnoughResponses(Exception):
@@ -278,7 +349,7 @@ def fit_campaign_model(
             names=[n.as_entry(profiles) for n in result.names],
             warnings=list(getattr(fitted, "warnings_", [])),
         )
-    assign_profiles(responses)
+    assign_profiles(responses, scores)
     return model
 
 

@@ -10,3 +10,9 @@ class ScanConfig(AppConfig):
     name = "koers.scan"
     label = "scan"
     verbose_name = _("Gender Scan")
+
+    def ready(self) -> None:
+        # A Django signal (Django's own registry stays in ready(), docs/architecture.md).
+        from koers.scan.report_cache import watch_deletions
+
+        watch_deletions()

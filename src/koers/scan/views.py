@@ -24,7 +24,7 @@ from koers.hrfile.columns import normalise_header
 from koers.jobs.models import Job
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
-from koers.scan import services
+from koers.scan import report_cache, services
 from koers.scan.forms import FixedPeriodForm, MappingForm, PeriodForm, UploadForm
 from koers.scan.labels import COLUMN_HELP, COLUMN_LABELS
 from koers.scan.models import Snapshot, Upload
@@ -44,7 +44,10 @@ def _upload(request: OrgRequest, pk: int, *, with_data: bool = False) -> Upload:
 
 
 def _snapshot(request: OrgRequest, pk: int) -> Snapshot:
-    snapshot: Snapshot = get_object_or_404(Snapshot.objects.for_org(request.organisation), pk=pk)
+    # Without the stored rows: read only when the report is not in the cache.
+    snapshot: Snapshot = get_object_or_404(
+        Snapshot.objects.for_org(request.organisation).defer("data"), pk=pk
+    )
     return snapshot
 
 
@@ -86,14 +89,7 @@ def _report(request: OrgRequest, snapshot: Snapshot, *, hr: bool) -> tuple[dict[
         form = PeriodForm(
             initial={"start": period[0], "end": period[1]}, reference_date=snapshot.reference_date
         )
-    report = build_context(
-        snapshot.frame(),
-        snapshot.reference_date,
-        period=period,
-        hr=hr,
-        k=settings.KOERS_MIN_GROUP_SIZE,
-        lang=get_language() or "nl",
-    )
+    report = _cached_report(snapshot, period=period, hr=hr, lang=get_language() or "nl")
     return report, form
 
 
@@ -113,16 +109,44 @@ def _shared_report(request: OrgRequest, snapshot: Snapshot) -> tuple[dict[str, A
                 "kies hieronder een periode."
             ),
         )
-    report = build_context(
-        snapshot.frame(),
-        snapshot.reference_date,
-        period=chosen,
-        hr=False,
-        k=settings.KOERS_MIN_GROUP_SIZE,
-        lang=lang,
-        previous=_previous(snapshot),
-    )
+    report = _cached_report(snapshot, period=chosen, hr=False, lang=lang, with_previous=True)
     return report, form
+
+
+def _cached_report(
+    snapshot: Snapshot, *, period: Any, hr: bool, lang: str, with_previous: bool = False
+) -> dict[str, Any]:
+    """The report's figures, computed once per snapshot, period, variant and language.
+
+    A snapshot never changes (a new upload for the same date is a new snapshot); the shared
+    variant also depends on the snapshot before it, so that one is in the key too. Figures
+    only: what the page shows anyway (docs/performance.md, "Pages").
+    """
+    previous_pk = None
+    if with_previous:
+        earlier = (
+            Snapshot.objects.for_org(snapshot.organisation)
+            .filter(reference_date__lt=snapshot.reference_date)
+            .order_by("-reference_date")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        previous_pk = earlier
+
+    def build() -> dict[str, Any]:
+        return build_context(
+            snapshot.frame(),
+            snapshot.reference_date,
+            period=period,
+            hr=hr,
+            k=settings.KOERS_MIN_GROUP_SIZE,
+            lang=lang,
+            previous=_previous(snapshot) if with_previous else None,
+        )
+
+    params = (previous_pk, str(period), hr, lang, settings.KOERS_MIN_GROUP_SIZE)
+    report: dict[str, Any] = report_cache.cached(snapshot.pk, params, build)
+    return report
 
 
 def _dashboard(request: OrgRequest, snapshot: Snapshot) -> HttpResponse:

