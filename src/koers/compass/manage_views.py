@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from koers.compass import releases, scan
 from koers.compass.models import ProfileModel, ReportShare
-from koers.compass.pdf import render_pdf
 from koers.compass.profiles import FITTED_MIN_ROWS, load_profiles
 from koers.compass.report import build_context
 from koers.jobs.services import start_job
 from koers.lib.language import current_language
+from koers.lib.pdf import PRINT_STYLES, pdf_response, render_pdf
 from koers.organisations import audit
 from koers.organisations.access import current_organisation, org_view
 from koers.organisations.models import HR_ROLES, Role
@@ -124,11 +124,11 @@ def campaign_scan(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_scan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     pdf = render_pdf(
-        "compass/team_scan_print.html", _scan_context(request, campaign, "teamscan.pdf")
+        "compass/team_scan_print.html",
+        _scan_context(request, campaign, "teamscan.pdf"),
+        stylesheets=PRINT_STYLES,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="teamscan-{pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"teamscan-{pk}.pdf")
 
 
 @org_view(roles=MODEL_ROLES)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from koers.hrfile.columns import normalise_header
 from koers.jobs.models import Job
+from koers.lib.pdf import pdf_response
 from koers.organisations import audit
 from koers.organisations.access import org_view
 from koers.organisations.models import HR_ROLES, Membership, Role
@@ -183,10 +184,7 @@ def scan_snapshot_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     variant = "intern" if hr else "deelbaar"
     audit.record(_org(request), request.user, f"scan.pdf.{variant}", snapshot)
     name = f"gender-scan-{_org(request).slug}-{snapshot.reference_date.isoformat()}-{variant}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(pdf, name)
 
 
 @require_POST
