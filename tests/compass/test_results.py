@@ -16,6 +16,7 @@ from koers.organisations.models import Membership, Role
 from koers.surveys import links, services
 from koers.surveys.models import Campaign
 from tests.compass.conftest import add_generated, finished_respondent
+from tests.pdftext import is_tagged
 from tests.surveys.conftest import hold_cookie, open_link
 
 
@@ -69,7 +70,7 @@ def test_the_report_reads_well_and_downloads_as_pdf(client: Any, campaign: Any) 
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert "no-store" in pdf["Cache-Control"]  # a personal report stays in no cache
-    assert b"/StructTreeRoot" in pdf.content  # tagged for screen readers
+    assert is_tagged(pdf.content)  # for screen readers
 
 
 def test_the_report_is_not_reachable_without_the_link(client: Any, campaign: Any) -> None:
@@ -256,7 +257,7 @@ def test_the_team_scan_pdf_renders(client: Any, campaign: Any, member_of: Any) -
     pdf = client.get(reverse("compass_scan_pdf", kwargs={"org": "alpha", "pk": campaign.pk}))
     assert pdf.content.startswith(b"%PDF")
     assert pdf["Cache-Control"] == "no-store"
-    assert b"/StructTreeRoot" in pdf.content
+    assert is_tagged(pdf.content)
 
 
 def test_researchers_see_reliability_per_scale_with_n(

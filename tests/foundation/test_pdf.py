@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import re
 import urllib.request
-import zlib
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from tests.pdftext import is_tagged, pdf_objects
 
 from koers.lib import pdf
 
 
-def _objects(data: bytes) -> bytes:
-    """The PDF's object text, with compressed streams (object streams too) inflated."""
-    parts = [data]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
-
-
 def test_a_pdf_is_tagged_with_a_structure_tree_for_screen_readers() -> None:
     data = pdf.render_pdf("web/privacy.html", {}, stylesheets=pdf.PRINT_STYLES)
-    text = _objects(data)
+    text = pdf_objects(data)
     assert data.startswith(b"%PDF")
+    assert is_tagged(data)
     assert b"/StructTreeRoot" in text
     assert re.search(rb"/MarkInfo\s*<<\s*/Marked\s+true", text)
     assert b"/Lang" in text  # the language a screen reader should speak
