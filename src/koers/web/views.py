@@ -15,6 +15,7 @@ from koers.organisations import audit
 from koers.organisations.access import current_organisation, org_view, organisations_of
 from koers.organisations.models import HR_ROLES, Membership, Role
 from koers.web.forms import RoleForm
+from koers.web.overview import hr_overview
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -39,8 +40,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @org_view()
 def dashboard(request: HttpRequest) -> HttpResponse:
     membership: Membership = request.membership  # type: ignore[attr-defined]
-    jobs = Job.objects.for_org(membership.organisation)[:5] if membership.is_hr else []
-    return render(request, "web/dashboard.html", {"jobs": jobs})
+    overview = hr_overview(membership.organisation) if membership.is_hr else None
+    return render(request, "web/dashboard.html", {"overview": overview})
 
 
 @org_view(roles={Role.ADMIN})
