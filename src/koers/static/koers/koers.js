@@ -77,7 +77,26 @@ function pdfLink(link) {
   });
 }
 
+// Folded sections (details.scan-fold): a link to something inside opens its section, and
+// printing opens every section, then restores what the reader had folded.
+function openFoldOf(hash) {
+  const target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
+  const fold = target && target.closest("details.scan-fold");
+  if (fold && !fold.open) fold.open = true;
+}
+let foldedBeforePrint = [];
+window.addEventListener("beforeprint", () => {
+  foldedBeforePrint = [...document.querySelectorAll("details.scan-fold:not([open])")];
+  for (const d of foldedBeforePrint) d.open = true;
+});
+window.addEventListener("afterprint", () => {
+  for (const d of foldedBeforePrint) d.open = false;
+  foldedBeforePrint = [];
+});
+window.addEventListener("hashchange", () => openFoldOf(window.location.hash));
+
 document.addEventListener("DOMContentLoaded", () => {
+  openFoldOf(window.location.hash);
   for (const el of document.querySelectorAll("[data-job-status-url]")) pollJob(el);
   for (const el of document.querySelectorAll("a[data-pdf]")) pdfLink(el);
 });
