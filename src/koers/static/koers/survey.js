@@ -22,6 +22,12 @@
   function status(item, msg, cls) {
     const el = form.querySelector(`[data-status-for="${item}"]`);
     if (el) { el.textContent = msg; el.className = "save-status " + (cls || ""); }
+    // A refused number is marked invalid (its message is linked by aria-describedby).
+    const num = form.querySelector(`input[type=number][name="${item}"]`);
+    if (num) {
+      if (cls === "error") num.setAttribute("aria-invalid", "true");
+      else num.removeAttribute("aria-invalid");
+    }
   }
   function valueOf(item) {
     const inputs = form.querySelectorAll(`[name="${item}"]`);
