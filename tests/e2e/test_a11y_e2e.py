@@ -133,9 +133,19 @@ def test_respondent_pages_and_report_keep_focus_visible_and_reflow_at_200_percen
     desk = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     page = desk.new_page()
     _start(page, live_server.url)
-    assert check_focus_rings(page) >= 5
     # Page 1 opens at its top: the heading is in view, not scrolled past.
+    assert "#" not in page.url
     assert page.evaluate("window.scrollY") == 0
+    assert check_focus_rings(page) >= 5
+    # "Something else, namely …" shows its text field in place: no reload, focus kept.
+    page.evaluate("window.notReloaded = true")
+    other = page.get_by_label("Iets anders, namelijk …")
+    other.focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Welke titel past bij jou?").wait_for(state="visible", timeout=2000)
+    page.wait_for_timeout(1500)  # the autosave has answered by now
+    assert page.evaluate("window.notReloaded") is True
+    assert page.evaluate("document.activeElement.value") == "other"
     phone = browser.new_context(
         locale="nl-NL",
         viewport={"width": 360, "height": 740},

@@ -17,6 +17,7 @@ FILL_PAGE = """
 () => {
   let n = 0;
   for (const q of document.querySelectorAll('[data-item]')) {
+    if (q.hidden) continue;  // a follow-up not (yet) shown in place
     const radios = q.querySelectorAll('input[type=radio]');
     if (radios.length) {
       if (![...radios].some(r => r.checked)) {

@@ -37,6 +37,7 @@ from koers.instruments import (
 )
 from koers.lib.language import current_language
 from koers.surveys import links, services, throttle
+from koers.surveys.inplace import waiting_items, with_waiting
 from koers.surveys.models import Campaign, Response, controlling_items
 
 # How long a browser keeps a respondent's credential: long enough to come back to an
@@ -244,10 +245,13 @@ def _section_context(
     conflicts: dict[str, Any] | None = None,
     kept: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """``items``: (item, version, error message, the refused input to show again)."""
+    """``items``: (item, version, error message, the refused input to show again, and for
+    a follow-up shown in place the :class:`~koers.surveys.inplace.Waiting` that hides it)."""
     instrument = response.campaign.instrument()
     answers = response.answers()
     page = render_section(instrument, section_id, answers, language=current_language())
+    waiting = waiting_items(instrument, section_id, answers, current_language())
+    ordered = with_waiting(instrument.section(section_id), list(page.items), waiting)
     versions = response.versions()
     prev = previous_section(instrument, section_id, answers)
     nxt = next_section(instrument, section_id, answers)
@@ -262,8 +266,9 @@ def _section_context(
                 versions.get(item.id, 0),
                 (conflicts or {}).get(item.id, ""),
                 (kept or {}).get(item.id),
+                hidden,
             )
-            for item in page.items
+            for item, hidden in ordered
         ],
         "previous": prev,
         "next": nxt,
