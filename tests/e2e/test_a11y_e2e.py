@@ -54,7 +54,8 @@ FOCUS_RING = """
   }
   const shadow = s.boxShadow && s.boxShadow !== 'none' ? parse(s.boxShadow) : null;
   if (shadow) tones.push(ratio(shadow, bg));
-  return { tag: el.tagName + (el.type ? '[' + el.type + ']' : '') + (el.className ? '.' + el.className : ''),
+  const kind = el.type ? '[' + el.type + ']' : '';
+  return { tag: el.tagName + kind + (el.className ? '.' + el.className : ''),
            best: tones.length ? Math.max(...tones) : 0 };
 }
 """
