@@ -16,6 +16,7 @@ from koers.organisations.models import Membership, Role
 from koers.surveys import links, services
 from koers.surveys.models import Campaign
 from tests.compass.conftest import add_generated, finished_respondent
+from tests.pdftext import is_tagged
 from tests.surveys.conftest import hold_cookie, open_link
 
 
@@ -68,6 +69,8 @@ def test_the_report_reads_well_and_downloads_as_pdf(client: Any, campaign: Any) 
     )
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    assert "no-store" in pdf["Cache-Control"]  # a personal report stays in no cache
+    assert is_tagged(pdf.content)  # for screen readers
 
 
 def test_the_report_is_not_reachable_without_the_link(client: Any, campaign: Any) -> None:
@@ -258,6 +261,8 @@ def test_the_team_scan_pdf_renders(client: Any, campaign: Any, member_of: Any) -
     client.force_login(member_of(Role.MANAGER))
     pdf = client.get(reverse("compass_scan_pdf", kwargs={"org": "alpha", "pk": campaign.pk}))
     assert pdf.content.startswith(b"%PDF")
+    assert pdf["Cache-Control"] == "no-store"
+    assert is_tagged(pdf.content)
 
 
 def test_researchers_see_reliability_per_scale_with_n(

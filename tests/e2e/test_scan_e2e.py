@@ -13,6 +13,7 @@ from django.core.management import call_command
 from koers.scan.demo import dutch_export, generate_rows
 from koers.scan.models import Snapshot
 from tests.e2e.conftest import login, screenshot
+from tests.pdftext import is_tagged
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -55,8 +56,9 @@ def test_hr_fixes_the_file_imports_it_and_downloads_the_pdf(
     base = live_server.url
     login(page, base, "hr@voorbeeld.nl")
     page.wait_for_url("**/o/voorbeeld-techniek/")
-    page.get_by_role("link", name="Naar de Gender Scan").click()
-    page.wait_for_url("**/scan/")
+    # The home page shows the demo's baseline and leads to it.
+    page.get_by_role("link", name="Naar de nulmeting").click()
+    page.wait_for_url("**/scan/*/")
     assert page.get_by_role("heading", name="Verbeterpunten").is_visible()
     page.get_by_role("link", name="Nieuw HR-bestand uploaden").click()
 
@@ -94,7 +96,16 @@ def test_hr_fixes_the_file_imports_it_and_downloads_the_pdf(
 
     with page.expect_download() as download:
         page.get_by_role("link", name="PDF om te delen").click()
+        # While the PDF is made the page says so: a progress bar and a polite status.
+        status = page.get_by_role("status").filter(has_text="De PDF wordt gemaakt")
+        status.wait_for(state="visible", timeout=2000)
+        assert status.locator("progress").is_visible()
+        screenshot(page, "scan-pdf-progress")
     pdf = Path(download.value.path()).read_bytes()
+    ready = page.locator("#pdf-status")
+    assert "Klaar:" in ready.inner_text()
+    assert ready.get_by_role("link").get_attribute("download", timeout=2000).endswith(".pdf")
+    assert is_tagged(pdf)
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 10_000
     assert download.value.suggested_filename.endswith("-deelbaar.pdf")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scipy import stats
 
 from koers.scan.improvement import RULES_FILE, RuleError, evaluate, load_rules, parse_catalogue
 
@@ -126,9 +127,47 @@ def test_a_gap_that_chance_often_gives_is_a_signal_not_a_finding() -> None:
     assert item["p"] == pytest.approx(0.0518, abs=1e-4)
     assert "5,2 %" in item["evidence"]
     assert "toeval" in item["evidence"]
-    (small,) = evaluate(load_rules(), _promotion(1, 25, 6, 75), lang="en")
-    assert small["level"] == "signal"  # 4 % vs 8 % at 25 women and 75 men: p = .44
+    (small,) = evaluate(load_rules(), _promotion(2, 25, 12, 75), lang="en")
+    assert small["level"] == "signal"  # 8 % vs 16 % at 25 women and 75 men: p = .26
+    assert small["p"] == pytest.approx(
+        stats.fisher_exact([[2, 23], [12, 63]], alternative="less").pvalue
+    )
     assert "not yet a finding" in small["evidence"]
+
+
+def test_a_gap_no_outcome_could_prove_is_too_small_to_judge_and_shows_its_n() -> None:
+    """1 of 25 women and 6 of 75 men promoted: 7 promotions in all. Even none for women
+    (Fisher p = .12, scipy below) would be chance often enough: too small to judge."""
+    assert stats.fisher_exact([[0, 25], [7, 68]], alternative="less").pvalue > 0.05
+    (item,) = evaluate(load_rules(), _promotion(1, 25, 6, 75))
+    assert item["level"] == "too_small"
+    assert item["n"] == 25
+    assert "te klein om te beoordelen (n = 25)" in item["evidence"]
+    assert item["p"] is None
+
+
+@pytest.mark.parametrize(("seats", "level"), [(1, "too_small"), (9, "too_small"), (10, "finding")])
+def test_management_of_one_is_too_small_to_judge_where_ten_is_not(seats: int, level: str) -> None:
+    """No woman among ``seats`` board members, 25 of 100 staff women. A gender-blind draw
+    gives no woman with P = .75 for one seat, .066 for 9, .048 for 10 (scipy below): only
+    from 10 seats could any outcome be evidence at 5 %."""
+    extreme = stats.hypergeom.cdf(0, 100, 25, seats)
+    metrics = _metrics(
+        management_female_share=0.0,
+        female_share=0.25,
+        management_n=seats,
+        management_n_female=0,
+        n_female=25,
+        n_staff=100,
+    )
+    (item,) = evaluate(load_rules(), metrics)
+    assert item["id"] == "management_share_low"
+    expected = "too_small" if extreme >= 0.05 else "finding"
+    assert expected == level
+    assert item["level"] == level
+    assert item["n"] == seats
+    if expected == "too_small":
+        assert f"(n = {seats})" in item["evidence"]
 
 
 def test_a_gap_chance_rarely_gives_is_a_finding() -> None:

@@ -14,6 +14,7 @@ from koers.scan.models import Snapshot
 from koers.scan.pdf import render_html, render_pdf
 from koers.scan.report import build_context
 from koers.scan.services import store_snapshot
+from tests.pdftext import is_tagged
 from tests.scan.conftest import REF
 
 
@@ -87,3 +88,5 @@ def test_hr_downloads_the_internal_pdf(client: Any, hr_user: Any, snapshot: Snap
     assert response["Content-Type"] == "application/pdf"
     assert "intern" in response["Content-Disposition"]
     assert response.content.startswith(b"%PDF")
+    assert response["Cache-Control"] == "no-store"
+    assert is_tagged(response.content)

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 from koers.compass import checks, releases, teamscan
 from koers.compass.fitting import MIN_ROWS_TO_FIT, can_fit
 from koers.compass.models import ProfileModel, ReportShare
-from koers.compass.pdf import render_pdf
 from koers.compass.profiles import load_profiles
 from koers.compass.report import build_context
 from koers.compass.services import usable_count
 from koers.jobs.services import start_job
 from koers.lib.language import current_language
+from koers.lib.pdf import PRINT_STYLES, pdf_response, render_pdf
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
 from koers.surveys.models import Campaign
@@ -133,11 +133,11 @@ def campaign_scan(request: OrgRequest, pk: int) -> HttpResponse:
 def campaign_scan_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     pdf = render_pdf(
-        "compass/team_scan_print.html", _scan_context(request, campaign, "teamscan.pdf")
+        "compass/team_scan_print.html",
+        _scan_context(request, campaign, "teamscan.pdf"),
+        stylesheets=PRINT_STYLES,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="teamscan-{pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"teamscan-{pk}.pdf")
 
 
 @org_view("compass.fit_profiles")

@@ -20,9 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from koers.compass.models import ReportShare
-from koers.compass.pdf import render_pdf
 from koers.compass.report import build_context
 from koers.lib.language import current_language
+from koers.lib.pdf import PRINT_STYLES, pdf_response, render_pdf
 from koers.organisations.models import Membership
 from koers.organisations.permissions import roles_with
 from koers.surveys import links
@@ -106,10 +106,12 @@ def report_pdf(request: HttpRequest, slot: str) -> HttpResponse:
         return loaded
     if not loaded.is_finished:
         return redirect("respond_home", slot=slot)
-    pdf = render_pdf("compass/report_print.html", build_context(loaded, current_language()))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="carriere-kompas-rapport.pdf"'
-    return response
+    pdf = render_pdf(
+        "compass/report_print.html",
+        build_context(loaded, current_language()),
+        stylesheets=PRINT_STYLES,
+    )
+    return pdf_response(pdf, "carriere-kompas-rapport.pdf")
 
 
 @require_POST

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from koers.stats.category_test import category_p_values
 from koers.stats.disclosure import Discloser
 from koers.stats.paygap import INDICATIVE_BELOW_N, compute_pay_gap
 from koers.stats.significance import holm, ratio_gap_interval
@@ -82,16 +83,18 @@ def _categories(employees: pd.DataFrame, on: dt.date, d: Discloser) -> dict[str,
 
     A flag resting on fewer than 5 women or 5 men is "small" (``indicative`` in
     :class:`~koers.stats.paygap.CategoryGap`), on one woman or one man "single".
-    Among the categories with at least 5 of each, Welch's test per category with
-    Holm's correction over all of them says which flags chance would rarely
-    give (family-wise 5 %).
+    Among the categories with at least 5 of each, a permutation test per
+    category (:mod:`koers.stats.category_test`; Welch's test rejected too often
+    in small skewed categories) with Holm's correction over all of them says
+    which flags chance would rarely give (family-wise 5 %).
     """
     result = compute_pay_gap(employees, on, adjust=False, adjust_flagged=False)
     comparable = [c for c in result.categories if d.enough(c.n_female, c.n_male)]
     flagged = [c for c in comparable if c.exceeds_threshold]
     large = [c for c in comparable if min(c.n_female, c.n_male) >= INDICATIVE_BELOW_N]
-    tested = [c for c in large if c.p_value is not None]
-    rejected = holm([float(c.p_value or 1.0) for c in tested], CATEGORY_ALPHA)
+    p_values = category_p_values(employees, on, [c.category for c in large], CATEGORY_ALPHA)
+    tested = [c for c in large if p_values.get(c.category) is not None]
+    rejected = holm([float(p_values[c.category] or 1.0) for c in tested], CATEGORY_ALPHA)
     significant = [c for c, r in zip(tested, rejected, strict=True) if r and c.exceeds_threshold]
     return {
         "n_flagged_small": sum(1 for c in flagged if c.indicative),

@@ -30,7 +30,10 @@ from koers.stats import significance
 RULES_FILE = Path(__file__).resolve().parent / "data" / "improvement_rules.yaml"
 OPERATORS = ("above", "below", "at_least", "at_most")
 ALPHA = 0.05  # one-sided level of the tests: a finding is reported when p < ALPHA
-LEVELS = ("finding", "signal")
+LEVELS = ("finding", "signal", "too_small")
+# The group (or, for a rate, the events) whose size decides whether a test can judge:
+# its n is shown with a "too small" verdict.
+GROUP_OPERAND = {"proportion_lower": "n_a", "subset_lower": "n", "rate_higher": "events"}
 # Each test and the operands it takes (a metric name, or a list of metric names to add).
 TESTS: dict[str, tuple[str, ...]] = {
     # Fisher's exact test, one-sided: x_a / n_a lower than x_b / n_b.
@@ -140,8 +143,45 @@ class Evidence:
     operands: dict[str, Operand]
     texts: dict[str, dict[str, str]]  # level -> {nl, en}
 
+    def group_n(self, metrics: Mapping[str, float | None]) -> int | None:
+        """The size that decides whether the test can judge (see :data:`GROUP_OPERAND`)."""
+        if self.test == "rate_higher":
+            a, b = (
+                _value(metrics, self.operands["events_a"]),
+                _value(metrics, self.operands["events_b"]),
+            )
+            return None if a is None or b is None else round(a + b)
+        name = GROUP_OPERAND.get(self.test)
+        value = None if name is None else _value(metrics, self.operands[name])
+        return None if value is None else round(value)
+
+    def too_small(self, x: Mapping[str, float]) -> bool:
+        """Even the most extreme outcome would not be a finding: the group cannot be judged.
+
+        With the test's margins fixed, the most extreme outcome is no woman in
+        the group (Fisher, hypergeometric) or every event in group a (rates).
+        If even that has ``p ≥ ALPHA``, a difference in this group says nothing:
+        "0 of 1 women in management" is what chance gives 3 times in 4.
+        """
+        p: float | None
+        if self.test == "proportion_lower":
+            total = round(x["x_a"] + x["x_b"])
+            n_b = round(x["n_b"])
+            p = significance.proportion_lower_p(0, round(x["n_a"]), min(total, n_b), n_b)
+        elif self.test == "subset_lower":
+            p = significance.subset_lower_p(
+                0, round(x["n"]), round(x["successes"]), round(x["population"])
+            )
+        elif self.test == "rate_higher":
+            events = round(x["events_a"] + x["events_b"])
+            p = significance.rate_higher_p(events, x["exposure_a"], 0, x["exposure_b"])
+        else:
+            return False
+        return p is None or p >= ALPHA
+
     def weigh(self, metrics: Mapping[str, float | None]) -> tuple[str, float | None]:
-        """``(level, p)``: "finding" when the evidence is strong, else "signal".
+        """``(level, p)``: "finding" when the evidence is strong, "too_small" when the
+        group is too small for any outcome to be strong evidence, else "signal".
 
         Evidence that cannot be weighed (a count suppressed for the viewer) is
         never strong: the rule then reports a signal.
@@ -151,6 +191,8 @@ class Evidence:
             return "signal", None
         x = {name: float(value or 0.0) for name, value in v.items()}
         p: float | None
+        if self.too_small(x):
+            return "too_small", None
         if self.test == "interval_above_zero":
             return ("finding" if x["low"] > 0 else "signal"), None
         if self.test == "count_positive":
@@ -238,9 +280,11 @@ def _evidence(raw: Any, where: str, defaults: Mapping[str, Any]) -> Evidence:
     texts: dict[str, dict[str, str]] = {}
     for level in LEVELS:
         entry = raw.get(level) or (defaults.get(test) or {}).get(level)
+        if level == "too_small" and test not in GROUP_OPERAND:
+            continue  # an interval or a count is never "too small": it is None then
         texts[level] = _text(entry, f"{where} evidence {level} text")
         for text in texts[level].values():
-            _check_placeholders(text, where, ("p",))
+            _check_placeholders(text, where, ("p", "n"))
     return Evidence(test, operands, texts)
 
 
@@ -349,13 +393,21 @@ def format_p(p: float | None, lang: str) -> str:
     return numbers.format_share(p, lang, places=places)
 
 
-def _fill(text: str, metrics: Mapping[str, float | None], lang: str, p: float | None) -> str:
-    return _PLACEHOLDER.sub(
-        lambda m: (
-            format_p(p, lang) if m[1] == "p" else format_metric(m[1], metrics.get(m[1]), lang)
-        ),
-        text,
-    )
+def _fill(
+    text: str,
+    metrics: Mapping[str, float | None],
+    lang: str,
+    p: float | None,
+    n: int | None = None,
+) -> str:
+    def one(name: str) -> str:
+        if name == "p":
+            return format_p(p, lang)
+        if name == "n":
+            return format_metric("n", n, lang)
+        return format_metric(name, metrics.get(name), lang)
+
+    return _PLACEHOLDER.sub(lambda m: one(m[1]), text)
 
 
 def evaluate(
@@ -364,7 +416,9 @@ def evaluate(
     """Every rule that fires, in the file's order, texts in ``lang``.
 
     Each item has ``level`` ("finding": the evidence is strong; "signal": the
-    difference is past the threshold but could well be chance), ``p`` (the
+    difference is past the threshold but could well be chance; "too_small": the
+    group is so small that no outcome could be strong evidence), ``n`` (the
+    size of that group, or of the events for a rate), ``p`` (the
     test's one-sided p-value, None for an interval or a count) and
     ``evidence`` (a sentence that says how sure the figure is).
     """
@@ -380,13 +434,16 @@ def evaluate(
         )
         text = _fill(text, metrics, lang, p)
         evidence = ""
+        n = None
         if rule.evidence is not None:
-            evidence = _fill(rule.evidence.texts[level][lang], metrics, lang, p)
+            n = rule.evidence.group_n(metrics)
+            evidence = _fill(rule.evidence.texts[level][lang], metrics, lang, p, n)
         findings.append(
             {
                 "id": rule.id,
                 "level": level,
                 "p": p,
+                "n": n,
                 "evidence": evidence,
                 "title": rule.title[lang],
                 "text": text,
@@ -395,6 +452,8 @@ def evaluate(
                     {"id": m, "title": catalogue.measures[m][lang]} for m in rule.measures
                 ],
                 "source": rule.source,
+                # The whitepaper is Dutch: the original stays, an English page adds this.
+                "quote_translation": rule.source.get("quote_en", "") if lang == "en" else "",
             }
         )
     return findings

@@ -196,7 +196,8 @@ def count_findings(
 ) -> Tally:
     """How often each rule reports a finding or a signal, per size.
 
-    Returns ``{size label: {"orgs": n, "<rule id>": findings, "<rule id>~signal": signals}}``.
+    Returns ``{size label: {"orgs": n, "<rule id>": findings, "<rule id>~signal": signals,
+    "<rule id>~too_small": groups too small to judge}}``.
     ``run`` maps a frame to its findings (default: the real report path,
     ``build_context(frame, REFERENCE_DATE, hr=True)["findings"]``).
     """
@@ -216,8 +217,9 @@ def count_findings(
         for _ in range(n_orgs):
             for finding in run(simulate_org(rng, n_female, n_male, effects)):
                 key = str(finding["id"])
-                if finding.get("level", "finding") == "signal":
-                    key += "~signal"
+                level = str(finding.get("level", "finding"))
+                if level != "finding":
+                    key += "~" + level  # "~signal", "~too_small"
                 counts[key] = counts.get(key, 0) + 1
         tally[label] = counts
     return tally

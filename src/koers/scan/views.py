@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from koers.hrfile.columns import normalise_header
 from koers.jobs.models import Job
+from koers.lib.pdf import pdf_response
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
 from koers.scan import report_cache, services
@@ -201,11 +202,7 @@ def scan_snapshot_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     variant = "intern" if hr else "deelbaar"
     audit.record(request.organisation, request.user, f"scan.pdf.{variant}", snapshot)
     day = snapshot.reference_date.isoformat()
-    name = f"gender-scan-{request.organisation.slug}-{day}-{variant}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(pdf, f"gender-scan-{request.organisation.slug}-{day}-{variant}.pdf")
 
 
 @require_POST

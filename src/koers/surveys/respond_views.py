@@ -39,6 +39,7 @@ from koers.instruments import (
 from koers.lib import hooks, ratelimit
 from koers.lib.language import current_language
 from koers.surveys import links, services, throttle
+from koers.surveys.inplace import waiting_items, with_waiting
 from koers.surveys.models import Campaign, Response, controlling_items
 
 # How long a browser keeps a respondent's credential: long enough to come back to an
@@ -232,17 +233,27 @@ def home(request: HttpRequest, slot: str) -> HttpResponse:
     item = first_unanswered(instrument, answers)
     if item is None:
         return redirect("respond_review", slot=slot)
-    return redirect(
-        reverse("respond_section", kwargs={"slot": slot, "section": item.section}) + f"#q-{item.id}"
-    )
+    url = reverse("respond_section", kwargs={"slot": slot, "section": item.section})
+    on_page = visible_items(instrument, answers, item.section)
+    if not any(answers.get(i.id) is not None for i in on_page):
+        return redirect(url)  # a fresh page opens at its top, heading and intro in view
+    return redirect(url + f"#q-{item.id}")
 
 
 def _section_context(
-    response: Response, slot: str, section_id: str, conflicts: dict[str, Any] | None = None
+    response: Response,
+    slot: str,
+    section_id: str,
+    conflicts: dict[str, Any] | None = None,
+    kept: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """``items``: (item, version, error message, the refused input to show again, and for
+    a follow-up shown in place the :class:`~koers.surveys.inplace.Waiting` that hides it)."""
     instrument = response.campaign.instrument()
     answers = response.answers()
     page = render_section(instrument, section_id, answers, language=current_language())
+    waiting = waiting_items(instrument, section_id, answers, current_language())
+    ordered = with_waiting(instrument.section(section_id), list(page.items), waiting)
     versions = response.versions()
     prev = previous_section(instrument, section_id, answers)
     nxt = next_section(instrument, section_id, answers)
@@ -252,8 +263,14 @@ def _section_context(
         "slot": slot,
         "page": page,
         "items": [
-            (item, versions.get(item.id, 0), (conflicts or {}).get(item.id, ""))
-            for item in page.items
+            (
+                item,
+                versions.get(item.id, 0),
+                (conflicts or {}).get(item.id, ""),
+                (kept or {}).get(item.id),
+                hidden,
+            )
+            for item, hidden in ordered
         ],
         "previous": prev,
         "next": nxt,
@@ -278,6 +295,7 @@ def section(request: HttpRequest, slot: str, section: str) -> HttpResponse:
     except KeyError:
         return _not_found(request)
     conflicts: dict[str, Any] = {}
+    kept: dict[str, str] = {}
     malformed = False
     if request.method == "POST":
         answers = response.answers()
@@ -303,7 +321,13 @@ def section(request: HttpRequest, slot: str, section: str) -> HttpResponse:
                     "Dit antwoord is intussen elders gewijzigd; hier staat het nieuwste antwoord."
                 )
             elif result.status == "invalid":
-                conflicts[item.id] = _("Dit antwoord past niet bij de vraag; kies opnieuw.")
+                kept[item.id] = raw  # what they typed stays, so they can correct it
+                conflicts[item.id] = (
+                    _("Vul een heel getal in van %(min)s tot en met %(max)s.")
+                    % {"min": item.min, "max": item.max}
+                    if item.type == "number"
+                    else _("Dit antwoord past niet bij de vraag; kies opnieuw.")
+                )
         shown_before = {item.id for item in page.items}
         answers = response.answers()
         shown_now = {i.id for i in visible_items(instrument, answers, section)}
@@ -323,7 +347,7 @@ def section(request: HttpRequest, slot: str, section: str) -> HttpResponse:
     return render(
         request,
         "surveys/section.html",
-        _section_context(response, slot, section, conflicts),
+        _section_context(response, slot, section, conflicts, kept),
         status=400 if malformed else 409 if conflicts else 200,
     )
 

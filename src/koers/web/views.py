@@ -14,6 +14,7 @@ from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view, organisations_of
 from koers.organisations.models import Membership, Role
 from koers.web.forms import RoleForm
+from koers.web.overview import hr_overview
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,8 +38,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @org_view("organisation.view")
 def dashboard(request: OrgRequest) -> HttpResponse:
-    jobs = Job.objects.for_org(request.organisation)[:5] if can(request, "jobs.view") else []
-    return render(request, "web/dashboard.html", {"jobs": jobs})
+    # HR's home: the state of the organisation (latest baseline, open work, next steps).
+    overview = hr_overview(request.organisation) if can(request, "scan.manage") else None
+    return render(request, "web/dashboard.html", {"overview": overview})
 
 
 @org_view("members.manage")

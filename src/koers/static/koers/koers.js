@@ -29,7 +29,83 @@ function focusErrorSummary() {
   if (summary && document.activeElement !== summary) summary.focus();
 }
 
+// A PDF link (data-pdf): fetch the PDF in the page and show that it is being made
+// (an indeterminate progress bar and the seconds waited, announced politely), then
+// offer it for download. Without this script the link downloads the PDF directly.
+function pdfLink(link) {
+  link.addEventListener("click", (event) => {
+    if (event.ctrlKey || event.metaKey || event.shiftKey || link.dataset.pdfBusy === "1") return;
+    event.preventDefault();
+    link.dataset.pdfBusy = "1";
+    link.setAttribute("aria-disabled", "true");
+    let status = document.getElementById(link.dataset.pdf);
+    if (!status) {
+      status = document.createElement("div");
+      status.id = link.dataset.pdf;
+      status.className = "pdf-status";
+      status.setAttribute("role", "status");
+      link.closest("p, div").after(status);
+    }
+    const started = Date.now();
+    status.replaceChildren();
+    const bar = document.createElement("progress");
+    bar.setAttribute("aria-label", link.dataset.pdfMaking);
+    const text = document.createElement("span");
+    text.textContent = link.dataset.pdfMaking;
+    status.append(bar, " ", text);
+    const timer = window.setInterval(() => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      text.textContent = `${link.dataset.pdfMaking} (${seconds} s)`;
+    }, 1000);
+    const done = () => {
+      window.clearInterval(timer);
+      delete link.dataset.pdfBusy;
+      link.removeAttribute("aria-disabled");
+    };
+    fetch(link.href, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r : Promise.reject(r.status)))
+      .then((r) => {
+        const disposition = r.headers.get("Content-Disposition") || "";
+        const match = /filename="([^"]+)"/.exec(disposition);
+        return r.blob().then((blob) => ({ blob, name: match ? match[1] : "koers.pdf" }));
+      })
+      .then(({ blob, name }) => {
+        done();
+        const save = document.createElement("a");
+        save.href = URL.createObjectURL(blob);
+        save.download = name;
+        save.textContent = `${link.dataset.pdfReady} ${name} (${Math.ceil(blob.size / 1024)} kB)`;
+        status.replaceChildren(save);
+        save.click();
+      })
+      .catch(() => {
+        done();
+        status.replaceChildren(link.dataset.pdfFailed);
+      });
+  });
+}
+
+// Folded sections (details.scan-fold): a link to something inside opens its section, and
+// printing opens every section, then restores what the reader had folded.
+function openFoldOf(hash) {
+  const target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
+  const fold = target && target.closest("details.scan-fold");
+  if (fold && !fold.open) fold.open = true;
+}
+let foldedBeforePrint = [];
+window.addEventListener("beforeprint", () => {
+  foldedBeforePrint = [...document.querySelectorAll("details.scan-fold:not([open])")];
+  for (const d of foldedBeforePrint) d.open = true;
+});
+window.addEventListener("afterprint", () => {
+  for (const d of foldedBeforePrint) d.open = false;
+  foldedBeforePrint = [];
+});
+window.addEventListener("hashchange", () => openFoldOf(window.location.hash));
+
 document.addEventListener("DOMContentLoaded", () => {
+  openFoldOf(window.location.hash);
   for (const el of document.querySelectorAll("[data-job-status-url]")) pollJob(el);
+  for (const el of document.querySelectorAll("a[data-pdf]")) pdfLink(el);
   focusErrorSummary();
 });

@@ -22,6 +22,12 @@
   function status(item, msg, cls) {
     const el = form.querySelector(`[data-status-for="${item}"]`);
     if (el) { el.textContent = msg; el.className = "save-status " + (cls || ""); }
+    // A refused number is marked invalid (its message is linked by aria-describedby).
+    const num = form.querySelector(`input[type=number][name="${item}"]`);
+    if (num) {
+      if (cls === "error") num.setAttribute("aria-invalid", "true");
+      else num.removeAttribute("aria-invalid");
+    }
   }
   function valueOf(item) {
     const inputs = form.querySelectorAll(`[name="${item}"]`);
@@ -55,7 +61,7 @@
         if (code === 200) {
           versionInput(item).value = body.version;
           status(item, text.saved, "ok");
-          if (body.reload) reloadFor = item;
+          if (body.reload && followUps(item).length === 0) reloadFor = item;
         }
         else if (code === 429) {
           // Slowed down (too many saves at once): keep the answer and try again shortly.
@@ -86,10 +92,18 @@
         flush();
       });
   }
+  // Follow-ups shown in place: choosing "something else, namely …" shows the text field
+  // at once (no reload, the focus stays on the choice).
+  function followUps(item) { return form.querySelectorAll(`[data-show-if-item="${item}"]`); }
+  function toggleFollowUps(item) {
+    const value = valueOf(item);
+    for (const q of followUps(item)) q.hidden = !q.dataset.showIfValues.split(" ").includes(value);
+  }
   form.addEventListener("change", (event) => {
     const question = event.target.closest("[data-item]");
     if (!question) return;
     const item = question.dataset.item;
+    toggleFollowUps(item);
     pending.set(item, valueOf(item));
     flush();
   });
