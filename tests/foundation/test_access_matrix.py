@@ -397,3 +397,27 @@ def test_account_pages_need_a_login(client: Any, world: dict[str, Any], name: st
 def test_the_api_needs_a_token(client: Any, world: dict[str, Any], name: str) -> None:
     client.force_login(world["users"][A])  # a browser session is not an API credential
     assert client.get(API[name]).status_code in (401, 404)
+
+
+@pytest.mark.parametrize("letter", sorted(ROLES))
+def test_every_link_a_role_is_shown_opens_for_that_role(
+    client: Any, world: dict[str, Any], letter: str
+) -> None:
+    """Templates ask the permissions table (``can``), never a role: no member is offered a
+    link into their own organisation that then answers 403."""
+    import re
+
+    client.force_login(world["users"][ROLES[letter]])
+    pages = [reverse("dashboard", kwargs={"org": "alpha"})]
+    detail = _org_url("campaign_detail", world["pks"])
+    if client.get(detail).status_code == 200:
+        pages.append(detail)
+    seen: set[str] = set()
+    for page in pages:
+        html = client.get(page).content.decode()
+        links = set(re.findall(r'href="(/o/alpha/[^"#?]*)', html)) - seen
+        assert links, f"{page} shows {letter} no organisation links"
+        for href in sorted(links):
+            seen.add(href)
+            status = client.get(href).status_code
+            assert status != 403, f"{ROLES[letter]} is shown {href} on {page}, which answers 403"

@@ -25,10 +25,6 @@ class Role(models.TextChoices):
     RESEARCHER = "researcher", _("Onderzoeker")
 
 
-# Roles that see HR figures in full, with their n (DESIGN.md privacy table).
-HR_ROLES = frozenset({Role.ADMIN, Role.HR_ANALYST})
-
-
 class Organisation(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     slug = models.SlugField(_("korte naam"), max_length=60, unique=True)
@@ -70,10 +66,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
-
-    @property
-    def is_hr(self) -> bool:
-        return self.role in HR_ROLES
 
 
 class TenantQuerySet(models.QuerySet[Any]):
