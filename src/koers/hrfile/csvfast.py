@@ -18,6 +18,7 @@ shows empty CSV cells as ``None``.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 from typing import Any
@@ -84,7 +85,9 @@ def top_records(
     reader = csv.reader(stream, delimiter=delimiter)
     records: list[list[str]] = []
     ends: list[int] = []
-    try:
+    # A malformed record ends the sample there: the records before it are still the
+    # header's evidence, and the full reader reports the error with its row and column.
+    with contextlib.suppress(csv.Error):
         for record in reader:
             end = stream.tell()
             if end >= len(text) and not complete:
@@ -93,8 +96,6 @@ def top_records(
             ends.append(end)
             if len(records) >= n:
                 break
-    except csv.Error:
-        pass
     byte_ends = [len(text[:end].encode("utf-8")) for end in ends]
     return records, byte_ends
 
