@@ -143,3 +143,42 @@ def test_hr_reads_the_shared_report_in_the_third_person(
     assert "Suggesties die Koers de medewerker geeft" in html
     context = build_context(started.response, "nl", reader="hr")
     assert all(c["meaning"].startswith("De ") for c in context["career"])
+
+
+def test_a_profile_matching_two_signatures_is_described_as_both(campaign: Any) -> None:
+    """A fitted profile named after two reference profiles ("Nerd & Einzelgänger") gets the
+    research's text of each, marked as part of the merged profile, in both languages."""
+    from koers.compass.profiles import load_profiles
+    from koers.compass.texts import profile_texts
+
+    started = finished_respondent(campaign)
+    assignment = ProfileAssignment.objects.get(response=started.response)
+    profiles = load_profiles()
+    a, b = profiles.keys[0], profiles.keys[1]
+    merged = {
+        "key": f"{a}+{b}",
+        "keys": [a, b],
+        "nl": f"{profiles.get(a).name['nl']} & {profiles.get(b).name['nl']}",
+        "en": f"{profiles.get(a).name['en']} & {profiles.get(b).name['en']}",
+    }
+    k = len(assignment.posteriors)
+    assignment.names = [merged] + [
+        {"key": f"p{i}", "nl": f"P{i}", "en": f"P{i}"} for i in range(1, k)
+    ]
+    assignment.model_label = "fitted v1"
+    assignment.calibrated = []
+    assignment.posteriors = [0.97] + [0.03 / (k - 1)] * (k - 1)
+    assignment.profile_index = 0
+    assignment.save()
+    texts = profile_texts().profiles
+    for language in ("nl", "en"):
+        described = build_context(started.response, language)["profile"]["described"]
+        assert [d["name"] for d in described] == [
+            profiles.get(a).name[language],
+            profiles.get(b).name[language],
+        ]
+        assert all(d["part_of"] == merged[language] for d in described)
+        assert len(described[0]["typical"]) == len(texts[a].typical)
+        assert len(described[1]["typical"]) == len(texts[b].typical)
+        assert described[0]["next_steps"]
+        assert described[1]["next_steps"]

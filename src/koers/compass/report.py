@@ -141,6 +141,41 @@ def differences(
     return out
 
 
+def _descriptions(
+    entry: dict[str, Any],
+    name: str,
+    scores: dict[str, float | None],
+    instrument: Instrument,
+    language: str | None = None,
+) -> list[dict[str, Any]]:
+    """What a (fitted or reference) profile means: one description per reference profile
+    it carries. A fitted profile that matches two signatures ("Nerd & Einzelgänger",
+    ``keys: [a, b]``) gets both texts, each marked as part of the merged profile."""
+    language = language or "nl"
+    texts = profile_texts().profiles
+    profiles = load_profiles()
+    keys = [k for k in (entry.get("keys") or [entry.get("key")]) if k]
+    merged = len(keys) > 1
+    out = []
+    for key in keys or [None]:
+        text = texts.get(key) if key else None
+        own = profiles.get(key).name if merged and key in profiles.keys else None
+        out.append(
+            {
+                "name": str(own.get(language) or own.get("nl")) if own else name,
+                "part_of": name if merged else None,
+                "typical": _statements(text.typical, language) if text else [],
+                "atypical": _statements(text.atypical, language) if text else [],
+                "next_steps": [
+                    {"text": step.text[language], "why": step.why[language]}
+                    for step in (text.next_steps if text else ())
+                ],
+                "differences": differences(key, scores, instrument, language),
+            }
+        )
+    return out
+
+
 def _profile_context(
     assignment: ProfileAssignment,
     scores: dict[str, float | None],
@@ -149,7 +184,6 @@ def _profile_context(
 ) -> dict[str, Any]:
     """Certainty words, the chart of probabilities, what the profile(s) mean and where
     this person differs from them."""
-    texts = profile_texts().profiles
     names = [str(n.get(language) or n.get("nl")) for n in assignment.names]
     if assignment.calibrated:
         probabilities = [float(q) for q in assignment.calibrated[:-1]]
@@ -160,19 +194,8 @@ def _profile_context(
     shown = [c.top] if c.level in ("very_likely", "likely", "possibly") else [c.top, c.second]
     described: list[dict[str, Any]] = []
     for index in shown:
-        key = assignment.names[index].get("key")
-        text = texts.get(key) if key else None
-        described.append(
-            {
-                "name": names[index],
-                "typical": _statements(text.typical, language) if text else [],
-                "atypical": _statements(text.atypical, language) if text else [],
-                "next_steps": [
-                    {"text": step.text[language], "why": step.why[language]}
-                    for step in (text.next_steps if text else ())
-                ],
-                "differences": differences(key, scores, instrument, language),
-            }
+        described.extend(
+            _descriptions(assignment.names[index], names[index], scores, instrument, language)
         )
     chart: list[dict[str, Any]] = [
         {"name": name, "percent": round(100 * p), "top": i in shown}
