@@ -40,6 +40,8 @@ def child_setup() -> dict[str, Any]:
 
     from koers.instruments import get_instrument
     from koers.organisations.models import Organisation
+    from koers.lib import ratelimit
+    from koers.reportbox import services as reportbox
     from koers.surveys import throttle
     from koers.surveys.models import Campaign
 
@@ -57,10 +59,13 @@ def child_setup() -> dict[str, Any]:
         for item in instrument.items
         if item.type == "scale" and item.response_scale is not None
     ]
+    # The limits in force: the shared counters (koers.lib.ratelimit), the autosave's own and
+    # the reporting box's (the seams of issue 12 moved them apart).
     limits = {
         name: value
-        for name, value in vars(throttle).items()
-        if name.isupper() and isinstance(value, int | float)
+        for module in (ratelimit, throttle, reportbox)
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, int) and not isinstance(value, bool)
     }
     caches = getattr(settings, "CACHES", {}).get("default", {}).get("BACKEND", "")
     return {
