@@ -39,8 +39,8 @@ def child_setup() -> dict[str, Any]:
     from django.conf import settings
 
     from koers.instruments import get_instrument
-    from koers.organisations.models import Organisation
     from koers.lib import ratelimit
+    from koers.organisations.models import Organisation
     from koers.reportbox import services as reportbox
     from koers.surveys import throttle
     from koers.surveys.models import Campaign
