@@ -231,6 +231,9 @@ def test_a_flood_of_reports_from_one_address_is_stopped(
     ]
     assert statuses == [200] * limit + [429]
     assert Report.objects.count() == limit
+    refusal = client.post(url, _form(client, box, category="other", text="nog een"))
+    assert "heel vaak iets verstuurd" in refusal.content.decode()
+    assert "onbekende links of codes" not in refusal.content.decode()
     # another address is not affected
     other = client.post(
         url, _form(client, box, category="other", text="x"), REMOTE_ADDR="198.51.100.4"

@@ -185,6 +185,9 @@ def record_failure(request: HttpRequest) -> None:
         counters_down(exc)
 
 
-def refused(request: HttpRequest) -> HttpResponse:
-    """The public "too many attempts" page (429)."""
-    return render(request, "throttled.html", status=429)
+def refused(request: HttpRequest, reason: str = "guessing") -> HttpResponse:
+    """The public "too many attempts" page (429). ``reason`` says which limit was hit:
+    "guessing" (unknown links or codes) or "flooding" (too many submissions)."""
+    if reason not in ("guessing", "flooding"):
+        raise ValueError(f"unknown reason {reason!r}")
+    return render(request, "throttled.html", {"reason": reason}, status=429)

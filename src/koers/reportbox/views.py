@@ -57,7 +57,7 @@ def box(request: HttpRequest, token: str) -> HttpResponse:
     notice, status_code = "", 200
     if request.method == "POST":
         if services.over_report_limit(request):
-            return ratelimit.refused(request)
+            return ratelimit.refused(request, "flooding")
         if not current:
             status_code = 409  # nobody could read it: the page says so, with no form
         elif form.is_valid():
@@ -126,7 +126,7 @@ def status(request: HttpRequest) -> HttpResponse:
         withdraw_error = _("Vink aan dat je de melding echt wilt verwijderen.")
     if action == "message":
         if services.over_report_limit(request):
-            return ratelimit.refused(request)
+            return ratelimit.refused(request, "flooding")
         message_form = MessageForm(request.POST)
         if message_form.is_valid():
             services.add_message(report, message_form.cleaned_data["text"], from_adviser=False)
