@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from koers.instruments import load_shipped_instruments
+from koers.lib.forms import DescribedFields
 from koers.surveys.models import Campaign
 
 
@@ -20,7 +21,7 @@ def _instrument_choices() -> list[tuple[str, str]]:
     ]
 
 
-class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
+class CampaignForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
     instrument = forms.ChoiceField(label=_("Vragenlijst"))
     departments_text = forms.CharField(
         label=_("Afdelingen (optioneel, één per regel)"),

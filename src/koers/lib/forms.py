@@ -1,0 +1,43 @@
+"""Form fields that say what is wrong where a screen reader looks for it.
+
+A form using :class:`DescribedFields` links each field to its help text and, after a failed
+submit, to its error message (``aria-describedby``) and marks it ``aria-invalid``, so the
+message is read with the field (WCAG 3.3.1 and 1.3.1). The template gives the texts those ids:
+``<p id="{{ field.auto_id }}-help">`` and ``<p id="{{ field.auto_id }}-error">``
+(``templates/_field.html`` does both); the error summary above the form
+(``templates/_error_summary.html``) links to each field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class DescribedFields(forms.BaseForm):
+    """Mixin for a Form or ModelForm: help and error ids on each field's widget."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._describe()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe()
+
+    def _describe(self) -> None:
+        errors = getattr(self, "_errors", None) or {}
+        for name, field in self.fields.items():
+            auto_id = self[name].auto_id
+            ids = [f"{auto_id}-help"] if field.help_text else []
+            attrs = field.widget.attrs
+            if name in errors:
+                ids.append(f"{auto_id}-error")
+                attrs["aria-invalid"] = "true"
+            else:
+                attrs.pop("aria-invalid", None)
+            if ids:
+                attrs["aria-describedby"] = " ".join(ids)
+            else:
+                attrs.pop("aria-describedby", None)
