@@ -21,17 +21,22 @@ def _login(page: Any, base: str, email: str) -> None:
     login(page, base, email)
 
 
-def test_demo_admin_logs_in_and_runs_a_background_job(
+def test_demo_admin_logs_in_and_sees_the_state_of_the_organisation(
     page: Any, live_server: Any, demo: Any
 ) -> None:
+    """The home page shows the organisation (latest baseline, campaigns, what next) and
+    nothing meant for developers (issue 14). Background jobs with progress are followed in
+    the browser by the Gender Scan upload (test_scan_e2e.py)."""
     _login(page, live_server.url, "admin@voorbeeld.nl")
     page.wait_for_url("**/o/voorbeeld-techniek/")
     assert page.get_by_role("heading", level=1).inner_text() == "Voorbeeld Techniek B.V."
     screenshot(page, "dashboard")
-    page.get_by_role("button", name="Test de takenwachtrij").click()
-    page.wait_for_url("**/jobs/*/")
-    page.wait_for_function("document.querySelector('progress').value === 100")
-    assert "Klaar" in page.get_by_role("status").inner_text()
+    assert "Laatste nulmeting: peildatum" in page.locator("main").inner_text()
+    assert page.get_by_role("heading", name="Wat nu?").is_visible()
+    assert page.get_by_role("button", name="Test de takenwachtrij").count() == 0
+    page.get_by_role("link", name="Naar de nulmeting").click()
+    page.wait_for_url("**/scan/*/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Gender Scan"
 
 
 def test_language_switch_turns_the_interface_english(
