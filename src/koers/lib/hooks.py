@@ -24,6 +24,9 @@ The hooks:
                         download (GDPR Art. 15/20).
 ``respondent_report``   ``hook(slot) -> str``: the URL a respondent goes to after
                         finishing; the first wins, without one the thank-you page.
+``plan_actions``        ``hook(organisation) -> list[PlanLine]``: the actions of the
+                        organisation's action plan, for the monitor and the yearly
+                        diversity report (``koers.targets``) without importing the plan app.
 """
 
 from __future__ import annotations
@@ -141,3 +144,21 @@ demo_loaders: Hook[Callable[[Organisation], str]] = Hook("demo_loaders")
 response_finished: Hook[Callable[[Response], None]] = Hook("response_finished")
 respondent_data: Hook[Callable[[Response], dict[str, Any]]] = Hook("respondent_data")
 respondent_report: Hook[Callable[[str], str]] = Hook("respondent_report")
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One action of an organisation's action plan, as other apps show it."""
+
+    measure: str  # the measure's title in the active language
+    owner: str  # who carries it out ("" when nobody is named yet)
+    start: dt.date | None
+    due: dt.date | None
+    status: str  # "planned" | "in_progress" | "done" | "stopped"
+    status_label: str  # the status in the active language
+    indicator: str  # the indicator that should move ("" when none is named)
+    late: bool  # the due date has passed and the action is not done or stopped
+    url: str = ""  # the action's page, for a link
+
+
+plan_actions: Hook[Callable[[Organisation], list[PlanLine]]] = Hook("plan_actions")
