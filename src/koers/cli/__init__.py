@@ -18,6 +18,7 @@ COMMANDS = {
     "lpa": "lpa",
     "paygap": "paygap",
     "flows": "flows",
+    "funnel": "funnel",
     "backup": "backup",
     "restore": "backup",
 }
