@@ -51,6 +51,8 @@ TABLE = {
     "scan.manage": "AH",
     "reportbox.configure": "AC",
     "reportbox.read": "C",
+    "recruitment.view": "AH",
+    "recruitment.manage": "AH",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -98,6 +100,8 @@ ORG = {
     "reportbox_profile": ("GET", "reportbox.read"),
     "reportbox_report": ("GET", "reportbox.read"),
     "reportbox_report_action": ("POST", "reportbox.read"),
+    "recruitment_funnel": ("GET", "recruitment.view"),
+    "recruitment_upload": ("GET", "recruitment.manage"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).

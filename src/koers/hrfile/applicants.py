@@ -8,14 +8,13 @@ sollicitantnummer), ``job_family`` (functiefamilie, functiegroep, vakgebied),
 Windows-1252 or UTF-8, title lines, ``.xlsx``, ``dd-mm-jjjj``), and every problem is
 reported with its row and column; a file with problems yields no figures.
 
-Candidate ids are replaced by a keyed hash on import (:func:`pseudonymise`) before anything
-is stored; the funnel itself needs no id, only that no candidate is counted twice.
+The web import stores a keyed hash of each candidate id, never the id
+(``koers.recruitment.services``); the funnel itself needs no id, only that no candidate is
+counted twice.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -174,8 +173,3 @@ def parse_applicants(raw: RawTable, stages: Sequence[str] = DEFAULT_STAGES) -> A
             records.append(record)
     applicants = pd.DataFrame.from_records(records, columns=columns)
     return ApplicantTable(applicants, sort_problems(problems), stages, usable)
-
-
-def pseudonymise(candidate_id: str, key: bytes) -> str:
-    """A keyed hash of a candidate id (HMAC-SHA256, first 16 hex digits)."""
-    return hmac.new(key, candidate_id.encode(), hashlib.sha256).hexdigest()[:16]

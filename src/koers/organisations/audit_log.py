@@ -51,6 +51,8 @@ ACTIONS: dict[str, Promise] = {
     "viewed report": gettext_lazy("Melding geopend (niet de inhoud gelogd)"),
     "handed over report": gettext_lazy("Melding overgedragen aan een andere vertrouwenspersoon"),
     "audit.export": gettext_lazy("Auditlog geëxporteerd"),
+    "recruitment.view": gettext_lazy("Selectietrechter bekeken"),
+    "recruitment.import": gettext_lazy("Sollicitantenbestand ingelezen"),
 }
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.

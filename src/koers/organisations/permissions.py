@@ -63,6 +63,9 @@ PERMISSIONS: Mapping[str, Permission] = {
     # reporting box (koers.reportbox)
     "reportbox.configure": _p("open, close or relink the reporting box", A, C),
     "reportbox.read": _p("read reports", C),
+    # recruitment (koers.recruitment): applicant data are HR data, for the HR roles only.
+    "recruitment.view": _p("see the selection funnel", A, H),
+    "recruitment.manage": _p("import applicant files", A, H),
 }
 
 

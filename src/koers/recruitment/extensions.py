@@ -1,0 +1,14 @@
+"""What recruitment plugs into Koers (the hooks are in :mod:`koers.lib.hooks`)."""
+
+from __future__ import annotations
+
+from koers.lib import hooks
+from koers.recruitment import demo, services
+
+hooks.demo_loaders.register(demo.load_demo_recruitment)
+# docs/privacy.md: applicant files (pseudonymised) are kept 24 months
+# (KOERS_RETAIN_APPLICANTS_MONTHS).
+hooks.retention_rules.register(
+    "applicants",
+    hooks.RetentionRule("KOERS_RETAIN_APPLICANTS_MONTHS", services.delete_expired_imports),
+)

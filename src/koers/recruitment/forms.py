@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from koers.lib.forms import DescribedFields
+from koers.stats.funnel import DEFAULT_STAGES
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class ApplicantUploadForm(DescribedFields, forms.Form):
+    file = forms.FileField(
+        label=_("Sollicitantenbestand"),
+        help_text=_(
+            "CSV of Excel (.xlsx), één regel per kandidaat: kandidaatnummer, functiefamilie, "
+            "geslacht, sollicitatiedatum en de hoogste fase die de kandidaat bereikte."
+        ),
+    )
+    stages = forms.CharField(
+        label=_("Fasen, op volgorde"),
+        required=False,
+        initial=", ".join(DEFAULT_STAGES),
+        help_text=_(
+            "Gescheiden door komma's. Standaard: applied, screened, interviewed, offered, "
+            "hired; de Nederlandse namen gesolliciteerd, geselecteerd, gesprek, aanbod en "
+            "aangenomen worden hierop gelegd."
+        ),
+    )
+    labour_market_share = forms.DecimalField(
+        label=_("Aandeel vrouwen op de relevante arbeidsmarkt (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Tussen 0 en 100. Hiermee vergelijkt Koers het aandeel vrouwen onder de sollicitanten."
+        ),
+    )
+    labour_market_source = forms.CharField(
+        label=_("Bron van dat aandeel"),
+        required=False,
+        max_length=300,
+        help_text=_("Bijvoorbeeld: CBS, afgestudeerden elektrotechniek 2025."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Het bestand is groter dan 20 MB; splits het op."))
+        return upload
+
+    def clean_stages(self) -> tuple[str, ...]:
+        text = (self.cleaned_data.get("stages") or "").strip()
+        if not text:
+            return DEFAULT_STAGES
+        stages = tuple(s.strip() for s in text.split(","))
+        if len(stages) < 2 or any(not s for s in stages):
+            raise forms.ValidationError(_("Geef minstens twee fasen, gescheiden door komma's."))
+        if len({s.lower() for s in stages}) != len(stages):
+            raise forms.ValidationError(_("Een fase staat er twee keer in."))
+        return stages
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("labour_market_share") is not None and not data.get("labour_market_source"):
+            self.add_error(
+                "labour_market_source",
+                _(
+                    "Noem de bron van het aandeel op de arbeidsmarkt, "
+                    "zodat lezers het kunnen nagaan."
+                ),
+            )
+        return data

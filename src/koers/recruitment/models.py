@@ -1,0 +1,52 @@
+"""Applicant files: one import per upload, its candidates pseudonymised."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from koers.organisations.models import OrganisationOwned
+
+
+class ApplicantImport(OrganisationOwned):
+    """One applicant file as imported: its stages and, optionally, the labour market."""
+
+    filename = models.CharField(max_length=255, blank=True)
+    stages = models.JSONField(default=list)  # the stage names, in order
+    n_rows = models.PositiveIntegerField(default=0)
+    # Stage 0: women's share of the relevant labour market, as the organisation states it.
+    labour_market_share = models.DecimalField(
+        _("aandeel vrouwen op de arbeidsmarkt"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    labour_market_source = models.CharField(_("bron"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.n_rows})"
+
+
+class Applicant(OrganisationOwned):
+    """A candidate: a keyed hash of the id, never the id itself."""
+
+    upload = models.ForeignKey(ApplicantImport, on_delete=models.CASCADE, related_name="applicants")
+    pseudonym = models.CharField(max_length=16)
+    job_family = models.CharField(max_length=120, blank=True)
+    gender = models.CharField(max_length=8)  # female, male, other
+    application_date = models.DateField(null=True, blank=True)
+    stage_index = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "pseudonym"], name="recruitment_one_row")
+        ]
