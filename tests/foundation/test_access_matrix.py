@@ -53,6 +53,7 @@ TABLE = {
     "reportbox.read": "C",
     "recruitment.view": "AH",
     "recruitment.manage": "AH",
+    "recruitment.check_vacancies": "AHM",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -102,6 +103,10 @@ ORG = {
     "reportbox_report_action": ("POST", "reportbox.read"),
     "recruitment_funnel": ("GET", "recruitment.view"),
     "recruitment_upload": ("GET", "recruitment.manage"),
+    "recruitment_vacancy_check": ("GET", "recruitment.check_vacancies"),
+    "recruitment_vacancies": ("GET", "recruitment.check_vacancies"),
+    "recruitment_vacancy": ("GET", "recruitment.check_vacancies"),
+    "recruitment_vacancy_delete": ("POST", "recruitment.check_vacancies"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -152,7 +157,13 @@ LOGGED_IN = {
     "twofactor_setup": ("GET", 200),
 }
 # Token-authenticated API: without a token 401 (tests/foundation/test_api.py covers tokens).
-API = {"organisation": "/api/v1/organisation", "job": "/api/v1/jobs/1", "api-root": "/api/v1/"}
+API = {
+    "organisation": "/api/v1/organisation",
+    "job": "/api/v1/jobs/1",
+    "api-root": "/api/v1/",
+    "vacancy_check": "/api/v1/recruitment/vacancy-check",
+}
+API_POST = {"vacancy_check"}
 # Need a valid one-time token: tests/foundation/test_web.py, tests/foundation/test_members.py.
 SPECIAL = {"password_reset_confirm", "member_accept"}
 
@@ -272,6 +283,11 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     from koers.organisations import invitations
 
     invitation, _token = invitations.invite(org_a, "new@alpha.example", "manager", users[A])
+    from koers.recruitment.models import SavedVacancy
+
+    vacancy = SavedVacancy.objects.create(
+        organisation=org_a, text="Ingenieur", lang="nl", lean="too_few"
+    )
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -283,6 +299,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "member_remove": Membership.objects.get(user=users[M]).pk,
         "member_invite": invitation.pk,
         "reportbox_report": report.pk,
+        "recruitment_vacancy": vacancy.pk,
     }
     return {
         "users": users,
@@ -400,7 +417,8 @@ def test_account_pages_need_a_login(client: Any, world: dict[str, Any], name: st
 @pytest.mark.parametrize("name", sorted(API))
 def test_the_api_needs_a_token(client: Any, world: dict[str, Any], name: str) -> None:
     client.force_login(world["users"][A])  # a browser session is not an API credential
-    assert client.get(API[name]).status_code in (401, 404)
+    call = client.post if name in API_POST else client.get
+    assert call(API[name], {}, content_type="application/json").status_code in (401, 404)
 
 
 @pytest.mark.parametrize("letter", sorted(ROLES))

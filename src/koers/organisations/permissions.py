@@ -66,6 +66,8 @@ PERMISSIONS: Mapping[str, Permission] = {
     # recruitment (koers.recruitment): applicant data are HR data, for the HR roles only.
     "recruitment.view": _p("see the selection funnel", A, H),
     "recruitment.manage": _p("import applicant files", A, H),
+    # Vacancy texts are not personal data: whoever writes vacancies (managers too) checks them.
+    "recruitment.check_vacancies": _p("check vacancy texts", A, H, M),
 }
 
 

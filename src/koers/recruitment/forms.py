@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from koers.lib.forms import DescribedFields
+from koers.recruitment.documents import UnreadableDocument, text_of
 from koers.stats.funnel import DEFAULT_STAGES
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -75,4 +76,59 @@ class ApplicantUploadForm(DescribedFields, forms.Form):
                     "zodat lezers het kunnen nagaan."
                 ),
             )
+        return data
+
+
+MAX_VACANCY_CHARS = 30_000
+MAX_VACANCY_BYTES = 5 * 1024 * 1024
+
+
+class VacancyForm(DescribedFields, forms.Form):
+    title = forms.CharField(
+        label=_("Functietitel"),
+        required=False,
+        max_length=200,
+        help_text=_("Zoals in de vacature. Leeg: Koers neemt de eerste regel van de tekst."),
+    )
+    text = forms.CharField(
+        label=_("Vacaturetekst"),
+        required=False,
+        max_length=MAX_VACANCY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_(
+            "Plak de hele tekst, of kies hieronder een bestand. De tekst wordt alleen "
+            "bewaard als je op Bewaren drukt."
+        ),
+    )
+    file = forms.FileField(
+        label=_("Of een bestand"),
+        required=False,
+        help_text=_("Een Word-bestand (.docx) of platte tekst (.txt)."),
+    )
+    lang = forms.ChoiceField(
+        label=_("Taal van de tekst"),
+        choices=[("", _("Herken zelf")), ("nl", _("Nederlands")), ("en", _("Engels"))],
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload:
+            if upload.size > MAX_VACANCY_BYTES:
+                self.add_error("file", _("Het bestand is groter dan 5 MB; plak de tekst."))
+                return data
+            try:
+                data["text"] = text_of(upload.name, upload.read())
+            except UnreadableDocument as error:
+                self.add_error("file", str(error))
+                return data
+            if len(data["text"]) > MAX_VACANCY_CHARS:
+                self.add_error(
+                    "file",
+                    _("De tekst in het bestand is langer dan %(n)s tekens.")
+                    % {"n": MAX_VACANCY_CHARS},
+                )
+        if not (data.get("text") or "").strip() and "file" not in self.errors:
+            self.add_error("text", _("Plak de vacaturetekst of kies een bestand."))
         return data

@@ -50,3 +50,28 @@ class Applicant(OrganisationOwned):
         constraints = [
             models.UniqueConstraint(fields=["upload", "pseudonym"], name="recruitment_one_row")
         ]
+
+
+class SavedVacancy(OrganisationOwned):
+    """A vacancy text the user chose to keep, with the check's counts at the time.
+
+    Texts are checked without being stored; only "Bewaar" creates one of these. The page
+    checks the text again when it is opened, so a corrected word list shows at once."""
+
+    title = models.CharField(_("functietitel"), max_length=200, blank=True)
+    text = models.TextField(_("vacaturetekst"))
+    lang = models.CharField(max_length=2)
+    n_masculine = models.PositiveIntegerField(default=0)
+    n_feminine = models.PositiveIntegerField(default=0)
+    lean = models.CharField(max_length=12)
+    findings = models.JSONField(default=list)  # the finding codes when saved
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.text[:60]
