@@ -103,6 +103,8 @@ ORG = {
     "reportbox_report_action": ("POST", "reportbox.read"),
     "recruitment_funnel": ("GET", "recruitment.view"),
     "recruitment_upload": ("GET", "recruitment.manage"),
+    "recruitment_appraisals": ("GET", "recruitment.view"),
+    "recruitment_appraisal_upload": ("GET", "recruitment.manage"),
     "recruitment_vacancy_check": ("GET", "recruitment.check_vacancies"),
     "recruitment_vacancies": ("GET", "recruitment.check_vacancies"),
     "recruitment_vacancy": ("GET", "recruitment.check_vacancies"),

@@ -53,6 +53,8 @@ ACTIONS: dict[str, Promise] = {
     "audit.export": gettext_lazy("Auditlog geëxporteerd"),
     "recruitment.view": gettext_lazy("Selectietrechter bekeken"),
     "recruitment.import": gettext_lazy("Sollicitantenbestand ingelezen"),
+    "recruitment.appraisals_view": gettext_lazy("Beoordelingen naar gender bekeken"),
+    "recruitment.appraisals_import": gettext_lazy("Beoordelingsronde ingelezen"),
     "recruitment.vacancy_save": gettext_lazy("Vacaturetekst bewaard"),
     "recruitment.vacancy_delete": gettext_lazy("Bewaarde vacaturetekst verwijderd"),
 }

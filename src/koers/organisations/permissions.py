@@ -63,9 +63,10 @@ PERMISSIONS: Mapping[str, Permission] = {
     # reporting box (koers.reportbox)
     "reportbox.configure": _p("open, close or relink the reporting box", A, C),
     "reportbox.read": _p("read reports", C),
-    # recruitment (koers.recruitment): applicant data are HR data, for the HR roles only.
-    "recruitment.view": _p("see the selection funnel", A, H),
-    "recruitment.manage": _p("import applicant files", A, H),
+    # recruitment (koers.recruitment): applicant and appraisal data are HR data, for the HR
+    # roles only.
+    "recruitment.view": _p("see the selection funnel and appraisal parity", A, H),
+    "recruitment.manage": _p("import applicant or appraisal files", A, H),
     # Vacancy texts are not personal data: whoever writes vacancies (managers too) checks them.
     "recruitment.check_vacancies": _p("check vacancy texts", A, H, M),
 }

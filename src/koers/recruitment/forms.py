@@ -13,6 +13,12 @@ from koers.stats.funnel import DEFAULT_STAGES
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
+def _within_size(upload: Any) -> Any:
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(_("Het bestand is groter dan 20 MB; splits het op."))
+    return upload
+
+
 class ApplicantUploadForm(DescribedFields, forms.Form):
     file = forms.FileField(
         label=_("Sollicitantenbestand"),
@@ -50,10 +56,7 @@ class ApplicantUploadForm(DescribedFields, forms.Form):
     )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Het bestand is groter dan 20 MB; splits het op."))
-        return upload
+        return _within_size(self.cleaned_data["file"])
 
     def clean_stages(self) -> tuple[str, ...]:
         text = (self.cleaned_data.get("stages") or "").strip()
@@ -132,3 +135,30 @@ class VacancyForm(DescribedFields, forms.Form):
         if not (data.get("text") or "").strip() and "file" not in self.errors:
             self.add_error("text", _("Plak de vacaturetekst of kies een bestand."))
         return data
+
+
+class AppraisalUploadForm(DescribedFields, forms.Form):
+    name = forms.CharField(
+        label=_("Naam van de ronde"),
+        max_length=120,
+        help_text=_("Bijvoorbeeld: Beoordelingen 2026."),
+    )
+    file = forms.FileField(
+        label=_("Beoordelingsbestand"),
+        help_text=_(
+            "CSV of Excel (.xlsx), één regel per medewerker: personeelsnummer, beoordelaar, "
+            "geslacht, functieniveau, beoordeling (een getal) en, als je die hebt, de "
+            "beoordelingstekst."
+        ),
+    )
+    keep_texts = forms.BooleanField(
+        label=_("Teksten bewaren"),
+        required=False,
+        help_text=_(
+            "Uit: Koers meet de teksten bij het inlezen en bewaart alleen de uitkomsten. "
+            "Aan: de teksten worden ook bewaard."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        return _within_size(self.cleaned_data["file"])

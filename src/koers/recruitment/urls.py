@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from koers.recruitment import vacancy_views, views
+from koers.recruitment import appraisal_views, vacancy_views, views
 
 org_patterns = [
     path("werving/", views.funnel_page, name="recruitment_funnel"),
@@ -11,6 +11,12 @@ org_patterns = [
         "werving/vacaturetekst/",
         vacancy_views.vacancy_check,
         name="recruitment_vacancy_check",
+    ),
+    path("beoordelingen/", appraisal_views.appraisals_page, name="recruitment_appraisals"),
+    path(
+        "beoordelingen/importeren/",
+        appraisal_views.appraisal_upload,
+        name="recruitment_appraisal_upload",
     ),
     path("werving/vacatures/", vacancy_views.vacancy_history, name="recruitment_vacancies"),
     path(
