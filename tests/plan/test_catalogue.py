@@ -58,7 +58,8 @@ def test_every_measure_is_complete() -> None:
         assert set(m.reasons) <= set(REASONS), m.id
         assert m.effort in EFFORTS, m.id
         assert m.owner in OWNERS, m.id
-        assert m.source.file and m.source.quote, m.id
+        assert m.source.file, m.id
+        assert m.source.quote, m.id
 
 
 def test_every_leaving_reason_and_every_effort_level_is_used() -> None:
