@@ -53,6 +53,9 @@ TABLE = {
     "reportbox.read": "C",
     "recruitment.view": "AH",
     "recruitment.manage": "AH",
+    "plan.view": "AHMW",
+    "plan.manage": "AH",
+    "plan.advise": "W",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -102,6 +105,13 @@ ORG = {
     "reportbox_report_action": ("POST", "reportbox.read"),
     "recruitment_funnel": ("GET", "recruitment.view"),
     "recruitment_upload": ("GET", "recruitment.manage"),
+    "plan_list": ("GET", "plan.view"),
+    "plan_recommendations": ("GET", "plan.view"),
+    "plan_new": ("GET", "plan.manage"),
+    "plan_advice": ("GET", "plan.advise"),
+    "plan_action": ("GET", "plan.view"),
+    "plan_action_edit": ("GET", "plan.manage"),
+    "plan_action_comment": ("POST", "plan.manage"),  # an empty comment: nothing saved
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -272,6 +282,9 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     from koers.organisations import invitations
 
     invitation, _token = invitations.invite(org_a, "new@alpha.example", "manager", users[A])
+    from koers.plan.models import Action
+
+    action = Action.objects.create(organisation=org_a, measure="mentoring", owner="HR")
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -283,6 +296,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "member_remove": Membership.objects.get(user=users[M]).pk,
         "member_invite": invitation.pk,
         "reportbox_report": report.pk,
+        "plan_action": action.pk,
     }
     return {
         "users": users,

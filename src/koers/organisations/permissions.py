@@ -66,6 +66,11 @@ PERMISSIONS: Mapping[str, Permission] = {
     # recruitment (koers.recruitment): applicant data are HR data, for the HR roles only.
     "recruitment.view": _p("see the selection funnel", A, H),
     "recruitment.manage": _p("import applicant files", A, H),
+    # action plan (koers.plan): the works council reads the plan and records its advice
+    # (WOR art. 28(3)) but cannot change it; managers read the plan they carry out.
+    "plan.view": _p("see the action plan", A, H, M, W),
+    "plan.manage": _p("change the action plan", A, H),
+    "plan.advise": _p("record the works council's advice", W),
 }
 
 

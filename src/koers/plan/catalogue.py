@@ -154,7 +154,8 @@ def finding_label(code: str, lang: str) -> str:
     """A finding's title in ``lang`` (the scan's rule title, or the other app's label)."""
     en = lang.startswith("en")
     if code in OTHER_FINDINGS:
-        return OTHER_FINDINGS[code][1 if en else 0]
+        nl_label, en_label, _reasons = OTHER_FINDINGS[code]
+        return en_label if en else nl_label
     rule = next((r for r in load_rules().rules if r.id == code), None)
     return code if rule is None else rule.title["en" if en else "nl"]
 

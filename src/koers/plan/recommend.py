@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from koers.plan.catalogue import EFFORTS, Catalogue, Measure, known_findings, load_catalogue
 
@@ -53,6 +54,7 @@ class Recommendations:
 
 
 def _as_strengths(findings: Mapping[str, float] | Iterable[str]) -> dict[str, float]:
+    pairs: Iterable[tuple[Any, Any]]
     if isinstance(findings, Mapping):
         pairs = findings.items()
     else:
