@@ -98,7 +98,7 @@ def test_editing_records_the_old_and_new_status(client, org_a, hr):
     )
     last = ActionChange.objects.filter(action=action).last()
     assert last is not None
-    assert last.changes == [["status", "Gepland", "Bezig"]]
+    assert last.changes == [["status", "Gepland", "In uitvoering"]]
     assert last.user == hr
 
 

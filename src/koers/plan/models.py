@@ -20,7 +20,7 @@ class Action(OrganisationOwned):
         # The values are koers.lib.hooks.PlanLine's contract; "stopped" is shown as
         # "Gestopt" / "Dropped".
         PLANNED = "planned", _("Gepland")
-        IN_PROGRESS = "in_progress", _("Bezig")
+        IN_PROGRESS = "in_progress", _("In uitvoering")
         DONE = "done", _("Klaar")
         STOPPED = "stopped", _("Gestopt")
 
