@@ -261,3 +261,19 @@ def test_the_demo_plan_loads_once(org_a):
     assert Action.objects.for_org(org_a).count() == 6
     assert ActionComment.objects.count() == 1
     assert WorksCouncilAdvice.objects.count() == 1
+
+
+def test_the_plan_list_and_an_action_take_a_fixed_number_of_queries(
+    client, org_a, hr, django_assert_max_num_queries
+):
+    load_demo_plan(org_a)
+    for i in range(20):
+        _action(org_a, title=f"Actie {i}", measure="")
+    action = Action.objects.for_org(org_a).first()
+    assert action is not None
+    for i in range(10):
+        client.post(url("plan_action_comment", org_a, pk=action.pk), {"text": f"reactie {i}"})
+    with django_assert_max_num_queries(6):
+        assert client.get(url("plan_list", org_a)).status_code == 200
+    with django_assert_max_num_queries(7):
+        assert client.get(url("plan_action", org_a, pk=action.pk)).status_code == 200
