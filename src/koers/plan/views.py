@@ -86,10 +86,13 @@ def recommendations(request: OrgRequest) -> HttpResponse:
             "snapshot": found.snapshot,
             "rows": recommendation_rows(result, lang),
             "no_findings": result.no_findings,
-            "findings": [
-                (finding_label(code, lang), str(STRENGTH_LABELS.get(s, "")))
-                for code, s in result.findings.items()
-            ],
+            # Strongest first (findings before signals), then by name.
+            "findings": sorted(
+                (
+                    (-s, finding_label(code, lang), str(STRENGTH_LABELS.get(s, "")))
+                    for code, s in result.findings.items()
+                ),
+            ),
             "catalogue": [
                 (m.id, m.text("title", lang), str(EFFORT_LABELS[m.effort]))
                 for m in load_catalogue().measures
