@@ -16,13 +16,12 @@ import pandas as pd
 from django.conf import settings
 
 from koers.organisations.models import Organisation
+from koers.plan.recommend import scan_strengths
 from koers.scan import report_cache
 from koers.scan.models import Snapshot
 from koers.scan.periods import default_fixed_period
 from koers.scan.report import build_context, default_period
 from koers.scan.services import latest_snapshot
-
-STRENGTH = {"finding": 1.0, "signal": 0.5}
 
 
 @dataclass(frozen=True)
@@ -69,9 +68,7 @@ def findings_of(organisation: Organisation, *, full: bool = True) -> Findings:
                 k=k,
                 previous=_previous(snapshot),
             )
-        return {
-            f["id"]: STRENGTH[f["level"]] for f in context["findings"] if f["level"] in STRENGTH
-        }
+        return scan_strengths(context["findings"])
 
     strengths = report_cache.cached(snapshot.pk, ("plan.findings", full, k), build)
     return Findings(dict(strengths), snapshot)

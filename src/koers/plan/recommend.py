@@ -7,7 +7,7 @@ The rules (``docs/action-plan.md`` explains them to users):
    measure urgent: an organisation without findings gets no suggestions, and the page
    says so instead of inventing priorities.
 2. Its score is the sum of the strengths of those findings (a Gender Scan finding
-   counts 1, a signal worth watching ½; :data:`koers.plan.findings.STRENGTH`), so a
+   counts 1, a signal worth watching ½; :data:`STRENGTH`), so a
    measure that answers two findings ranks above one that answers one.
 3. Ties go to the measure that addresses more of the leaving reasons the findings
    point to, then to the lower effort, then to the catalogue's order.
@@ -22,6 +22,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from koers.plan.catalogue import EFFORTS, Catalogue, Measure, known_findings, load_catalogue
+
+
+# The strength of a Gender Scan improvement area by its level (koers.scan.improvement):
+# a group too small to judge ("too_small") is no finding at all.
+STRENGTH = {"finding": 1.0, "signal": 0.5}
+
+
+def scan_strengths(scan_findings: Iterable[Mapping[str, Any]]) -> dict[str, float]:
+    """``{rule id: strength}`` from the Gender Scan's evaluated improvement areas."""
+    return {
+        str(f["id"]): STRENGTH[str(f["level"])] for f in scan_findings if f["level"] in STRENGTH
+    }
 
 
 @dataclass(frozen=True)
