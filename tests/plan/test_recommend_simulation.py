@@ -6,9 +6,9 @@ of* an improvement area backed by strong evidence should appear when that differ
 planted and rarely when women and men are treated identically. Bounds: under identical
 treatment the scan's rule fires a finding in at most 5 % of organisations
 (tests/scan/test_false_alarms.py), so of 20 organisations more than 5 would happen with
-probability under 0.1 % (Binomial(20, 0.05)); the seeded run gives 1 and 2; with the difference planted (women promoted
-at 0.4 times men's rate, or leaving twice as often) the seeded run gives 17 of 20, and the
-test asks for at least 14.
+probability under 0.1 % (Binomial(20, 0.05)); the seeded run gives 1 and 2. With the
+difference planted (women promoted at 0.4 times men's rate, or leaving twice as often) the
+seeded run gives 17 of 20, and the test asks for at least 14.
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ from typing import Any
 
 from koers.plan.catalogue import EFFORTS, Catalogue, Measure, known_findings, load_catalogue
 
-
 # The strength of a Gender Scan improvement area by its level (koers.scan.improvement):
 # a group too small to judge ("too_small") is no finding at all.
 STRENGTH = {"finding": 1.0, "signal": 0.5}
