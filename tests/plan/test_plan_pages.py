@@ -13,6 +13,7 @@ from koers.lib import hooks
 from koers.organisations.access import PERMISSION_ATTRIBUTE
 from koers.organisations.models import Role
 from koers.organisations.permissions import roles_with
+from koers.plan.catalogue import finding_label
 from koers.plan.demo import load_demo_plan
 from koers.plan.findings import Findings, findings_of
 from koers.plan.models import Action, ActionChange, ActionComment, WorksCouncilAdvice
@@ -277,3 +278,18 @@ def test_the_plan_list_and_an_action_take_a_fixed_number_of_queries(
         assert client.get(url("plan_list", org_a)).status_code == 200
     with django_assert_max_num_queries(7):
         assert client.get(url("plan_action", org_a, pk=action.pk)).status_code == 200
+
+
+def test_english_pages_show_the_measures_and_statuses_in_english(client, org_a, hr):
+    load_demo_scan(org_a)
+    load_demo_plan(org_a)
+    client.cookies["django_language"] = "en"
+    recs = client.get(url("plan_recommendations", org_a), HTTP_ACCEPT_LANGUAGE="en")
+    html = recs.content.decode()
+    assert "Appraisal on fixed, measurable criteria" in html
+    assert "Why:" in html
+    assert finding_label("outflow_women_higher", "en") in html  # the scan's English title
+    listing = client.get(url("plan_list", org_a), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 actions are late" in listing
+    assert "In progress" in listing
+    assert "Beoordelen op vaste" not in listing
