@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "koers.compass",
     "koers.reportbox",
     "koers.recruitment",
+    "koers.plan",
 ]
 
 MIDDLEWARE = [

@@ -54,6 +54,9 @@ TABLE = {
     "recruitment.view": "AH",
     "recruitment.manage": "AH",
     "recruitment.check_vacancies": "AHM",
+    "plan.view": "AHMW",
+    "plan.manage": "AH",
+    "plan.advise": "W",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -109,6 +112,13 @@ ORG = {
     "recruitment_vacancies": ("GET", "recruitment.check_vacancies"),
     "recruitment_vacancy": ("GET", "recruitment.check_vacancies"),
     "recruitment_vacancy_delete": ("POST", "recruitment.check_vacancies"),
+    "plan_list": ("GET", "plan.view"),
+    "plan_recommendations": ("GET", "plan.view"),
+    "plan_new": ("GET", "plan.manage"),
+    "plan_advice": ("GET", "plan.advise"),
+    "plan_action": ("GET", "plan.view"),
+    "plan_action_edit": ("GET", "plan.manage"),
+    "plan_action_comment": ("POST", "plan.manage"),  # an empty comment: nothing saved
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -290,6 +300,9 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     vacancy = SavedVacancy.objects.create(
         organisation=org_a, text="Ingenieur", lang="nl", lean="too_few"
     )
+    from koers.plan.models import Action
+
+    action = Action.objects.create(organisation=org_a, measure="mentoring", owner="HR")
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -302,6 +315,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "member_invite": invitation.pk,
         "reportbox_report": report.pk,
         "recruitment_vacancy": vacancy.pk,
+        "plan_action": action.pk,
     }
     return {
         "users": users,

@@ -57,6 +57,9 @@ ACTIONS: dict[str, Promise] = {
     "recruitment.appraisals_import": gettext_lazy("Beoordelingsronde ingelezen"),
     "recruitment.vacancy_save": gettext_lazy("Vacaturetekst bewaard"),
     "recruitment.vacancy_delete": gettext_lazy("Bewaarde vacaturetekst verwijderd"),
+    "plan.add": gettext_lazy("Actie aan het plan van aanpak toegevoegd"),
+    "plan.change": gettext_lazy("Actie van het plan van aanpak gewijzigd"),
+    "plan.advice": gettext_lazy("Advies van de ondernemingsraad vastgelegd"),
 }
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.

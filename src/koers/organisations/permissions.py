@@ -69,6 +69,11 @@ PERMISSIONS: Mapping[str, Permission] = {
     "recruitment.manage": _p("import applicant or appraisal files", A, H),
     # Vacancy texts are not personal data: whoever writes vacancies (managers too) checks them.
     "recruitment.check_vacancies": _p("check vacancy texts", A, H, M),
+    # action plan (koers.plan): the works council reads the plan and records its advice
+    # (WOR art. 28(3)) but cannot change it; managers read the plan they carry out.
+    "plan.view": _p("see the action plan", A, H, M, W),
+    "plan.manage": _p("change the action plan", A, H),
+    "plan.advise": _p("record the works council's advice", W),
 }
 
 
