@@ -243,9 +243,7 @@ def test_the_migration_keeps_every_existing_snapshot_as_the_current_first_versio
     executor.migrate(before)
     try:
         old = executor.loader.project_state(before).apps
-        org = old.get_model("organisations", "Organisation").objects.create(
-            name="Oud", slug="oud"
-        )
+        org = old.get_model("organisations", "Organisation").objects.create(name="Oud", slug="oud")
         old.get_model("scan", "Snapshot").objects.create(
             organisation=org, reference_date=REF, data=b"rows", n_rows=7, filename="oud.csv"
         )

@@ -16,7 +16,5 @@ hooks.retention_rules.register(
 # (docs/gender-scan.md, "Versions"), then its rows are wiped.
 hooks.retention_rules.register(
     "hr_replaced_snapshots",
-    hooks.RetentionRule(
-        "KOERS_SNAPSHOT_UNDO_DAYS", versions.remove_replaced_before, unit="days"
-    ),
+    hooks.RetentionRule("KOERS_SNAPSHOT_UNDO_DAYS", versions.remove_replaced_before, unit="days"),
 )

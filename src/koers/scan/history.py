@@ -125,9 +125,7 @@ def build_trend(organisation: Organisation, *, hr: bool, lang: str) -> dict[str,
     return result
 
 
-def compare_snapshots(
-    old: Snapshot, new: Snapshot, *, hr: bool, lang: str
-) -> dict[str, Any]:
+def compare_snapshots(old: Snapshot, new: Snapshot, *, hr: bool, lang: str) -> dict[str, Any]:
     """Two snapshots side by side, each disclosed as its own dashboard shows it."""
     load = FrameLoader([old, new])
     reports = []

@@ -149,7 +149,7 @@ class Snapshot(OrganisationOwned):
     class Status(models.TextChoices):
         CURRENT = "current", _("Geldig")
         PENDING = "pending", _("Wacht op bevestiging")
-        REPLACED = "replaced", _("Vervangen")
+        REPLACED = "replaced", _("Vervangen, nog te herstellen")
         REMOVED = "removed", _("Vervangen en gewist")
 
     reference_date = models.DateField(_("peildatum"))

@@ -11,8 +11,8 @@ Nothing becomes a :class:`~koers.scan.models.Snapshot` unless the whole file
 is valid or the user explicitly chose to import only the valid rows; the
 import runs in one transaction. A file for a reference date that already has a
 snapshot becomes a new *pending* version of it, which replaces the current one only
-when the HR analyst confirms (:mod:`koers.scan.versions`). Employee ids are pseudonymised with a keyed hash before
-anything is stored (:func:`pseudonymise`).
+when the HR analyst confirms (:mod:`koers.scan.versions`). Employee ids are
+pseudonymised with a keyed hash before anything is stored (:func:`pseudonymise`).
 """
 
 from __future__ import annotations

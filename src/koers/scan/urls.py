@@ -52,7 +52,5 @@ org_patterns: list[URLPattern] = [
         views_history.scan_snapshot_cancel,
         name="scan_snapshot_cancel",
     ),
-    path(
-        "scan/<int:pk>/terugzetten/", views_history.scan_snapshot_undo, name="scan_snapshot_undo"
-    ),
+    path("scan/<int:pk>/terugzetten/", views_history.scan_snapshot_undo, name="scan_snapshot_undo"),
 ]
