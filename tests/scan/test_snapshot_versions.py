@@ -101,6 +101,18 @@ def test_a_replacement_can_be_undone_within_the_undo_period_and_redone(
     assert Snapshot.objects.current_for(first.organisation).get().pk == second.pk
 
 
+def test_a_replaced_version_gives_no_shareable_pdf(
+    client: Any, replaced_upload: tuple[Snapshot, Snapshot, Any]
+) -> None:
+    first, second, _page = replaced_upload
+    versions.confirm_replacement(second)
+    page = client.get(_url("scan_snapshot", first.pk))
+    assert "PDF om te delen" not in text_of(page)
+    response = client.get(_url("scan_snapshot_pdf", first.pk))
+    assert response.status_code == 302
+    assert response["Location"] == _url("scan_snapshot", first.pk)
+
+
 def _age(snapshot: Snapshot, days: float) -> None:
     Snapshot.objects.filter(pk=snapshot.pk).update(
         replaced_at=timezone.now() - dt.timedelta(days=days)

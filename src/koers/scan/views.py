@@ -162,11 +162,14 @@ def scan_snapshot(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("scan.view")
 def scan_snapshot_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     snapshot = _snapshot(request, pk)
+    hr = can(request, "scan.view_all_figures") and request.GET.get("variant") == "intern"
     if not snapshot.is_current:
         moved = history_views.earlier_version(request, snapshot)
         if moved is not None:
             return moved
-    hr = can(request, "scan.view_all_figures") and request.GET.get("variant") == "intern"
+        if not hr:  # nothing about a replaced version leaves HR
+            messages.info(request, _("Van een vervangen versie is alleen de PDF voor HR te maken."))
+            return redirect("scan_snapshot", org=request.organisation.slug, pk=pk)
     report, _form = _report(request, snapshot, hr=hr)
     pdf = render_pdf(
         request,
