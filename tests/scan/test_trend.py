@@ -119,7 +119,7 @@ def test_the_trend_gives_each_snapshots_share_of_women_pay_gap_and_flows_as_comp
     change = next(f["change"] for f in result["figures"] if f["key"] == "female_share")
     assert change == pytest.approx((shares[-1] - shares[0]) * 100)
     assert [bar["label"] for bar in result["chart"]["bars"]] == [
-        d.strftime("%d-%m-%Y") for d in DATES
+        f"{d.day}-{d.month}-{d.year}" for d in DATES
     ]
 
 

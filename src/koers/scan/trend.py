@@ -149,7 +149,7 @@ def build_trend(items: Sequence[tuple[dt.date, Mapping[str, Any]]]) -> dict[str,
     ]
     chart = charts.share_bars(
         [
-            charts.ShareRow(day.strftime("%d-%m-%Y"), h["female_share"], _int(h["n_staff"]))
+            charts.ShareRow(_day(day), h["female_share"], _int(h["n_staff"]))
             for day, h in zip(dates, heads, strict=True)
         ]
     )
@@ -171,3 +171,8 @@ def _same(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is b
     return abs(a - b) < 1e-12
+
+
+def _day(day: dt.date) -> str:
+    """``30-6-2026``: as the scan's tables write a date (``j-n-Y``)."""
+    return f"{day.day}-{day.month}-{day.year}"
