@@ -58,6 +58,8 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # Retention periods in months (organisations/retention.py, docs/privacy.md).
 KOERS_RETAIN_ANSWERS_MONTHS = env_int("KOERS_RETAIN_ANSWERS_MONTHS", 24)
 KOERS_RETAIN_HR_MONTHS = env_int("KOERS_RETAIN_HR_MONTHS", 84)
+# Days a replaced Gender Scan snapshot is kept so the replacement can be undone (koers.scan).
+KOERS_SNAPSHOT_UNDO_DAYS = env_int("KOERS_SNAPSHOT_UNDO_DAYS", 14)
 KOERS_RETAIN_AUDIT_MONTHS = env_int("KOERS_RETAIN_AUDIT_MONTHS", 24)
 KOERS_RETAIN_REPORTS_MONTHS = env_int("KOERS_RETAIN_REPORTS_MONTHS", 12)
 KOERS_RETAIN_APPLICANTS_MONTHS = env_int("KOERS_RETAIN_APPLICANTS_MONTHS", 24)

@@ -30,11 +30,13 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "member_invitations",
         "survey_answers",
         "hr_snapshots",
+        "hr_replaced_snapshots",
         "reports",
         "applicants",
         "appraisals",
     }
     assert rules["hr_snapshots"].setting == "KOERS_RETAIN_HR_MONTHS"
+    assert rules["hr_replaced_snapshots"].unit == "days"
     # Demo loaders run in INSTALLED_APPS order: the compass demo answers the campaign
     # that the surveys demo creates.
     modules = [loader.__module__ for loader in hooks.demo_loaders.implementations()]

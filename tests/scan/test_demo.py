@@ -10,20 +10,32 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from koers.organisations.models import Organisation
-from koers.scan.demo import DEMO_REFERENCE_DATE, load_demo_scan
+from koers.scan.demo import DEMO_REFERENCE_DATE, DEMO_YEARS, load_demo_scan
 from koers.scan.models import Snapshot
 
 
-def test_the_demo_scan_loads_fast_and_only_once(db: Any) -> None:
+def test_the_demo_scan_loads_three_yearly_snapshots_fast_and_only_once(db: Any) -> None:
     org = Organisation.objects.create(name="Voorbeeld", slug="voorbeeld-techniek")
     started = time.perf_counter()
     load_demo_scan(org)
-    assert time.perf_counter() - started < 10
-    snapshot = Snapshot.objects.get(organisation=org)
-    assert snapshot.reference_date == DEMO_REFERENCE_DATE
-    assert 1200 <= snapshot.n_rows <= 1500
+    assert time.perf_counter() - started < 15
+    snapshots = list(Snapshot.objects.history_for(org))
+    assert [s.reference_date for s in snapshots] == [day for day, *_ in DEMO_YEARS]
+    assert snapshots[-1].reference_date == DEMO_REFERENCE_DATE
+    assert all(1100 <= s.n_rows <= 1500 for s in snapshots)
     load_demo_scan(org)
-    assert list(Snapshot.objects.filter(organisation=org)) == [snapshot]
+    assert list(Snapshot.objects.filter(organisation=org).order_by("reference_date")) == snapshots
+
+
+def test_the_demo_trend_shows_the_share_of_women_rising_year_on_year(db: Any) -> None:
+    from koers.scan.history import build_trend
+
+    org = Organisation.objects.create(name="Voorbeeld", slug="voorbeeld-techniek")
+    load_demo_scan(org)
+    trend = build_trend(org, hr=True, lang="nl")
+    shares = next(f["values"] for f in trend["figures"] if f["key"] == "female_share")
+    assert shares[0] < shares[1] < shares[2]
+    assert shares[2] - shares[0] > 0.03  # visible: more than three percentage points
 
 
 def test_the_demo_hr_user_sees_the_scan_with_improvement_areas(client: Any, db: Any) -> None:

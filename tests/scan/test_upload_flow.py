@@ -222,17 +222,18 @@ def test_an_xlsx_export_imports_too(
     assert Snapshot.objects.get().n_rows == len(rows)
 
 
-def test_a_second_import_on_the_same_date_replaces_the_snapshot(
+def test_a_second_import_on_the_same_date_waits_for_confirmation_and_keeps_the_first(
     client: Any, hr_user: Any, good_file: bytes, run_upload: Any
 ) -> None:
     client.force_login(hr_user)
     run_upload(good_file)
-    first = Snapshot.objects.get().pk
-    run_upload(good_file)
-    assert list(Snapshot.objects.values_list("pk", flat=True)) != [first]
-    assert Snapshot.objects.count() == 1
-    run_upload(good_file, reference_date=dt.date(2026, 5, 31))
+    first = Snapshot.objects.get()
+    response = run_upload(good_file, filename="second.csv")
+    assert response.templates[0].name == "scan/replace.html"
     assert Snapshot.objects.count() == 2
+    assert Snapshot.objects.current_for(first.organisation).get().pk == first.pk
+    run_upload(good_file, reference_date=dt.date(2026, 5, 31))
+    assert Snapshot.objects.current_for(first.organisation).count() == 2
 
 
 def test_a_stale_job_does_not_touch_a_discarded_upload(

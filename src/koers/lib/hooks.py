@@ -125,11 +125,13 @@ class NamedHook(Generic[T]):
 
 @dataclass(frozen=True)
 class RetentionRule:
-    """``setting`` names the settings attribute with the period in months;
-    ``delete_before(cutoff)`` deletes what is older and returns how many records went."""
+    """``setting`` names the settings attribute with the period in months (or in days with
+    ``unit="days"``); ``delete_before(cutoff)`` deletes what is older and returns how many
+    records went."""
 
     setting: str
     delete_before: Callable[[dt.date], int]
+    unit: str = "months"
 
 
 JobHandler = Callable[["Job"], dict[str, Any]]

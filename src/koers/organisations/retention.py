@@ -47,8 +47,12 @@ def enforce(today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     removed = {}
     for kind, rule in hooks.retention_rules.items():
-        months = int(getattr(settings, rule.setting))
-        removed[kind] = rule.delete_before(months_before(today, months))
+        period = int(getattr(settings, rule.setting))
+        if rule.unit == "days":
+            cutoff = today - dt.timedelta(days=period)
+        else:
+            cutoff = months_before(today, period)
+        removed[kind] = rule.delete_before(cutoff)
     if any(removed.values()):
         # Deleted rows leave SQLite's write-ahead log only at a checkpoint (gdpr.py).
         from koers.organisations.gdpr import checkpoint_after_commit

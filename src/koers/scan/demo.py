@@ -73,12 +73,15 @@ def _day(rng: np.random.Generator, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=int(rng.integers(0, span + 1)))
 
 
-def _person(rng: np.random.Generator, number: int, ref: dt.date) -> dict[str, Any]:
+def _person(
+    rng: np.random.Generator, number: int, ref: dt.date, female_shift: float = 0.0
+) -> dict[str, Any]:
     technical = bool(rng.random() < 0.72)
     level = int(rng.choice(_LEVELS, p=_LEVEL_WEIGHTS / _LEVEL_WEIGHTS.sum()))
     families = [f for f, lo, hi in (_TECHNICAL if technical else _STAFF) if lo <= level <= hi]
     family = str(rng.choice(families))
     p_female = (0.26 - 0.019 * (level - 4)) if technical else (0.64 - 0.03 * (level - 4))
+    p_female += female_shift
     female = bool(rng.random() < p_female)
     age = int(np.clip(round(24 + 1.6 * (level - 4) + rng.normal(0, 8)), 19, 66))
     tenure = float(min(rng.exponential(7.5), age - 18))
@@ -138,16 +141,22 @@ def _person(rng: np.random.Generator, number: int, ref: dt.date) -> dict[str, An
 
 
 def generate_rows(
-    n_staff: int = 1200, *, seed: int = 2026, reference_date: dt.date = DEMO_REFERENCE_DATE
+    n_staff: int = 1200,
+    *,
+    seed: int = 2026,
+    reference_date: dt.date = DEMO_REFERENCE_DATE,
+    female_shift: float = 0.0,
 ) -> list[dict[str, Any]]:
     """About ``n_staff`` people in service on ``reference_date``, plus the leavers of the
-    two years before it and a supervisory board of five (canonical values, Python types)."""
+    two years before it and a supervisory board of five (canonical values, Python types).
+    ``female_shift`` is added to every person's chance of being a woman (the demo's
+    earlier years have fewer women)."""
     rng = np.random.default_rng(seed)
     rows: list[dict[str, Any]] = []
     number = n_in_service = 0
     while n_in_service < n_staff:
         number += 1
-        person = _person(rng, number, reference_date)
+        person = _person(rng, number, reference_date, female_shift)
         rows.append(person)
         n_in_service += person["exit_date"] is None
     in_service = [r for r in rows if r["exit_date"] is None]
@@ -217,22 +226,45 @@ def dutch_export(
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
 
+# The demo's yearly snapshots, oldest first: (reference date, staff, seed, female_shift).
+# The latest is the one the dashboard opens on; the earlier two have fewer people and
+# fewer women, so the trend page shows the share of women rising year on year.
+DEMO_YEARS = (
+    (dt.date(2024, 6, 30), 1120, 2024, -0.05),
+    (dt.date(2025, 6, 30), 1160, 2025, -0.025),
+    (DEMO_REFERENCE_DATE, 1200, 2026, 0.0),
+)
+
+
+def demo_rows(reference_date: dt.date) -> list[dict[str, Any]]:
+    """The generated rows of the demo's snapshot on ``reference_date`` (one of DEMO_YEARS)."""
+    for day, n_staff, seed, shift in DEMO_YEARS:
+        if day == reference_date:
+            return generate_rows(n_staff, seed=seed, reference_date=day, female_shift=shift)
+    raise ValueError(f"the demo has no snapshot on {reference_date}")
+
+
 def load_demo_scan(org: Organisation) -> str:
-    """Import the demo export as the demo organisation's scan (once; idempotent)."""
+    """Import the demo exports as the demo organisation's three yearly snapshots (idempotent)."""
     from koers.hrfile import check_for_import, parse_employees, read_table, suggest_mapping
     from koers.hrfile.columns import normalise_header
     from koers.scan.models import ColumnMapping, Snapshot
     from koers.scan.services import store_snapshot
 
-    existing = Snapshot.objects.for_org(org).filter(reference_date=DEMO_REFERENCE_DATE)
-    if not existing.exists():
-        raw = read_table(dutch_export(generate_rows()), filename=DEMO_FILENAME)
+    have = set(Snapshot.objects.for_org(org).values_list("reference_date", flat=True))
+    for day, _n, _seed, _shift in DEMO_YEARS:
+        if day in have:
+            continue
+        filename = f"afas_export_personeel_{day.isoformat()}.csv"
+        title = f"Personeelsoverzicht Voorbeeld Techniek B.V. per {day:%d-%m-%Y}"
+        raw = read_table(dutch_export(demo_rows(day), title=title), filename=filename)
         mapping = suggest_mapping(raw.headers)
-        checked = check_for_import(parse_employees(raw, mapping), DEMO_REFERENCE_DATE)
+        checked = check_for_import(parse_employees(raw, mapping), day)
         if checked.problems:
             raise RuntimeError(f"the demo HR file has problems: {checked.problems[:3]}")
-        store_snapshot(org, DEMO_REFERENCE_DATE, checked.employees, filename=DEMO_FILENAME)
+        store_snapshot(org, day, checked.employees, filename=filename)
         saved, _ = ColumnMapping.objects.get_or_create(organisation=org)
         saved.mapping = {normalise_header(h): c for h, c in mapping.items()}
         saved.save()
-    return f"Gender Scan demo: nulmeting per {DEMO_REFERENCE_DATE:%d-%m-%Y} geladen"
+    dates = ", ".join(f"{day:%d-%m-%Y}" for day, *_ in DEMO_YEARS)
+    return f"Gender Scan demo: nulmetingen per {dates} geladen"

@@ -9,9 +9,10 @@ The steps, each a thin layer over :mod:`koers.hrfile`::
 
 Nothing becomes a :class:`~koers.scan.models.Snapshot` unless the whole file
 is valid or the user explicitly chose to import only the valid rows; the
-import runs in one transaction and replaces an earlier snapshot on the same
-reference date. Employee ids are pseudonymised with a keyed hash before
-anything is stored (:func:`pseudonymise`).
+import runs in one transaction. A file for a reference date that already has a
+snapshot becomes a new *pending* version of it, which replaces the current one only
+when the HR analyst confirms (:mod:`koers.scan.versions`). Employee ids are
+pseudonymised with a keyed hash before anything is stored (:func:`pseudonymise`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -355,8 +357,8 @@ def import_snapshot(
 ) -> Snapshot:
     """Store ``employees`` (valid rows) as the snapshot of the upload's reference date.
 
-    One transaction: the snapshot is stored (replacing one on the same date),
-    and the upload's file and problem list (which hold real ids) are wiped.
+    One transaction: the snapshot is stored (pending confirmation when the date
+    already has one), and the upload's file and problem list (which hold real ids) are wiped.
     """
     with transaction.atomic():
         snapshot = store_snapshot(
@@ -383,15 +385,24 @@ def store_snapshot(
     n_skipped: int = 0,
     user: Any = None,
 ) -> Snapshot:
-    """Pseudonymise and store checked rows, replacing a snapshot on the same date."""
+    """Pseudonymise and store checked rows as a new version of ``reference_date``.
+
+    The first version of a date is current at once; a later one is *pending* until
+    :func:`koers.scan.versions.confirm_replacement` (an earlier pending one gives way).
+    """
     frame = employees.copy()
     frame["employee_id"] = pseudonymise(frame["employee_id"].tolist(), organisation.pseudonym_key)
     columns = [c for c in frame.columns if c in COLUMNS_BY_NAME]
     with transaction.atomic():
-        Snapshot.objects.for_org(organisation).filter(reference_date=reference_date).delete()
+        versions = Snapshot.objects.versions_for(organisation, reference_date)
+        versions.filter(status=Snapshot.Status.PENDING).delete()
+        has_current = versions.filter(status=Snapshot.Status.CURRENT).exists()
+        last = versions.aggregate(last=Max("version"))["last"] or 0
         snapshot: Snapshot = Snapshot.objects.create(
             organisation=organisation,
             reference_date=reference_date,
+            version=last + 1,
+            status=Snapshot.Status.PENDING if has_current else Snapshot.Status.CURRENT,
             data=encode_frame(frame),
             columns=columns,
             n_rows=len(frame),
@@ -460,4 +471,5 @@ def delete_expired_snapshots(cutoff: dt.date) -> int:
 
 
 def latest_snapshot(organisation: Organisation) -> Snapshot | None:
-    return Snapshot.objects.for_org(organisation).defer("data").first()
+    latest: Snapshot | None = Snapshot.objects.current_for(organisation).first()
+    return latest

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from koers.scan import views
+from koers.scan import views, views_history
 
 # Pages under /o/<slug:org>/ (included by koers.urls). Names start with the family of the
 # object their pk points to ("scan_upload…", "scan_snapshot…"): the tenancy test relies on it.
@@ -35,4 +35,22 @@ org_patterns: list[URLPattern] = [
     path("scan/<int:pk>/", views.scan_snapshot, name="scan_snapshot"),
     path("scan/<int:pk>/rapport.pdf", views.scan_snapshot_pdf, name="scan_snapshot_pdf"),
     path("scan/<int:pk>/verwijderen/", views.scan_snapshot_delete, name="scan_snapshot_delete"),
+    path("scan/trend/", views_history.scan_trend, name="scan_trend"),
+    path("scan/vergelijken/", views_history.scan_compare, name="scan_compare"),
+    path(
+        "scan/<int:pk>/vervangen/",
+        views_history.scan_snapshot_replace,
+        name="scan_snapshot_replace",
+    ),
+    path(
+        "scan/<int:pk>/vervangen/bevestigen/",
+        views_history.scan_snapshot_confirm,
+        name="scan_snapshot_confirm",
+    ),
+    path(
+        "scan/<int:pk>/vervangen/annuleren/",
+        views_history.scan_snapshot_cancel,
+        name="scan_snapshot_cancel",
+    ),
+    path("scan/<int:pk>/terugzetten/", views_history.scan_snapshot_undo, name="scan_snapshot_undo"),
 ]

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,13 +24,14 @@ from koers.jobs.models import Job
 from koers.lib.pdf import pdf_response
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
-from koers.scan import report_cache, services
+from koers.scan import history, services, versions
+from koers.scan import views_history as history_views
 from koers.scan.forms import FixedPeriodForm, MappingForm, PeriodForm, UploadForm
 from koers.scan.labels import COLUMN_HELP, COLUMN_LABELS
 from koers.scan.models import Snapshot, Upload
 from koers.scan.pdf import render_pdf
 from koers.scan.periods import default_fixed_period, find_period, fixed_periods
-from koers.scan.report import build_context, default_period
+from koers.scan.report import default_period
 
 PROBLEMS_ON_PAGE = 1000
 
@@ -64,17 +64,6 @@ def _open_uploads(request: OrgRequest) -> list[Upload]:
     return list(
         Upload.objects.for_org(request.organisation).filter(status__in=statuses).defer("data")[:5]
     )
-
-
-def _previous(snapshot: Snapshot) -> tuple[Any, dt.date] | None:
-    """The organisation's snapshot just before this one (what a viewer may have seen before)."""
-    earlier = (
-        Snapshot.objects.for_org(snapshot.organisation)
-        .filter(reference_date__lt=snapshot.reference_date)
-        .order_by("-reference_date")
-        .first()
-    )
-    return None if earlier is None else (earlier.frame(), earlier.reference_date)
 
 
 def _report(request: OrgRequest, snapshot: Snapshot, *, hr: bool) -> tuple[dict[str, Any], Any]:
@@ -117,44 +106,18 @@ def _shared_report(request: OrgRequest, snapshot: Snapshot) -> tuple[dict[str, A
 def _cached_report(
     snapshot: Snapshot, *, period: Any, hr: bool, lang: str, with_previous: bool = False
 ) -> dict[str, Any]:
-    """The report's figures, computed once per snapshot, period, variant and language.
-
-    A snapshot never changes (a new upload for the same date is a new snapshot); the shared
-    variant also depends on the snapshot before it, so that one is in the key too. Figures
-    only: what the page shows anyway (docs/performance.md, "Pages").
-    """
-    previous_pk = None
-    if with_previous:
-        earlier = (
-            Snapshot.objects.for_org(snapshot.organisation)
-            .filter(reference_date__lt=snapshot.reference_date)
-            .order_by("-reference_date")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        previous_pk = earlier
-
-    def build() -> dict[str, Any]:
-        return build_context(
-            snapshot.frame(),
-            snapshot.reference_date,
-            period=period,
-            hr=hr,
-            k=settings.KOERS_MIN_GROUP_SIZE,
-            lang=lang,
-            previous=_previous(snapshot) if with_previous else None,
-        )
-
-    params = (previous_pk, str(period), hr, lang, settings.KOERS_MIN_GROUP_SIZE)
-    report: dict[str, Any] = report_cache.cached(snapshot.pk, params, build)
-    return report
+    """The report's figures, cached (:func:`koers.scan.history.snapshot_report`)."""
+    previous = history.previous_of(snapshot) if with_previous else None
+    return history.snapshot_report(
+        snapshot, period=period, hr=hr, lang=lang, previous=previous, with_previous=with_previous
+    )
 
 
 def _dashboard(request: OrgRequest, snapshot: Snapshot) -> HttpResponse:
     hr = can(request, "scan.view_all_figures")
     report, period_form = _report(request, snapshot, hr=hr)
     audit.record(request.organisation, request.user, "scan.view", snapshot)
-    snapshots = Snapshot.objects.for_org(request.organisation).defer("data")
+    snapshots = Snapshot.objects.current_for(request.organisation)
     return render(
         request,
         "scan/dashboard.html",
@@ -166,6 +129,8 @@ def _dashboard(request: OrgRequest, snapshot: Snapshot) -> HttpResponse:
             "open_uploads": _open_uploads(request),
             "is_hr": hr,
             "query": request.GET.urlencode(),
+            "undo_deadline": versions.undo_deadline(snapshot),
+            "can_undo": versions.can_undo(snapshot),
         },
     )
 
@@ -187,13 +152,24 @@ def scan_home(request: OrgRequest) -> HttpResponse:
 
 @org_view("scan.view")
 def scan_snapshot(request: OrgRequest, pk: int) -> HttpResponse:
-    return _dashboard(request, _snapshot(request, pk))
+    snapshot = _snapshot(request, pk)
+    if not snapshot.is_current:
+        # An earlier version of a date (koers.scan.versions): never "not found".
+        return history_views.earlier_version(request, snapshot) or _dashboard(request, snapshot)
+    return _dashboard(request, snapshot)
 
 
 @org_view("scan.view")
 def scan_snapshot_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     snapshot = _snapshot(request, pk)
     hr = can(request, "scan.view_all_figures") and request.GET.get("variant") == "intern"
+    if not snapshot.is_current:
+        moved = history_views.earlier_version(request, snapshot)
+        if moved is not None:
+            return moved
+        if not hr:  # nothing about a replaced version leaves HR
+            messages.info(request, _("Van een vervangen versie is alleen de PDF voor HR te maken."))
+            return redirect("scan_snapshot", org=request.organisation.slug, pk=pk)
     report, _form = _report(request, snapshot, hr=hr)
     pdf = render_pdf(
         request,
@@ -214,7 +190,8 @@ def scan_snapshot_delete(request: OrgRequest, pk: int) -> HttpResponse:
         return redirect("scan_snapshot", org=request.organisation.slug, pk=pk)
     day = snapshot.reference_date
     audit.record(request.organisation, request.user, "scan.delete", snapshot)
-    snapshot.delete()
+    # Every version of the date goes: deleting a baseline deletes its data.
+    Snapshot.objects.versions_for(request.organisation, day).delete()
     messages.success(
         request, _("De nulmeting per %(date)s is verwijderd.") % {"date": day.strftime("%d-%m-%Y")}
     )
@@ -336,11 +313,7 @@ def scan_upload_mapping(request: OrgRequest, pk: int) -> HttpResponse:
         return redirect("scan_upload", org=request.organisation.slug, pk=pk)
     saved = services.saved_mapping(request.organisation)
     reused = any(normalise_header(h) in saved for h in upload.headers)
-    replaces = (
-        Snapshot.objects.for_org(request.organisation)
-        .filter(reference_date=upload.reference_date)
-        .exists()
-    )
+    replaces = versions.current_version(request.organisation, upload.reference_date) is not None
     return render(
         request,
         "scan/mapping.html",
@@ -369,9 +342,8 @@ def scan_upload_problems(request: OrgRequest, pk: int) -> HttpResponse:
             "limited": upload.n_problems > PROBLEMS_ON_PAGE,
             "limit": PROBLEMS_ON_PAGE,
             "can_import_valid": upload.usable and upload.n_valid_rows > 0,
-            "replaces": Snapshot.objects.for_org(request.organisation)
-            .filter(reference_date=upload.reference_date)
-            .exists(),
+            "replaces": versions.current_version(request.organisation, upload.reference_date)
+            is not None,
         },
     )
 

@@ -40,7 +40,7 @@ def hr_overview(org: Organisation, today: dt.date | None = None) -> Overview:
     from koers.surveys.models import Campaign
 
     today = today or timezone.localdate()
-    snapshot = Snapshot.objects.for_org(org).order_by("-reference_date", "-pk").first()
+    snapshot = Snapshot.objects.current_for(org).first()
     stale = snapshot is not None and today - snapshot.reference_date > STALE_AFTER
     working = [Upload.Status.MAPPING, Upload.Status.CHECKING, Upload.Status.INVALID]
     open_uploads = list(Upload.objects.for_org(org).filter(status__in=working).order_by("-pk")[:3])

@@ -78,3 +78,18 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return None
+
+
+@register.filter
+def delta(value: Any, kind: str = "count") -> Any:
+    """A change between snapshots with its sign: ``+3,2 pp`` (shares, percentages) or ``+12``.
+
+    ``koers.scan.trend.change`` gives shares and percentages already in points; – for None.
+    """
+    if value is None:
+        return _missing()
+    lang = _lang()
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    if kind in ("share", "pct"):
+        return f"{sign}{numbers.format_decimal(abs(float(value)), lang)} pp"
+    return f"{sign}{numbers.format_count(abs(value), lang)}"
