@@ -53,6 +53,8 @@ TABLE = {
     "reportbox.read": "C",
     "recruitment.view": "AH",
     "recruitment.manage": "AH",
+    "targets.view": "AHW",
+    "targets.manage": "AH",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -102,6 +104,11 @@ ORG = {
     "reportbox_report_action": ("POST", "reportbox.read"),
     "recruitment_funnel": ("GET", "recruitment.view"),
     "recruitment_upload": ("GET", "recruitment.manage"),
+    "targets_list": ("GET", "targets.view"),
+    "targets_new": ("GET", "targets.manage"),
+    "targets_edit": ("GET", "targets.manage"),
+    "targets_delete": ("POST", "targets.manage"),  # without confirm=yes: the confirmation page
+    "targets_subtop": ("GET", "targets.manage"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -272,6 +279,11 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     from koers.organisations import invitations
 
     invitation, _token = invitations.invite(org_a, "new@alpha.example", "manager", users[A])
+    from koers.targets.models import Target
+
+    target = Target.objects.create(
+        organisation=org_a, population="subtop", target_share=30, target_year=2028
+    )
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -283,6 +295,8 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "member_remove": Membership.objects.get(user=users[M]).pk,
         "member_invite": invitation.pk,
         "reportbox_report": report.pk,
+        "targets_edit": target.pk,
+        "targets_delete": target.pk,
     }
     return {
         "users": users,

@@ -66,6 +66,10 @@ PERMISSIONS: Mapping[str, Permission] = {
     # recruitment (koers.recruitment): applicant data are HR data, for the HR roles only.
     "recruitment.view": _p("see the selection funnel", A, H),
     "recruitment.manage": _p("import applicant files", A, H),
+    # targets (koers.targets): the works council reads targets and progress (DESIGN.md);
+    # figures of groups under k stay with HR (the scan's privacy rule).
+    "targets.view": _p("see targets and progress", A, H, W),
+    "targets.manage": _p("set targets and define the sub-top", A, H),
 }
 
 
