@@ -43,6 +43,9 @@ def test_hr_sees_every_demo_target_with_a_verdict(client, demo, member_of):
     assert html.count('class="target-verdict"') == Target.objects.for_org(demo).count()
     assert "Zo rekent Koers" in html
     assert "Nog geen Gender Scan" not in html
+    # A projection chart (with its table) for each sub-top and level target.
+    assert html.count("<polyline") >= 3
+    assert "Als tabel" in html
 
 
 @pytest.mark.django_db

@@ -321,3 +321,40 @@ def test_an_empty_board_or_an_unknown_holder_is_refused() -> None:
         plan_seats([], 2028)
     with pytest.raises(ProjectionError, match="F, M, X or empty"):
         plan_seats([Seat("V")], 2028)
+
+
+def test_on_random_populations_what_it_would_take_is_the_smallest_that_reaches() -> None:
+    # Seeded populations of every size, from a board-sized group to a large level, with
+    # women leaving more, less or as often as men: the answer reaches the target in the
+    # closed form, one fewer does not, and equal retention never needs more when women
+    # leave at least as often as men.
+    import numpy as np
+
+    rng = np.random.default_rng(16)
+    checked = unreachable = 0
+    for _ in range(300):
+        population = Population(
+            women=float(rng.integers(0, 60)),
+            men=float(rng.integers(1, 300)),
+            outflow_women=float(rng.uniform(0, 0.3)),
+            outflow_men=float(rng.uniform(0, 0.3)),
+            hires=int(rng.integers(0, 40)),
+        )
+        target = float(rng.uniform(0.05, 0.6))
+        years = int(rng.integers(1, 8))
+        path = compute_target_path(population, target, years)
+        x = path.women_per_year
+        if x is None:
+            unreachable += 1
+            assert _share_closed(population, population.hires, years) < target
+            continue
+        checked += 1
+        assert _share_closed(population, x, years) >= target - 1e-9
+        if x > 0:
+            assert _share_closed(population, x - 1, years) < target
+        if population.outflow_women >= population.outflow_men:
+            equal = path.women_per_year_equal_retention
+            assert equal is not None
+            assert equal <= x
+    assert checked > 50
+    assert unreachable > 20

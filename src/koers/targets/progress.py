@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from koers.stats.disclosure import Discloser
+from koers.targets.charts import projection_chart, scenario_lines
 from koers.targets.inputs import PopulationInputs
 from koers.targets.projection import (
     Population,
@@ -56,6 +58,7 @@ class Assessment:
     seats: SeatPlan | None = None
     women_needed_per_year: int | None = None  # inflow / promotion targets
     women_now_per_year: float | None = None  # at the current share of the hires
+    chart: dict[str, Any] | None = None  # koers.targets.charts.projection_chart
 
     @property
     def actual_share(self) -> float | None:
@@ -171,6 +174,9 @@ def assess(
         inputs,
         years_left=years_left,
         path=path,
+        chart=projection_chart(
+            scenario_lines(path), target=target_share, first_year=inputs.reference_date.year
+        ),
         women_now_per_year=(
             None
             if inputs.women_share_of_hires is None
