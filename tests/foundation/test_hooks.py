@@ -31,6 +31,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "survey_answers",
         "hr_snapshots",
         "reports",
+        "applicants",
     }
     assert rules["hr_snapshots"].setting == "KOERS_RETAIN_HR_MONTHS"
     # Demo loaders run in INSTALLED_APPS order: the compass demo answers the campaign
@@ -42,6 +43,8 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "koers.compass.demo",  # the generated respondents
         "koers.compass.demo",  # a partial report shared with HR
         "koers.reportbox.demo",
+        "koers.recruitment.demo",
+        "koers.targets.demo",
     ]
 
 
