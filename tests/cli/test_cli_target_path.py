@@ -102,6 +102,10 @@ def test_the_plain_output_of_an_unreachable_target_names_the_year_and_the_outflo
     ("changes", "extra", "named"),
     [
         ({"women": "-1"}, [], "--women"),
+        ({"women": "nan"}, [], "--women"),
+        ({"men": "inf"}, [], "--men"),
+        ({"outflow_women": "nan"}, [], "--outflow-women"),
+        ({"target": "nan"}, [], "--target"),
         ({"men": "veel"}, [], "--men"),
         ({"outflow_women": "12"}, [], "--outflow-women"),
         ({"outflow_men": "-0.1"}, [], "--outflow-men"),
@@ -110,6 +114,7 @@ def test_the_plain_output_of_an_unreachable_target_names_the_year_and_the_outflo
         ({"target": "25"}, [], "--target"),
         ({"target": "0"}, [], "--target"),
         ({"years": "0"}, [], "--years"),
+        ({"years": "101"}, [], "--years"),
         ({"years": None}, [], "--years"),
         ({}, ["--current-hire-share", "1.5"], "--current-hire-share"),
         ({"women": "0", "men": "0"}, [], "--women"),

@@ -84,6 +84,9 @@ class TargetForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
         ),
     )
 
+    field_order = ["population", "split", "subtop_name", "job_level", "target_share",
+                   "target_year", "seats_text", "note"]  # fmt: skip
+
     class Meta:
         model = Target
         fields = ["population", "split", "subtop_name", "job_level", "target_share",

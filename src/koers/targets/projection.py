@@ -11,8 +11,8 @@ randomness, so every figure can be checked by hand (the worked example of the sp
 
 * **what it would take**: the smallest whole ``x`` in ``0..H`` whose share after ``Y``
   years reaches the target. The share after ``Y`` years rises with ``x`` (each woman hired
-  instead of a man adds to ``W_Y`` and takes the same from ``M_Y``), so the smallest ``x``
-  is found by walking up from 0.
+  instead of a man adds to ``W_Y`` and takes the same from ``M_Y``, the total stays), so
+  the smallest ``x`` is found by bisection.
 * **not reachable**: even ``x = H`` falls short; then :func:`reachable_in_year` gives the
   first year in which ``x = H`` would reach it (within :data:`HORIZON_YEARS`), and
   :func:`outflow_women_to_reach` the highest outflow rate of women at which ``x = H``
@@ -130,10 +130,18 @@ def _reaches(share: float | None, target: float) -> bool:
 def women_needed(population: Population, target: float, years: int) -> int | None:
     """The smallest whole ``x`` in ``0..H`` that reaches ``target`` after ``years``; None
     when even ``x = H`` does not."""
-    for women_hired in range(population.hires + 1):
-        if _reaches(share_after(population, women_hired, years), target):
-            return women_hired
-    return None
+    # The share after ``years`` rises with x (module docstring), so bisect on 0..H:
+    # log2(H) projections instead of H.
+    if not _reaches(share_after(population, population.hires, years), target):
+        return None
+    low, high = -1, population.hires  # high reaches, low (when ≥ 0) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _reaches(share_after(population, middle, years), target):
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def reachable_in_year(
