@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "koers.reportbox",
     "koers.recruitment",
     "koers.plan",
+    "koers.targets",
 ]
 
 MIDDLEWARE = [

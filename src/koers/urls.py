@@ -12,6 +12,7 @@ from koers.recruitment import urls as recruitment_urls
 from koers.reportbox import urls as reportbox_urls
 from koers.scan import urls as scan_urls
 from koers.surveys import urls as survey_urls
+from koers.targets import urls as targets_urls
 from koers.web import audit_views, member_views, views
 
 org_patterns = [
@@ -41,6 +42,7 @@ org_patterns = [
     *reportbox_urls.org_patterns,
     *recruitment_urls.org_patterns,
     *plan_urls.org_patterns,
+    *targets_urls.org_patterns,
 ]
 
 # The Django admin asks for the authenticator code too, and logs in through our login.

@@ -57,6 +57,8 @@ TABLE = {
     "plan.view": "AHMW",
     "plan.manage": "AH",
     "plan.advise": "W",
+    "targets.view": "AHW",
+    "targets.manage": "AH",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -125,6 +127,11 @@ ORG = {
     "plan_action": ("GET", "plan.view"),
     "plan_action_edit": ("GET", "plan.manage"),
     "plan_action_comment": ("POST", "plan.manage"),  # an empty comment: nothing saved
+    "targets_list": ("GET", "targets.view"),
+    "targets_new": ("GET", "targets.manage"),
+    "targets_edit": ("GET", "targets.manage"),
+    "targets_delete": ("POST", "targets.manage"),  # without confirm=yes: the confirmation page
+    "targets_subtop": ("GET", "targets.manage"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -309,6 +316,11 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     from koers.plan.models import Action
 
     action = Action.objects.create(organisation=org_a, measure="mentoring", owner="HR")
+    from koers.targets.models import Target
+
+    target = Target.objects.create(
+        organisation=org_a, population="subtop", target_share=30, target_year=2028
+    )
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -322,6 +334,8 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "reportbox_report": report.pk,
         "recruitment_vacancy": vacancy.pk,
         "plan_action": action.pk,
+        "targets_edit": target.pk,
+        "targets_delete": target.pk,
     }
     return {
         "users": users,

@@ -19,6 +19,7 @@ COMMANDS = {
     "paygap": "paygap",
     "flows": "flows",
     "funnel": "funnel",
+    "target-path": "target_path",
     "backup": "backup",
     "restore": "backup",
 }

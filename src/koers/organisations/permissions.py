@@ -74,6 +74,10 @@ PERMISSIONS: Mapping[str, Permission] = {
     "plan.view": _p("see the action plan", A, H, M, W),
     "plan.manage": _p("change the action plan", A, H),
     "plan.advise": _p("record the works council's advice", W),
+    # targets (koers.targets): the works council reads targets and progress (DESIGN.md);
+    # figures of groups under k stay with HR (the scan's privacy rule).
+    "targets.view": _p("see targets and progress", A, H, W),
+    "targets.manage": _p("set targets and define the sub-top", A, H),
 }
 
 

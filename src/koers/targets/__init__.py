@@ -1,0 +1,1 @@
+"""Targets (streefcijfers) and what it would take to reach them (issue 16)."""

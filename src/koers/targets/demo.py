@@ -1,0 +1,46 @@
+"""Demo content: a sub-top definition and targets for the board, supervisory board, sub-top,
+a job level, inflow and promotion, on the demo Gender Scan."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from koers.organisations.models import Organisation
+from koers.targets.models import SubTopDefinition, Target
+
+SUBTOP = "Leidinggevenden"
+
+
+def load_demo_targets(org: Organisation) -> str:
+    if Target.objects.for_org(org).exists():
+        return ""
+    SubTopDefinition.objects.get_or_create(
+        organisation=org,
+        name=SUBTOP,
+        version=1,
+        defaults={"job_levels": ["12", "13"], "job_families": []},
+    )
+    rows = [
+        # population, split, subtop/level, share %, year, seats
+        ("board", "all", "", "", 40, 2028,
+         [{"holder": "F", "term_ends": "2029-06-30"}, {"holder": "M", "term_ends": "2027-03-31"},
+          {"holder": "M", "term_ends": "2028-06-30"}, {"holder": "M", "term_ends": "2030-01-01"}]),
+        ("supervisory_board", "all", "", "", 40, 2027, []),
+        ("subtop", "all", SUBTOP, "", 30, 2028, []),
+        ("subtop", "core", SUBTOP, "", 25, 2029, []),
+        ("job_level", "all", "", "10", 30, 2029, []),
+        ("inflow", "core", "", "", 35, 2027, []),
+        ("promotion", "all", "", "", 30, 2027, []),
+    ]  # fmt: skip
+    for population, split, subtop, level, share, year, seats in rows:
+        Target.objects.create(
+            organisation=org,
+            population=population,
+            split=split,
+            subtop_name=subtop,
+            job_level=level,
+            target_share=Decimal(share),
+            target_year=year,
+            seats=seats,
+        )
+    return f"Streefcijfers demo: {len(rows)} streefcijfers en de subtopdefinitie {SUBTOP}"

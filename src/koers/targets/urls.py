@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from koers.targets import views
+
+org_patterns = [
+    path("doelen/", views.target_list, name="targets_list"),
+    path("doelen/nieuw/", views.target_new, name="targets_new"),
+    path("doelen/<int:pk>/", views.target_edit, name="targets_edit"),
+    path("doelen/<int:pk>/verwijderen/", views.target_delete, name="targets_delete"),
+    path("doelen/subtop/", views.subtop, name="targets_subtop"),
+]
