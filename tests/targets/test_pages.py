@@ -190,3 +190,22 @@ def test_the_list_page_needs_few_queries(client, demo, member_of, django_assert_
     # for the page), a sub-top definition per sub-top target, the definitions, the audit.
     with django_assert_max_num_queries(11):
         assert client.get(url("targets_list", demo)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_targets_read_the_current_version_of_the_latest_snapshot_not_a_pending_one(demo):
+    import datetime as dt
+
+    from koers.scan.models import Snapshot
+    from koers.targets.data import population_inputs
+
+    target = Target.objects.for_org(demo).first()
+    current = Snapshot.objects.current_for(demo).first()
+    before = population_inputs(demo, target)
+    # A later file waiting for confirmation (pending) must not be read yet.
+    pending = Snapshot.objects.get(pk=current.pk)
+    pending.pk = None
+    pending.reference_date = current.reference_date + dt.timedelta(days=400)
+    pending.status = Snapshot.Status.PENDING
+    pending.save()
+    assert population_inputs(demo, target) == before

@@ -42,6 +42,7 @@ def population_inputs(
 ) -> PopulationInputs | None:
     """Headcount, outflow and hires of ``target``'s population from the latest Gender Scan
     (:mod:`koers.targets.inputs` has the definitions); None without a scan.
+    Read through ``Snapshot.objects.current_for``, the scan's one way in.
 
     A page assessing several targets passes one ``cache`` dict so the snapshot is read and
     decoded once (the demo list page went from 24 queries to 11 with it).
@@ -50,7 +51,8 @@ def population_inputs(
 
     cache = {} if cache is None else cache
     if "snapshot" not in cache:
-        snapshot = Snapshot.objects.for_org(org).order_by("-reference_date").first()
+        # The current version of the latest date (never a pending or replaced version).
+        snapshot = Snapshot.objects.current_for(org).defer(None).first()
         cache["snapshot"] = snapshot
         cache["frame"] = None if snapshot is None else snapshot.frame()
     snapshot = cache["snapshot"]
