@@ -60,7 +60,9 @@ def test_intention_to_leave_the_organisation_and_technical_work_are_separate_sca
 ) -> None:
     org = {i.id for i in inclusion.scale_items("intent_leave_org")}
     tech = {i.id for i in inclusion.scale_items("intent_leave_tech")}
-    assert org and tech and not org & tech
+    assert org
+    assert tech
+    assert not org & tech
 
 
 def test_it_takes_about_ten_minutes(inclusion: Instrument) -> None:
@@ -80,7 +82,8 @@ def test_background_questions_are_optional_choices_and_the_department_is_the_cam
 ) -> None:
     for item_id in BACKGROUND:
         item = inclusion.item(item_id)
-        assert item.type == "choice" and item.optional
+        assert item.type == "choice"
+        assert item.optional
         assert "rather_not_say" in {o.value for o in item.options}
     with_departments = with_department_question(inclusion, [("rd", "R&D"), ("ops", "Ops")])
     about_you = with_departments.section("about_you")
@@ -100,7 +103,8 @@ def test_every_section_renders_in_both_languages_with_distinct_texts(
     texts: list[str] = []
     for section in inclusion.sections:
         page = render_section(inclusion, section.id, {}, language=language)
-        assert page.title and page.items
+        assert page.title
+        assert page.items
         for item in page.items:
             assert item.text.strip()
             if item.points:
@@ -136,7 +140,7 @@ def test_the_scoring_key_scores_simulated_answers_with_reliable_scales(
     rng = np.random.default_rng(18)
     n = 400
     columns = {}
-    for scale_id, scale_key in key.items():
+    for _scale_id, scale_key in key.items():
         trait = rng.normal(size=n)
         for item in scale_key.items:
             sign = -1.0 if item in scale_key.reverse_items else 1.0
