@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "koers.compass",
     "koers.reportbox",
     "koers.recruitment",
+    "koers.inclusion",
 ]
 
 MIDDLEWARE = [

@@ -53,6 +53,7 @@ TABLE = {
     "reportbox.read": "C",
     "recruitment.view": "AH",
     "recruitment.manage": "AH",
+    "inclusion.view_results": "AH",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -102,6 +103,7 @@ ORG = {
     "reportbox_report_action": ("POST", "reportbox.read"),
     "recruitment_funnel": ("GET", "recruitment.view"),
     "recruitment_upload": ("GET", "recruitment.manage"),
+    "inclusion_results": ("GET", "inclusion.view_results"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).

@@ -66,6 +66,9 @@ PERMISSIONS: Mapping[str, Permission] = {
     # recruitment (koers.recruitment): applicant data are HR data, for the HR roles only.
     "recruitment.view": _p("see the selection funnel", A, H),
     "recruitment.manage": _p("import applicant files", A, H),
+    # inclusion survey (koers.inclusion): the gaps between women and men, for HR and the
+    # diversity lead (the HR analyst role); figures under the small-group rule for all.
+    "inclusion.view_results": _p("see the inclusion survey results", A, H),
 }
 
 

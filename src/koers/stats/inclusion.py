@@ -426,6 +426,7 @@ def compare_genders(
     label: str = "",
     confidence: float = CONFIDENCE,
     threshold: float = RELIABILITY_THRESHOLD,
+    details: bool = True,
 ) -> InclusionResult:
     """All figures of one round: gaps, reliability per gender, share agreeing per item.
 
@@ -441,6 +442,9 @@ def compare_genders(
     threshold
         Alpha or omega below it within a gender flags the scale (default 0.6, as
         :data:`koers.stats.scales.RELIABILITY_THRESHOLD`).
+    details
+        False: the gaps only, no reliability and no shares per item (``reliability`` and
+        ``items`` are empty); for breakdown cells, where omega's factor fits cost most.
 
     Examples
     --------
@@ -479,6 +483,8 @@ def compare_genders(
                 ),
             )
         )
+        if not details:
+            continue
         keyed = keyed_items(responses, scale_key)
         reliability.append(
             ScaleReliability(

@@ -1,0 +1,95 @@
+"""The inclusion results page: the demo's two rounds, who may open it, when it shows nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from koers.inclusion.demo import load_demo_inclusion
+from koers.inclusion.models import RoundRelease
+from koers.inclusion.services import results_context
+from koers.organisations.models import Role
+from koers.surveys.models import Campaign
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def hr(member_of: Any, client: Any) -> Any:
+    user = member_of(Role.HR_ANALYST)
+    client.login(username=user.username, password=PASSWORD)
+    return user
+
+
+def _url(org: Any) -> str:
+    return reverse("inclusion_results", kwargs={"org": org.slug})
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_both_planted_gaps_and_the_narrowing_of_one(org_a: Any) -> None:
+    load_demo_inclusion(org_a)
+    context = results_context(org_a)
+    scales = {row["scale"]: row for row in context["latest"]["scales"]}
+    assert all(row["shown"] for row in scales.values())
+    # Round 2: masculine culture still clearly worse for women.
+    assert scales["masculine_culture"]["worse_for_women"] is True
+    assert scales["masculine_culture"]["gap"]["ci_low"] > 0
+    trend = {row["scale"]: row for row in context["trend"]}
+    assert trend["psych_safety"]["shown"]
+    assert trend["psych_safety"]["marked"]
+    assert trend["psych_safety"]["narrowed"]
+    assert not trend["masculine_culture"]["marked"]
+    # The first round had both gaps.
+    first = results_context(org_a, Campaign.objects.get(name__startswith="Inclusiemonitor 2025"))
+    first_scales = {row["scale"]: row for row in first["latest"]["scales"]}
+    assert first_scales["psych_safety"]["worse_for_women"] is True
+    assert first_scales["masculine_culture"]["worse_for_women"] is True
+    unplanted = [s for s in first_scales if s not in {"psych_safety", "masculine_culture"}]
+    assert sum(first_scales[s]["worse_for_women"] is not None for s in unplanted) <= 2
+    assert load_demo_inclusion(org_a) == ""  # idempotent
+
+
+@pytest.mark.django_db
+def test_hr_reads_the_gaps_intervals_and_trend_on_the_page(
+    org_a: Any, hr: Any, client: Any
+) -> None:
+    load_demo_inclusion(org_a)
+    page = client.get(_url(org_a))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Psychologische veiligheid" in text
+    assert "Verschil (95%-interval)" in text
+    assert "verschil duidelijk kleiner" in text
+    assert "ongunstiger voor vrouwen" in text
+    # Open answers: themes only, never the text itself.
+    assert "Flexibiliteit en werktijden" in text
+    assert "kantine" not in text
+
+
+@pytest.mark.django_db
+def test_another_organisation_and_a_manager_cannot_open_it(
+    org_a: Any, charlie: Any, bob: Any, client: Any
+) -> None:
+    load_demo_inclusion(org_a)
+    client.force_login(charlie)
+    assert client.get(_url(org_a)).status_code == 404
+    client.force_login(bob)
+    assert client.get(_url(org_a)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_open_round_shows_no_figures_until_it_closes(org_a: Any, hr: Any, client: Any) -> None:
+    Campaign.objects.create(
+        organisation=org_a,
+        name="Open ronde",
+        instrument_key="inclusion",
+        instrument_version=1,
+        mode=Campaign.Mode.INVITATIONS,
+        opens_on=dt.date(2026, 1, 1),
+    )
+    page = client.get(_url(org_a))
+    assert page.status_code == 200
+    assert "nog geen afgesloten ronde" in page.content.decode()
+    assert not RoundRelease.objects.exists()
