@@ -93,3 +93,16 @@ def test_an_open_round_shows_no_figures_until_it_closes(org_a: Any, hr: Any, cli
     assert page.status_code == 200
     assert "nog geen afgesloten ronde" in page.content.decode()
     assert not RoundRelease.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_page_reads_in_english_with_the_instruments_english_labels(
+    org_a: Any, hr: Any, client: Any
+) -> None:
+    load_demo_inclusion(org_a)
+    client.cookies["django_language"] = "en"
+    text = client.get(_url(org_a), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Difference per scale" in text
+    assert "Psychological safety" in text
+    assert "Difference (95% interval)" in text
+    assert "Verschil per schaal" not in text

@@ -29,7 +29,7 @@ OPEN_LABELS = {
     "open_moment": _("Een moment van je (niet) thuis voelen"),
     "open_other": _("Verder nog iets"),
 }
-BREAKDOWN_LABELS = {"function_type": _("Functietype"), "department": _("Afdeling")}
+BREAKDOWN_LABELS = {"function_type": _("Per functietype"), "department": _("Per afdeling")}
 
 
 def _labelled(context: dict[str, Any], language: str) -> None:
