@@ -106,3 +106,34 @@ def test_the_page_reads_in_english_with_the_instruments_english_labels(
     assert "Psychological safety" in text
     assert "Difference (95% interval)" in text
     assert "Verschil per schaal" not in text
+
+
+@pytest.mark.django_db
+def test_the_page_costs_a_fixed_number_of_queries(
+    org_a: Any, hr: Any, client: Any, django_assert_max_num_queries: Any
+) -> None:
+    load_demo_inclusion(org_a)
+    client.get(_url(org_a))  # freezes both rounds
+    with django_assert_max_num_queries(20):
+        assert client.get(_url(org_a)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_deleted_response_leaves_every_figure_and_the_round_shows_no_new_one(
+    org_a: Any, hr: Any, client: Any
+) -> None:
+    from koers.surveys.models import Response
+
+    load_demo_inclusion(org_a)
+    results_context(org_a)
+    release = RoundRelease.objects.get(campaign__name__startswith="Inclusiemonitor 2026")
+    woman = Response.objects.filter(
+        campaign=release.campaign, answer__item_id="gender", answer__value="woman"
+    ).first()
+    assert woman is not None
+    woman.delete()
+    context = results_context(org_a)
+    assert context["latest"]["n_women"] == 69
+    release.refresh_from_db()
+    assert set(release.figures) <= set(release.planned)
+    assert release.n_planned == len(release.response_ids) - 1
