@@ -137,3 +137,18 @@ def test_a_deleted_response_leaves_every_figure_and_the_round_shows_no_new_one(
     release.refresh_from_db()
     assert set(release.figures) <= set(release.planned)
     assert release.n_planned == len(release.response_ids) - 1
+
+
+@pytest.mark.django_db
+def test_an_inclusion_campaign_links_to_its_results_not_to_the_team_scan(
+    org_a: Any, hr: Any, client: Any
+) -> None:
+    load_demo_inclusion(org_a)
+    campaign = Campaign.objects.get(name__startswith="Inclusiemonitor 2025")
+    page = client.get(reverse("campaign_detail", kwargs={"org": org_a.slug, "pk": campaign.pk}))
+    text = page.content.decode()
+    assert f"{_url(org_a)}?ronde={campaign.pk}" in text
+    assert reverse("compass_scan", kwargs={"org": org_a.slug, "pk": campaign.pk}) not in text
+    chosen = client.get(f"{_url(org_a)}?ronde={campaign.pk}").content.decode()
+    assert "Inclusiemonitor 2025 (demo)</h2>" in chosen
+    assert "Ontwikkeling tussen rondes" not in chosen  # the first round has no earlier one
