@@ -61,6 +61,7 @@ KOERS_RETAIN_HR_MONTHS = env_int("KOERS_RETAIN_HR_MONTHS", 84)
 KOERS_RETAIN_AUDIT_MONTHS = env_int("KOERS_RETAIN_AUDIT_MONTHS", 24)
 KOERS_RETAIN_REPORTS_MONTHS = env_int("KOERS_RETAIN_REPORTS_MONTHS", 12)
 KOERS_RETAIN_APPLICANTS_MONTHS = env_int("KOERS_RETAIN_APPLICANTS_MONTHS", 24)
+KOERS_RETAIN_APPRAISALS_MONTHS = env_int("KOERS_RETAIN_APPRAISALS_MONTHS", 24)
 
 # Privacy: the smallest group any aggregate may describe. Configurable upward only.
 KOERS_MIN_GROUP_SIZE = max(5, env_int("KOERS_MIN_GROUP_SIZE", 5))
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "koers.compass",
     "koers.reportbox",
     "koers.recruitment",
+    "koers.plan",
     "koers.inclusion",
 ]
 

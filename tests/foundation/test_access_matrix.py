@@ -53,6 +53,10 @@ TABLE = {
     "reportbox.read": "C",
     "recruitment.view": "AH",
     "recruitment.manage": "AH",
+    "recruitment.check_vacancies": "AHM",
+    "plan.view": "AHMW",
+    "plan.manage": "AH",
+    "plan.advise": "W",
     "inclusion.view_results": "AH",
 }
 
@@ -103,6 +107,19 @@ ORG = {
     "reportbox_report_action": ("POST", "reportbox.read"),
     "recruitment_funnel": ("GET", "recruitment.view"),
     "recruitment_upload": ("GET", "recruitment.manage"),
+    "recruitment_appraisals": ("GET", "recruitment.view"),
+    "recruitment_appraisal_upload": ("GET", "recruitment.manage"),
+    "recruitment_vacancy_check": ("GET", "recruitment.check_vacancies"),
+    "recruitment_vacancies": ("GET", "recruitment.check_vacancies"),
+    "recruitment_vacancy": ("GET", "recruitment.check_vacancies"),
+    "recruitment_vacancy_delete": ("POST", "recruitment.check_vacancies"),
+    "plan_list": ("GET", "plan.view"),
+    "plan_recommendations": ("GET", "plan.view"),
+    "plan_new": ("GET", "plan.manage"),
+    "plan_advice": ("GET", "plan.advise"),
+    "plan_action": ("GET", "plan.view"),
+    "plan_action_edit": ("GET", "plan.manage"),
+    "plan_action_comment": ("POST", "plan.manage"),  # an empty comment: nothing saved
     "inclusion_results": ("GET", "inclusion.view_results"),
 }
 
@@ -154,7 +171,13 @@ LOGGED_IN = {
     "twofactor_setup": ("GET", 200),
 }
 # Token-authenticated API: without a token 401 (tests/foundation/test_api.py covers tokens).
-API = {"organisation": "/api/v1/organisation", "job": "/api/v1/jobs/1", "api-root": "/api/v1/"}
+API = {
+    "organisation": "/api/v1/organisation",
+    "job": "/api/v1/jobs/1",
+    "api-root": "/api/v1/",
+    "vacancy_check": "/api/v1/recruitment/vacancy-check",
+}
+API_POST = {"vacancy_check"}
 # Need a valid one-time token: tests/foundation/test_web.py, tests/foundation/test_members.py.
 SPECIAL = {"password_reset_confirm", "member_accept"}
 
@@ -274,6 +297,14 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     from koers.organisations import invitations
 
     invitation, _token = invitations.invite(org_a, "new@alpha.example", "manager", users[A])
+    from koers.recruitment.models import SavedVacancy
+
+    vacancy = SavedVacancy.objects.create(
+        organisation=org_a, text="Ingenieur", lang="nl", lean="too_few"
+    )
+    from koers.plan.models import Action
+
+    action = Action.objects.create(organisation=org_a, measure="mentoring", owner="HR")
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -285,6 +316,8 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "member_remove": Membership.objects.get(user=users[M]).pk,
         "member_invite": invitation.pk,
         "reportbox_report": report.pk,
+        "recruitment_vacancy": vacancy.pk,
+        "plan_action": action.pk,
     }
     return {
         "users": users,
@@ -402,7 +435,8 @@ def test_account_pages_need_a_login(client: Any, world: dict[str, Any], name: st
 @pytest.mark.parametrize("name", sorted(API))
 def test_the_api_needs_a_token(client: Any, world: dict[str, Any], name: str) -> None:
     client.force_login(world["users"][A])  # a browser session is not an API credential
-    assert client.get(API[name]).status_code in (401, 404)
+    call = client.post if name in API_POST else client.get
+    assert call(API[name], {}, content_type="application/json").status_code in (401, 404)
 
 
 @pytest.mark.parametrize("letter", sorted(ROLES))

@@ -32,6 +32,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "hr_snapshots",
         "reports",
         "applicants",
+        "appraisals",
     }
     assert rules["hr_snapshots"].setting == "KOERS_RETAIN_HR_MONTHS"
     # Demo loaders run in INSTALLED_APPS order: the compass demo answers the campaign
@@ -44,6 +45,8 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "koers.compass.demo",  # a partial report shared with HR
         "koers.reportbox.demo",
         "koers.recruitment.demo",
+        "koers.recruitment.appraisal_demo",
+        "koers.plan.demo",
         "koers.inclusion.demo",  # two closed rounds of the inclusion survey
     ]
 

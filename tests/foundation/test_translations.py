@@ -51,3 +51,40 @@ def test_the_compiled_catalogue_matches_the_po_file(lang: str) -> None:
         if msgstr and not fuzzy and catalogue.gettext(msgid) != msgstr
     ]
     assert stale == [], f"run `make messages`: {lang} .mo is older than .po for {stale[:5]}"
+
+
+def test_every_text_in_the_code_and_templates_is_in_the_catalogue(tmp_path: Path) -> None:
+    """makemessages on a copy of the source: no msgid the .po does not have.
+
+    A template string with ``%`` is looked up as ``%%``: this catches that too."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("xgettext") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("xgettext (GNU gettext) is needed under CI")
+        pytest.skip("xgettext not installed")
+    source = LOCALE.parent
+    copy = tmp_path / "koers"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__", "static"))
+    env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "koers.settings"}
+    run = subprocess.run(
+        # The installed script, not `python -m`: the copy's celery.py must not shadow Celery.
+        [str(Path(sys.executable).parent / "koers"), "manage", "makemessages", "-l", "en"]
+        + ["--no-location"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    new = {msgid for msgid, msgstr, fuzzy in _entries(copy / "locale/en/LC_MESSAGES/django.po")}
+    missing = sorted(
+        msgid
+        for msgid, msgstr, fuzzy in _entries(copy / "locale/en/LC_MESSAGES/django.po")
+        if not msgstr or fuzzy
+    )
+    assert new, "makemessages found no texts"
+    assert missing == [], f"texts without an English translation: {missing[:10]}"

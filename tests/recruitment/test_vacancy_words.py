@@ -116,6 +116,24 @@ def test_a_vacancy_without_pay_is_flagged():
     assert "no_pay_range" not in codes("Engineer\nSalary EUR 60,000 gross per year.", lang="en")
 
 
+def test_pay_counts_only_as_an_amount_or_a_scale():
+    stated = [
+        "Salaris € 4.100 - € 5.600 bruto per maand.",
+        "Je verdient 4100 tot 5600 euro per maand.",
+        "Inschaling in schaal 9 van de cao.",
+        "Salary $85,000 to $95,000.",
+        "Salary 60k-70k.",
+        "Salaristrede 4 tot 11.",
+    ]
+    for text in stated:
+        assert "no_pay_range" not in codes(f"Engineer\n{text}"), text
+    vague = check_vacancy("Engineer\nWe bieden een marktconform salaris.", lang="nl")
+    assert [f.detail for f in vague.findings if f.code == "no_pay_range"] == [{"vague": True}]
+    silent = check_vacancy("Engineer\nWe bieden een leaseauto.", lang="nl")
+    assert [f.detail for f in silent.findings if f.code == "no_pay_range"] == [{"vague": False}]
+    assert "no_pay_range" in codes("Engineer\nA competitive salary.", lang="en")
+
+
 def test_a_long_list_of_requirements_is_flagged():
     many = "\n".join(f"- eis {i}" for i in range(8))
     few = "\n".join(f"- eis {i}" for i in range(4))
@@ -137,6 +155,30 @@ def test_traits_are_flagged_where_behaviour_could_be_described():
     traits = [f for f in result.findings if f.code == "traits"]
     assert traits
     assert traits[0].detail["words"] == ["stressbestendig"]
+
+
+def test_a_list_of_traits_is_read_until_the_first_word_that_is_not_one():
+    text = (
+        "Ben jij ambitieus, daadkrachtig en zelfverzekerd? "
+        "Je bent verantwoordelijk voor uitdagende projecten."
+    )
+    words = [
+        f.detail["words"] for f in check_vacancy(text, lang="nl").findings if f.code == "traits"
+    ]
+    assert words == [["ambitieus", "daadkrachtig", "zelfverzekerd"]]
+    english = check_vacancy(
+        "You are driven and very proactive. You are in charge of challenging work.", lang="en"
+    )
+    assert [f.detail["words"] for f in english.findings if f.code == "traits"] == [
+        ["driven", "proactive"]
+    ]
+
+
+def test_a_compound_masculine_title_gets_the_whole_feminine_form():
+    result = check_vacancy("Hoofdopzichter installaties\nTekst.", lang="nl")
+    assert [f.detail for f in result.findings if f.code == "masculine_title"] == [
+        {"word": "hoofdopzichter", "feminine": "hoofdopzichteres"}
+    ]
 
 
 def test_the_language_is_guessed_from_the_text():

@@ -9,18 +9,19 @@ else 403.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Schema, Swagger
+from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from koers.api.models import ApiToken, hash_token
 from koers.jobs.models import Job
 from koers.organisations.permissions import allows, describe, known
+from koers.recruitment.vacancy import check_vacancy
 
 
 class TokenAuth(HttpBearer):
@@ -87,3 +88,43 @@ def organisation(request: ApiRequest) -> dict[str, str]:
 def job(request: ApiRequest, job_id: int) -> Any:
     token = token_with(request, "jobs.view")
     return get_object_or_404(Job.objects.for_org(token.organisation), pk=job_id)
+
+
+class VacancyIn(Schema):
+    text: str = Field(..., min_length=1, max_length=30_000)
+    title: str = Field("", max_length=200)
+    lang: Literal["nl", "en"] | None = None
+
+
+class VacancyHitOut(Schema):
+    start: int
+    end: int
+    word: str
+    code: str
+    source: str
+
+
+class VacancyFindingOut(Schema):
+    code: str
+    detail: dict[str, Any]
+
+
+class VacancyCheckOut(Schema):
+    lang: str
+    n_masculine: int
+    n_feminine: int
+    lean: str
+    hits: list[VacancyHitOut]
+    findings: list[VacancyFindingOut]
+
+
+@api.post(
+    "/recruitment/vacancy-check",
+    response={200: VacancyCheckOut, 403: dict[str, str]},
+    summary="Check a vacancy text (not stored)",
+)
+def vacancy_check(request: ApiRequest, body: VacancyIn) -> Any:
+    """Gender-coded words with their offsets, the lean (``too_few`` under four coded
+    words), and the findings beyond words. The text is analysed and not kept."""
+    token_with(request, "recruitment.check_vacancies")
+    return check_vacancy(body.text, title=body.title, lang=body.lang).to_dict()

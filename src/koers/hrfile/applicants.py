@@ -21,9 +21,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from koers.hrfile import cells as c
-from koers.hrfile.columns import ColumnSpec, describe_accepted, exact_mapping, resolve_mapping
-from koers.hrfile.problems import Problem, sort_problems
+from koers.hrfile.columns import ColumnSpec
+from koers.hrfile.problems import Problem
 from koers.hrfile.reader import RawTable, Source, read_table
+from koers.hrfile.rows import parse_rows
 from koers.stats.funnel import DEFAULT_STAGES, DUTCH_STAGES
 
 APPLICANT_COLUMNS: tuple[ColumnSpec, ...] = (
@@ -99,77 +100,27 @@ def read_applicants(
 
 def parse_applicants(raw: RawTable, stages: Sequence[str] = DEFAULT_STAGES) -> ApplicantTable:
     stages = tuple(s.strip() for s in stages)
-    mapping = exact_mapping(raw.headers, APPLICANT_COLUMNS)
-    positions, sources, problems = resolve_mapping(raw.headers, mapping, APPLICANT_COLUMNS)
-    problems = [*problems, *raw.problems]
-    usable = not any(p.row is None for p in problems)
-    for spec in APPLICANT_COLUMNS:
-        if spec.required and spec.name not in positions:
-            problems.append(
-                Problem(
-                    None,
-                    spec.name,
-                    f"is missing from the applicant file; name a column {describe_accepted(spec)}",
-                    spec.name,
-                )
-            )
-            usable = False
     columns = ["source_row", *(s.name for s in APPLICANT_COLUMNS), "stage_index"]
-    if not all(spec.name in positions for spec in APPLICANT_COLUMNS if spec.required):
-        return ApplicantTable(pd.DataFrame(columns=columns), sort_problems(problems), stages, False)
-    parsers = {
-        "id": c.parse_code,
-        "text": c.parse_text,
-        "gender": c.parse_gender,
-        "date": c.parse_date,
-        "stage": stage_parser(stages),
-    }
-    bad = {p.row for p in raw.problems}
-    first_row: dict[str, int] = {}
-    records: list[dict[str, object]] = []
-    for row, number in zip(raw.rows, raw.row_numbers, strict=True):
-        record: dict[str, object] = {"source_row": number}
-        ok = number not in bad
-        for spec in APPLICANT_COLUMNS:
-            if spec.name not in positions:
-                record[spec.name] = None
-                continue
-            value = row[positions[spec.name]]
-            if c.is_blank(value):
-                record[spec.name] = None
-                if spec.required:
-                    problems.append(
-                        Problem(
-                            number, sources[spec.name], "is empty; a value is required", spec.name
-                        )
-                    )
-                    ok = False
-                continue
-            try:
-                record[spec.name] = parsers[spec.kind](value)
-            except c.CellError as error:
-                problems.append(Problem(number, sources[spec.name], str(error), spec.name))
-                ok = False
-        candidate = record.get("candidate_id")
-        if isinstance(candidate, str):
-            if candidate in first_row:
-                problems.append(
-                    Problem(
-                        number,
-                        sources["candidate_id"],
-                        f"candidate {candidate} appears twice (first in row "
-                        f"{first_row[candidate]}); give each candidate one row with the "
-                        "furthest stage reached",
-                        "candidate_id",
-                    )
-                )
-                ok = False
-            else:
-                first_row[candidate] = number
-        if ok:
-            index = record["stage"]
-            assert isinstance(index, int)
-            record["stage_index"], record["stage"] = index, stages[index]
-            records.append(record)
-    applicants = pd.DataFrame.from_records(records, columns=columns)
-    return ApplicantTable(applicants, sort_problems(problems), stages, usable)
+    parsed = parse_rows(
+        raw,
+        APPLICANT_COLUMNS,
+        {
+            "id": c.parse_code,
+            "text": c.parse_text,
+            "gender": c.parse_gender,
+            "date": c.parse_date,
+            "stage": stage_parser(stages),
+        },
+        file_name="the applicant file",
+        unique="candidate_id",
+        duplicate=lambda candidate, first: (
+            f"candidate {candidate} appears twice (first in row {first}); give each "
+            "candidate one row with the furthest stage reached"
+        ),
+    )
+    for record in parsed.records:
+        index = record["stage"]
+        assert isinstance(index, int)
+        record["stage_index"], record["stage"] = index, stages[index]
+    applicants = pd.DataFrame.from_records(parsed.records, columns=columns)
+    return ApplicantTable(applicants, parsed.problems, stages, parsed.usable and parsed.complete)

@@ -53,6 +53,13 @@ ACTIONS: dict[str, Promise] = {
     "audit.export": gettext_lazy("Auditlog geëxporteerd"),
     "recruitment.view": gettext_lazy("Selectietrechter bekeken"),
     "recruitment.import": gettext_lazy("Sollicitantenbestand ingelezen"),
+    "recruitment.appraisals_view": gettext_lazy("Beoordelingen naar gender bekeken"),
+    "recruitment.appraisals_import": gettext_lazy("Beoordelingsronde ingelezen"),
+    "recruitment.vacancy_save": gettext_lazy("Vacaturetekst bewaard"),
+    "recruitment.vacancy_delete": gettext_lazy("Bewaarde vacaturetekst verwijderd"),
+    "plan.add": gettext_lazy("Actie aan het plan van aanpak toegevoegd"),
+    "plan.change": gettext_lazy("Actie van het plan van aanpak gewijzigd"),
+    "plan.advice": gettext_lazy("Advies van de ondernemingsraad vastgelegd"),
 }
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.

@@ -63,9 +63,17 @@ PERMISSIONS: Mapping[str, Permission] = {
     # reporting box (koers.reportbox)
     "reportbox.configure": _p("open, close or relink the reporting box", A, C),
     "reportbox.read": _p("read reports", C),
-    # recruitment (koers.recruitment): applicant data are HR data, for the HR roles only.
-    "recruitment.view": _p("see the selection funnel", A, H),
-    "recruitment.manage": _p("import applicant files", A, H),
+    # recruitment (koers.recruitment): applicant and appraisal data are HR data, for the HR
+    # roles only.
+    "recruitment.view": _p("see the selection funnel and appraisal parity", A, H),
+    "recruitment.manage": _p("import applicant or appraisal files", A, H),
+    # Vacancy texts are not personal data: whoever writes vacancies (managers too) checks them.
+    "recruitment.check_vacancies": _p("check vacancy texts", A, H, M),
+    # action plan (koers.plan): the works council reads the plan and records its advice
+    # (WOR art. 28(3)) but cannot change it; managers read the plan they carry out.
+    "plan.view": _p("see the action plan", A, H, M, W),
+    "plan.manage": _p("change the action plan", A, H),
+    "plan.advise": _p("record the works council's advice", W),
     # inclusion survey (koers.inclusion): the gaps between women and men, for HR and the
     # diversity lead (the HR analyst role); figures under the small-group rule for all.
     "inclusion.view_results": _p("see the inclusion survey results", A, H),

@@ -50,3 +50,70 @@ class Applicant(OrganisationOwned):
         constraints = [
             models.UniqueConstraint(fields=["upload", "pseudonym"], name="recruitment_one_row")
         ]
+
+
+class SavedVacancy(OrganisationOwned):
+    """A vacancy text the user chose to keep, with the check's counts at the time.
+
+    Texts are checked without being stored; only "Bewaar" creates one of these. The page
+    checks the text again when it is opened, so a corrected word list shows at once."""
+
+    title = models.CharField(_("functietitel"), max_length=200, blank=True)
+    text = models.TextField(_("vacaturetekst"))
+    lang = models.CharField(max_length=2)
+    n_masculine = models.PositiveIntegerField(default=0)
+    n_feminine = models.PositiveIntegerField(default=0)
+    lean = models.CharField(max_length=12)
+    findings = models.JSONField(default=list)  # the finding codes when saved
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.text[:60]
+
+
+class AppraisalRound(OrganisationOwned):
+    """One round of appraisals as imported: employees and reviewers only as keyed hashes;
+    the written texts measured on import and kept only if the organisation chose to."""
+
+    name = models.CharField(_("naam van de ronde"), max_length=120)
+    filename = models.CharField(max_length=255, blank=True)
+    n_rows = models.PositiveIntegerField(default=0)
+    keep_texts = models.BooleanField(_("teksten bewaren"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Appraisal(OrganisationOwned):
+    """One employee's appraisal in a round: the rating and the measures of its text."""
+
+    round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="appraisals")
+    employee = models.CharField(max_length=16)  # keyed hash
+    reviewer = models.CharField(max_length=16)  # keyed hash
+    gender = models.CharField(max_length=8)
+    job_level = models.CharField(max_length=60)
+    rating = models.FloatField()
+    words = models.PositiveIntegerField(default=0)
+    personality = models.FloatField(default=0)
+    achievement = models.FloatField(default=0)
+    result_share = models.FloatField(default=0)
+    doubt = models.FloatField(default=0)
+    text = models.TextField(blank=True)  # empty unless the round keeps texts
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "employee"], name="recruitment_one_appraisal")
+        ]

@@ -46,11 +46,14 @@ LANGUAGES = ("nl", "en")
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 _BULLET = re.compile(r"^\s*(?:[-•*–·▪●]|\d+[.)])\s+\S")
-_PAY = re.compile(
-    r"€|\beur\b|\beuro|\bsalaris|\bsalary\b|\bschaal\s*\d|\bscale\s*\d|\bbruto\b|\bgross\b"
-    r"|\bper maand\b|\bper month\b|\bper jaar\b|\bper year\b|\bcao\b",
+# A stated pay: an amount of money or a scale number (EU 2023/970 Art. 5(1) asks for the
+# initial pay or its range). "Marktconform salaris" or "competitive salary" is not one.
+_PAY_AMOUNT = re.compile(
+    r"(?:€|\beur\b|\beuro\b|[$£])\s?\d|\d[\d.,]*\s?(?:k\b|€|\beur\b|\beuro\b)"
+    r"|\b(?:salaris|loon)?schaal\s*\d|\bscale\s*\d|\b(?:salaris|loon)?trede\s*\d",
     re.IGNORECASE,
 )
+_PAY_WORD = re.compile(r"\bsalaris|\bbeloning|\bsalary\b|\bpay\b|\bcompensation\b", re.IGNORECASE)
 _GENDER_MARK = re.compile(r"\(?\s*[mvwfx]\s*/\s*[mvwfx](?:\s*/\s*[mvwfx])?\s*\)?", re.I)
 _REQUIREMENT_HEADINGS = re.compile(
     r"(wat vragen wij|wat wij vragen|functie-?eisen|wat breng je mee|jouw profiel|je profiel|"
@@ -93,7 +96,12 @@ _TEAM = {
     "nl": ("team", "collega", "samen"),
     "en": ("team", "colleague", "together", "peers"),
 }
-_TRAIT_LEAD = {"nl": ("je bent", "jij bent", "u bent"), "en": ("you are", "you're")}
+# "Je bent X, Y en Z": the words after such a lead are read while they are traits.
+_TRAIT_LEAD = {
+    "nl": re.compile(r"\b(?:je bent|jij bent|ben je|ben jij|u bent|bent u)\b([^.?!;:\n]*)"),
+    "en": re.compile(r"\b(?:you are|you're|are you)\b([^.?!;:\n]*)"),
+}
+_TRAIT_FILLER = frozenset("een en of zeer heel echt erg ook a an and or very really also".split())
 # Traits a vacancy often asks for where a behaviour could be described (the trait check).
 _TRAITS = {
     "nl": frozenset(
@@ -171,6 +179,20 @@ class VacancyCheck:
     lean: str  # too_few | masculine | feminine | balanced
     findings: tuple[Finding, ...]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The API's answer: counts, lean, every coded word with its offsets, the findings."""
+        return {
+            "lang": self.lang,
+            "n_masculine": self.n_masculine,
+            "n_feminine": self.n_feminine,
+            "lean": self.lean,
+            "hits": [
+                {"start": h.start, "end": h.end, "word": h.word, "code": h.code, "source": h.source}
+                for h in self.hits
+            ],
+            "findings": [{"code": f.code, "detail": f.detail} for f in self.findings],
+        }
+
     def segments(self, text: str) -> list[tuple[str, Hit | None]]:
         """The text cut into plain parts and coded words, for highlighting in place."""
         parts: list[tuple[str, Hit | None]] = []
@@ -246,8 +268,21 @@ def _title_finding(title: str) -> Finding | None:
     for word in (_fold(w) for w in _WORD.findall(title)):
         for masculine, feminine in MASCULINE_TITLES.items():
             if word == masculine or word.endswith(masculine):
-                return Finding("masculine_title", {"word": word, "feminine": feminine})
+                both = word[: len(word) - len(masculine)] + feminine
+                return Finding("masculine_title", {"word": word, "feminine": both})
     return None
+
+
+def _traits(folded: str, lang: str, entries: Sequence[Entry]) -> set[str]:
+    found = set()
+    for match in _TRAIT_LEAD[lang].finditer(folded):
+        for word in _WORD.findall(match.group(1)):
+            if word in _TRAIT_FILLER:
+                continue
+            if word not in _TRAITS[lang] and coded(word, lang, entries) is None:
+                break
+            found.add(word)
+    return found
 
 
 def check_vacancy(text: str, *, title: str = "", lang: str | None = None) -> VacancyCheck:
@@ -279,8 +314,8 @@ def check_vacancy(text: str, *, title: str = "", lang: str | None = None) -> Vac
     first = next((line.strip() for line in lines if line.strip()), "")
     if lang == "nl" and (finding := _title_finding(title or first)):
         findings.append(finding)
-    if not _PAY.search(text):
-        findings.append(Finding("no_pay_range"))
+    if not _PAY_AMOUNT.search(text):
+        findings.append(Finding("no_pay_range", {"vague": bool(_PAY_WORD.search(text))}))
     n_requirements = _requirement_lines(lines)
     if n_requirements > MAX_REQUIREMENTS:
         findings.append(Finding("long_requirements", {"n": n_requirements}))
@@ -290,14 +325,7 @@ def check_vacancy(text: str, *, title: str = "", lang: str | None = None) -> Vac
         findings.append(Finding("no_societal_value"))
     if not any(w.startswith(s) for w in words for s in _TEAM[lang]):
         findings.append(Finding("no_team"))
-    traits = sorted(
-        {
-            word
-            for lead in _TRAIT_LEAD[lang]
-            for word in re.findall(rf"\b{re.escape(lead)}\s+(?:een\s+|a\s+|an\s+)?([\w-]+)", folded)
-            if word in _TRAITS[lang] or coded(word, lang, entries) is not None
-        }
-    )
+    traits = sorted(_traits(folded, lang, entries))
     if traits:
         findings.append(Finding("traits", {"words": traits}))
     return VacancyCheck(lang, tuple(hits), n_m, n_f, lean, tuple(findings))
