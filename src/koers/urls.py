@@ -7,8 +7,8 @@ from koers.accounts import views as account_views
 from koers.accounts.admin_site import KoersAdminSite
 from koers.api.api import api
 from koers.compass import urls as compass_urls
-from koers.plan import urls as plan_urls
 from koers.inclusion import urls as inclusion_urls
+from koers.plan import urls as plan_urls
 from koers.recruitment import urls as recruitment_urls
 from koers.reportbox import urls as reportbox_urls
 from koers.scan import urls as scan_urls
