@@ -152,3 +152,20 @@ def test_an_inclusion_campaign_links_to_its_results_not_to_the_team_scan(
     chosen = client.get(f"{_url(org_a)}?ronde={campaign.pk}").content.decode()
     assert "Inclusiemonitor 2025 (demo)</h2>" in chosen
     assert "Ontwikkeling tussen rondes" not in chosen  # the first round has no earlier one
+
+
+@pytest.mark.django_db
+def test_a_scale_worse_for_women_lists_measures_for_its_leaving_reason(
+    org_a: Any, hr: Any, client: Any
+) -> None:
+    from koers.plan.catalogue import load_catalogue
+
+    load_demo_inclusion(org_a)
+    text = client.get(_url(org_a)).content.decode()
+    at_home = [m for m in load_catalogue().measures if "not_at_home" in m.reasons]
+    work_family = [m for m in load_catalogue().measures if m.reasons == ("work_family",)]
+    assert at_home
+    assert at_home[0].text("title", "nl") in text  # masculine culture, clearly worse in 2026
+    # No gap on work–family conflict or flexibility: none of their own measures is listed.
+    assert all(m.text("title", "nl") not in text for m in work_family)
+    assert reverse("plan_recommendations", kwargs={"org": org_a.slug}) in text

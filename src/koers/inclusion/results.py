@@ -65,6 +65,22 @@ FAVOURABLE = {
     "satisfaction": "high",
 }
 
+# The reasons women leave technical work (seed 000; the codes of
+# koers.plan.catalogue.REASONS) that each scale measures: a gap against women on the scale
+# points to the catalogue's measures for those reasons. Outcomes (intentions to leave,
+# satisfaction) point to none: they say that something is wrong, not what.
+REASONS_OF_SCALE: dict[str, tuple[str, ...]] = {
+    "gender_bias": ("gender_bias",),
+    "confidence": ("low_confidence",),
+    "work_family_conflict": ("work_family",),
+    "masculine_culture": ("not_at_home",),
+    "psych_safety": ("not_at_home",),
+    "belonging": ("not_at_home",),
+    "flex_fairness": ("work_family",),
+    "gender_stigma": ("gender_bias", "not_at_home"),
+    "microaggressions": ("not_at_home", "gender_bias"),
+}
+
 # Themes of open answers: word stems in Dutch and English (lower case, matched at the start
 # of a word). Coarse on purpose: a count of answers touching a theme, not a reading of them.
 THEMES: dict[str, tuple[str, ...]] = {

@@ -10,9 +10,12 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from koers.inclusion import services
+from koers.inclusion import results, services
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, org_view
+from koers.plan.catalogue import load_catalogue
+
+MEASURES_PER_SCALE = 3
 
 THEME_LABELS = {
     "flexibility": _("Flexibiliteit en werktijden"),
@@ -54,6 +57,15 @@ def _labelled(context: dict[str, Any], language: str) -> None:
             )
             for row in cell.get("scales", []):
                 row["label"] = scale_label.get(row["scale"], row["scale"])
+    # Each scale clearly worse for women: the catalogue's measures for its leaving reasons.
+    catalogue = load_catalogue()
+    for row in latest["scales"]:
+        reasons = set(results.REASONS_OF_SCALE.get(row["scale"], ()))
+        if row.get("worse_for_women") and reasons:
+            row["measures"] = [
+                m.text("title", language) for m in catalogue.measures if reasons & set(m.reasons)
+            ][:MEASURES_PER_SCALE]
+    latest["with_measures"] = [row for row in latest["scales"] if row.get("measures")]
     latest["breakdown_list"] = [
         (BREAKDOWN_LABELS[c], cells) for c, cells in latest["breakdowns"].items()
     ]
