@@ -59,6 +59,7 @@ TABLE = {
     "plan.advise": "W",
     "targets.view": "AHW",
     "targets.manage": "AH",
+    "inclusion.view_results": "AH",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -132,6 +133,7 @@ ORG = {
     "targets_edit": ("GET", "targets.manage"),
     "targets_delete": ("POST", "targets.manage"),  # without confirm=yes: the confirmation page
     "targets_subtop": ("GET", "targets.manage"),
+    "inclusion_results": ("GET", "inclusion.view_results"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
