@@ -210,3 +210,19 @@ def test_worse_for_women_follows_the_scales_direction(favourable: str) -> None:
         [_round(_frame(40, 120, seed=9, gaps={scale: shift}))], KEY, k=K
     )
     assert _scales(context)[scale]["worse_for_women"] is True
+
+
+@pytest.mark.django_db
+def test_the_cached_figures_are_those_of_the_answers_and_a_changed_round_is_computed_anew() -> None:
+    from koers.inclusion.services import cached_compare
+
+    frame = results.plan_population(_frame(20, 40, seed=5, gaps={"safety": -0.8}))
+    first = cached_compare(frame, KEY, label="r", details=True)
+    assert first == compare_genders(frame, KEY, label="r", details=True)
+    assert cached_compare(frame, KEY, label="r", details=True) == first  # from the cache
+    # One answer less (a deletion): a new key, so new figures, never the stale ones.
+    fewer = frame.iloc[1:]
+    assert cached_compare(fewer, KEY, label="r", details=True) == compare_genders(
+        fewer, KEY, label="r", details=True
+    )
+    assert cached_compare(fewer, KEY, label="r", details=True) != first

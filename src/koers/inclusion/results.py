@@ -22,7 +22,7 @@ and only when at least ``MIN_OPEN_ANSWERS`` people answered it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -337,7 +337,12 @@ def open_themes(frame: pd.DataFrame, k: int) -> list[dict[str, Any]]:
 
 
 def build_context(
-    rounds: Sequence[Round], key: Mapping[str, ScaleKey], *, k: int, breakdowns: bool = True
+    rounds: Sequence[Round],
+    key: Mapping[str, ScaleKey],
+    *,
+    k: int,
+    breakdowns: bool = True,
+    compare: Callable[..., InclusionResult] = compare_genders,
 ) -> dict[str, Any]:
     """Everything the results page shows, for rounds oldest first (the last one in detail).
 
@@ -348,7 +353,7 @@ def build_context(
         return {"rounds": [], "latest": None, "trend": []}
     # Earlier rounds feed the trend only: their gaps, not reliability or item shares.
     results = [
-        compare_genders(plan_population(r.frame), key, label=r.label, details=r is rounds[-1])
+        compare(plan_population(r.frame), key, label=r.label, details=r is rounds[-1])
         for r in rounds
     ]
     latest, result = rounds[-1], results[-1]
