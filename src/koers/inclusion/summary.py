@@ -32,7 +32,7 @@ DOMAIN = "inclusion-summary"
 
 
 def link_of(organisation: Organisation) -> SummaryLink:
-    link, _created = SummaryLink.objects.get_or_create(organisation=organisation)
+    link: SummaryLink = SummaryLink.objects.get_or_create(organisation=organisation)[0]
     return link
 
 
@@ -145,12 +145,16 @@ def build_summary(organisation: Organisation) -> dict[str, Any]:
     only what the page may show beyond HR.
     """
     context = services.results_context(organisation)
-    summary: dict[str, Any] = {"latest": None, "actions": _actions(organisation)}
+    summary: dict[str, Any] = {"actions": _actions(organisation), "latest": None, "trend": []}
+    if context["latest"] is not None:
+        summary.update(in_words(context, context["instrument"], (get_language() or "nl")[:2]))
+    return summary
+
+
+def in_words(context: dict[str, Any], instrument: Any, language: str) -> dict[str, Any]:
+    """The HR page's context (:func:`koers.inclusion.results.build_context`) in plain words:
+    only shown whole-organisation gaps, marked changes and shown groups."""
     latest = context["latest"]
-    if latest is None:
-        return summary
-    language = (get_language() or "nl")[:2]
-    instrument = context["instrument"]
     scale_label = {s.id: s.label.get(language) for s in instrument.scales}
     function_type = {
         o.value: o.label.get(language) for o in instrument.item("function_type").options
@@ -182,7 +186,8 @@ def build_summary(organisation: Organisation) -> dict[str, Any]:
             groups.append(
                 {"column": column, "value": cell["value"], "name": name, "sentences": clear}
             )
-    summary["latest"] = {
+    words: dict[str, Any] = {}
+    words["latest"] = {
         "label": latest["label"],
         "n_all": latest["n_all"],
         "n_women": latest["n_women"],
@@ -195,5 +200,5 @@ def build_summary(organisation: Organisation) -> dict[str, Any]:
         "not_shown": [r["label"] for r in gaps if not r["shown"]],
         "groups": groups,
     }
-    summary["trend"] = [s for s in (trend_sentence(labelled(row)) for row in context["trend"]) if s]
-    return summary
+    words["trend"] = [s for s in (trend_sentence(labelled(row)) for row in context["trend"]) if s]
+    return words
