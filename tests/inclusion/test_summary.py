@@ -293,7 +293,6 @@ def test_without_structure_the_summary_rarely_claims_a_gap_and_groups_add_none_o
         group_claims += _group_claims(words)
         if claims == 0:
             assert _group_claims(words) == 0
-    print("no structure:", scales_claimed, rounds_with_claim, group_claims)  # noqa: T201
     assert scales_claimed / (12 * reps) <= 0.085  # about the nominal 5 % per scale
     # Family-wise: twelve scales at 5 % make one chance "clear" gap in about half the rounds
     # (1 − 0.95¹² ≈ 0.46); docs/inclusion-survey.md says so.
@@ -316,3 +315,19 @@ def test_a_planted_gap_is_said_in_plain_words_and_a_weak_one_in_small_groups_mos
         for seed in range(10)
     )
     assert weak <= 4
+
+
+@pytest.mark.django_db
+def test_the_organisation_export_carries_no_way_to_open_the_public_link(org_a: Any) -> None:
+    import io
+    import zipfile
+
+    from koers.organisations.gdpr import export_organisation
+
+    secret = summary.enable_link(org_a)
+    link = SummaryLink.objects.get(organisation=org_a)
+    archive = zipfile.ZipFile(io.BytesIO(export_organisation(org_a)))
+    exported = archive.read("inclusion.summarylink.json").decode()
+    assert '"enabled": true' in exported
+    for value in (secret, link.secret_hash, link.secret_encrypted):
+        assert value not in exported
