@@ -64,6 +64,7 @@ urlpatterns = [
     *survey_urls.respondent_patterns,
     *compass_urls.respondent_patterns,
     *reportbox_urls.public_patterns,
+    *inclusion_urls.public_patterns,
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

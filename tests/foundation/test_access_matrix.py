@@ -60,6 +60,8 @@ TABLE = {
     "targets.view": "AHW",
     "targets.manage": "AH",
     "inclusion.view_results": "AH",
+    "inclusion.view_summary": "AHW",
+    "inclusion.manage_summary_link": "AH",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -134,6 +136,8 @@ ORG = {
     "targets_delete": ("POST", "targets.manage"),  # without confirm=yes: the confirmation page
     "targets_subtop": ("GET", "targets.manage"),
     "inclusion_results": ("GET", "inclusion.view_results"),
+    "inclusion_summary": ("GET", "inclusion.view_summary"),
+    "inclusion_summary_link": ("POST", "inclusion.manage_summary_link"),  # no action: nothing
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -172,6 +176,7 @@ PUBLIC = {
     "resume": ("GET", 200),
     "reportbox_public": ("GET", 200),
     "reportbox_status": ("GET", 200),
+    "inclusion_summary_public": ("GET", 200),  # while HR keeps the link on
     "openapi-json": ("GET", 200),
     "openapi-view": ("GET", 200),
 }
@@ -323,6 +328,9 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     target = Target.objects.create(
         organisation=org_a, population="subtop", target_share=30, target_year=2028
     )
+    from koers.inclusion.summary import enable_link
+
+    summary_token = enable_link(org_a)
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -346,6 +354,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "secret": started.secret,
         "token": "matrix-public",
         "box_token": box.public_token,
+        "summary_token": summary_token,
     }
 
 
@@ -431,7 +440,11 @@ def test_respondent_pages_open_only_with_the_link(
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_public_pages_open_for_everyone(client: Any, world: dict[str, Any], name: str) -> None:
     method, expected = PUBLIC[name]
-    tokens = {"campaign_landing": world["token"], "reportbox_public": world["box_token"]}
+    tokens = {
+        "campaign_landing": world["token"],
+        "reportbox_public": world["box_token"],
+        "inclusion_summary_public": world["summary_token"],
+    }
     kwargs = {"token": tokens[name]} if name in tokens else {}
     url = reverse(name, kwargs=kwargs) if not name.startswith("openapi") else reverse(f"api:{name}")
     call = client.post if method == "POST" else client.get

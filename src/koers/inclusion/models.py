@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from koers.organisations.models import OrganisationOwned
 from koers.surveys.models import Campaign
 
 
@@ -29,3 +30,28 @@ class RoundRelease(models.Model):
 
     def __str__(self) -> str:
         return f"release of {self.campaign}"
+
+
+class SummaryLink(OrganisationOwned):
+    """The public link to the inclusion summary, for employees without an account.
+
+    The link's secret (:func:`koers.lib.codes.new_secret`) is looked up by its keyed hash
+    (domain ``inclusion-summary``) and kept encrypted so HR and the works council can copy
+    it again; switching the link off wipes both, so an old link never comes back
+    (``koers.inclusion.summary``).
+    """
+
+    secret_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    secret_encrypted = models.TextField(blank=True)
+    enabled = models.BooleanField(default=False)
+    changed = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"], name="one_summary_link_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"summary link of {self.organisation}"

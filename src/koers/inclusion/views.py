@@ -1,16 +1,22 @@
-"""The inclusion results page for HR and the diversity lead (roles admin and HR analyst)."""
+"""The inclusion results page for HR and the diversity lead (roles admin and HR analyst), and
+the summary for the works council and all employees (also behind a public link)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from koers.inclusion import results, services
+from koers.inclusion import results, services, summary
+from koers.lib import ratelimit
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, org_view
 from koers.plan.catalogue import load_catalogue
@@ -92,3 +98,62 @@ def results_page(request: OrgRequest) -> HttpResponse:
     context["chosen"] = upto
     context["k"] = settings.KOERS_MIN_GROUP_SIZE
     return render(request, "inclusion/results.html", context)
+
+
+# --- the summary for the works council and all employees ---------------------------------
+
+
+def _public_url(request: HttpRequest, secret: str | None) -> str:
+    if not secret:
+        return ""
+    return request.build_absolute_uri(reverse("inclusion_summary_public", kwargs={"token": secret}))
+
+
+@never_cache
+@org_view("inclusion.view_summary")
+def summary_page(request: OrgRequest) -> HttpResponse:
+    """The summary, and its public link (HR switches it on or off; the works council sees it)."""
+    org = request.organisation
+    context = summary.build_summary(org)
+    link = summary.link_of(org)
+    context["public_link"] = _public_url(request, summary.link_secret(link))
+    context["link"] = link
+    audit.record(org, request.user, "inclusion.view_summary")
+    return render(request, "inclusion/summary.html", context)
+
+
+@never_cache
+@require_POST
+@org_view("inclusion.manage_summary_link")
+def summary_link(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    action = request.POST.get("action")
+    if action == "on":
+        summary.enable_link(org)
+        audit.record(org, request.user, "inclusion summary: new public link")
+        messages.success(
+            request,
+            _("De samenvatting heeft een nieuwe openbare link; een eerdere link werkt niet meer."),
+        )
+    elif action == "off":
+        summary.disable_link(org)
+        audit.record(org, request.user, "inclusion summary: public link off")
+        messages.success(request, _("De openbare link werkt niet meer."))
+    return redirect("inclusion_summary", org=org.slug)
+
+
+@never_cache
+def summary_public(request: HttpRequest, token: str) -> HttpResponse:
+    """The summary for employees without an account: only while HR keeps the link on."""
+    if ratelimit.too_many_failures(request):
+        return ratelimit.refused(request)
+    link = summary.find_link(token)
+    if link is None:
+        ratelimit.record_failure(request)
+        return render(request, "inclusion/summary_unknown.html", status=404)
+    context = summary.build_summary(link.organisation)
+    context["public"] = True
+    context["organisation_name"] = link.organisation.name
+    response = render(request, "inclusion/summary_public.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

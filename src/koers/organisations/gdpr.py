@@ -32,7 +32,11 @@ from django.db.models.signals import post_delete
 
 from koers.organisations.models import Membership, Organisation, OrganisationOwned
 
-SKIP_FIELDS = {"api.apitoken": {"token_hash"}}
+SKIP_FIELDS = {
+    "api.apitoken": {"token_hash"},
+    # The inclusion summary's public link: an export must not carry a way to open it.
+    "inclusion.summarylink": {"secret_hash", "secret_encrypted"},
+}
 # Written as a count only: the reporting box's reports are for the confidential adviser's
 # eyes, and the organisation admin is the one who exports (docs/reporting-box.md).
 COUNT_ONLY = {"reportbox.report"}

@@ -81,6 +81,10 @@ PERMISSIONS: Mapping[str, Permission] = {
     # inclusion survey (koers.inclusion): the gaps between women and men, for HR and the
     # diversity lead (the HR analyst role); figures under the small-group rule for all.
     "inclusion.view_results": _p("see the inclusion survey results", A, H),
+    # The summary shares only what the small-group rule lets everyone see (no open answers);
+    # the works council reads it and its public link, HR switches that link on or off.
+    "inclusion.view_summary": _p("see the inclusion survey summary", A, H, W),
+    "inclusion.manage_summary_link": _p("switch the summary's public link on or off", A, H),
 }
 
 
