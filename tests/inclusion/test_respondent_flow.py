@@ -49,3 +49,30 @@ def test_a_respondent_fills_in_every_page_and_finishes_on_the_thank_you_page(
     own = client.get(reverse("respond_my_data", kwargs={"slot": slot})).json()
     assert own["answers"]["psych_safety_1"] == 4
     assert "profile" not in own
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("key", "version", "minutes", "report"),
+    [("inclusion", 1, 10, False), ("career_compass", 2, 20, True)],
+)
+def test_the_intro_and_review_speak_of_this_questionnaire(
+    org_a: Any, client: Any, key: str, version: int, minutes: int, report: bool
+) -> None:
+    campaign = Campaign.objects.create(
+        organisation=org_a,
+        name="Vragenlijst",
+        instrument_key=key,
+        instrument_version=version,
+        public_token=f"intro-{key}",
+    )
+    intro = client.get(reverse("campaign_landing", kwargs={"token": campaign.public_token}))
+    html = intro.content.decode()
+    assert campaign.instrument().description.get("nl") in html
+    assert f"Duurt ongeveer {minutes} minuten" in html
+    assert ("persoonlijk rapport" in html) is report
+    started = services.start_open_response(campaign, "nl")
+    slot = links.slot_of(started.secret)
+    client.cookies[links.cookie_name(slot)] = started.secret
+    review = client.get(reverse("respond_review", kwargs={"slot": slot}))
+    assert review.context["has_report"] is report  # the finish button names the report

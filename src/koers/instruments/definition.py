@@ -367,3 +367,8 @@ class Instrument:
     @property
     def total_minutes(self) -> float:
         return sum(section.minutes for section in self.sections)
+
+    @property
+    def minutes_to_tell(self) -> int:
+        """The length respondents are told: the total rounded to 5 minutes (at least 5)."""
+        return max(5, round(self.total_minutes / 5) * 5)

@@ -25,6 +25,7 @@ def send_invitations(job: Job) -> dict[str, Any]:
     sent = skipped = 0
     total = max(1, len(ids))
     for i, invitation in enumerate(invitations, start=1):
+        minutes = invitation.campaign.instrument().minutes_to_tell
         secret = invitation_link_secret(invitation)
         if secret is None:
             skipped += 1
@@ -36,9 +37,10 @@ def send_invitations(job: Job) -> dict[str, Any]:
             }
             body = _(
                 "Je bent uitgenodigd om de vragenlijst '%(name)s' in te vullen. Het duurt "
-                "ongeveer 20 minuten en je antwoorden zijn anoniem: je werkgever ziet nooit "
-                "iets over jou persoonlijk.\n\nJe persoonlijke link (deel hem niet):\n%(link)s\n"
-            ) % {"name": invitation.campaign.name, "link": link}
+                "ongeveer %(minutes)s minuten en je antwoorden zijn anoniem: je werkgever ziet "
+                "nooit iets over jou persoonlijk.\n\nJe persoonlijke link (deel hem niet):\n"
+                "%(link)s\n"
+            ) % {"name": invitation.campaign.name, "link": link, "minutes": minutes}
         send_mail(subject, body, None, [invitation.email])
         Invitation.objects.filter(pk=invitation.pk).update(
             sent_count=invitation.sent_count + 1, last_sent=timezone.now()

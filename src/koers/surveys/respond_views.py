@@ -199,7 +199,7 @@ def campaign_landing(request: HttpRequest, token: str) -> HttpResponse:
         )
         remember(page, started.secret)  # the secret itself is never in a URL
         return page
-    return render(request, "surveys/intro.html", {"campaign": campaign, "anonymous": True})
+    return _intro(request, campaign, anonymous=True)
 
 
 @never_cache
@@ -221,9 +221,7 @@ def home(request: HttpRequest, slot: str) -> HttpResponse:
         if request.method == "POST":
             response = services.start_invited_response(invitation, credential, current_language())
         else:
-            return render(
-                request, "surveys/intro.html", {"campaign": invitation.campaign, "anonymous": False}
-            )
+            return _intro(request, invitation.campaign, anonymous=False)
     if response.is_finished:
         return redirect(_after_finish(response, slot))
     if not response.campaign.is_open():
@@ -434,6 +432,7 @@ def review(request: HttpRequest, slot: str) -> HttpResponse:
         {
             "response": response,
             "slot": slot,
+            "has_report": _has_report(response),
             "n_skipped": len(skipped),
             "grouped": grouped,
             "last_section": last,
@@ -452,6 +451,28 @@ def finish(request: HttpRequest, slot: str) -> HttpResponse:
         return loaded
     services.finish_response(loaded, _secret_of(credential_of(request, slot) or ""))
     return redirect(_after_finish(loaded, slot))
+
+
+def _has_report(response: Response) -> bool:
+    """Whether an app gives this questionnaire a personal report (the Compass does)."""
+    return any(report(response, "-") for report in hooks.respondent_report.implementations())
+
+
+def _intro(request: HttpRequest, campaign: Campaign, *, anonymous: bool) -> HttpResponse:
+    """The intro in the questionnaire's own words: its description, its length, and a
+    personal report only for a questionnaire that has one."""
+    instrument = campaign.instrument()
+    return render(
+        request,
+        "surveys/intro.html",
+        {
+            "campaign": campaign,
+            "anonymous": anonymous,
+            "description": instrument.description.get(current_language()),
+            "minutes": instrument.minutes_to_tell,
+            "has_report": _has_report(Response(campaign=campaign)),
+        },
+    )
 
 
 def _after_finish(response: Response, slot: str) -> str:
