@@ -132,6 +132,7 @@ ORG = {
     "targets_edit": ("GET", "targets.manage"),
     "targets_delete": ("POST", "targets.manage"),  # without confirm=yes: the confirmation page
     "targets_subtop": ("GET", "targets.manage"),
+    "targets_monitor": ("GET", "targets.view"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from koers.targets import views
+from koers.targets import views, views_reports
 
 org_patterns = [
     path("doelen/", views.target_list, name="targets_list"),
@@ -10,4 +10,5 @@ org_patterns = [
     path("doelen/<int:pk>/", views.target_edit, name="targets_edit"),
     path("doelen/<int:pk>/verwijderen/", views.target_delete, name="targets_delete"),
     path("doelen/subtop/", views.subtop, name="targets_subtop"),
+    path("doelen/monitor/", views_reports.monitor, name="targets_monitor"),
 ]
