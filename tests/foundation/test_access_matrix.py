@@ -133,6 +133,10 @@ ORG = {
     "targets_delete": ("POST", "targets.manage"),  # without confirm=yes: the confirmation page
     "targets_subtop": ("GET", "targets.manage"),
     "targets_monitor": ("GET", "targets.view"),
+    "targets_ser": ("GET", "targets.view"),
+    "targets_ser_save": ("POST", "targets.manage"),  # empty form: refused, nothing saved
+    "targets_ser_pdf": ("GET", "targets.view"),
+    "targets_ser_csv": ("GET", "targets.view"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).

@@ -11,4 +11,8 @@ org_patterns = [
     path("doelen/<int:pk>/verwijderen/", views.target_delete, name="targets_delete"),
     path("doelen/subtop/", views.subtop, name="targets_subtop"),
     path("doelen/monitor/", views_reports.monitor, name="targets_monitor"),
+    path("doelen/jaarrapportage/", views_reports.ser_report, name="targets_ser"),
+    path("doelen/jaarrapportage/opslaan/", views_reports.ser_save, name="targets_ser_save"),
+    path("doelen/jaarrapportage/pdf/", views_reports.ser_pdf, name="targets_ser_pdf"),
+    path("doelen/jaarrapportage/csv/", views_reports.ser_csv, name="targets_ser_csv"),
 ]
