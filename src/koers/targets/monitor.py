@@ -144,3 +144,35 @@ def build_monitor(org: Organisation, *, hr: bool, lang: str) -> dict[str, Any]:
         "plan": plan_summary(plan_lines(org), years),
         "hr": hr,
     }
+
+
+def programme_day(monitor: dict[str, Any]) -> dict[str, Any]:
+    """The programme-day view from the monitor: the baseline (first snapshot) beside the
+    latest, for the targets and the indicators, with the change since; and the plan."""
+    snapshots = monitor["snapshots"]
+    targets = []
+    for row in monitor["targets"]:
+        cells = row["cells"]
+        first, last = (cells[0], cells[-1]) if cells else (None, None)
+        change = None
+        if first is not None and last is not None and None not in (first.share, last.share):
+            change = (last.share - first.share) * 100
+        targets.append({"target": row["target"], "first": first, "last": last, "change": change})
+    indicators = [
+        {
+            "label": f["label"],
+            "kind": f["kind"],
+            "first": f["values"][0] if f["values"] else None,
+            "last": f["values"][-1] if f["values"] else None,
+            "change": f["change"],
+        }
+        for f in monitor["indicators"]
+    ]
+    return {
+        "baseline": snapshots[0] if snapshots else None,
+        "latest": snapshots[-1] if len(snapshots) > 1 else None,
+        "targets": targets,
+        "indicators": indicators,
+        "plan": monitor["plan"],
+        "hr": monitor["hr"],
+    }

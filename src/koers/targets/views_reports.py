@@ -20,7 +20,7 @@ from koers.organisations.access import OrgRequest, can, org_view
 from koers.organisations.audit_log import neutralise
 from koers.targets import ser
 from koers.targets.forms import ReportForm
-from koers.targets.monitor import build_monitor
+from koers.targets.monitor import build_monitor, programme_day
 from koers.targets.reporting import (
     build_report,
     default_year,
@@ -136,3 +136,11 @@ def ser_csv(request: OrgRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@org_view("targets.view")
+def programme_day_view(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    monitor_context = build_monitor(org, hr=can(request, "scan.view_all_figures"), lang=_lang())
+    audit.record(org, request.user, "targets.programme_day")
+    return render(request, "targets/programme_day.html", {"d": programme_day(monitor_context)})
