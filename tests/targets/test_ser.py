@@ -279,3 +279,12 @@ def test_the_works_council_reads_and_downloads_but_cannot_change_anything(
     for name in ("targets_new", "targets_subtop"):
         assert client.post(url(name, demo), {}).status_code == 403
     assert Target.objects.for_org(demo).count() == 7
+
+
+@pytest.mark.django_db
+def test_the_demo_report_says_why_the_board_target_was_not_met(demo):
+    year = default_year(demo)
+    report = build_report(demo, year, hr=True)
+    board = next(b for b in report.boards if b.key == "board")
+    assert board.met is False and "bestuurszetel" in board.why_not
+    assert "bestuurszetel" in ser.draft_paragraph(report, "nl")
