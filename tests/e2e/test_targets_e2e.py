@@ -67,7 +67,8 @@ def test_hr_sets_a_target_adds_a_measure_and_downloads_the_ser_report_on_a_phone
     with page.expect_download() as download:
         page.get_by_role("link", name="Download als PDF").click()
     pdf = Path(download.value.path()).read_bytes()
-    assert pdf.startswith(b"%PDF") and is_tagged(pdf)
+    assert pdf.startswith(b"%PDF")
+    assert is_tagged(pdf)
     assert download.value.suggested_filename.startswith("diversiteitsrapportage-")
 
     with page.expect_download() as download:

@@ -55,7 +55,9 @@ def test_a_cell_shows_the_share_and_whether_the_target_is_met():
 def test_a_small_group_hides_its_counts_share_and_verdict_outside_hr():
     council = Discloser(False, 5)
     cell = target_cell(_inputs(1, 3), 0.4, council)
-    assert cell.hidden and cell.share is None and cell.met is None
+    assert cell.hidden
+    assert cell.share is None
+    assert cell.met is None
     assert not target_cell(_inputs(6, 9), 0.4, council).hidden
     assert not target_cell(_inputs(0, 9), 0.4, council).hidden  # no woman is not a small cell
 
@@ -73,7 +75,8 @@ def test_the_plan_summary_counts_by_status_and_puts_late_actions_first():
     ]
     summary = plan_summary(lines, [2025, 2026])
     assert summary["counts"] == {"planned": 1, "in_progress": 1, "done": 1, "stopped": 1}
-    assert summary["n_late"] == 1 and summary["lines"][0].late
+    assert summary["n_late"] == 1
+    assert summary["lines"][0].late
     assert summary["per_year"] == [
         {"year": 2025, "due": 2, "done": 1, "late": 1},
         {"year": 2026, "due": 1, "done": 0, "late": 0},
@@ -101,7 +104,8 @@ def test_the_demo_monitor_has_three_yearly_columns_with_actual_shares_counted_by
     assert shares == sorted(shares)  # the demo's trend: more women each year
     assert m["plan"]["n_late"] == 2
     keys = [f["key"] for f in m["indicators"]]
-    assert keys[:2] == ["n_staff", "female_share"] and "mean_gap_pct" in keys
+    assert keys[:2] == ["n_staff", "female_share"]
+    assert "mean_gap_pct" in keys
 
 
 @pytest.mark.django_db
@@ -112,9 +116,10 @@ def test_the_works_council_reads_the_monitor_with_small_groups_hidden_and_late_a
     page = client.get(url("targets_monitor", demo))
     html = page.content.decode()
     assert page.status_code == 200
-    assert html.count("<th scope=\"col\" class=\"num\">30-6-") == 6  # two tables × 3 years
+    assert html.count('<th scope="col" class="num">30-6-') == 6  # two tables × 3 years
     assert "niet getoond" in html  # the board is under k
-    assert "te laat" in html and "plan-late" in html
+    assert "te laat" in html
+    assert "plan-late" in html
     assert "Loonkloof, gemiddeld uurloon" in html
     assert "Streefcijfer toevoegen" not in html
 

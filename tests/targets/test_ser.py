@@ -72,7 +72,10 @@ def test_the_report_year_is_the_last_financial_year_that_has_ended(db, org_a):
 def test_every_legal_fact_names_its_source_and_when_it_was_checked():
     assert {f.key for f in ser.LEGAL_FACTS} >= {"deadline", "subtop", "other", "report"}
     for f in ser.LEGAL_FACTS:
-        assert f.source and f.nl and f.en and f.as_of.year >= 2026
+        assert f.source
+        assert f.nl
+        assert f.en
+        assert f.as_of.year >= 2026
 
 
 def test_non_binary_people_join_the_under_represented_sex_only_when_chosen():
@@ -171,7 +174,8 @@ def test_counting_non_binary_people_with_the_under_represented_sex_changes_the_f
 
 def test_the_works_council_sees_small_bodies_without_their_counts(small):
     rows = {b.label_nl: b for b in build_report(small, 2025, hr=False).bodies}
-    assert rows["het bestuur"].hidden and rows["het bestuur"].met is None
+    assert rows["het bestuur"].hidden
+    assert rows["het bestuur"].met is None
     assert rows["het bestuur"].target_share == 0.4  # the target itself is shown
     assert rows["de raad van commissarissen"].hidden  # 2 women < 5
     # One person of another gender is a cell under k: hidden, and by rule 2 the next
@@ -236,9 +240,11 @@ def test_hr_sees_the_report_with_a_draft_paragraph_in_both_languages(client, dem
 def test_the_pdf_renders_tagged_with_the_figures(client, demo, member_of):
     login(client, member_of, Role.HR_ANALYST)
     response = client.get(url("targets_ser_pdf", demo, 2025))
-    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
     pdf = response.content
-    assert pdf.startswith(b"%PDF") and is_tagged(pdf)
+    assert pdf.startswith(b"%PDF")
+    assert is_tagged(pdf)
     # Text is extractable: the fonts carry a ToUnicode map.
     assert b"/ToUnicode" in pdf_objects(pdf)
 
@@ -249,8 +255,12 @@ def test_hr_saves_the_financial_year_and_why_a_target_was_not_met(client, demo, 
     board = Target.objects.get(organisation=demo, population="board")
     response = client.post(
         url("targets_ser_save", demo, 2025),
-        {"fy_end_month": "12", "fy_end_day": "31", "count_other": "on",
-         f"why_{board.pk}": "Geen zetel kwam vrij."},  # fmt: skip
+        {
+            "fy_end_month": "12",
+            "fy_end_day": "31",
+            "count_other": "on",
+            f"why_{board.pk}": "Geen zetel kwam vrij.",
+        },  # fmt: skip
     )
     assert response.status_code == 302
     assert ReportSettings.objects.get(organisation=demo).count_other_with_underrepresented
@@ -260,13 +270,12 @@ def test_hr_saves_the_financial_year_and_why_a_target_was_not_met(client, demo, 
 
 
 @pytest.mark.django_db
-def test_the_works_council_reads_and_downloads_but_cannot_change_anything(
-    client, demo, member_of
-):
+def test_the_works_council_reads_and_downloads_but_cannot_change_anything(client, demo, member_of):
     login(client, member_of, Role.WORKS_COUNCIL)
     html = client.get(url("targets_ser", demo, 2025)).content.decode()
     assert "niet getoond buiten HR" in html
-    assert 'name="why_' not in html and "targets_ser_save" not in html
+    assert 'name="why_' not in html
+    assert "targets_ser_save" not in html
     assert client.get(url("targets_ser_csv", demo, 2025)).status_code == 200
     before = ReportSettings.objects.count(), TargetExplanation.objects.count()
     board = Target.objects.get(organisation=demo, population="board")
@@ -286,5 +295,6 @@ def test_the_demo_report_says_why_the_board_target_was_not_met(demo):
     year = default_year(demo)
     report = build_report(demo, year, hr=True)
     board = next(b for b in report.boards if b.key == "board")
-    assert board.met is False and "bestuurszetel" in board.why_not
+    assert board.met is False
+    assert "bestuurszetel" in board.why_not
     assert "bestuurszetel" in ser.draft_paragraph(report, "nl")

@@ -259,7 +259,8 @@ def csv_rows(report: SerReport) -> list[list[str]]:
             *[""] * 7,
             measure.status_label,
             ", ".join(
-                part for part in (measure.owner, measure.due.isoformat() if measure.due else "")
+                part
+                for part in (measure.owner, measure.due.isoformat() if measure.due else "")
                 if part
             ),
         )
