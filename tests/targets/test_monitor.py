@@ -128,7 +128,7 @@ def test_the_works_council_reads_the_monitor_with_small_groups_hidden_and_late_a
 def test_the_monitor_needs_few_queries(client, demo, member_of, django_assert_max_num_queries):
     login(client, member_of, Role.HR_ANALYST)
     client.get(url("targets_monitor", demo))  # reports cached, as after any scan page
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         assert client.get(url("targets_monitor", demo)).status_code == 200
 
 

@@ -211,5 +211,9 @@ class ReportForm(DescribedFields, forms.Form):
                 required=False,
                 max_length=4000,
                 initial=text,
+                help_text=_(
+                    "Komt in de rapportage en het bestuursverslag: de reden en wat de "
+                    "organisatie eraan doet. Noem geen personen."
+                ),
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
