@@ -298,3 +298,12 @@ def test_the_demo_report_says_why_the_board_target_was_not_met(demo):
     assert board.met is False
     assert "bestuurszetel" in board.why_not
     assert "bestuurszetel" in ser.draft_paragraph(report, "nl")
+
+
+def test_without_a_snapshot_after_year_end_the_latest_one_counts_on_its_own_date(small):
+    report = build_report(small, 2026, hr=True)
+    assert report.source_date == dt.date(2026, 3, 31) < report.fy_end
+    subtop = next(b for b in report.boards if b.key == "subtop")
+    assert (subtop.women, subtop.men) == (5, 6)  # the woman hired in February 2026 is in
+    draft = ser.draft_paragraph(report, "en")
+    assert "On 31 March 2026, the sub-top 'Leiding' had 5 women and 6 men" in draft

@@ -66,8 +66,8 @@ def build_report(org: Organisation, year: int, *, hr: bool) -> ser.SerReport:
     fy_end = ser.financial_year_end(year, conf.fy_end_month, conf.fy_end_day)
     snapshot = _snapshot_for(org, fy_end)
     frame = None if snapshot is None else snapshot.frame()
-    day = fy_end if snapshot is None or snapshot.reference_date >= fy_end else None
-    count_day = day or (snapshot.reference_date if snapshot is not None else fy_end)
+    # On the year's last day; from an earlier snapshot only on its own date.
+    count_day = fy_end if snapshot is None else min(fy_end, snapshot.reference_date)
     discloser = Discloser(hr, settings.KOERS_MIN_GROUP_SIZE)
     targets = [
         t
@@ -112,12 +112,16 @@ def build_report(org: Organisation, year: int, *, hr: bool) -> ser.SerReport:
         inputs = inputs_from_frame(frame, count_day, selection)
         return inputs.women, inputs.men, inputs.other
 
-    employees = None
+    employees: tuple[int, int, int] | None = None
     if frame is not None:
         in_service = staff_mask(frame) & employed_on(frame, count_day)
         female, male, other = gender_masks(frame)
-        employees = tuple(int(np.sum(in_service & g)) for g in (female, male, other))
-    bodies = [body("employees", BODY_LABELS["employees"], employees, None)]  # type: ignore[arg-type]
+        employees = (
+            int(np.sum(in_service & female)),
+            int(np.sum(in_service & male)),
+            int(np.sum(in_service & other)),
+        )
+    bodies = [body("employees", BODY_LABELS["employees"], employees, None)]
     for key in ("board", "supervisory_board"):
         bodies.append(body(key, BODY_LABELS[key], stock(Selection(key)), target_for(key)))
     definitions = latest_subtop_definitions(org)

@@ -183,6 +183,13 @@ class SerReport:
     measures: tuple[Measure, ...] = field(default=())
 
     @property
+    def count_date(self) -> dt.date:
+        """The day the numbers hold: the year's end, or an earlier snapshot's own date."""
+        if self.source_date is None:
+            return self.fy_end
+        return min(self.fy_end, self.source_date)
+
+    @property
     def employees(self) -> Body:
         return self.bodies[0]
 
@@ -319,7 +326,7 @@ def _date_words(day: dt.date, lang: str) -> str:
 def draft_paragraph(report: SerReport, lang: str) -> str:
     """A draft of the management report's paragraph on the ratio of men and women, from the
     figures (``lang`` nl or en); a hidden body is left out."""
-    year_end = _date_words(report.fy_end, lang)
+    year_end = _date_words(report.count_date, lang)
     sentences = [s for s in (_body_sentence(b, year_end, lang) for b in report.boards) if s]
     done = sum(1 for m in report.measures if m.status == "done")
     running = sum(1 for m in report.measures if m.status == "in_progress")
