@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from django.urls import reverse
 
+from koers.lib.hooks import PlanLine
 from koers.organisations.models import Role
 from koers.plan.demo import load_demo_plan
 from koers.scan.demo import load_demo_scan
@@ -307,3 +308,28 @@ def test_without_a_snapshot_after_year_end_the_latest_one_counts_on_its_own_date
     assert (subtop.women, subtop.men) == (5, 6)  # the woman hired in February 2026 is in
     draft = ser.draft_paragraph(report, "en")
     assert "On 31 March 2026, the sub-top 'Leiding' had 5 women and 6 men" in draft
+
+
+def test_each_measure_of_the_plan_is_a_csv_row_with_status_owner_and_due_date():
+    report = ser.SerReport(
+        organisation="X",
+        year=2025,
+        fy_start=dt.date(2025, 1, 1),
+        fy_end=YEAR_END,
+        deadline=dt.date(2026, 10, 31),
+        count_other=False,
+        source_date=None,
+        bodies=(ser.Body("employees", "werknemers", "employees", None, None, None),),
+        measures=ser.measures_of(
+            [
+                PlanLine("Mentoring", "HR", None, dt.date(2026, 1, 31), "done", "Klaar", "", False),
+                PlanLine("Gestopt", "", None, None, "stopped", "Gestopt", "", False),
+            ]
+        ),
+    )
+    rows = ser.csv_rows(report)
+    assert all(len(r) == len(ser.CSV_HEADER) for r in rows)
+    assert rows[-1][1:3] == ["plan van aanpak", "Mentoring"]
+    assert rows[-1][3:11] == [""] * 8
+    assert rows[-1][11] == "Klaar; HR; 2026-01-31"
+    assert "Gestopt" not in {r[2] for r in rows}  # a stopped action is no measure taken

@@ -260,17 +260,9 @@ def csv_rows(report: SerReport) -> list[list[str]]:
             body.why_not,
         )
     for measure in report.measures:
-        add(
-            "plan van aanpak",
-            measure.title,
-            *[""] * 7,
-            measure.status_label,
-            ", ".join(
-                part
-                for part in (measure.owner, measure.due.isoformat() if measure.due else "")
-                if part
-            ),
-        )
+        due = measure.due.isoformat() if measure.due else ""
+        note = "; ".join(part for part in (measure.status_label, measure.owner, due) if part)
+        add("plan van aanpak", measure.title, *[""] * 8, note)
     return rows
 
 
