@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -19,7 +20,7 @@ from koers.stats.disclosure import Discloser
 from koers.targets.demo import load_demo_targets
 from koers.targets.inputs import PopulationInputs
 from koers.targets.models import Target
-from koers.targets.monitor import build_monitor, plan_summary, target_cell
+from koers.targets.monitor import build_monitor, changed_too_few, plan_summary, target_cell
 from tests.conftest import PASSWORD
 
 
@@ -139,3 +140,32 @@ def test_without_a_scan_the_monitor_says_so(client, org_a, member_of):
     assert "Er is nog geen nulmeting" in html
     assert Target.objects.count() == 0
     assert settings.KOERS_MIN_GROUP_SIZE == 5
+
+
+def test_a_change_of_fewer_than_k_people_between_years_is_hidden_outside_hr():
+    a = (frozenset({"w1", "w2"}), frozenset({"m1"}))
+    assert changed_too_few(a, (frozenset({"w1"}), frozenset({"m1"})), 5)  # one woman left
+    assert not changed_too_few(a, a, 5)  # nobody changed: nothing new is learnt
+    many = (frozenset({"w1", "w2"}), frozenset({f"m{i}" for i in range(1, 7)}))
+    assert not changed_too_few(a, many, 5)  # five men joined, no woman changed
+
+
+@pytest.mark.django_db
+def test_the_works_council_cannot_difference_two_years_down_to_one_person(db, org_a):
+    from koers.scan.services import store_snapshot
+    from tests.targets.test_ser import _small_org
+
+    frame = _small_org()
+    store_snapshot(org_a, dt.date(2025, 3, 31), frame)
+    # A year later one man of level 5 has left; nothing else changed.
+    later = frame.copy()
+    leaver = later.index[(later["job_level"] == "5") & (later["gender"] == "male")][0]
+    later.loc[leaver, "exit_date"] = pd.Timestamp("2025-09-30")
+    store_snapshot(org_a, dt.date(2026, 3, 31), later)
+    Target.objects.create(organisation=org_a, population="job_level", job_level="5",
+                          target_share=40, target_year=2030)  # fmt: skip
+    council = build_monitor(org_a, hr=False, lang="nl")["targets"][0]["cells"]
+    assert not council[0].hidden
+    assert council[1].hidden
+    hr = build_monitor(org_a, hr=True, lang="nl")["targets"][0]["cells"]
+    assert (hr[0].men, hr[1].men) == (20, 19)

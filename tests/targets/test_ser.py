@@ -105,6 +105,7 @@ def _person(i: int, gender: str, level: str, layer: str = "none", *, hired: str 
         "management_layer": layer,
         "hours_per_week": 40.0,
         "annual_base_salary": 60000.0,
+        "annual_variable_pay": 0.0,
     }
 
 

@@ -28,7 +28,7 @@ from koers.lib import hooks
 from koers.lib.hooks import PlanLine
 from koers.organisations.models import Organisation
 from koers.stats.disclosure import Discloser
-from koers.targets.inputs import PopulationInputs, inputs_from_frame
+from koers.targets.inputs import PopulationInputs, counted_ids, inputs_from_frame
 
 # The indicators of the monitor: keys of koers.scan.trend.FIGURES with their kind.
 INDICATORS: tuple[tuple[str, str, Any], ...] = (
@@ -67,6 +67,18 @@ def target_cell(inputs: PopulationInputs, target_share: float, discloser: Disclo
         share=share,
         met=None if share is None else share >= target_share - 1e-12,
     )
+
+
+def changed_too_few(
+    before: tuple[frozenset[str], frozenset[str]],
+    after: tuple[frozenset[str], frozenset[str]],
+    k: int,
+) -> bool:
+    """Between two snapshots, did the women or the men counted change by 1 to k − 1 people
+    (joined or left)? Then a viewer outside HR could tell what happened to a few people by
+    subtracting the two years, so the later cell is hidden (the Gender Scan's rule for
+    earlier snapshots, docs/gender-scan.md)."""
+    return any(0 < len(a ^ b) < k for a, b in zip(before, after, strict=True))
 
 
 def plan_summary(lines: Sequence[PlanLine], years: Sequence[int]) -> dict[str, Any]:
@@ -122,16 +134,25 @@ def build_monitor(org: Organisation, *, hr: bool, lang: str) -> dict[str, Any]:
     if targets and snapshots:
         load = history.FrameLoader(snapshots)
         frames = [load(snapshot) for snapshot in snapshots]
+        k = settings.KOERS_MIN_GROUP_SIZE
         for target in targets:
             selection = selection_of(target, definitions)
-            cells = [
-                target_cell(
+            cells = []
+            shown: list[tuple[frozenset[str], frozenset[str]]] = []
+            for snapshot, frame in zip(snapshots, frames, strict=True):
+                cell = target_cell(
                     inputs_from_frame(frame, snapshot.reference_date, selection),
                     target.share,
                     discloser,
                 )
-                for snapshot, frame in zip(snapshots, frames, strict=True)
-            ]
+                if not hr and not cell.hidden:
+                    # Against every earlier year shown, not only the one before.
+                    people = counted_ids(frame, snapshot.reference_date, selection)
+                    if any(changed_too_few(earlier, people, k) for earlier in shown):
+                        cell = Cell(hidden=True)
+                    else:
+                        shown.append(people)
+                cells.append(cell)
             rows.append({"target": target, "cells": cells})
     else:
         rows = [{"target": target, "cells": []} for target in targets]
