@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "koers.recruitment",
     "koers.plan",
     "koers.targets",
+    "koers.inclusion",
 ]
 
 MIDDLEWARE = [

@@ -59,6 +59,7 @@ TABLE = {
     "plan.advise": "W",
     "targets.view": "AHW",
     "targets.manage": "AH",
+    "inclusion.view_results": "AH",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -138,6 +139,7 @@ ORG = {
     "targets_ser_save": ("POST", "targets.manage"),  # empty form: refused, nothing saved
     "targets_ser_pdf": ("GET", "targets.view"),
     "targets_ser_csv": ("GET", "targets.view"),
+    "inclusion_results": ("GET", "inclusion.view_results"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).

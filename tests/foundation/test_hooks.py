@@ -50,6 +50,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "koers.recruitment.appraisal_demo",
         "koers.plan.demo",
         "koers.targets.demo",
+        "koers.inclusion.demo",  # two closed rounds of the inclusion survey
     ]
 
 
@@ -77,12 +78,16 @@ def test_a_list_hook_keeps_order_and_ignores_a_repeat() -> None:
 
 
 def test_without_a_personal_report_a_respondent_finishes_on_the_thank_you_page() -> None:
+    from koers.surveys.models import Campaign, Response
     from koers.surveys.respond_views import _after_finish
 
     slot = "0123456789abcdef"
-    assert _after_finish(slot) == reverse("compass_report", kwargs={"slot": slot})
+    compass = Response(campaign=Campaign(instrument_key="career_compass", instrument_version=2))
+    inclusion = Response(campaign=Campaign(instrument_key="inclusion", instrument_version=1))
+    assert _after_finish(compass, slot) == reverse("compass_report", kwargs={"slot": slot})
+    assert _after_finish(inclusion, slot) == reverse("respond_done", kwargs={"slot": slot})
     with hooks.respondent_report.replaced():
-        assert _after_finish(slot) == reverse("respond_done", kwargs={"slot": slot})
+        assert _after_finish(compass, slot) == reverse("respond_done", kwargs={"slot": slot})
 
 
 def _module_level_calls(tree: ast.Module) -> list[str]:

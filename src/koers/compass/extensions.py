@@ -6,9 +6,13 @@ from django.urls import reverse
 
 from koers.compass import demo, jobs, services
 from koers.lib import hooks
+from koers.surveys.models import Response
 
 
-def personal_report_url(slot: str) -> str:
+def personal_report_url(response: Response, slot: str) -> str | None:
+    """The personal report, for Career Compass responses only."""
+    if not services.is_compass(response):
+        return None
     return reverse("compass_report", kwargs={"slot": slot})
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from koers.compass.models import ReportShare
 from koers.compass.report import build_context
+from koers.compass.services import is_compass
 from koers.lib.language import current_language
 from koers.lib.pdf import PRINT_STYLES, pdf_response, render_pdf
 from koers.organisations.models import Membership
@@ -92,6 +93,8 @@ def report(request: HttpRequest, slot: str) -> HttpResponse:
         return loaded
     if not loaded.is_finished:
         return redirect("respond_home", slot=slot)
+    if not is_compass(loaded):  # another questionnaire has no personal report
+        return redirect("respond_done", slot=slot)
     context = build_context(loaded, current_language())
     context.update(
         {"slot": slot, "recipients": _recipients(loaded), "shares": _shared_with(loaded)}
@@ -106,6 +109,8 @@ def report_pdf(request: HttpRequest, slot: str) -> HttpResponse:
         return loaded
     if not loaded.is_finished:
         return redirect("respond_home", slot=slot)
+    if not is_compass(loaded):
+        return redirect("respond_done", slot=slot)
     pdf = render_pdf(
         "compass/report_print.html",
         build_context(loaded, current_language()),

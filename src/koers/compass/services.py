@@ -28,6 +28,9 @@ from koers.stats.lpa import LatentProfileModel
 from koers.stats.scales import score_scales, scoring_key_fingerprint
 from koers.surveys.models import Answer, Campaign, Response
 
+# The key of the Career Compass definitions (koers/instruments/data/career_compass/).
+COMPASS_KEY = "career_compass"
+
 Scores = Mapping[str, float | None]
 
 
@@ -265,9 +268,17 @@ ASSIGNMENT_FIELDS = (
 )
 
 
+def is_compass(response: Response) -> bool:
+    """The response answers the Career Compass (other questionnaires, such as the inclusion
+    survey, run through the same campaigns but get no scores, profile or report here)."""
+    return bool(response.campaign.instrument_key == COMPASS_KEY)
+
+
 def process_finished(response: Response) -> None:
     """Score and assign a response the moment it is finished: a fixed number of statements
     whatever the size of the campaign (tests/compass/test_finish_cost.py)."""
+    if not is_compass(response):
+        return
     assign_profiles([response], score_responses([response]))
 
 
@@ -355,6 +366,8 @@ def fit_campaign_model(
 
 def derived_data(response: Response) -> dict[str, Any]:
     """What Koers computed about a response, for the respondent's own data download."""
+    if not is_compass(response):
+        return {}
     assignment = ProfileAssignment.objects.filter(response=response).first()
     stored = ResponseScores.objects.filter(response=response).first()
     return {

@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from koers.hrfile import cells as c
-from koers.hrfile.columns import ColumnSpec, describe_accepted, exact_mapping, resolve_mapping
-from koers.hrfile.problems import Problem, sort_problems
+from koers.hrfile.columns import ColumnSpec
+from koers.hrfile.problems import Problem
 from koers.hrfile.reader import RawTable, Source, read_table
+from koers.hrfile.rows import parse_rows
 
 EVENT_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(
@@ -74,54 +75,13 @@ def read_events(source: Source, *, filename: str | None = None) -> EventTable:
 
 
 def parse_events(raw: RawTable) -> EventTable:
-    mapping = exact_mapping(raw.headers, EVENT_COLUMNS)
-    positions, sources, problems = resolve_mapping(raw.headers, mapping, EVENT_COLUMNS)
-    problems = [*problems, *raw.problems]
-    usable = not any(p.row is None for p in problems)
-    for spec in EVENT_COLUMNS:
-        if spec.required and spec.name not in positions:
-            problems.append(
-                Problem(
-                    None,
-                    spec.name,
-                    f"is missing from the events file; name a column {describe_accepted(spec)}",
-                    spec.name,
-                )
-            )
-            usable = False
-    parsers = {
-        "id": c.parse_code,
-        "event": parse_event,
-        "date": c.parse_date,
-        "level": c.parse_code,
-    }
-    bad = {p.row for p in raw.problems}
-    records: list[dict[str, object]] = []
-    for row, number in zip(raw.rows, raw.row_numbers, strict=True):
-        record: dict[str, object] = {"source_row": number}
-        ok = number not in bad
-        for spec in EVENT_COLUMNS:
-            if spec.name not in positions:
-                record[spec.name] = None
-                continue
-            value = row[positions[spec.name]]
-            if c.is_blank(value):
-                record[spec.name] = None
-                if spec.required:
-                    problems.append(
-                        Problem(
-                            number, sources[spec.name], "is empty; a value is required", spec.name
-                        )
-                    )
-                    ok = False
-                continue
-            try:
-                record[spec.name] = parsers[spec.kind](value)
-            except c.CellError as error:
-                problems.append(Problem(number, sources[spec.name], str(error), spec.name))
-                ok = False
-        if ok:
-            records.append(record)
+    parsed = parse_rows(
+        raw,
+        EVENT_COLUMNS,
+        {"id": c.parse_code, "event": parse_event, "date": c.parse_date, "level": c.parse_code},
+        file_name="the events file",
+    )
+    records, problems, usable = parsed.records, parsed.problems, parsed.usable
     events = pd.DataFrame.from_records(
         records, columns=["source_row", *(s.name for s in EVENT_COLUMNS)]
     )
@@ -135,7 +95,7 @@ def parse_events(raw: RawTable) -> EventTable:
         ),
         index=events.index,
     )
-    return EventTable(events=events, problems=sort_problems(problems), usable=usable)
+    return EventTable(events=events, problems=problems, usable=usable)
 
 
 def unknown_employees(

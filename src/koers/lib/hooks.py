@@ -22,8 +22,10 @@ The hooks:
 ``response_finished``   ``hook(response)`` after a survey response is finished.
 ``respondent_data``     ``hook(response) -> dict`` merged into the respondent's own data
                         download (GDPR Art. 15/20).
-``respondent_report``   ``hook(slot) -> str``: the URL a respondent goes to after
-                        finishing; the first wins, without one the thank-you page.
+``respondent_report``   ``hook(response, slot) -> str | None``: the URL a respondent
+                        goes to after finishing, or None when the app has no report for
+                        this response's questionnaire; the first URL wins, without one
+                        the thank-you page.
 ``plan_actions``        ``hook(organisation) -> list[PlanLine]``: the actions of the
                         organisation's action plan, for the monitor and the yearly
                         diversity report (``koers.targets``) without importing the plan app.
@@ -145,7 +147,7 @@ retention_rules: NamedHook[RetentionRule] = NamedHook(
 demo_loaders: Hook[Callable[[Organisation], str]] = Hook("demo_loaders")
 response_finished: Hook[Callable[[Response], None]] = Hook("response_finished")
 respondent_data: Hook[Callable[[Response], dict[str, Any]]] = Hook("respondent_data")
-respondent_report: Hook[Callable[[str], str]] = Hook("respondent_report")
+respondent_report: Hook[Callable[[Response, str], str | None]] = Hook("respondent_report")
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,9 @@ PERMISSIONS: Mapping[str, Permission] = {
     # figures of groups under k stay with HR (the scan's privacy rule).
     "targets.view": _p("see targets and progress", A, H, W),
     "targets.manage": _p("set targets and define the sub-top", A, H),
+    # inclusion survey (koers.inclusion): the gaps between women and men, for HR and the
+    # diversity lead (the HR analyst role); figures under the small-group rule for all.
+    "inclusion.view_results": _p("see the inclusion survey results", A, H),
 }
 
 

@@ -225,7 +225,7 @@ def home(request: HttpRequest, slot: str) -> HttpResponse:
                 request, "surveys/intro.html", {"campaign": invitation.campaign, "anonymous": False}
             )
     if response.is_finished:
-        return redirect(_after_finish(slot))
+        return redirect(_after_finish(response, slot))
     if not response.campaign.is_open():
         return _closed(request, response.campaign)
     instrument = response.campaign.instrument()
@@ -451,13 +451,17 @@ def finish(request: HttpRequest, slot: str) -> HttpResponse:
     if isinstance(loaded, HttpResponse):
         return loaded
     services.finish_response(loaded, _secret_of(credential_of(request, slot) or ""))
-    return redirect(_after_finish(slot))
+    return redirect(_after_finish(loaded, slot))
 
 
-def _after_finish(slot: str) -> str:
-    """The personal report when an app provides one (the Compass does), else the thank-you."""
-    reports = hooks.respondent_report.implementations()
-    return reports[0](slot) if reports else reverse("respond_done", kwargs={"slot": slot})
+def _after_finish(response: Response, slot: str) -> str:
+    """The personal report when an app provides one for this response's questionnaire (the
+    Compass does for its own), else the thank-you page (the inclusion survey)."""
+    for report in hooks.respondent_report.implementations():
+        url = report(response, slot)
+        if url is not None:
+            return url
+    return reverse("respond_done", kwargs={"slot": slot})
 
 
 @never_cache

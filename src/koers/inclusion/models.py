@@ -1,0 +1,31 @@
+"""The frozen population of one inclusion-survey round whose figures may be shown."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from koers.surveys.models import Campaign
+
+
+class RoundRelease(models.Model):
+    """Which figures of a closed round may be shown (``koers.stats.disclosure.plan_release``).
+
+    Made once, on the first view after the campaign closed (one fixed moment: nobody can
+    watch the figures move as answers arrive). ``planned`` is what it showed then; after a
+    respondent deletes their answers the round is re-planned with ``planned`` as already
+    shown, and ``figures`` (what it shows now) can only shrink. Response ids only, never
+    answers; a deleted response's id stays, pointing at nothing.
+    """
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="inclusion_release"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    response_ids = models.JSONField(default=list)
+    planned = models.JSONField(default=list)
+    figures = models.JSONField(default=list)
+    n_planned = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"release of {self.campaign}"
