@@ -135,6 +135,12 @@ ORG = {
     "targets_edit": ("GET", "targets.manage"),
     "targets_delete": ("POST", "targets.manage"),  # without confirm=yes: the confirmation page
     "targets_subtop": ("GET", "targets.manage"),
+    "targets_monitor": ("GET", "targets.view"),
+    "targets_ser": ("GET", "targets.view"),
+    "targets_programme_day": ("GET", "targets.view"),
+    "targets_ser_save": ("POST", "targets.manage"),  # empty form: refused, nothing saved
+    "targets_ser_pdf": ("GET", "targets.view"),
+    "targets_ser_csv": ("GET", "targets.view"),
     "inclusion_results": ("GET", "inclusion.view_results"),
     "inclusion_summary": ("GET", "inclusion.view_summary"),
     "inclusion_summary_link": ("POST", "inclusion.manage_summary_link"),  # no action: nothing

@@ -60,6 +60,17 @@ ACTIONS: dict[str, Promise] = {
     "plan.add": gettext_lazy("Actie aan het plan van aanpak toegevoegd"),
     "plan.change": gettext_lazy("Actie van het plan van aanpak gewijzigd"),
     "plan.advice": gettext_lazy("Advies van de ondernemingsraad vastgelegd"),
+    "targets.view": gettext_lazy("Streefcijfers bekeken"),
+    "targets.save": gettext_lazy("Streefcijfer opgeslagen"),
+    "targets.delete": gettext_lazy("Streefcijfer verwijderd"),
+    "targets.subtop": gettext_lazy("Subtopdefinitie opgeslagen"),
+    "targets.monitor": gettext_lazy("Jaarlijkse monitor bekeken"),
+    "targets.programme_day": gettext_lazy("Terugkomdagoverzicht bekeken"),
+    "targets.ser": gettext_lazy("Jaarrapportage diversiteit bekeken"),
+    "targets.ser_save": gettext_lazy("Gegevens voor de jaarrapportage opgeslagen"),
+    "targets.ser_pdf.intern": gettext_lazy("Jaarrapportage diversiteit als PDF (intern)"),
+    "targets.ser_pdf.deelbaar": gettext_lazy("Jaarrapportage diversiteit als PDF (om te delen)"),
+    "targets.ser_csv": gettext_lazy("Jaarrapportage diversiteit als CSV"),
 }
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.

@@ -13,11 +13,14 @@ from koers.targets.inputs import PopulationInputs, Selection, inputs_from_frame
 
 if TYPE_CHECKING:
     from koers.organisations.models import Organisation
-    from koers.targets.models import Target
+    from koers.targets.models import SubTopDefinition, Target
 
 
-def selection_of(target: Target) -> Selection:
-    """Which people ``target`` is about (the latest version of its sub-top definition)."""
+def selection_of(
+    target: Target, definitions: dict[str, SubTopDefinition] | None = None
+) -> Selection:
+    """Which people ``target`` is about (the latest version of its sub-top definition).
+    ``definitions`` (name → latest version) saves a query per target on pages with many."""
     from koers.targets.models import SubTopDefinition
 
     levels: tuple[str, ...] = ()
@@ -25,12 +28,15 @@ def selection_of(target: Target) -> Selection:
     if target.population == "job_level":
         levels = (target.job_level,)
     elif target.population == "subtop" and target.subtop_name:
-        definition = (
-            SubTopDefinition.objects.for_org(target.organisation)
-            .filter(name=target.subtop_name)
-            .order_by("-version")
-            .first()
-        )
+        if definitions is not None:
+            definition = definitions.get(target.subtop_name)
+        else:
+            definition = (
+                SubTopDefinition.objects.for_org(target.organisation)
+                .filter(name=target.subtop_name)
+                .order_by("-version")
+                .first()
+            )
         if definition is not None:
             levels = tuple(str(v) for v in definition.job_levels)
             families = tuple(str(v) for v in definition.job_families)

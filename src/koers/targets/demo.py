@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from koers.organisations.models import Organisation
-from koers.targets.models import SubTopDefinition, Target
+from koers.targets.models import SubTopDefinition, Target, TargetExplanation
+from koers.targets.reporting import default_year
 
 SUBTOP = "Leidinggevenden"
 
@@ -33,7 +34,7 @@ def load_demo_targets(org: Organisation) -> str:
         ("promotion", "all", "", "", 30, 2027, []),
     ]  # fmt: skip
     for population, split, subtop, level, share, year, seats in rows:
-        Target.objects.create(
+        target = Target.objects.create(
             organisation=org,
             population=population,
             split=split,
@@ -43,4 +44,13 @@ def load_demo_targets(org: Organisation) -> str:
             target_year=year,
             seats=seats,
         )
+        if population == "board":
+            # The annual diversity report's "why not" for the last financial year.
+            TargetExplanation.objects.create(
+                organisation=org,
+                target=target,
+                year=default_year(org),
+                text="In het boekjaar kwam geen bestuurszetel vrij; de eerste termijn loopt af "
+                "in maart 2027 en de profielschets vraagt dan om een vrouw.",
+            )
     return f"Streefcijfers demo: {len(rows)} streefcijfers en de subtopdefinitie {SUBTOP}"

@@ -183,3 +183,37 @@ class SubTopForm(DescribedFields, forms.Form):
         if "job_levels" in data and not data["job_levels"] and not data.get("job_families"):
             self.add_error("job_levels", _("Noem minstens één functieniveau of één functie."))
         return data
+
+
+class ReportForm(DescribedFields, forms.Form):
+    """The SER report's settings and, per target not met, why not (HR only)."""
+
+    fy_end_month = forms.TypedChoiceField(
+        label=_("Laatste maand van het boekjaar"),
+        coerce=int,
+        choices=[(m, str(m)) for m in range(1, 13)],
+        help_text=_("12 bij een boekjaar gelijk aan het kalenderjaar."),
+    )
+    fy_end_day = forms.IntegerField(
+        label=_("Laatste dag van het boekjaar"), min_value=1, max_value=31
+    )
+    count_other = forms.BooleanField(
+        label=_("Non-binaire personen meetellen bij het ondervertegenwoordigde geslacht"),
+        required=False,
+        help_text=_("De SER staat dit toe; geef het dan ook in het portaal door."),
+    )
+
+    def __init__(self, *args: Any, why_not: list[tuple[int, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for target_id, label, text in why_not:
+            self.fields[f"why_{target_id}"] = forms.CharField(
+                label=_("Waarom is het streefcijfer voor %(body)s niet gehaald?") % {"body": label},
+                required=False,
+                max_length=4000,
+                initial=text,
+                help_text=_(
+                    "Komt in de rapportage en het bestuursverslag: de reden en wat de "
+                    "organisatie eraan doet. Noem geen personen."
+                ),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )

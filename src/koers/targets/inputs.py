@@ -189,3 +189,24 @@ def inputs_from_frame(
         leavers_women=left_w,
         leavers_men=left_m,
     )
+
+
+def counted_ids(
+    frame: pd.DataFrame, reference_date: dt.date, selection: Selection
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The (pseudonymised) ids of the women and the men that :func:`inputs_from_frame` counts
+    for the share: a stock's headcount on ``reference_date``, a flow's hires (promotions) of
+    the last 12 months. The yearly monitor compares them between snapshots, as the Gender
+    Scan does, so a viewer outside HR cannot difference two years down to a person."""
+    members = population_mask(frame, selection)
+    ref = np.datetime64(reference_date, "D")
+    if selection.population in FLOWS:
+        dates = _dates(frame, "hire_date" if selection.population == "inflow" else
+                       "last_promotion_date")  # fmt: skip
+        year_ago = np.datetime64(_years_back(reference_date, 1), "D")
+        counted = members & (dates > year_ago) & (dates <= ref)
+    else:
+        counted = members & employed_on(frame, reference_date)
+    female, male, _other = gender_masks(frame)
+    ids = _text(frame, "employee_id")
+    return frozenset(ids[counted & female]), frozenset(ids[counted & male])

@@ -123,3 +123,43 @@ class Target(OrganisationOwned):
         if self.split != self.Split.ALL:
             label = f"{label}, {self.get_split_display()}"
         return label
+
+
+class ReportSettings(OrganisationOwned):
+    """What the annual diversity report (SER) needs to know beyond the targets: the end of the
+    financial year and whether non-binary people count with the under-represented sex."""
+
+    fy_end_month = models.PositiveSmallIntegerField(
+        _("laatste maand van het boekjaar"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    fy_end_day = models.PositiveSmallIntegerField(
+        _("laatste dag van het boekjaar"),
+        default=31,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    count_other_with_underrepresented = models.BooleanField(
+        _("non-binaire personen meetellen bij het ondervertegenwoordigde geslacht"),
+        default=False,
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], name="targets_one_report_settings")
+        ]
+
+
+class TargetExplanation(OrganisationOwned):
+    """Why a target was not met in a financial year (the SER report asks it)."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="explanations")
+    year = models.PositiveIntegerField(_("boekjaar"))
+    text = models.TextField(_("waarom niet gehaald"), max_length=4000, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year"], name="targets_one_explanation")
+        ]
