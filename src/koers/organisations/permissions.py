@@ -78,6 +78,12 @@ PERMISSIONS: Mapping[str, Permission] = {
     # figures of groups under k stay with HR (the scan's privacy rule).
     "targets.view": _p("see targets and progress", A, H, W),
     "targets.manage": _p("set targets and define the sub-top", A, H),
+    # pay transparency (koers.paytransparency): the works council reads the categories and the
+    # Art. 9 report (small groups suppressed as on the scan) and changes nothing; workers'
+    # Art. 7 requests and letters hold one person's pay: HR roles only.
+    "paytransparency.view": _p("see the pay report and the categories of workers", A, H, W),
+    "paytransparency.manage": _p("change the categories of workers", A, H),
+    "paytransparency.requests": _p("handle workers' pay information requests", A, H),
 }
 
 

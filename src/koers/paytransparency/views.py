@@ -1,0 +1,273 @@
+"""The pay transparency desk: Art. 9 report and duty, categories (Art. 4), requests (Art. 7)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from koers.lib import pdf
+from koers.organisations import audit
+from koers.organisations.access import OrgRequest, can, org_view
+from koers.paytransparency import services
+from koers.paytransparency.duties import load_rules, reporting_duty
+from koers.paytransparency.figures import UnknownWorker
+from koers.paytransparency.forms import AgreementForm, CategoryBuilderForm, RequestForm
+from koers.paytransparency.models import CRITERIA, CategoryScheme, InformationRequest
+from koers.paytransparency.report import build_report, flat_rows, to_json
+from koers.stats.disclosure import Discloser
+
+PDF_STYLES = ("koers/print.css",)
+
+
+def _report(request: OrgRequest) -> dict[str, Any]:
+    org = request.organisation
+    snapshot = services.current_snapshot(org)
+    scheme = services.current_scheme(org)
+    hr = can(request, "scan.view_all_figures")
+    report = None
+    if snapshot is not None:
+        report = build_report(
+            snapshot.frame(),
+            snapshot.reference_date,
+            Discloser(hr, settings.KOERS_MIN_GROUP_SIZE),
+            mapping=scheme.mapping() if scheme else None,
+            scheme_version=scheme.version if scheme else None,
+        )
+    today = timezone.localdate()
+    rules = load_rules()
+    duty = reporting_duty(report["headcount"], today, rules) if report else None
+    return {
+        "snapshot": snapshot,
+        "scheme": scheme,
+        "report": report,
+        "duty": duty,
+        "rules": rules,
+        "law_in_force": rules.in_force(today),
+        "k": settings.KOERS_MIN_GROUP_SIZE,
+    }
+
+
+@org_view("paytransparency.view")
+def overview(request: OrgRequest) -> HttpResponse:
+    return render(request, "paytransparency/overview.html", _report(request))
+
+
+def _need_report(context: dict[str, Any]) -> dict[str, Any]:
+    if context["report"] is None:
+        raise Http404("no Gender Scan snapshot")
+    return context
+
+
+def _filename(context: dict[str, Any], suffix: str) -> str:
+    return f"loontransparantie-art9-{context['report']['reference_year']}{suffix}"
+
+
+@org_view("paytransparency.view")
+def report_pdf(request: OrgRequest) -> HttpResponse:
+    context = _need_report(_report(request))
+    audit.record(request.organisation, request.user, "paytransparency.report_pdf")
+    body = pdf.render_pdf(
+        "paytransparency/report_pdf.html",
+        {**context, "organisation": request.organisation, "part": "public"},
+        stylesheets=PDF_STYLES,
+        request=request,
+    )
+    return pdf.pdf_response(body, _filename(context, ".pdf"))
+
+
+@org_view("paytransparency.view")
+def report_g_pdf(request: OrgRequest) -> HttpResponse:
+    context = _need_report(_report(request))
+    audit.record(request.organisation, request.user, "paytransparency.report_g_pdf")
+    body = pdf.render_pdf(
+        "paytransparency/report_pdf.html",
+        {**context, "organisation": request.organisation, "part": "g"},
+        stylesheets=PDF_STYLES,
+        request=request,
+    )
+    return pdf.pdf_response(body, _filename(context, "-g.pdf"))
+
+
+@org_view("paytransparency.view")
+def report_csv(request: OrgRequest) -> HttpResponse:
+    context = _need_report(_report(request))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in flat_rows(context["report"]):
+        writer.writerow(["" if v is None else v for v in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(context, ".csv")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@org_view("paytransparency.view")
+def report_json(request: OrgRequest) -> HttpResponse:
+    context = _need_report(_report(request))
+    body = json.dumps(to_json(context["report"]), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(context, ".json")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@org_view("paytransparency.view")
+def categories(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    versions = list(CategoryScheme.objects.for_org(org))
+    scheme = versions[0] if versions else None
+    rows = []
+    if scheme is not None:
+        rows = sorted(
+            (
+                (job, v["scores"], v["category"], scheme.job_score(job))
+                for job, v in scheme.jobs.items()
+            ),
+            key=lambda r: (r[2], -r[3], r[0]),
+        )
+    return render(
+        request,
+        "paytransparency/categories.html",
+        {"scheme": scheme, "versions": versions, "rows": rows, "criteria": CRITERIA},
+    )
+
+
+@org_view("paytransparency.manage")
+def categories_edit(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    snapshot = services.current_snapshot(org)
+    scheme = services.current_scheme(org)
+    jobs = services.jobs_in(snapshot.frame()) if snapshot else []
+    if scheme is not None:
+        jobs = sorted(set(jobs) | set(scheme.jobs))
+    form = CategoryBuilderForm(request.POST or None, jobs=jobs, scheme=scheme)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_scheme(
+            org,
+            form.weights(),
+            form.job_values(),
+            weights_note=form.cleaned_data["weights_note"],
+            user=request.user,
+        )
+        audit.record(org, request.user, "paytransparency.categories", target=f"v{saved.version}")
+        messages.success(request, _("Categorieën opgeslagen als versie %(v)s.") % {"v": saved.version})
+        return redirect("paytransparency_categories", org=org.slug)
+    return render(
+        request,
+        "paytransparency/categories_edit.html",
+        {"form": form, "snapshot": snapshot, "scheme": scheme},
+    )
+
+
+@org_view("paytransparency.manage")
+def categories_agreement(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
+    scheme = get_object_or_404(CategoryScheme.objects.for_org(org), pk=pk)
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_agreement(scheme, form.cleaned_data["agreed_on"], form.cleaned_data["note"])
+        audit.record(org, request.user, "paytransparency.agreement", target=f"v{scheme.version}")
+        return redirect("paytransparency_categories", org=org.slug)
+    return render(
+        request, "paytransparency/agreement.html", {"form": form, "scheme": scheme}
+    )
+
+
+@org_view("paytransparency.requests")
+def requests_list(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    snapshot = services.current_snapshot(org)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        worker = services.find_worker(org, snapshot.frame(), form.cleaned_data["worker"]) if snapshot else None
+        if worker is None:
+            form.add_error("worker", _("Deze werknemer staat niet in de huidige nulmeting."))
+        else:
+            item = form.save(commit=False)
+            item.organisation = org
+            item.worker = worker
+            item.created_by = request.user
+            item.save()
+            audit.record(org, request.user, "paytransparency.request", target=str(item.pk))
+            return redirect("paytransparency_request", org=org.slug, pk=item.pk)
+    today = timezone.localdate()
+    items = list(InformationRequest.objects.for_org(org))
+    return render(
+        request,
+        "paytransparency/requests.html",
+        {
+            "form": form,
+            "items": [(r, r.overdue(today)) for r in items],
+            "today": today,
+            "snapshot": snapshot,
+        },
+    )
+
+
+def _letter_context(request: OrgRequest, item: InformationRequest) -> dict[str, Any]:
+    if item.answer is not None:
+        figures = item.answer
+    else:
+        try:
+            figures = services.figures_for(request.organisation, item).to_dict()
+        except (LookupError, UnknownWorker):
+            figures = None
+    return {
+        "item": item,
+        "figures": figures,
+        "organisation": request.organisation,
+        "today": timezone.localdate(),
+        "k": settings.KOERS_MIN_GROUP_SIZE,
+    }
+
+
+@org_view("paytransparency.requests")
+def request_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
+    item = get_object_or_404(InformationRequest.objects.for_org(org), pk=pk)
+    if request.method == "POST" and item.answered_on is None:
+        try:
+            services.answer(org, item, timezone.localdate())
+        except (LookupError, UnknownWorker):
+            messages.error(request, _("Deze werknemer staat niet in de huidige nulmeting."))
+        else:
+            audit.record(org, request.user, "paytransparency.answer", target=str(item.pk))
+            messages.success(request, _("Het antwoord is vastgelegd."))
+        return redirect("paytransparency_request", org=org.slug, pk=item.pk)
+    context = _letter_context(request, item)
+    context["overdue"] = item.overdue(context["today"])
+    return render(request, "paytransparency/request.html", context)
+
+
+@org_view("paytransparency.requests")
+def request_letter(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
+    item = get_object_or_404(InformationRequest.objects.for_org(org), pk=pk)
+    context = _letter_context(request, item)
+    if context["figures"] is None:
+        raise Http404("no figures for this worker")
+    audit.record(org, request.user, "paytransparency.letter", target=str(item.pk))
+    with translation.override(item.language):
+        body = pdf.render_pdf(
+            "paytransparency/letter_pdf.html", context, stylesheets=PDF_STYLES, request=request
+        )
+    return pdf.pdf_response(body, f"loon-informatie-{item.pk}.pdf")
+
+
+@org_view("paytransparency.requests")
+def notice(request: OrgRequest) -> HttpResponse:
+    return render(
+        request,
+        "paytransparency/notice.html",
+        {"year": timezone.localdate().year, "url": reverse("paytransparency_requests", kwargs={"org": request.organisation.slug})},
+    )
