@@ -73,3 +73,162 @@ def test_hr_downloads_the_art9_report_as_pdf_csv_and_json(client, demo, member_o
     assert data["category_scheme_version"] == 1
     letters = [k[0] for k in data if k[1:2] == "_" and k[0] in "abcdefg" and k != "g_complete"]
     assert letters == list("abcdefg")  # the directive's order
+
+
+def builder_post(scheme: CategoryScheme, **changes: Any) -> dict[str, Any]:
+    """The builder's form data for ``scheme``'s jobs in the order the form lists them."""
+    data: dict[str, Any] = {f"weight_{c}": w for c, w in scheme.weights.items()}
+    data["weights_note"] = scheme.weights_note
+    for i, job in enumerate(sorted(scheme.jobs)):
+        for c, v in scheme.jobs[job]["scores"].items():
+            data[f"job{i}_{c}"] = v
+        data[f"job{i}_category"] = scheme.jobs[job]["category"]
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+def test_a_change_to_the_categories_is_a_new_version_and_the_old_one_keeps_its_agreement(
+    client, demo, member_of
+):
+    login(client, member_of, Role.HR_ANALYST)
+    first = CategoryScheme.objects.for_org(demo).get()
+    # Saving without a change adds no version.
+    response = client.post(url("paytransparency_categories_edit", demo), builder_post(first))
+    assert response.status_code == 302
+    assert CategoryScheme.objects.for_org(demo).count() == 1
+    monteur = sorted(first.jobs).index("Monteur")
+    client.post(
+        url("paytransparency_categories_edit", demo),
+        builder_post(first, **{f"job{monteur}_category": "A. Ondersteunend"}),
+    )
+    second, old = CategoryScheme.objects.for_org(demo)
+    assert (second.version, old.version) == (2, 1)
+    assert second.jobs["Monteur"]["category"] == "A. Ondersteunend"
+    assert old.jobs["Monteur"]["category"] == "B. Vakkundig"
+    assert old.council_agreed_on == dt.date(2026, 11, 26)
+    assert second.council_agreed_on is None
+    assert category_of(demo)["Monteur"] == "A. Ondersteunend"
+    page = client.get(url("paytransparency", demo)).content.decode()
+    assert "categorieën versie 2" in page
+    client.post(
+        url("paytransparency_agreement", demo, pk=second.pk),
+        {"agreed_on": "2026-12-01", "note": "OR-besluit 2026-19"},
+    )
+    second.refresh_from_db()
+    assert second.council_agreed_on == dt.date(2026, 12, 1)
+
+
+@pytest.mark.django_db
+def test_weights_that_do_not_add_up_to_100_are_refused(client, demo, member_of):
+    login(client, member_of, Role.HR_ANALYST)
+    first = CategoryScheme.objects.for_org(demo).get()
+    response = client.post(
+        url("paytransparency_categories_edit", demo), builder_post(first, weight_skills=50)
+    )
+    assert response.status_code == 200
+    assert "De wegingen tellen samen op tot 100." in response.content.decode()
+    assert CategoryScheme.objects.for_org(demo).count() == 1
+
+
+@pytest.mark.django_db
+def test_hr_enters_a_request_by_employee_number_and_only_the_pseudonym_is_kept(
+    client, demo, member_of
+):
+    login(client, member_of, Role.HR_ANALYST)
+    from koers.scan.demo import DEMO_REFERENCE_DATE, demo_rows
+
+    number = str(demo_rows(DEMO_REFERENCE_DATE)[0]["employee_id"])
+    response = client.post(
+        url("paytransparency_requests", demo),
+        {"worker": number, "received_on": "2026-12-01", "language": "nl"},
+    )
+    assert response.status_code == 302
+    item = InformationRequest.objects.for_org(demo).get(received_on=dt.date(2026, 12, 1))
+    assert item.worker != number and len(item.worker) == len(
+        InformationRequest.objects.for_org(demo).first().worker
+    )
+    assert item.deadline == dt.date(2027, 2, 1)
+    refused = client.post(
+        url("paytransparency_requests", demo),
+        {"worker": "nobody", "received_on": "2026-12-01", "language": "nl"},
+    )
+    assert "Deze werknemer staat niet in de huidige nulmeting." in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_list_shows_deadlines_and_an_overdue_request_stands_out(client, demo, member_of):
+    login(client, member_of, Role.HR_ANALYST)
+    open_one = InformationRequest.objects.for_org(demo).get(answered_on=None)
+    open_one.received_on = dt.date(2020, 1, 1)
+    open_one.save()
+    html = client.get(url("paytransparency_requests", demo)).content.decode()
+    assert 'class="overdue"' in html and "te laat" in html
+    assert "1-3-2020" in html  # the deadline, two months on
+    assert "beantwoord op 2-11-2026" in html
+
+
+@pytest.mark.django_db
+def test_hr_answers_a_request_and_the_letter_comes_as_pdf_in_english(client, demo, member_of):
+    login(client, member_of, Role.HR_ANALYST)
+    item = InformationRequest.objects.for_org(demo).get(answered_on=None)
+    assert item.language == "en"
+    page = client.get(url("paytransparency_request", demo, pk=item.pk)).content.decode()
+    assert "Gemiddelde vrouwen in uw categorie" in page
+    client.post(url("paytransparency_request", demo, pk=item.pk))
+    item.refresh_from_db()
+    assert item.answered_on is not None
+    assert item.answer["scheme_version"] == 1
+    assert item.answer["category"] == "B. Vakkundig"
+    letter = client.get(url("paytransparency_letter", demo, pk=item.pk))
+    assert letter.status_code == 200
+    assert letter["Content-Type"] == "application/pdf"
+    from tests.pdftext import is_tagged
+
+    assert is_tagged(letter.content)
+    assert 'lang="en"' in render_letter_html(client, demo, item)
+
+
+@pytest.mark.django_db
+def test_the_works_council_reads_categories_and_the_report_and_changes_nothing(
+    client, demo, member_of
+):
+    login(client, member_of, Role.WORKS_COUNCIL)
+    assert client.get(url("paytransparency", demo)).status_code == 200
+    assert client.get(url("paytransparency_report_json", demo)).status_code == 200
+    html = client.get(url("paytransparency_categories", demo)).content.decode()
+    assert "B. Vakkundig" in html and "Categorieën bewerken" not in html
+    scheme = CategoryScheme.objects.for_org(demo).get()
+    assert client.post(url("paytransparency_categories_edit", demo), builder_post(scheme)).status_code == 403
+    assert client.post(url("paytransparency_agreement", demo, pk=scheme.pk)).status_code == 403
+    item = InformationRequest.objects.for_org(demo).first()
+    for name, kwargs in (
+        ("paytransparency_requests", {}),
+        ("paytransparency_request", {"pk": item.pk}),
+        ("paytransparency_letter", {"pk": item.pk}),
+        ("paytransparency_notice", {}),
+    ):
+        assert client.get(url(name, demo, **kwargs)).status_code == 403
+    assert CategoryScheme.objects.for_org(demo).count() == 1
+
+
+@pytest.mark.django_db
+def test_another_organisation_sees_no_letter(client, demo, charlie):
+    client.login(username=charlie.username, password=PASSWORD)
+    item = InformationRequest.objects.for_org(demo).first()
+    assert client.get(url("paytransparency_letter", demo, pk=item.pk)).status_code == 404
+
+
+def render_letter_html(client: Any, org: Any, item: InformationRequest) -> str:
+    """The letter's HTML as the PDF renders it (the PDF's text is not searchable in tests)."""
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from koers.lib.pdf import render_html
+
+    with translation.override(item.language):
+        return render_html(
+            "paytransparency/letter_pdf.html",
+            {"item": item, "figures": item.answer, "organisation": org, "k": 5},
+            RequestFactory().get("/"),
+        )

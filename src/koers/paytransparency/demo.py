@@ -47,7 +47,7 @@ def load_demo_paytransparency(org: Organisation) -> str:
                 "scores": dict(zip(WEIGHTS, JOBS[job][0], strict=True)),
                 "category": JOBS[job][1],
             }
-            for job in services.jobs_in(frame)
+            for job in services.jobs_in(frame, snapshot.reference_date)
             if job in JOBS
         }
         scheme = services.save_scheme(org, WEIGHTS, jobs, weights_note=NOTE)

@@ -20,6 +20,7 @@ from koers.paytransparency.figures import LetterFigures, letter_figures
 from koers.paytransparency.models import CRITERIA, CategoryScheme, InformationRequest
 from koers.scan.models import Snapshot
 from koers.scan.services import pseudonymise
+from koers.stats.workforce import in_service
 
 
 def current_snapshot(org: Organisation) -> Snapshot | None:
@@ -29,9 +30,10 @@ def current_snapshot(org: Organisation) -> Snapshot | None:
     return snapshot
 
 
-def jobs_in(frame: pd.DataFrame) -> list[str]:
-    """The job (function) values of the snapshot, sorted."""
-    return sorted({str(v) for v in frame["job_family"].dropna()})
+def jobs_in(frame: pd.DataFrame, on: dt.date) -> list[str]:
+    """The job (function) values of the staff in service on ``on``, sorted (the supervisory
+    board is not staff and has no job to evaluate)."""
+    return sorted({str(v) for v in frame["job_family"][in_service(frame, on)].dropna()})
 
 
 def current_scheme(org: Organisation) -> CategoryScheme | None:

@@ -147,7 +147,7 @@ def categories_edit(request: OrgRequest) -> HttpResponse:
     org = request.organisation
     snapshot = services.current_snapshot(org)
     scheme = services.current_scheme(org)
-    jobs = services.jobs_in(snapshot.frame()) if snapshot else []
+    jobs = services.jobs_in(snapshot.frame(), snapshot.reference_date) if snapshot else []
     if scheme is not None:
         jobs = sorted(set(jobs) | set(scheme.jobs))
     form = CategoryBuilderForm(request.POST or None, jobs=jobs, scheme=scheme)
