@@ -25,13 +25,15 @@ from koers.paytransparency.duties import load_rules, reporting_duty
 def test_the_band_and_next_due_date_follow_from_headcount(headcount, today, every, year, due):
     duty = reporting_duty(headcount, today)
     assert duty.required
-    assert duty.band is not None and duty.band.every_years == every
+    assert duty.band is not None
+    assert duty.band.every_years == every
     assert (duty.next_reference_year, duty.next_due) == (year, due)
 
 
 def test_fewer_than_100_workers_have_no_duty():
     duty = reporting_duty(99, dt.date(2027, 1, 1))
-    assert not duty.required and duty.next_due is None
+    assert not duty.required
+    assert duty.next_due is None
 
 
 def test_the_dates_are_data_with_a_source_an_as_of_date_and_marked_planned():

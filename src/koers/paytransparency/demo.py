@@ -70,4 +70,6 @@ def load_demo_paytransparency(org: Organisation) -> str:
             received_on=dt.date(2026, 11, 20),
             language="en",
         )
-    return "Loontransparantie demo: functiecategorieën (versie 1) en twee informatieverzoeken geladen"
+    return (
+        "Loontransparantie demo: functiecategorieën (versie 1) en twee informatieverzoeken geladen"
+    )

@@ -26,7 +26,9 @@ class CategoryBuilderForm(DescribedFields, forms.Form):
         label=_("Waarom deze wegingen"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Leg vast hoe de organisatie tot de wegingen kwam, bijvoorbeeld het functiewaarderingssysteem."),
+        help_text=_(
+            "Hoe de organisatie tot de wegingen kwam, bijv. het functiewaarderingssysteem."
+        ),
     )
 
     def __init__(
@@ -94,16 +96,16 @@ class AgreementForm(DescribedFields, forms.Form):
         label=_("Datum van instemming door de ondernemingsraad"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    note = forms.CharField(
-        label=_("Kenmerk of toelichting"), max_length=300, required=False
-    )
+    note = forms.CharField(label=_("Kenmerk of toelichting"), max_length=300, required=False)
 
 
 class RequestForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
     worker = forms.CharField(
         label=_("Personeelsnummer of pseudoniem"),
         max_length=64,
-        help_text=_("Koers bewaart alleen het pseudoniem uit de nulmeting, nooit het personeelsnummer."),
+        help_text=_(
+            "Koers bewaart alleen het pseudoniem uit de nulmeting, nooit het personeelsnummer."
+        ),
     )
 
     class Meta:

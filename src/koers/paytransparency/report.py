@@ -123,9 +123,25 @@ def flat_rows(report: Mapping[str, Any]) -> list[list[Any]]:
         e = report["e"][g]
         rows.append(["e", g, "share_receiving_variable", e["share"], "", ""])
     for q in report["f"]:
-        rows.append([f"f", f"band {q['band']}", "female_share", q["female_share"], q["n_female"], q["n_male"]])
-        rows.append(["f", f"band {q['band']}", "male_share", q["male_share"], q["n_female"], q["n_male"]])
+        rows.append(
+            [
+                "f",
+                f"band {q['band']}",
+                "female_share",
+                q["female_share"],
+                q["n_female"],
+                q["n_male"],
+            ]
+        )
+        rows.append(
+            ["f", f"band {q['band']}", "male_share", q["male_share"], q["n_female"], q["n_male"]]
+        )
     for c in report["g"]:
-        for figure in ("mean_gap_pct", "median_gap_pct", "base_mean_gap_pct", "variable_mean_gap_pct"):
+        for figure in (
+            "mean_gap_pct",
+            "median_gap_pct",
+            "base_mean_gap_pct",
+            "variable_mean_gap_pct",
+        ):
             rows.append(["g", c["category"], figure, c[figure], c["n_female"], c["n_male"]])
     return rows

@@ -80,7 +80,7 @@ def save_scheme(
         ):
             return latest
         top = CategoryScheme.objects.for_org(org).aggregate(m=Max("version"))["m"] or 0
-        return CategoryScheme.objects.create(
+        created: CategoryScheme = CategoryScheme.objects.create(
             organisation=org,
             version=top + 1,
             weights=weights,
@@ -88,6 +88,7 @@ def save_scheme(
             jobs=cleaned,
             created_by=user,
         )
+        return created
 
 
 def record_agreement(scheme: CategoryScheme, on: dt.date, note: str = "") -> None:

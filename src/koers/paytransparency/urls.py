@@ -7,7 +7,9 @@ from koers.paytransparency import views
 org_patterns = [
     path("loontransparantie/", views.overview, name="paytransparency"),
     path("loontransparantie/rapport.pdf", views.report_pdf, name="paytransparency_report_pdf"),
-    path("loontransparantie/rapport-g.pdf", views.report_g_pdf, name="paytransparency_report_g_pdf"),
+    path(
+        "loontransparantie/rapport-g.pdf", views.report_g_pdf, name="paytransparency_report_g_pdf"
+    ),
     path("loontransparantie/rapport.csv", views.report_csv, name="paytransparency_report_csv"),
     path("loontransparantie/rapport.json", views.report_json, name="paytransparency_report_json"),
     path("loontransparantie/categorieen/", views.categories, name="paytransparency_categories"),
@@ -22,7 +24,11 @@ org_patterns = [
         name="paytransparency_agreement",
     ),
     path("loontransparantie/verzoeken/", views.requests_list, name="paytransparency_requests"),
-    path("loontransparantie/verzoeken/<int:pk>/", views.request_detail, name="paytransparency_request"),
+    path(
+        "loontransparantie/verzoeken/<int:pk>/",
+        views.request_detail,
+        name="paytransparency_request",
+    ),
     path(
         "loontransparantie/verzoeken/<int:pk>/brief.pdf",
         views.request_letter,

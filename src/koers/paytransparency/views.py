@@ -160,7 +160,9 @@ def categories_edit(request: OrgRequest) -> HttpResponse:
             user=request.user,
         )
         audit.record(org, request.user, "paytransparency.categories", target=f"v{saved.version}")
-        messages.success(request, _("Categorieën opgeslagen als versie %(v)s.") % {"v": saved.version})
+        messages.success(
+            request, _("Categorieën opgeslagen als versie %(v)s.") % {"v": saved.version}
+        )
         return redirect("paytransparency_categories", org=org.slug)
     return render(
         request,
@@ -178,9 +180,7 @@ def categories_agreement(request: OrgRequest, pk: int) -> HttpResponse:
         services.record_agreement(scheme, form.cleaned_data["agreed_on"], form.cleaned_data["note"])
         audit.record(org, request.user, "paytransparency.agreement", target=f"v{scheme.version}")
         return redirect("paytransparency_categories", org=org.slug)
-    return render(
-        request, "paytransparency/agreement.html", {"form": form, "scheme": scheme}
-    )
+    return render(request, "paytransparency/agreement.html", {"form": form, "scheme": scheme})
 
 
 @org_view("paytransparency.requests")
@@ -189,7 +189,11 @@ def requests_list(request: OrgRequest) -> HttpResponse:
     snapshot = services.current_snapshot(org)
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        worker = services.find_worker(org, snapshot.frame(), form.cleaned_data["worker"]) if snapshot else None
+        worker = (
+            services.find_worker(org, snapshot.frame(), form.cleaned_data["worker"])
+            if snapshot
+            else None
+        )
         if worker is None:
             form.add_error("worker", _("Deze werknemer staat niet in de huidige nulmeting."))
         else:
@@ -269,5 +273,8 @@ def notice(request: OrgRequest) -> HttpResponse:
     return render(
         request,
         "paytransparency/notice.html",
-        {"year": timezone.localdate().year, "url": reverse("paytransparency_requests", kwargs={"org": request.organisation.slug})},
+        {
+            "year": timezone.localdate().year,
+            "url": reverse("paytransparency_requests", kwargs={"org": request.organisation.slug}),
+        },
     )
