@@ -186,7 +186,10 @@ def test_hr_answers_a_request_and_the_letter_comes_as_pdf_in_english(client, dem
     from tests.pdftext import is_tagged
 
     assert is_tagged(letter.content)
-    assert 'lang="en"' in render_letter_html(client, demo, item)
+    html = render_letter_html(client, demo, item)
+    assert 'lang="en"' in html
+    assert "Information about your pay" in html
+    assert "Average of women in your category" in html
 
 
 @pytest.mark.django_db
