@@ -59,6 +59,9 @@ TABLE = {
     "plan.advise": "W",
     "targets.view": "AHW",
     "targets.manage": "AH",
+    "paytransparency.view": "AHW",
+    "paytransparency.manage": "AH",
+    "paytransparency.requests": "AH",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -132,6 +135,18 @@ ORG = {
     "targets_edit": ("GET", "targets.manage"),
     "targets_delete": ("POST", "targets.manage"),  # without confirm=yes: the confirmation page
     "targets_subtop": ("GET", "targets.manage"),
+    "paytransparency": ("GET", "paytransparency.view"),
+    "paytransparency_report_pdf": ("GET", "paytransparency.view"),
+    "paytransparency_report_g_pdf": ("GET", "paytransparency.view"),
+    "paytransparency_report_csv": ("GET", "paytransparency.view"),
+    "paytransparency_report_json": ("GET", "paytransparency.view"),
+    "paytransparency_categories": ("GET", "paytransparency.view"),
+    "paytransparency_categories_edit": ("GET", "paytransparency.manage"),
+    "paytransparency_agreement": ("GET", "paytransparency.manage"),
+    "paytransparency_requests": ("GET", "paytransparency.requests"),
+    "paytransparency_request": ("GET", "paytransparency.requests"),
+    "paytransparency_letter": ("GET", "paytransparency.requests"),
+    "paytransparency_notice": ("GET", "paytransparency.requests"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -321,6 +336,14 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     target = Target.objects.create(
         organisation=org_a, population="subtop", target_share=30, target_year=2028
     )
+    from koers.paytransparency.models import CategoryScheme, InformationRequest
+
+    scheme = CategoryScheme.objects.create(organisation=org_a, version=1, weights={}, jobs={})
+    staff = snapshot.frame()
+    staff = staff[staff["exit_date"].isna() & (staff["management_layer"] != "supervisory_board")]
+    pay_request = InformationRequest.objects.create(
+        organisation=org_a, worker=str(staff["employee_id"].iloc[0]), received_on=day
+    )
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -336,6 +359,9 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "plan_action": action.pk,
         "targets_edit": target.pk,
         "targets_delete": target.pk,
+        "paytransparency_agreement": scheme.pk,
+        "paytransparency_request": pay_request.pk,
+        "paytransparency_letter": pay_request.pk,
     }
     return {
         "users": users,
