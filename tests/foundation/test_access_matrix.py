@@ -147,6 +147,10 @@ ORG = {
     "paytransparency_request": ("GET", "paytransparency.requests"),
     "paytransparency_letter": ("GET", "paytransparency.requests"),
     "paytransparency_notice": ("GET", "paytransparency.requests"),
+    "paytransparency_assessments": ("GET", "paytransparency.view"),
+    "paytransparency_assessment_open": ("POST", "paytransparency.manage"),  # empty: nothing opened
+    "paytransparency_assessment": ("GET", "paytransparency.view"),
+    "paytransparency_assessment_edit": ("GET", "paytransparency.manage"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -336,7 +340,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     target = Target.objects.create(
         organisation=org_a, population="subtop", target_share=30, target_year=2028
     )
-    from koers.paytransparency.models import CategoryScheme, InformationRequest
+    from koers.paytransparency.models import CategoryScheme, InformationRequest, PayAssessment
 
     scheme = CategoryScheme.objects.create(organisation=org_a, version=1, weights={}, jobs={})
     staff = snapshot.frame()
@@ -344,6 +348,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     pay_request = InformationRequest.objects.create(
         organisation=org_a, worker=str(staff["employee_id"].iloc[0]), received_on=day
     )
+    assessment = PayAssessment.objects.create(organisation=org_a, category="x / 1", report_date=day)
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -362,6 +367,8 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "paytransparency_agreement": scheme.pk,
         "paytransparency_request": pay_request.pk,
         "paytransparency_letter": pay_request.pk,
+        "paytransparency_assessment": assessment.pk,
+        "paytransparency_assessment_edit": assessment.pk,
     }
     return {
         "users": users,

@@ -64,3 +64,17 @@ def test_the_answer_is_due_two_months_after_the_request(received, deadline):
 def test_add_months_counts_whole_months():
     assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2026, 1, 15), 24) == dt.date(2028, 1, 15)
+
+
+@pytest.mark.parametrize(
+    ("report", "deadline"),
+    [
+        (dt.date(2028, 6, 7), dt.date(2028, 12, 7)),
+        (dt.date(2028, 8, 31), dt.date(2029, 2, 28)),  # no 31 February
+        (dt.date(2027, 8, 31), dt.date(2028, 2, 29)),
+    ],
+)
+def test_the_gap_must_be_remedied_six_months_after_the_report(report, deadline):
+    from koers.paytransparency.clock import remedy_deadline
+
+    assert remedy_deadline(report) == deadline

@@ -239,3 +239,72 @@ def render_letter_html(client: Any, org: Any, item: InformationRequest) -> str:
             {"item": item, "figures": item.answer, "organisation": org, "k": 5},
             RequestFactory().get("/"),
         )
+
+
+@pytest.mark.django_db
+def test_the_report_page_and_request_list_need_few_queries(
+    client, demo, member_of, django_assert_max_num_queries
+):
+    login(client, member_of, Role.HR_ANALYST)
+    with django_assert_max_num_queries(12):
+        assert client.get(url("paytransparency", demo)).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(url("paytransparency_requests", demo)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demo_follows_one_flagged_category_and_hr_records_its_justification(
+    client, demo, member_of
+):
+    from koers.paytransparency.models import PayAssessment
+
+    login(client, member_of, Role.HR_ANALYST)
+    html = client.get(url("paytransparency_assessments", demo)).content.decode()
+    assert "C. Specialistisch" in html
+    assert "herstel uiterlijk 1-3-2027" in html  # six months after 1 September 2026
+    item = PayAssessment.objects.for_org(demo).get()
+    client.post(
+        url("paytransparency_assessment_edit", demo, pk=item.pk),
+        {"justification": "Diensttijd", "agreed_on": "2026-12-01", "measures": "Herzien"},
+    )
+    item.refresh_from_db()
+    assert item.justification == "Diensttijd"
+    assert item.agreed_on == dt.date(2026, 12, 1)
+    page = client.get(url("paytransparency_assessment", demo, pk=item.pk)).content.decode()
+    assert "Na correctie voor leeftijd, diensttijd, uren en opleiding" in page
+
+
+@pytest.mark.django_db
+def test_hr_can_follow_only_a_category_with_a_gap_of_five_percent(client, demo, member_of):
+    from koers.paytransparency.models import PayAssessment
+
+    login(client, member_of, Role.HR_ANALYST)
+    for category in ("A. Ondersteunend", "C. Specialistisch"):
+        client.post(
+            url("paytransparency_assessment_open", demo),
+            {"category": category, "report_date": "2027-06-01"},
+        )
+    followed = set(PayAssessment.objects.for_org(demo).values_list("category", "report_date"))
+    assert ("C. Specialistisch", dt.date(2027, 6, 1)) in followed
+    assert not any(c == "A. Ondersteunend" for c, _ in followed)  # a gap under 5 %
+
+
+@pytest.mark.django_db
+def test_the_works_council_reads_the_assessment_and_changes_nothing(client, demo, member_of):
+    from koers.paytransparency.models import PayAssessment
+
+    login(client, member_of, Role.WORKS_COUNCIL)
+    item = PayAssessment.objects.for_org(demo).get()
+    html = client.get(url("paytransparency_assessment", demo, pk=item.pk)).content.decode()
+    assert "Salarisschalen Software engineer herzien" in html
+    assert "Bewerken" not in html
+    edit = client.post(
+        url("paytransparency_assessment_edit", demo, pk=item.pk), {"justification": "x"}
+    )
+    assert edit.status_code == 403
+    opened = client.post(
+        url("paytransparency_assessment_open", demo),
+        {"category": "C. Specialistisch", "report_date": "2027-06-01"},
+    )
+    assert opened.status_code == 403
+    assert PayAssessment.objects.for_org(demo).count() == 1

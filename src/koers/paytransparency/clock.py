@@ -19,3 +19,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def answer_deadline(received_on: dt.date) -> dt.date:
     return add_months(received_on, ANSWER_MONTHS)
+
+
+REMEDY_MONTHS = 6  # Art. 10(1)(c): not remedied within six months of the report's date
+
+
+def remedy_deadline(report_date: dt.date) -> dt.date:
+    return add_months(report_date, REMEDY_MONTHS)

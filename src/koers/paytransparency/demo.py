@@ -7,7 +7,7 @@ import datetime as dt
 
 from koers.organisations.models import Organisation
 from koers.paytransparency import services
-from koers.paytransparency.models import CategoryScheme, InformationRequest
+from koers.paytransparency.models import CategoryScheme, InformationRequest, PayAssessment
 
 WEIGHTS = {"skills": 35, "effort": 20, "responsibility": 30, "conditions": 15}
 # Scores 1-5 on skills, effort, responsibility, working conditions, and the category HR chose:
@@ -70,6 +70,19 @@ def load_demo_paytransparency(org: Organisation) -> str:
             received_on=dt.date(2026, 11, 20),
             language="en",
         )
+    if not PayAssessment.objects.for_org(org).exists():
+        PayAssessment.objects.create(
+            organisation=org,
+            category="C. Specialistisch",
+            report_date=dt.date(2026, 9, 1),
+            scheme_version=1,
+            justification=(
+                "Concept: een deel van het verschil komt door diensttijd; de rest is nog niet "
+                "verklaard. Te bespreken met de OR."
+            ),
+            measures="Salarisschalen Software engineer herzien (HR, 1-3-2027).",
+        )
     return (
-        "Loontransparantie demo: functiecategorieën (versie 1) en twee informatieverzoeken geladen"
+        "Loontransparantie demo: functiecategorieën (versie 1), twee informatieverzoeken en "
+        "een beloningsbeoordeling geladen"
     )

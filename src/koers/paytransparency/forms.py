@@ -9,7 +9,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koers.lib.forms import DescribedFields
-from koers.paytransparency.models import CRITERIA, CategoryScheme, InformationRequest
+from koers.paytransparency.models import (
+    CRITERIA,
+    CategoryScheme,
+    InformationRequest,
+    PayAssessment,
+)
 
 CRITERION_LABELS = {
     "skills": _("Vaardigheden"),
@@ -112,3 +117,23 @@ class RequestForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
         model = InformationRequest
         fields = ["worker", "received_on", "language"]
         widgets = {"received_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class OpenAssessmentForm(DescribedFields, forms.Form):
+    category = forms.CharField(label=_("Categorie"), max_length=200, widget=forms.HiddenInput)
+    report_date = forms.DateField(
+        label=_("Datum van het verslag"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("De zes maanden van artikel 10 lopen vanaf deze datum."),
+    )
+
+
+class AssessmentForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = PayAssessment
+        fields = ["justification", "agreed_on", "measures"]
+        widgets = {
+            "agreed_on": forms.DateInput(attrs={"type": "date"}),
+            "justification": forms.Textarea(attrs={"rows": 4}),
+            "measures": forms.Textarea(attrs={"rows": 4}),
+        }

@@ -95,3 +95,33 @@ class InformationRequest(OrganisationOwned):
 
     def overdue(self, today: dt.date) -> bool:
         return self.answered_on is None and today > self.deadline
+
+
+class PayAssessment(OrganisationOwned):
+    """Art. 10: a category whose mean gap is 5 % or more, followed from the report's date.
+
+    The gap must be justified by objective, gender-neutral criteria or remedied within six
+    months of the report's date; otherwise the employer carries out a joint pay assessment
+    with the workers' representatives. HR records the justification, the date the
+    representatives agreed, and the measures; the figures are read live from the scan.
+    """
+
+    category = models.CharField(_("categorie"), max_length=200)
+    report_date = models.DateField(_("datum van het verslag"))
+    scheme_version = models.PositiveIntegerField(null=True, blank=True)
+    justification = models.TextField(_("rechtvaardiging"), blank=True)
+    agreed_on = models.DateField(_("besproken met de vertegenwoordigers op"), null=True, blank=True)
+    measures = models.TextField(_("maatregelen, met eigenaar en termijn"), blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category", "-report_date"]
+
+    def __str__(self) -> str:
+        return f"assessment {self.category} {self.report_date}"
+
+    @property
+    def deadline(self) -> dt.date:
+        from koers.paytransparency.clock import remedy_deadline
+
+        return remedy_deadline(self.report_date)

@@ -145,3 +145,28 @@ def flat_rows(report: Mapping[str, Any]) -> list[list[Any]]:
         ):
             rows.append(["g", c["category"], figure, c[figure], c["n_female"], c["n_male"]])
     return rows
+
+
+def flagged_categories(
+    frame: pd.DataFrame, on: dt.date, d: Discloser, *, mapping: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Art. 10(1)(a): the categories whose mean gap of hourly total pay is 5 % or more either
+    way, with the scan's within-category adjusted gap (age, tenure, hours, education).
+
+    Outside HR only categories with at least k women and k men are listed.
+    """
+    result = compute_pay_gap(with_categories(frame, mapping), on, adjust=False)
+    return [
+        {
+            "category": c.category,
+            "n_female": c.n_female,
+            "n_male": c.n_male,
+            "mean_gap_pct": c.mean_gap_pct,
+            "base_mean_gap_pct": c.base_mean_gap_pct,
+            "variable_mean_gap_pct": c.variable_mean_gap_pct,
+            "adjusted_gap_pct": c.adjusted_gap_pct,
+            "indicative": c.indicative,
+        }
+        for c in sorted(result.categories, key=lambda c: c.category)
+        if c.exceeds_threshold and (d.hr or d.enough(c.n_female, c.n_male))
+    ]

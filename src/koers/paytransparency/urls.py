@@ -35,4 +35,20 @@ org_patterns = [
         name="paytransparency_letter",
     ),
     path("loontransparantie/kennisgeving/", views.notice, name="paytransparency_notice"),
+    path("loontransparantie/beoordeling/", views.assessments, name="paytransparency_assessments"),
+    path(
+        "loontransparantie/beoordeling/openen/",
+        views.assessment_open,
+        name="paytransparency_assessment_open",
+    ),
+    path(
+        "loontransparantie/beoordeling/<int:pk>/",
+        views.assessment_detail,
+        name="paytransparency_assessment",
+    ),
+    path(
+        "loontransparantie/beoordeling/<int:pk>/bewerken/",
+        views.assessment_edit,
+        name="paytransparency_assessment_edit",
+    ),
 ]

@@ -21,9 +21,20 @@ from koers.organisations.access import OrgRequest, can, org_view
 from koers.paytransparency import services
 from koers.paytransparency.duties import load_rules, reporting_duty
 from koers.paytransparency.figures import UnknownWorker
-from koers.paytransparency.forms import AgreementForm, CategoryBuilderForm, RequestForm
-from koers.paytransparency.models import CRITERIA, CategoryScheme, InformationRequest
-from koers.paytransparency.report import build_report, flat_rows, to_json
+from koers.paytransparency.forms import (
+    AgreementForm,
+    AssessmentForm,
+    CategoryBuilderForm,
+    OpenAssessmentForm,
+    RequestForm,
+)
+from koers.paytransparency.models import (
+    CRITERIA,
+    CategoryScheme,
+    InformationRequest,
+    PayAssessment,
+)
+from koers.paytransparency.report import build_report, flagged_categories, flat_rows, to_json
 from koers.stats.disclosure import Discloser
 
 PDF_STYLES = ("koers/print.css",)
@@ -278,3 +289,78 @@ def notice(request: OrgRequest) -> HttpResponse:
             "url": reverse("paytransparency_requests", kwargs={"org": request.organisation.slug}),
         },
     )
+
+
+def _flagged(request: OrgRequest) -> list[dict[str, Any]]:
+    org = request.organisation
+    snapshot = services.current_snapshot(org)
+    if snapshot is None:
+        return []
+    hr = can(request, "scan.view_all_figures")
+    return flagged_categories(
+        snapshot.frame(),
+        snapshot.reference_date,
+        Discloser(hr, settings.KOERS_MIN_GROUP_SIZE),
+        mapping=services.category_of(org),
+    )
+
+
+@org_view("paytransparency.view")
+def assessments(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    today = timezone.localdate()
+    opened = {a.category: a for a in PayAssessment.objects.for_org(org)}
+    rows = [
+        (c, opened.get(c["category"]), OpenAssessmentForm(initial={"category": c["category"]}))
+        for c in _flagged(request)
+    ]
+    return render(
+        request,
+        "paytransparency/assessments.html",
+        {"rows": rows, "today": today, "scheme": services.current_scheme(org)},
+    )
+
+
+@org_view("paytransparency.manage")
+def assessment_open(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    form = OpenAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        flagged = {c["category"] for c in _flagged(request)}
+        category = form.cleaned_data["category"]
+        if category in flagged:
+            scheme = services.current_scheme(org)
+            item, _created = PayAssessment.objects.get_or_create(
+                organisation=org,
+                category=category,
+                report_date=form.cleaned_data["report_date"],
+                defaults={"scheme_version": scheme.version if scheme else None},
+            )
+            audit.record(org, request.user, "paytransparency.assessment", target=category)
+            return redirect("paytransparency_assessment", org=org.slug, pk=item.pk)
+    return redirect("paytransparency_assessments", org=org.slug)
+
+
+@org_view("paytransparency.view")
+def assessment_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
+    item = get_object_or_404(PayAssessment.objects.for_org(org), pk=pk)
+    figures = next((c for c in _flagged(request) if c["category"] == item.category), None)
+    today = timezone.localdate()
+    return render(
+        request,
+        "paytransparency/assessment.html",
+        {"item": item, "figures": figures, "past_deadline": today > item.deadline},
+    )
+
+
+@org_view("paytransparency.manage")
+def assessment_edit(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
+    item = get_object_or_404(PayAssessment.objects.for_org(org), pk=pk)
+    form = AssessmentForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(org, request.user, "paytransparency.assessment_edit", target=item.category)
+        return redirect("paytransparency_assessment", org=org.slug, pk=item.pk)
+    return render(request, "paytransparency/assessment_edit.html", {"form": form, "item": item})
