@@ -53,7 +53,8 @@ def test_the_demo_has_agreed_categories_and_one_open_and_one_answered_request(de
 
 
 @pytest.mark.django_db
-def test_hr_downloads_the_art9_report_as_pdf_csv_and_json(client, demo, member_of):
+def test_hr_downloads_the_art9_report_as_pdf_csv_and_json(client, demo, member_of, monkeypatch):
+    monkeypatch.setattr("koers.paytransparency.views.today", lambda: dt.date(2026, 12, 7))
     login(client, member_of, Role.HR_ANALYST)
     page = client.get(url("paytransparency", demo))
     html = page.content.decode()
@@ -61,6 +62,9 @@ def test_hr_downloads_the_art9_report_as_pdf_csv_and_json(client, demo, member_o
     assert "(a) gemiddelde loonkloof" in html
     assert "categorieën versie 1" in html
     assert "De Nederlandse wet is nog niet in werking." in html
+    # 1,200 in service: every year; the first report, over 2027, is due on 7 June 2028.
+    assert "rapporteert de organisatie elk jaar (Art. 9(2))" in html
+    assert "gaat over 2027 en is uiterlijk 7 juni 2028 klaar" in html
     for name in ("paytransparency_report_pdf", "paytransparency_report_g_pdf"):
         response = client.get(url(name, demo))
         assert response.status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -40,6 +41,11 @@ from koers.stats.disclosure import Discloser
 PDF_STYLES = ("koers/print.css",)
 
 
+def today() -> dt.date:
+    """The date deadlines and duties are seen from (tests set it)."""
+    return timezone.localdate()
+
+
 def _report(request: OrgRequest) -> dict[str, Any]:
     org = request.organisation
     snapshot = services.current_snapshot(org)
@@ -54,16 +60,16 @@ def _report(request: OrgRequest) -> dict[str, Any]:
             mapping=scheme.mapping() if scheme else None,
             scheme_version=scheme.version if scheme else None,
         )
-    today = timezone.localdate()
+    day = today()
     rules = load_rules()
-    duty = reporting_duty(report["headcount"], today, rules) if report else None
+    duty = reporting_duty(report["headcount"], day, rules) if report else None
     return {
         "snapshot": snapshot,
         "scheme": scheme,
         "report": report,
         "duty": duty,
         "rules": rules,
-        "law_in_force": rules.in_force(today),
+        "law_in_force": rules.in_force(day),
         "k": settings.KOERS_MIN_GROUP_SIZE,
     }
 
@@ -215,15 +221,15 @@ def requests_list(request: OrgRequest) -> HttpResponse:
             item.save()
             audit.record(org, request.user, "paytransparency.request", target=str(item.pk))
             return redirect("paytransparency_request", org=org.slug, pk=item.pk)
-    today = timezone.localdate()
+    day = today()
     items = list(InformationRequest.objects.for_org(org))
     return render(
         request,
         "paytransparency/requests.html",
         {
             "form": form,
-            "items": [(r, r.overdue(today)) for r in items],
-            "today": today,
+            "items": [(r, r.overdue(day)) for r in items],
+            "today": day,
             "snapshot": snapshot,
         },
     )
@@ -241,7 +247,7 @@ def _letter_context(request: OrgRequest, item: InformationRequest) -> dict[str, 
         "item": item,
         "figures": figures,
         "organisation": request.organisation,
-        "today": timezone.localdate(),
+        "today": today(),
         "k": settings.KOERS_MIN_GROUP_SIZE,
     }
 
@@ -252,7 +258,7 @@ def request_detail(request: OrgRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(InformationRequest.objects.for_org(org), pk=pk)
     if request.method == "POST" and item.answered_on is None:
         try:
-            services.answer(org, item, timezone.localdate())
+            services.answer(org, item, today())
         except (LookupError, UnknownWorker):
             messages.error(request, _("Deze werknemer staat niet in de huidige nulmeting."))
         else:
@@ -285,7 +291,7 @@ def notice(request: OrgRequest) -> HttpResponse:
         request,
         "paytransparency/notice.html",
         {
-            "year": timezone.localdate().year,
+            "year": today().year,
             "url": reverse("paytransparency_requests", kwargs={"org": request.organisation.slug}),
         },
     )
@@ -308,7 +314,7 @@ def _flagged(request: OrgRequest) -> list[dict[str, Any]]:
 @org_view("paytransparency.view")
 def assessments(request: OrgRequest) -> HttpResponse:
     org = request.organisation
-    today = timezone.localdate()
+    day = today()
     opened = {a.category: a for a in PayAssessment.objects.for_org(org)}
     rows = [
         (c, opened.get(c["category"]), OpenAssessmentForm(initial={"category": c["category"]}))
@@ -317,7 +323,7 @@ def assessments(request: OrgRequest) -> HttpResponse:
     return render(
         request,
         "paytransparency/assessments.html",
-        {"rows": rows, "today": today, "scheme": services.current_scheme(org)},
+        {"rows": rows, "today": day, "scheme": services.current_scheme(org)},
     )
 
 
@@ -346,11 +352,11 @@ def assessment_detail(request: OrgRequest, pk: int) -> HttpResponse:
     org = request.organisation
     item = get_object_or_404(PayAssessment.objects.for_org(org), pk=pk)
     figures = next((c for c in _flagged(request) if c["category"] == item.category), None)
-    today = timezone.localdate()
+    day = today()
     return render(
         request,
         "paytransparency/assessment.html",
-        {"item": item, "figures": figures, "past_deadline": today > item.deadline},
+        {"item": item, "figures": figures, "past_deadline": day > item.deadline},
     )
 
 
