@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "koers.compass",
     "koers.reportbox",
     "koers.recruitment",
+    "koers.paytransparency",
     "koers.plan",
     "koers.targets",
     "koers.inclusion",

@@ -8,6 +8,7 @@ from koers.accounts.admin_site import KoersAdminSite
 from koers.api.api import api
 from koers.compass import urls as compass_urls
 from koers.inclusion import urls as inclusion_urls
+from koers.paytransparency import urls as paytransparency_urls
 from koers.plan import urls as plan_urls
 from koers.recruitment import urls as recruitment_urls
 from koers.reportbox import urls as reportbox_urls
@@ -45,6 +46,7 @@ org_patterns = [
     *plan_urls.org_patterns,
     *targets_urls.org_patterns,
     *inclusion_urls.org_patterns,
+    *paytransparency_urls.org_patterns,
 ]
 
 # The Django admin asks for the authenticator code too, and logs in through our login.

@@ -62,6 +62,9 @@ TABLE = {
     "inclusion.view_results": "AH",
     "inclusion.view_summary": "AHW",
     "inclusion.manage_summary_link": "AH",
+    "paytransparency.view": "AHW",
+    "paytransparency.manage": "AH",
+    "paytransparency.requests": "AH",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -144,6 +147,22 @@ ORG = {
     "inclusion_results": ("GET", "inclusion.view_results"),
     "inclusion_summary": ("GET", "inclusion.view_summary"),
     "inclusion_summary_link": ("POST", "inclusion.manage_summary_link"),  # no action: nothing
+    "paytransparency": ("GET", "paytransparency.view"),
+    "paytransparency_report_pdf": ("GET", "paytransparency.view"),
+    "paytransparency_report_g_pdf": ("GET", "paytransparency.view"),
+    "paytransparency_report_csv": ("GET", "paytransparency.view"),
+    "paytransparency_report_json": ("GET", "paytransparency.view"),
+    "paytransparency_categories": ("GET", "paytransparency.view"),
+    "paytransparency_categories_edit": ("GET", "paytransparency.manage"),
+    "paytransparency_agreement": ("GET", "paytransparency.manage"),
+    "paytransparency_requests": ("GET", "paytransparency.requests"),
+    "paytransparency_request": ("GET", "paytransparency.requests"),
+    "paytransparency_letter": ("GET", "paytransparency.requests"),
+    "paytransparency_notice": ("GET", "paytransparency.requests"),
+    "paytransparency_assessments": ("GET", "paytransparency.view"),
+    "paytransparency_assessment_open": ("POST", "paytransparency.manage"),  # empty: nothing opened
+    "paytransparency_assessment": ("GET", "paytransparency.view"),
+    "paytransparency_assessment_edit": ("GET", "paytransparency.manage"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -337,6 +356,15 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     from koers.inclusion.summary import enable_link
 
     summary_token = enable_link(org_a)
+    from koers.paytransparency.models import CategoryScheme, InformationRequest, PayAssessment
+
+    scheme = CategoryScheme.objects.create(organisation=org_a, version=1, weights={}, jobs={})
+    staff = snapshot.frame()
+    staff = staff[staff["exit_date"].isna() & (staff["management_layer"] != "supervisory_board")]
+    pay_request = InformationRequest.objects.create(
+        organisation=org_a, worker=str(staff["employee_id"].iloc[0]), received_on=day
+    )
+    assessment = PayAssessment.objects.create(organisation=org_a, category="x / 1", report_date=day)
     pks = {
         "job": job.pk,
         "campaign": campaign.pk,
@@ -352,6 +380,11 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "plan_action": action.pk,
         "targets_edit": target.pk,
         "targets_delete": target.pk,
+        "paytransparency_agreement": scheme.pk,
+        "paytransparency_request": pay_request.pk,
+        "paytransparency_letter": pay_request.pk,
+        "paytransparency_assessment": assessment.pk,
+        "paytransparency_assessment_edit": assessment.pk,
     }
     return {
         "users": users,

@@ -34,6 +34,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "reports",
         "applicants",
         "appraisals",
+        "pay_information_requests",
     }
     assert rules["hr_snapshots"].setting == "KOERS_RETAIN_HR_MONTHS"
     assert rules["hr_replaced_snapshots"].unit == "days"
@@ -48,6 +49,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "koers.reportbox.demo",
         "koers.recruitment.demo",
         "koers.recruitment.appraisal_demo",
+        "koers.paytransparency.demo",  # after the scan's demo: it reads the snapshot
         "koers.plan.demo",
         "koers.targets.demo",
         "koers.inclusion.demo",  # two closed rounds of the inclusion survey

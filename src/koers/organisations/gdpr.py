@@ -56,6 +56,7 @@ PERSONAL_DATA_MODELS = (
     "scan.Snapshot",
     "reportbox.Report",
     "reportbox.ReportMessage",
+    "paytransparency.InformationRequest",
     settings.AUTH_USER_MODEL,
 )
 

@@ -85,6 +85,12 @@ PERMISSIONS: Mapping[str, Permission] = {
     # the works council reads it and its public link, HR switches that link on or off.
     "inclusion.view_summary": _p("see the inclusion survey summary", A, H, W),
     "inclusion.manage_summary_link": _p("switch the summary's public link on or off", A, H),
+    # pay transparency (koers.paytransparency): the works council reads the categories and the
+    # Art. 9 report (small groups suppressed as on the scan) and changes nothing; workers'
+    # Art. 7 requests and letters hold one person's pay: HR roles only.
+    "paytransparency.view": _p("see the pay report and the categories of workers", A, H, W),
+    "paytransparency.manage": _p("change the categories of workers", A, H),
+    "paytransparency.requests": _p("handle workers' pay information requests", A, H),
 }
 
 

@@ -1,0 +1,372 @@
+"""The pay transparency desk: Art. 9 report and duty, categories (Art. 4), requests (Art. 7)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from koers.lib import pdf
+from koers.organisations import audit
+from koers.organisations.access import OrgRequest, can, org_view
+from koers.paytransparency import services
+from koers.paytransparency.duties import load_rules, reporting_duty
+from koers.paytransparency.figures import UnknownWorker
+from koers.paytransparency.forms import (
+    AgreementForm,
+    AssessmentForm,
+    CategoryBuilderForm,
+    OpenAssessmentForm,
+    RequestForm,
+)
+from koers.paytransparency.models import (
+    CRITERIA,
+    CategoryScheme,
+    InformationRequest,
+    PayAssessment,
+)
+from koers.paytransparency.report import build_report, flagged_categories, flat_rows, to_json
+from koers.stats.disclosure import Discloser
+
+PDF_STYLES = ("koers/print.css",)
+
+
+def today() -> dt.date:
+    """The date deadlines and duties are seen from (tests set it)."""
+    return timezone.localdate()
+
+
+def _report(request: OrgRequest) -> dict[str, Any]:
+    org = request.organisation
+    snapshot = services.current_snapshot(org)
+    scheme = services.current_scheme(org)
+    hr = can(request, "scan.view_all_figures")
+    report = None
+    if snapshot is not None:
+        report = build_report(
+            snapshot.frame(),
+            snapshot.reference_date,
+            Discloser(hr, settings.KOERS_MIN_GROUP_SIZE),
+            mapping=scheme.mapping() if scheme else None,
+            scheme_version=scheme.version if scheme else None,
+        )
+    day = today()
+    rules = load_rules()
+    duty = reporting_duty(report["headcount"], day, rules) if report else None
+    return {
+        "snapshot": snapshot,
+        "scheme": scheme,
+        "report": report,
+        "duty": duty,
+        "rules": rules,
+        "law_in_force": rules.in_force(day),
+        "k": settings.KOERS_MIN_GROUP_SIZE,
+    }
+
+
+@org_view("paytransparency.view")
+def overview(request: OrgRequest) -> HttpResponse:
+    return render(request, "paytransparency/overview.html", _report(request))
+
+
+def _need_report(context: dict[str, Any]) -> dict[str, Any]:
+    if context["report"] is None:
+        raise Http404("no Gender Scan snapshot")
+    return context
+
+
+def _filename(context: dict[str, Any], suffix: str) -> str:
+    return f"loontransparantie-art9-{context['report']['reference_year']}{suffix}"
+
+
+@org_view("paytransparency.view")
+def report_pdf(request: OrgRequest) -> HttpResponse:
+    context = _need_report(_report(request))
+    audit.record(request.organisation, request.user, "paytransparency.report_pdf")
+    body = pdf.render_pdf(
+        "paytransparency/report_pdf.html",
+        {**context, "organisation": request.organisation, "part": "public"},
+        stylesheets=PDF_STYLES,
+        request=request,
+    )
+    return pdf.pdf_response(body, _filename(context, ".pdf"))
+
+
+@org_view("paytransparency.view")
+def report_g_pdf(request: OrgRequest) -> HttpResponse:
+    context = _need_report(_report(request))
+    audit.record(request.organisation, request.user, "paytransparency.report_g_pdf")
+    body = pdf.render_pdf(
+        "paytransparency/report_pdf.html",
+        {**context, "organisation": request.organisation, "part": "g"},
+        stylesheets=PDF_STYLES,
+        request=request,
+    )
+    return pdf.pdf_response(body, _filename(context, "-g.pdf"))
+
+
+@org_view("paytransparency.view")
+def report_csv(request: OrgRequest) -> HttpResponse:
+    context = _need_report(_report(request))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in flat_rows(context["report"]):
+        writer.writerow(["" if v is None else v for v in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(context, ".csv")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@org_view("paytransparency.view")
+def report_json(request: OrgRequest) -> HttpResponse:
+    context = _need_report(_report(request))
+    body = json.dumps(to_json(context["report"]), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(context, ".json")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@org_view("paytransparency.view")
+def categories(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    versions = list(CategoryScheme.objects.for_org(org))
+    scheme = versions[0] if versions else None
+    rows = []
+    if scheme is not None:
+        rows = sorted(
+            (
+                (job, v["scores"], v["category"], scheme.job_score(job))
+                for job, v in scheme.jobs.items()
+            ),
+            key=lambda r: (r[2], -r[3], r[0]),
+        )
+    return render(
+        request,
+        "paytransparency/categories.html",
+        {"scheme": scheme, "versions": versions, "rows": rows, "criteria": CRITERIA},
+    )
+
+
+@org_view("paytransparency.manage")
+def categories_edit(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    snapshot = services.current_snapshot(org)
+    scheme = services.current_scheme(org)
+    jobs = services.jobs_in(snapshot.frame(), snapshot.reference_date) if snapshot else []
+    if scheme is not None:
+        jobs = sorted(set(jobs) | set(scheme.jobs))
+    form = CategoryBuilderForm(request.POST or None, jobs=jobs, scheme=scheme)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_scheme(
+            org,
+            form.weights(),
+            form.job_values(),
+            weights_note=form.cleaned_data["weights_note"],
+            user=request.user,
+        )
+        audit.record(org, request.user, "paytransparency.categories", target=f"v{saved.version}")
+        messages.success(
+            request, _("Categorieën opgeslagen als versie %(v)s.") % {"v": saved.version}
+        )
+        return redirect("paytransparency_categories", org=org.slug)
+    return render(
+        request,
+        "paytransparency/categories_edit.html",
+        {"form": form, "snapshot": snapshot, "scheme": scheme},
+    )
+
+
+@org_view("paytransparency.manage")
+def categories_agreement(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
+    scheme = get_object_or_404(CategoryScheme.objects.for_org(org), pk=pk)
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_agreement(scheme, form.cleaned_data["agreed_on"], form.cleaned_data["note"])
+        audit.record(org, request.user, "paytransparency.agreement", target=f"v{scheme.version}")
+        return redirect("paytransparency_categories", org=org.slug)
+    return render(request, "paytransparency/agreement.html", {"form": form, "scheme": scheme})
+
+
+@org_view("paytransparency.requests")
+def requests_list(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    snapshot = services.current_snapshot(org)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        worker = (
+            services.find_worker(org, snapshot.frame(), form.cleaned_data["worker"])
+            if snapshot
+            else None
+        )
+        if worker is None:
+            form.add_error("worker", _("Deze werknemer staat niet in de huidige nulmeting."))
+        else:
+            item = form.save(commit=False)
+            item.organisation = org
+            item.worker = worker
+            item.created_by = request.user
+            item.save()
+            audit.record(org, request.user, "paytransparency.request", target=str(item.pk))
+            return redirect("paytransparency_request", org=org.slug, pk=item.pk)
+    day = today()
+    items = list(InformationRequest.objects.for_org(org))
+    return render(
+        request,
+        "paytransparency/requests.html",
+        {
+            "form": form,
+            "items": [(r, r.overdue(day)) for r in items],
+            "today": day,
+            "snapshot": snapshot,
+        },
+    )
+
+
+def _letter_context(request: OrgRequest, item: InformationRequest) -> dict[str, Any]:
+    if item.answer is not None:
+        figures = item.answer
+    else:
+        try:
+            figures = services.figures_for(request.organisation, item).to_dict()
+        except (LookupError, UnknownWorker):
+            figures = None
+    return {
+        "item": item,
+        "figures": figures,
+        "organisation": request.organisation,
+        "today": today(),
+        "k": settings.KOERS_MIN_GROUP_SIZE,
+    }
+
+
+@org_view("paytransparency.requests")
+def request_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
+    item = get_object_or_404(InformationRequest.objects.for_org(org), pk=pk)
+    if request.method == "POST" and item.answered_on is None:
+        try:
+            services.answer(org, item, today())
+        except (LookupError, UnknownWorker):
+            messages.error(request, _("Deze werknemer staat niet in de huidige nulmeting."))
+        else:
+            audit.record(org, request.user, "paytransparency.answer", target=str(item.pk))
+            messages.success(request, _("Het antwoord is vastgelegd."))
+        return redirect("paytransparency_request", org=org.slug, pk=item.pk)
+    context = _letter_context(request, item)
+    context["overdue"] = item.overdue(context["today"])
+    return render(request, "paytransparency/request.html", context)
+
+
+@org_view("paytransparency.requests")
+def request_letter(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
+    item = get_object_or_404(InformationRequest.objects.for_org(org), pk=pk)
+    context = _letter_context(request, item)
+    if context["figures"] is None:
+        raise Http404("no figures for this worker")
+    audit.record(org, request.user, "paytransparency.letter", target=str(item.pk))
+    with translation.override(item.language):
+        body = pdf.render_pdf(
+            "paytransparency/letter_pdf.html", context, stylesheets=PDF_STYLES, request=request
+        )
+    return pdf.pdf_response(body, f"loon-informatie-{item.pk}.pdf")
+
+
+@org_view("paytransparency.requests")
+def notice(request: OrgRequest) -> HttpResponse:
+    return render(
+        request,
+        "paytransparency/notice.html",
+        {
+            "year": today().year,
+            "url": reverse("paytransparency_requests", kwargs={"org": request.organisation.slug}),
+        },
+    )
+
+
+def _flagged(request: OrgRequest) -> list[dict[str, Any]]:
+    org = request.organisation
+    snapshot = services.current_snapshot(org)
+    if snapshot is None:
+        return []
+    hr = can(request, "scan.view_all_figures")
+    return flagged_categories(
+        snapshot.frame(),
+        snapshot.reference_date,
+        Discloser(hr, settings.KOERS_MIN_GROUP_SIZE),
+        mapping=services.category_of(org),
+    )
+
+
+@org_view("paytransparency.view")
+def assessments(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    day = today()
+    opened = {a.category: a for a in PayAssessment.objects.for_org(org)}
+    rows = [
+        (c, opened.get(c["category"]), OpenAssessmentForm(initial={"category": c["category"]}))
+        for c in _flagged(request)
+    ]
+    return render(
+        request,
+        "paytransparency/assessments.html",
+        {"rows": rows, "today": day, "scheme": services.current_scheme(org)},
+    )
+
+
+@org_view("paytransparency.manage")
+def assessment_open(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    form = OpenAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        flagged = {c["category"] for c in _flagged(request)}
+        category = form.cleaned_data["category"]
+        if category in flagged:
+            scheme = services.current_scheme(org)
+            item, _created = PayAssessment.objects.get_or_create(
+                organisation=org,
+                category=category,
+                report_date=form.cleaned_data["report_date"],
+                defaults={"scheme_version": scheme.version if scheme else None},
+            )
+            audit.record(org, request.user, "paytransparency.assessment", target=category)
+            return redirect("paytransparency_assessment", org=org.slug, pk=item.pk)
+    return redirect("paytransparency_assessments", org=org.slug)
+
+
+@org_view("paytransparency.view")
+def assessment_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
+    item = get_object_or_404(PayAssessment.objects.for_org(org), pk=pk)
+    figures = next((c for c in _flagged(request) if c["category"] == item.category), None)
+    day = today()
+    return render(
+        request,
+        "paytransparency/assessment.html",
+        {"item": item, "figures": figures, "past_deadline": day > item.deadline},
+    )
+
+
+@org_view("paytransparency.manage")
+def assessment_edit(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
+    item = get_object_or_404(PayAssessment.objects.for_org(org), pk=pk)
+    form = AssessmentForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(org, request.user, "paytransparency.assessment_edit", target=item.category)
+        return redirect("paytransparency_assessment", org=org.slug, pk=item.pk)
+    return render(request, "paytransparency/assessment_edit.html", {"form": form, "item": item})
