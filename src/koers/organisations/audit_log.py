@@ -71,6 +71,30 @@ ACTIONS: dict[str, Promise] = {
     "targets.ser_pdf.intern": gettext_lazy("Jaarrapportage diversiteit als PDF (intern)"),
     "targets.ser_pdf.deelbaar": gettext_lazy("Jaarrapportage diversiteit als PDF (om te delen)"),
     "targets.ser_csv": gettext_lazy("Jaarrapportage diversiteit als CSV"),
+    "inclusion.view_results": gettext_lazy("Uitkomsten inclusiemonitor bekeken"),
+    "inclusion.view_summary": gettext_lazy("Samenvatting inclusiemonitor bekeken"),
+    "inclusion summary: new public link": gettext_lazy(
+        "Openbare link naar de samenvatting van de inclusiemonitor aangezet"
+    ),
+    "inclusion summary: public link off": gettext_lazy(
+        "Openbare link naar de samenvatting van de inclusiemonitor uitgezet"
+    ),
+    "paytransparency.agreement": gettext_lazy("Instemming met de categorieën vastgelegd"),
+    "paytransparency.answer": gettext_lazy("Informatieverzoek beantwoord"),
+    "paytransparency.assessment": gettext_lazy("Gezamenlijke beoordeling van de beloning bekeken"),
+    "paytransparency.assessment_edit": gettext_lazy(
+        "Gezamenlijke beoordeling van de beloning gewijzigd"
+    ),
+    "paytransparency.categories": gettext_lazy("Categorieën werknemers gewijzigd"),
+    "paytransparency.letter": gettext_lazy("Antwoordbrief op een informatieverzoek gedownload"),
+    "paytransparency.report_g_pdf": gettext_lazy("Verslag artikel 9 (g) als PDF gedownload"),
+    "paytransparency.report_pdf": gettext_lazy("Verslag artikel 9 als PDF gedownload"),
+    "paytransparency.request": gettext_lazy("Informatieverzoek ingevoerd"),
+    "scan.compare": gettext_lazy("Twee nulmetingen vergeleken"),
+    "scan.replace": gettext_lazy("Nulmeting vervangen door een nieuwe versie"),
+    "scan.replace_cancelled": gettext_lazy("Nieuwe versie van een nulmeting weggegooid"),
+    "scan.replace_undone": gettext_lazy("Vervanging van een nulmeting ongedaan gemaakt"),
+    "scan.trend": gettext_lazy("Verloop van de Gender Scan bekeken"),
 }
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
