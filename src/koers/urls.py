@@ -7,6 +7,7 @@ from koers.accounts import views as account_views
 from koers.accounts.admin_site import KoersAdminSite
 from koers.api.api import api
 from koers.compass import urls as compass_urls
+from koers.dialogue import urls as dialogue_urls
 from koers.plan import urls as plan_urls
 from koers.recruitment import urls as recruitment_urls
 from koers.reportbox import urls as reportbox_urls
@@ -43,6 +44,7 @@ org_patterns = [
     *recruitment_urls.org_patterns,
     *plan_urls.org_patterns,
     *targets_urls.org_patterns,
+    *dialogue_urls.org_patterns,
 ]
 
 # The Django admin asks for the authenticator code too, and logs in through our login.
@@ -62,6 +64,7 @@ urlpatterns = [
     *survey_urls.respondent_patterns,
     *compass_urls.respondent_patterns,
     *reportbox_urls.public_patterns,
+    *dialogue_urls.public_patterns,
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -59,6 +59,7 @@ TABLE = {
     "plan.advise": "W",
     "targets.view": "AHW",
     "targets.manage": "AH",
+    "dialogue.facilitate": "AHM",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -132,6 +133,13 @@ ORG = {
     "targets_edit": ("GET", "targets.manage"),
     "targets_delete": ("POST", "targets.manage"),  # without confirm=yes: the confirmation page
     "targets_subtop": ("GET", "targets.manage"),
+    "dialogue_sessions": ("GET", "dialogue.facilitate"),
+    "dialogue_deck": ("GET", "dialogue.facilitate"),
+    "dialogue_session_new": ("GET", "dialogue.facilitate"),
+    "dialogue_session": ("GET", "dialogue.facilitate"),
+    "dialogue_session_control": ("POST", "dialogue.facilitate"),  # no action: 400
+    "dialogue_summary": ("GET", "dialogue.facilitate"),
+    "dialogue_summary_pdf": ("GET", "dialogue.facilitate"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -170,6 +178,10 @@ PUBLIC = {
     "resume": ("GET", 200),
     "reportbox_public": ("GET", 200),
     "reportbox_status": ("GET", 200),
+    "dialogue_join": ("GET", 200),
+    # Without the cookie set by joining with a session code: 404 for everyone.
+    "dialogue_participate": ("GET", 404),
+    "dialogue_state": ("GET", 404),
     "openapi-json": ("GET", 200),
     "openapi-view": ("GET", 200),
 }
@@ -321,7 +333,14 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     target = Target.objects.create(
         organisation=org_a, population="subtop", target_share=30, target_year=2028
     )
+    from koers.dialogue import services as dialogue
+
+    dialogue_session, _code = dialogue.open_session(
+        org_a, title="Matrix", team="T", audience="employees", card_keys=["culture-think-1"]
+    )
     pks = {
+        "dialogue_session": dialogue_session.pk,
+        "dialogue_summary": dialogue_session.pk,
         "job": job.pk,
         "campaign": campaign.pk,
         "compass_shared": share.pk,

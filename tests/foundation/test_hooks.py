@@ -34,6 +34,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "reports",
         "applicants",
         "appraisals",
+        "dialogue_sessions",
     }
     assert rules["hr_snapshots"].setting == "KOERS_RETAIN_HR_MONTHS"
     assert rules["hr_replaced_snapshots"].unit == "days"

@@ -78,6 +78,9 @@ PERMISSIONS: Mapping[str, Permission] = {
     # figures of groups under k stay with HR (the scan's privacy rule).
     "targets.view": _p("see targets and progress", A, H, W),
     "targets.manage": _p("set targets and define the sub-top", A, H),
+    # dialogue tools (koers.dialogue): whoever leads a team conversation opens a session;
+    # participants join with a code and have no account.
+    "dialogue.facilitate": _p("run dialogue sessions", A, H, M),
 }
 
 

@@ -1,0 +1,24 @@
+// Dialogue: reload the participant's page when the facilitator moves on (a small poll).
+// The page works without this file: it has a "Vernieuwen" button.
+"use strict";
+
+(function () {
+  const box = document.querySelector("[data-dialogue-poll]");
+  if (!box || !box.dataset.dialoguePoll) return;
+  const url = box.dataset.dialoguePoll;
+  const shown = box.dataset.dialogueState;
+  const typing = () => {
+    const area = document.querySelector("textarea");
+    return area && area.value.trim() !== "";
+  };
+  const tick = () => {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
+      .then((data) => {
+        if (data.state !== shown && !typing()) window.location.reload();
+        else window.setTimeout(tick, 4000);
+      })
+      .catch(() => window.setTimeout(tick, 8000));
+  };
+  window.setTimeout(tick, 4000);
+})();
