@@ -179,6 +179,7 @@ PUBLIC = {
     "reportbox_public": ("GET", 200),
     "reportbox_status": ("GET", 200),
     "dialogue_join": ("GET", 200),
+    "dialogue_costs": ("GET", 200),
     # Without the cookie set by joining with a session code: 404 for everyone.
     "dialogue_participate": ("GET", 404),
     "dialogue_state": ("GET", 404),

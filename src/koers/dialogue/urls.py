@@ -8,6 +8,7 @@ public_patterns = [
     path("dialoog/", views.join, name="dialogue_join"),
     path("dialoog/sessie/", views.participate, name="dialogue_participate"),
     path("dialoog/sessie/stand.json", views.participant_state, name="dialogue_state"),
+    path("keuzes/", views.costs, name="dialogue_costs"),
 ]
 
 org_patterns = [

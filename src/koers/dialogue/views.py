@@ -24,8 +24,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from koers.dialogue import services
+from koers.dialogue.costs import compute
 from koers.dialogue.deck import load_deck
-from koers.dialogue.forms import JoinForm, SessionForm, SummaryForm
+from koers.dialogue.forms import CostsForm, JoinForm, SessionForm, SummaryForm
 from koers.dialogue.models import CardState, Session
 from koers.lib import ratelimit
 from koers.lib.pdf import PRINT_STYLES, pdf_response, render_pdf
@@ -292,3 +293,20 @@ def deck_page(request: OrgRequest) -> HttpResponse:
         for theme in deck.themes
     ]
     return render(request, "dialogue/deck.html", {"themes": themes})
+
+
+# --- the cost of choices (public, nothing stored) -------------------------------------------
+
+
+@sensitive_post_parameters("full_time_salary")
+@never_cache
+def costs(request: HttpRequest) -> HttpResponse:
+    """The calculator: POST so the salary stays out of addresses and logs; nothing is kept."""
+    form = CostsForm(request.POST or None)
+    outcome = compute(form.choice()) if request.method == "POST" and form.is_valid() else None
+    return render(
+        request,
+        "dialogue/costs.html",
+        {"form": form, "outcome": outcome},
+        status=400 if form.errors else 200,
+    )
