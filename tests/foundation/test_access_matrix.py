@@ -60,6 +60,7 @@ TABLE = {
     "targets.view": "AHW",
     "targets.manage": "AH",
     "dialogue.facilitate": "AHM",
+    "dialogue.read_guide": "AHM",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -140,6 +141,7 @@ ORG = {
     "dialogue_session_control": ("POST", "dialogue.facilitate"),  # no action: 400
     "dialogue_summary": ("GET", "dialogue.facilitate"),
     "dialogue_summary_pdf": ("GET", "dialogue.facilitate"),
+    "dialogue_guide": ("GET", "dialogue.read_guide"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).

@@ -14,6 +14,7 @@ public_patterns = [
 org_patterns = [
     path("dialoog/", views.sessions, name="dialogue_sessions"),
     path("dialoog/kaarten/", views.deck_page, name="dialogue_deck"),
+    path("ouderwijzer/", views.guide, name="dialogue_guide"),
     path("dialoog/nieuw/", views.session_new, name="dialogue_session_new"),
     path("dialoog/<int:pk>/", views.session_detail, name="dialogue_session"),
     path("dialoog/<int:pk>/sturen/", views.session_control, name="dialogue_session_control"),

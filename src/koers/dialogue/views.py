@@ -27,6 +27,7 @@ from koers.dialogue import services
 from koers.dialogue.costs import compute
 from koers.dialogue.deck import load_deck
 from koers.dialogue.forms import CostsForm, JoinForm, SessionForm, SummaryForm
+from koers.dialogue.guide import guide_context
 from koers.dialogue.models import CardState, Session
 from koers.lib import ratelimit
 from koers.lib.pdf import PRINT_STYLES, pdf_response, render_pdf
@@ -310,3 +311,8 @@ def costs(request: HttpRequest) -> HttpResponse:
         {"form": form, "outcome": outcome},
         status=400 if form.errors else 200,
     )
+
+
+@org_view("dialogue.read_guide")
+def guide(request: OrgRequest) -> HttpResponse:
+    return render(request, "dialogue/guide.html", guide_context(services.lang()))

@@ -81,6 +81,7 @@ PERMISSIONS: Mapping[str, Permission] = {
     # dialogue tools (koers.dialogue): whoever leads a team conversation opens a session;
     # participants join with a code and have no account.
     "dialogue.facilitate": _p("run dialogue sessions", A, H, M),
+    "dialogue.read_guide": _p("read the parent guide", A, H, M),
 }
 
 
