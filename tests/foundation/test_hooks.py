@@ -51,6 +51,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "koers.recruitment.appraisal_demo",
         "koers.plan.demo",
         "koers.targets.demo",
+        "koers.dialogue.demo",
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from koers.dialogue import services
+from koers.dialogue import demo, services
 from koers.lib import hooks
 
 # docs/privacy.md: dialogue sessions (anonymous answers, summary) are kept 12 months after
@@ -11,3 +11,4 @@ hooks.retention_rules.register(
     "dialogue_sessions",
     hooks.RetentionRule("KOERS_RETAIN_DIALOGUE_MONTHS", services.delete_closed_sessions),
 )
+hooks.demo_loaders.register(demo.load_demo_dialogue)
