@@ -19,6 +19,7 @@ from django.core.signing import BadSignature
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -38,10 +39,12 @@ COOKIE_SALT = "koers.dialogue.participant"
 COOKIE_AGE = 12 * 3600  # a session lasts an afternoon at most
 
 REFUSALS = {
-    "closed": _("Deze sessie is afgesloten."),
-    "reason": _("Geef een reden op: de groep en de samenvatting zien waarom."),
-    "group": _("Tekstantwoorden kunnen pas worden vrijgegeven als de groep groot genoeg is."),
-    "state": _("Alleen de kaart die op tafel ligt kan worden vrijgegeven."),
+    "closed": gettext_lazy("Deze sessie is afgesloten."),
+    "reason": gettext_lazy("Geef een reden op: de groep en de samenvatting zien waarom."),
+    "group": gettext_lazy(
+        "Tekstantwoorden kunnen pas worden vrijgegeven als de groep groot genoeg is."
+    ),
+    "state": gettext_lazy("Alleen de kaart die op tafel ligt kan worden vrijgegeven."),
 }
 
 
