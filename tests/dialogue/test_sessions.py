@@ -272,3 +272,24 @@ def test_another_organisation_cannot_open_or_steer_a_session(client, opened, cha
     assert control(client, session, action="next").status_code == 404
     session.refresh_from_db()
     assert session.position == -1
+
+
+@pytest.mark.django_db
+def test_retention_deletes_sessions_closed_before_the_cutoff_with_their_answers(client, opened):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    session, code = opened
+    browser = phone(code)
+    control(client, session, action="next")
+    answer(browser, 0, option="3")
+    services.close_session(session)
+    still_open, _code = services.open_session(
+        session.organisation, title="Open", team="T", audience="managers", card_keys=[SCALE]
+    )
+    Session.objects.filter(pk=session.pk).update(closed=timezone.now() - dt.timedelta(days=400))
+    cutoff = timezone.localdate() - dt.timedelta(days=365)
+    assert services.delete_closed_sessions(cutoff) > 0
+    assert list(Session.objects.all()) == [still_open]
+    assert not Answer.objects.exists()
