@@ -226,7 +226,28 @@ class CardResult:
     threshold: int
 
 
-def card_result(session: Session, card: SessionCard, spec: Card | None = None) -> CardResult:
+def _tallies(session: Session) -> dict[int, dict[str, int]]:
+    """Answers per card and option for the whole session, in one query."""
+    tallies: dict[int, dict[str, int]] = {}
+    rows = (
+        Answer.objects.filter(card__session=session)
+        .values_list("card_id", "option")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for card_id, option, n in rows:
+        tallies.setdefault(card_id, {})[option] = int(n)
+    return tallies
+
+
+def card_result(
+    session: Session,
+    card: SessionCard,
+    spec: Card | None = None,
+    tally: dict[str, int] | None = None,
+) -> CardResult:
+    """What the group may see of one card; ``tally`` (option -> count) saves the query when
+    the caller counted the whole session at once (:func:`_tallies`)."""
     spec = spec or load_deck().card(card.card_key)
     discloser = Discloser(False, k())
     if card.state == CardState.HIDDEN:
@@ -235,14 +256,15 @@ def card_result(session: Session, card: SessionCard, spec: Card | None = None) -
     counts: list[tuple[str, int]] | None = None
     texts: list[str] | None = None
     if spec.counted:
-        tally = dict(
-            answers.values_list("option").annotate(n=Count("id")).values_list("option", "n")
-        )
+        if tally is None:
+            tally = dict(
+                answers.values_list("option").annotate(n=Count("id")).values_list("option", "n")
+            )
         n = sum(tally.values())
         if discloser.enough(n):
             counts = [(o.in_language(lang()), int(tally.get(o.key, 0))) for o in spec.options]
     else:
-        n = answers.count()
+        n = sum(tally.values()) if tally is not None else answers.count()
         if card.texts_released and session.n_joined >= text_minimum():
             texts = sorted(answers.values_list("text", flat=True), key=str.casefold)
     return CardResult(n, counts, texts, discloser.k)
@@ -255,6 +277,7 @@ def summary_context(session: Session) -> dict[str, Any]:
     language = lang()
     discussed, set_aside_cards = [], []
     themes_seen: list[str] = []
+    tallies = _tallies(session)
     for card in session.cards.all():
         spec = deck.card(card.card_key)
         row: dict[str, Any] = {
@@ -264,7 +287,7 @@ def summary_context(session: Session) -> dict[str, Any]:
             "level": deck.level_label(spec.level, language),
         }
         if card.state == CardState.SHOWN:
-            result = card_result(session, card, spec)
+            result = card_result(session, card, spec, tallies.get(card.pk, {}))
             row["counts"] = result.counts
             row["n_answers"] = result.n_answers if spec.form else None
             row["form"] = spec.form
