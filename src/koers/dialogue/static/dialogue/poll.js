@@ -7,9 +7,10 @@
   if (!box || !box.dataset.dialoguePoll) return;
   const url = box.dataset.dialoguePoll;
   const shown = box.dataset.dialogueState;
+  // Never reload under someone who is answering: a chosen option or a started text.
   const typing = () => {
     const area = document.querySelector("textarea");
-    return area && area.value.trim() !== "";
+    return (area && area.value.trim() !== "") || document.querySelector("input[type=radio]:checked");
   };
   const tick = () => {
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
