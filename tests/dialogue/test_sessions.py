@@ -293,3 +293,21 @@ def test_retention_deletes_sessions_closed_before_the_cutoff_with_their_answers(
     assert services.delete_closed_sessions(cutoff) > 0
     assert list(Session.objects.all()) == [still_open]
     assert not Answer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_organisation_export_counts_dialogue_answers_without_their_text(client, opened):
+    import io
+    import json
+    import zipfile
+
+    from koers.organisations.gdpr import export_organisation
+
+    session, code = opened
+    browser = phone(code)
+    control(client, session, action="next")
+    control(client, session, action="next")
+    answer(browser, 1, text="een persoonlijke zin")
+    archive = zipfile.ZipFile(io.BytesIO(export_organisation(session.organisation)))
+    assert json.loads(archive.read("dialogue.answer.json")) == {"count": 1}
+    assert not any(b"persoonlijke zin" in archive.read(name) for name in archive.namelist())
