@@ -59,7 +59,13 @@ def answer(browser: Client, card: int, **data: Any) -> Any:
 def test_a_facilitator_opens_a_session_for_employees_by_default(client, org_a, facilitator):
     response = client.post(
         reverse("dialogue_session_new", kwargs={"org": "alpha"}),
-        {"title": "Ronde", "team": "Bouw", "audience": "employees", "themes": ["parenthood"]},
+        {
+            "title": "Ronde",
+            "team": "Bouw",
+            "audience": "employees",
+            "format": "round_table",
+            "themes": ["parenthood"],
+        },
     )
     session = Session.objects.get()
     assert response.status_code == 302
@@ -72,7 +78,13 @@ def test_a_facilitator_opens_a_session_for_employees_by_default(client, org_a, f
 @pytest.mark.django_db
 def test_employees_and_managers_together_must_be_chosen_on_purpose(client, org_a, facilitator):
     url = reverse("dialogue_session_new", kwargs={"org": "alpha"})
-    data = {"title": "Ronde", "team": "Bouw", "audience": "mixed", "themes": ["culture"]}
+    data = {
+        "title": "Ronde",
+        "team": "Bouw",
+        "audience": "mixed",
+        "format": "round_table",
+        "themes": ["culture"],
+    }
     assert client.post(url, data).status_code == 400
     assert not Session.objects.exists()
     assert client.post(url, {**data, "mixed_on_purpose": "on"}).status_code == 302
@@ -311,3 +323,56 @@ def test_the_organisation_export_counts_dialogue_answers_without_their_text(clie
     archive = zipfile.ZipFile(io.BytesIO(export_organisation(session.organisation)))
     assert json.loads(archive.read("dialogue.answer.json")) == {"count": 1}
     assert not any(b"persoonlijke zin" in archive.read(name) for name in archive.namelist())
+
+
+@pytest.mark.django_db
+def test_one_two_four_all_walks_each_card_through_four_timed_steps(client, org_a, facilitator):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    session, code = services.open_session(
+        org_a,
+        title="1-2-4",
+        team="T",
+        audience="employees",
+        card_keys=[SCALE, TEXT],
+        session_format="one_two_four",
+    )
+    browser = phone(code)
+    control(client, session, action="next")
+    session.refresh_from_db()
+    assert session.step == "alone"
+    # Liberating Structures timing: 1, 2, 4 and 5 minutes.
+    seen = []
+    for expected, minutes in (("pairs", 2), ("fours", 4), ("all", 5)):
+        before = timezone.now()
+        control(client, session, action="step")
+        session.refresh_from_db()
+        seen.append(session.step)
+        assert session.step == expected
+        left = session.step_ends - before
+        assert dt.timedelta(minutes=minutes) <= left < dt.timedelta(minutes=minutes, seconds=5)
+    assert (
+        "Allen: wat neemt de groep mee?"
+        in browser.get(reverse("dialogue_participate")).content.decode()
+    )
+    control(client, session, action="step")
+    session.refresh_from_db()
+    assert session.step == ""
+    control(client, session, action="next")
+    session.refresh_from_db()
+    assert (session.position, session.step) == (1, "alone")
+    # A participant cannot move the steps on.
+    assert control(browser, session, action="step")["Location"].startswith(reverse("login"))
+    session.refresh_from_db()
+    assert session.step == "alone"
+
+
+@pytest.mark.django_db
+def test_a_round_table_has_no_steps(client, opened):
+    session, _code = opened
+    control(client, session, action="next")
+    control(client, session, action="step")
+    session.refresh_from_db()
+    assert session.step == ""

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koers.dialogue.costs import Assumptions, Choice
 from koers.dialogue.deck import load_deck
-from koers.dialogue.models import Audience
+from koers.dialogue.models import Audience, Format
 from koers.lib.forms import DescribedFields
 
 
@@ -29,6 +29,9 @@ class SessionForm(DescribedFields, forms.Form):
         help_text=_(
             "Medewerkers en leidinggevenden praten apart, zodat iedereen vrijuit kan spreken."
         ),
+    )
+    format = forms.ChoiceField(
+        label=_("Werkvorm"), choices=Format.choices, initial=Format.ROUND_TABLE
     )
     mixed_on_purpose = forms.BooleanField(
         label=_("Ik wil medewerkers en leidinggevenden bewust samen laten praten"),

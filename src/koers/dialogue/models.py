@@ -22,6 +22,10 @@ class Audience(models.TextChoices):
 
 class Format(models.TextChoices):
     ROUND_TABLE = "round_table", _("Ronde tafel (kaart voor kaart)")
+    ONE_TWO_FOUR_ALL = (
+        "one_two_four",
+        _("1-2-4-allen (per kaart: alleen, tweetallen, viertallen, allen; met timers)"),
+    )
 
 
 class SessionState(models.TextChoices):
@@ -45,6 +49,9 @@ class Session(OrganisationOwned):
     code_encrypted = models.TextField()
     position = models.IntegerField(default=-1)  # the card on the table; -1 before the first
     n_joined = models.PositiveIntegerField(default=0)  # browsers that joined, nothing else
+    # 1-2-4-all: the step of the card on the table ("" in a round table) and when it ends.
+    step = models.CharField(max_length=8, blank=True)
+    step_ends = models.DateTimeField(null=True, blank=True)
     themes = models.TextField(_("besproken thema's"), blank=True)
     actions = models.TextField(_("afgesproken acties"), blank=True)
     facilitator = models.ForeignKey(

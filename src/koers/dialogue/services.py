@@ -11,6 +11,7 @@ Privacy (DESIGN.md, docs/dialogue.md):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from koers.dialogue.models import (
     Answer,
     Audience,
     CardState,
+    Format,
     Session,
     SessionCard,
     SessionState,
@@ -37,6 +39,11 @@ CODE_LENGTH = 6  # 30 bits; guessing is limited by koers.lib.ratelimit
 CODE_DOMAIN = "dialogue-code"
 TEXT_GROUP_MINIMUM = 5
 MAX_TEXT = 500
+
+
+# 1-2-4-all (Liberating Structures, Lipmanowicz and McCandless): think alone for a minute,
+# two minutes in pairs, four in foursomes, five with everyone. (step, seconds)
+STEPS = (("alone", 60), ("pairs", 120), ("fours", 240), ("all", 300))
 
 
 class RefusedAction(ValueError):
@@ -70,6 +77,7 @@ def open_session(
     audience: str,
     card_keys: list[str],
     facilitator: Any = None,
+    session_format: str = Format.ROUND_TABLE,
 ) -> tuple[Session, str]:
     """A new open session with these cards; returns it and its join code."""
     deck = load_deck()
@@ -84,6 +92,7 @@ def open_session(
                     title=title,
                     team=team,
                     audience=audience,
+                    format=session_format,
                     code_hash=codes.keyed_hash(CODE_DOMAIN, code),
                     code_encrypted=codes.encrypt_secret(code),
                     facilitator=facilitator,
@@ -137,11 +146,31 @@ def next_card(session: Session) -> SessionCard | None:
     _require_open(session)
     following = session.cards.filter(index__gt=session.position, state=CardState.WAITING).first()
     session.position = following.index if following else session.cards.count()
-    session.save(update_fields=["position"])
+    session.step, session.step_ends = "", None
+    session.save(update_fields=["position", "step", "step_ends"])
+    if following is not None and session.format == Format.ONE_TWO_FOUR_ALL:
+        next_step(session)
     if following is not None:
         following.state = CardState.SHOWN
         following.save(update_fields=["state"])
     return following
+
+
+def next_step(session: Session) -> str:
+    """1-2-4-all: the next step for the card on the table, with its timer ("" after "all")."""
+    _require_open(session)
+    if session.format != Format.ONE_TWO_FOUR_ALL:
+        raise RefusedAction("format")
+    names = [name for name, _seconds in STEPS]
+    index = names.index(session.step) + 1 if session.step in names else 0
+    if index >= len(STEPS):
+        session.step, session.step_ends = "", None
+    else:
+        name, seconds = STEPS[index]
+        session.step = name
+        session.step_ends = timezone.now() + dt.timedelta(seconds=seconds)
+    session.save(update_fields=["step", "step_ends"])
+    return session.step
 
 
 @transaction.atomic

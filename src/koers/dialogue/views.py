@@ -38,6 +38,13 @@ COOKIE = "koers_dialogue"
 COOKIE_SALT = "koers.dialogue.participant"
 COOKIE_AGE = 12 * 3600  # a session lasts an afternoon at most
 
+STEP_LABELS = {
+    "alone": gettext_lazy("Alleen: denk een minuut zelf na en schrijf op wat je vindt"),
+    "pairs": gettext_lazy("Tweetallen: bespreek het met één ander"),
+    "fours": gettext_lazy("Viertallen: zoek samen wat opvalt"),
+    "all": gettext_lazy("Allen: wat neemt de groep mee?"),
+}
+
 REFUSALS = {
     "closed": gettext_lazy("Deze sessie is afgesloten."),
     "reason": gettext_lazy("Geef een reden op: de groep en de samenvatting zien waarom."),
@@ -45,6 +52,7 @@ REFUSALS = {
         "Tekstantwoorden kunnen pas worden vrijgegeven als de groep groot genoeg is."
     ),
     "state": gettext_lazy("Alleen de kaart die op tafel ligt kan worden vrijgegeven."),
+    "format": gettext_lazy("Deze sessie heeft geen stappen: het is een ronde tafel."),
 }
 
 
@@ -138,7 +146,12 @@ def participate(request: HttpRequest) -> HttpResponse:
 def _card_context(session: Session, card: Any) -> dict[str, Any]:
     deck = load_deck()
     lang = services.lang()
-    context: dict[str, Any] = {"session": session, "card": card, "k": services.k()}
+    context: dict[str, Any] = {
+        "session": session,
+        "card": card,
+        "k": services.k(),
+        "step": STEP_LABELS.get(session.step, ""),
+    }
     if card is not None and card.index < session.cards.count() and card.state == CardState.SHOWN:
         spec = deck.card(card.card_key)
         context.update(
@@ -158,7 +171,7 @@ def _card_context(session: Session, card: Any) -> dict[str, Any]:
 def _fingerprint(session: Session) -> str:
     """Changes whenever what a participant's page shows may have changed."""
     card = services.current_card(session)
-    parts = [session.state, str(session.position)]
+    parts = [session.state, str(session.position), session.step]
     if card is not None:
         parts += [card.state, str(card.texts_released), str(card.answers.count())]
     return ":".join(parts)
@@ -191,6 +204,7 @@ def session_new(request: OrgRequest) -> HttpResponse:
             audience=data["audience"],
             card_keys=services.cards_for_themes(data["themes"]),
             facilitator=request.user,
+            session_format=data["format"],
         )
         return redirect("dialogue_session", org=request.organisation.slug, pk=session.pk)
     return render(
@@ -230,6 +244,8 @@ def session_control(request: OrgRequest, pk: int) -> HttpResponse:
     try:
         if action == "next":
             services.next_card(session)
+        elif action == "step":
+            services.next_step(session)
         elif action in ("skip", "hide"):
             card = get_object_or_404(session.cards, index=request.POST.get("card", -1))
             services.set_aside(

@@ -2,6 +2,19 @@
 // The page works without this file: it has a "Vernieuwen" button.
 "use strict";
 
+// A countdown beside a 1-2-4-all step's end time (the time itself is in the page).
+(function () {
+  const timer = document.querySelector("[data-dialogue-ends]");
+  if (!timer || !timer.dataset.dialogueEnds) return;
+  const ends = Date.parse(timer.dataset.dialogueEnds);
+  const show = () => {
+    const left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+    timer.textContent = `(${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")})`;
+    if (left > 0) window.setTimeout(show, 1000);
+  };
+  show();
+})();
+
 (function () {
   const box = document.querySelector("[data-dialogue-poll]");
   if (!box || !box.dataset.dialoguePoll) return;
