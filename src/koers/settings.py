@@ -64,6 +64,8 @@ KOERS_RETAIN_AUDIT_MONTHS = env_int("KOERS_RETAIN_AUDIT_MONTHS", 24)
 KOERS_RETAIN_REPORTS_MONTHS = env_int("KOERS_RETAIN_REPORTS_MONTHS", 12)
 KOERS_RETAIN_APPLICANTS_MONTHS = env_int("KOERS_RETAIN_APPLICANTS_MONTHS", 24)
 KOERS_RETAIN_APPRAISALS_MONTHS = env_int("KOERS_RETAIN_APPRAISALS_MONTHS", 24)
+# Dialogue sessions (anonymous answers, summary) are kept 12 months after closing.
+KOERS_RETAIN_DIALOGUE_MONTHS = env_int("KOERS_RETAIN_DIALOGUE_MONTHS", 12)
 
 # Privacy: the smallest group any aggregate may describe. Configurable upward only.
 KOERS_MIN_GROUP_SIZE = max(5, env_int("KOERS_MIN_GROUP_SIZE", 5))
@@ -94,6 +96,7 @@ INSTALLED_APPS = [
     "koers.plan",
     "koers.targets",
     "koers.inclusion",
+    "koers.dialogue",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from koers.accounts import views as account_views
 from koers.accounts.admin_site import KoersAdminSite
 from koers.api.api import api
 from koers.compass import urls as compass_urls
+from koers.dialogue import urls as dialogue_urls
 from koers.inclusion import urls as inclusion_urls
 from koers.paytransparency import urls as paytransparency_urls
 from koers.plan import urls as plan_urls
@@ -47,6 +48,7 @@ org_patterns = [
     *targets_urls.org_patterns,
     *inclusion_urls.org_patterns,
     *paytransparency_urls.org_patterns,
+    *dialogue_urls.org_patterns,
 ]
 
 # The Django admin asks for the authenticator code too, and logs in through our login.
@@ -67,6 +69,7 @@ urlpatterns = [
     *compass_urls.respondent_patterns,
     *reportbox_urls.public_patterns,
     *inclusion_urls.public_patterns,
+    *dialogue_urls.public_patterns,
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

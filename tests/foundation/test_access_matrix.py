@@ -65,6 +65,8 @@ TABLE = {
     "paytransparency.view": "AHW",
     "paytransparency.manage": "AH",
     "paytransparency.requests": "AH",
+    "dialogue.facilitate": "AHM",
+    "dialogue.read_guide": "AHM",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -163,6 +165,14 @@ ORG = {
     "paytransparency_assessment_open": ("POST", "paytransparency.manage"),  # empty: nothing opened
     "paytransparency_assessment": ("GET", "paytransparency.view"),
     "paytransparency_assessment_edit": ("GET", "paytransparency.manage"),
+    "dialogue_sessions": ("GET", "dialogue.facilitate"),
+    "dialogue_deck": ("GET", "dialogue.facilitate"),
+    "dialogue_session_new": ("GET", "dialogue.facilitate"),
+    "dialogue_session": ("GET", "dialogue.facilitate"),
+    "dialogue_session_control": ("POST", "dialogue.facilitate"),  # no action: 400
+    "dialogue_summary": ("GET", "dialogue.facilitate"),
+    "dialogue_summary_pdf": ("GET", "dialogue.facilitate"),
+    "dialogue_guide": ("GET", "dialogue.read_guide"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -202,6 +212,11 @@ PUBLIC = {
     "reportbox_public": ("GET", 200),
     "reportbox_status": ("GET", 200),
     "inclusion_summary_public": ("GET", 200),  # while HR keeps the link on
+    "dialogue_join": ("GET", 200),
+    "dialogue_costs": ("GET", 200),
+    # Without the cookie set by joining with a session code: 404 for everyone.
+    "dialogue_participate": ("GET", 404),
+    "dialogue_state": ("GET", 404),
     "openapi-json": ("GET", 200),
     "openapi-view": ("GET", 200),
 }
@@ -365,7 +380,14 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         organisation=org_a, worker=str(staff["employee_id"].iloc[0]), received_on=day
     )
     assessment = PayAssessment.objects.create(organisation=org_a, category="x / 1", report_date=day)
+    from koers.dialogue import services as dialogue
+
+    dialogue_session, _code = dialogue.open_session(
+        org_a, title="Matrix", team="T", audience="employees", card_keys=["culture-think-1"]
+    )
     pks = {
+        "dialogue_session": dialogue_session.pk,
+        "dialogue_summary": dialogue_session.pk,
         "job": job.pk,
         "campaign": campaign.pk,
         "compass_shared": share.pk,

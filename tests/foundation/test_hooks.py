@@ -35,6 +35,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "applicants",
         "appraisals",
         "pay_information_requests",
+        "dialogue_sessions",
     }
     assert rules["hr_snapshots"].setting == "KOERS_RETAIN_HR_MONTHS"
     assert rules["hr_replaced_snapshots"].unit == "days"
@@ -53,6 +54,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "koers.plan.demo",
         "koers.targets.demo",
         "koers.inclusion.demo",  # two closed rounds of the inclusion survey
+        "koers.dialogue.demo",
     ]
 
 

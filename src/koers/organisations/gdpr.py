@@ -38,8 +38,10 @@ SKIP_FIELDS = {
     "inclusion.summarylink": {"secret_hash", "secret_encrypted"},
 }
 # Written as a count only: the reporting box's reports are for the confidential adviser's
-# eyes, and the organisation admin is the one who exports (docs/reporting-box.md).
-COUNT_ONLY = {"reportbox.report"}
+# eyes, and the organisation admin is the one who exports (docs/reporting-box.md); the
+# anonymous answers of dialogue sessions belong to the group that gave them, and their
+# texts are never shown verbatim to HR or the admin (DESIGN.md, docs/dialogue.md).
+COUNT_ONLY = {"reportbox.report", "dialogue.answer"}
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,70 @@
+"""Demo content: a finished round-table session for a team, with its summary."""
+
+from __future__ import annotations
+
+import random
+
+from koers.dialogue import services
+from koers.dialogue.deck import load_deck
+from koers.dialogue.models import Session
+from koers.organisations.models import Organisation
+
+THEMES = ["parenthood", "flexibility", "culture"]
+TEXTS = (
+    "Vaste overlegtijden tussen 9 en 15 uur.",
+    "Vooraf weten wie je werk overneemt tijdens verlof.",
+    "Een rooster dat ieder kwartaal samen wordt gemaakt.",
+    "Dat vaders ook hun volledige verlof opnemen, zonder grapjes.",
+    "Thuiswerkafspraken voor iedereen op dezelfde pagina.",
+    "Een vast aanspreekpunt als je terugkomt van verlof.",
+)
+
+
+def load_demo_dialogue(org: Organisation) -> str:
+    if Session.objects.for_org(org).exists():
+        return ""
+    deck = load_deck()
+    keys = services.cards_for_themes(THEMES, deck)
+    session, _code = services.open_session(
+        org,
+        title="Teamgesprek Engineering",
+        team="Engineering",
+        audience="employees",
+        card_keys=keys,
+    )
+    rng = random.Random(20)  # noqa: S311 - demo answers, not a secret
+    n_people = 7
+    for _ in range(n_people):
+        services.join(session)
+    card = services.next_card(session)
+    while card is not None:
+        if card.index == 1:
+            services.set_aside(
+                session, card, hide=False, reason="Al besproken in het vorige overleg"
+            )
+            session.refresh_from_db()
+            card = services.current_card(session)
+            continue
+        spec = deck.card(card.card_key)
+        if spec.counted:
+            options = [o.key for o in spec.options]
+            for _ in range(n_people):
+                services.record_answer(session, card, rng.choice(options), "")
+        elif spec.form == "text":
+            for text in rng.sample(TEXTS, 5):
+                services.record_answer(session, card, "", text)
+            services.release_texts(session, card)
+        card = services.next_card(session)
+    services.close_session(
+        session,
+        themes=(
+            "Verlof van vaders voelt nog als een gunst. Maatwerk in roosters is niet voor "
+            "iedereen zichtbaar."
+        ),
+        actions=(
+            "Roosterafspraken per kwartaal samen maken — teamleider\n"
+            "Bij elke zwangerschap of geboorte een overdrachtsplan — HR\n"
+            "Vaders en partners standaard het hele verlof inplannen — teamleider"
+        ),
+    )
+    return f"dialogue: a finished session with {len(keys)} cards and its summary"

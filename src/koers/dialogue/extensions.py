@@ -1,0 +1,14 @@
+"""What the dialogue tools plug into Koers (the hooks are in :mod:`koers.lib.hooks`)."""
+
+from __future__ import annotations
+
+from koers.dialogue import demo, services
+from koers.lib import hooks
+
+# docs/privacy.md: dialogue sessions (anonymous answers, summary) are kept 12 months after
+# closing (KOERS_RETAIN_DIALOGUE_MONTHS).
+hooks.retention_rules.register(
+    "dialogue_sessions",
+    hooks.RetentionRule("KOERS_RETAIN_DIALOGUE_MONTHS", services.delete_closed_sessions),
+)
+hooks.demo_loaders.register(demo.load_demo_dialogue)
