@@ -293,10 +293,9 @@ def test_without_structure_the_summary_rarely_claims_a_gap_and_groups_add_none_o
         group_claims += _group_claims(words)
         if claims == 0:
             assert _group_claims(words) == 0
-    assert scales_claimed / (12 * reps) <= 0.085  # about the nominal 5 % per scale
-    # Family-wise: twelve scales at 5 % make one chance "clear" gap in about half the rounds
-    # (1 − 0.95¹² ≈ 0.46); docs/inclusion-survey.md says so.
-    assert rounds_with_claim / reps <= 0.75
+    # Holm over the twelve scales keeps the family-wise rate at about 5 %: without it, one
+    # chance "clear" gap appeared in about half the rounds (1 − 0.95¹² ≈ 0.46; measured 7/20).
+    assert rounds_with_claim / reps <= 0.15
     assert group_claims <= 6 * scales_claimed
 
 

@@ -7,8 +7,11 @@ same stored release plan of each round): gaps of the whole organisation, changes
 rounds, and breakdown groups only where that plan shows them. Never item shares,
 reliability, open answers or their themes (DESIGN.md: free text is not shown beyond HR).
 
-A gap is "clear" when its 95 % interval excludes 0, as on the HR page; its size in words
-follows Hedges' g with Cohen's (1988) conventions (0.2 small, 0.5 medium, 0.8 large).
+A gap is "clear" when its 95 % interval excludes 0 (as on the HR page) *and* it holds when
+the round's scales are tested together (Holm 1979, ``koers.stats.significance.holm``):
+twelve scales at 5 % each would otherwise name a chance gap in about half of the rounds
+without any real difference. Its size in words follows Hedges' g with Cohen's (1988)
+conventions (0.2 small, 0.5 medium, 0.8 large).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from koers.inclusion import services
 from koers.inclusion.models import SummaryLink
 from koers.lib import codes, hooks
 from koers.organisations.models import Organisation
+from koers.stats.significance import holm
 
 DOMAIN = "inclusion-summary"
 
@@ -164,6 +168,19 @@ def in_words(context: dict[str, Any], instrument: Any, language: str) -> dict[st
         return {**row, "label": scale_label.get(row["scale"], row["scale"])}
 
     gaps = [labelled(row) for row in latest["scales"]]
+    # Holm over the round's shown scales: a gap the family does not hold is not "clear".
+    tested = [r for r in gaps if r["shown"] and r["gap"].get("p_value") is not None]
+    held = {
+        r["scale"]
+        for r, ok in zip(tested, holm([r["gap"]["p_value"] for r in tested]), strict=True)
+        if ok
+    }
+    gaps = [
+        r
+        if r["scale"] in held or r.get("worse_for_women") is None
+        else {**r, "worse_for_women": None}
+        for r in gaps
+    ]
     # Per group only the scales that differ clearly in the whole organisation: twelve scales
     # times every group would otherwise name a few chance differences (the demo's 2026 round
     # shows one), and a summary for everyone should not.
