@@ -13,13 +13,8 @@ from sklearn.decomposition import FactorAnalysis
 from statsmodels.stats.meta_analysis import effectsize_smd
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from koers.stats.inclusion import (
-    compare_genders,
-    compare_rounds,
-    hedges_g,
-    welch_from_summary,
-    welch_interval,
-)
+from koers.stats.effects import hedges_g, welch_from_summary, welch_interval
+from koers.stats.inclusion import compare_genders, compare_rounds
 from koers.stats.scales import ScaleKey
 
 KEY5 = {"s": ScaleKey(items=("s1", "s2", "s3", "s4"), response_min=1, response_max=5)}
