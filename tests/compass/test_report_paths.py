@@ -166,8 +166,8 @@ def test_a_profile_matching_two_signatures_is_described_as_both(campaign: Any) -
         {"key": f"p{i}", "nl": f"P{i}", "en": f"P{i}"} for i in range(1, k)
     ]
     assignment.model_label = "fitted v1"
-    assignment.calibrated = []
     assignment.posteriors = [0.97] + [0.03 / (k - 1)] * (k - 1)
+    assignment.calibrated = [0.95] + [0.04 / (k - 1)] * (k - 1) + [0.01]
     assignment.profile_index = 0
     assignment.save()
     texts = profile_texts().profiles

@@ -416,7 +416,7 @@ def test_the_reference_report_says_the_profile_is_an_estimate_with_a_chart(
     assert '<figure class="certainty-chart"' in html
     assert "<details" not in html  # certainty is on the page, not in a closed box
     assert "Geen van deze profielen" in html
-    assignment.model_label, assignment.calibrated = "fitted-v1", []
+    assignment.model_label = "fitted-v1"
     assignment.save()
     assert "Dit profiel is een schatting" not in _report(client, started)
 

@@ -204,7 +204,12 @@ def name_profiles(
         order = np.argsort(-row, kind="stable")
         best, second = int(order[0]), int(order[1])
         keys: tuple[str, ...]
-        if row[best] < MIN_MATCH_QUALITY:
+        if len(sim) == 1:
+            # One profile is the population itself: its means are everyone's average,
+            # which resembles some signature by chance (issue 13: a one-profile model
+            # named "Innovator" told everyone they were one). It takes no name.
+            raw.append(((), float(row[best]), ()))
+        elif row[best] < MIN_MATCH_QUALITY:
             raw.append(((), float(row[best]), ()))
         elif row[second] >= MERGED_MIN_QUALITY:
             keys = (profiles.keys[best], profiles.keys[second])

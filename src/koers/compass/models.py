@@ -85,9 +85,9 @@ class ProfileAssignment(models.Model):
     model = models.ForeignKey(ProfileModel, null=True, blank=True, on_delete=models.SET_NULL)
     model_label = models.CharField(max_length=32)  # "reference" or "fitted-v<n>"
     posteriors = models.JSONField()
-    # Reference mode: calibrated probabilities per profile, then "none of these profiles"
-    # (profiles.calibrated_probabilities); the report's certainty words come from them.
-    # Empty for a fitted model, whose own posteriors are used.
+    # Calibrated probabilities per profile, then "none of these profiles"
+    # (profiles.tempered_probabilities, for the reference and a fitted model); the
+    # report's certainty words come from them. Empty in rows stored before calibration.
     calibrated = models.JSONField(default=list, blank=True)
     names = models.JSONField()  # [{key, nl, en}] in posterior order
     profile_index = models.PositiveSmallIntegerField()

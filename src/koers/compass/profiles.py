@@ -253,16 +253,33 @@ def calibrated_probabilities(
     a common factor keep it), so the most probable profile does not change.
     """
     profiles = profiles or load_profiles()
-    z = np.atleast_2d(np.asarray(z, dtype=float))
     sig = profiles.signatures(facets)
     shares = np.array([p.share for p in profiles.profiles], dtype=float)
+    sd = np.full(sig.shape, profiles.common_sd)
+    return tempered_probabilities(z, sig, sd, shares)
+
+
+def tempered_probabilities(
+    z: np.ndarray, means: np.ndarray, sds: np.ndarray, shares: np.ndarray
+) -> np.ndarray:
+    r"""Calibrated probabilities (n × (K + 1)) of any mixture of independent normals.
+
+    Profile k has mean ``means[k]`` and SDs ``sds[k]`` per facet and prior share
+    ``shares[k]``; the last column is "none of these profiles": one normal with the
+    mixture's grand mean and marginal variances (within plus between profiles), prior
+    ``NO_PROFILE_PRIOR``; all log-likelihoods are divided by ``CERTAINTY_TEMPERATURE``
+    (see :func:`calibrated_probabilities`). Missing facets (NaN) are left out, so a
+    partial respondent's words rest on the facets they answered. The reference model
+    and a campaign's fitted model (EEI: a diagonal covariance) both use this.
+    """
+    z = np.atleast_2d(np.asarray(z, dtype=float))
+    means = np.asarray(means, dtype=float)
+    sds = np.asarray(sds, dtype=float)
+    shares = np.asarray(shares, dtype=float)
     shares = shares / shares.sum()
-    sd = profiles.common_sd
-    grand = shares @ sig
-    marginal_sd = np.sqrt(sd**2 + shares @ (sig - grand) ** 2)
-    named = np.stack(
-        [_log_normal(z, sig[k], np.full(len(facets), sd)) for k in range(len(shares))], axis=1
-    )
+    grand = shares @ means
+    marginal_sd = np.sqrt(shares @ sds**2 + shares @ (means - grand) ** 2)
+    named = np.stack([_log_normal(z, means[k], sds[k]) for k in range(len(shares))], axis=1)
     logits = np.column_stack(
         [
             named + np.log((1 - NO_PROFILE_PRIOR) * shares),

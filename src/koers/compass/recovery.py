@@ -106,3 +106,74 @@ def simulate(
         wrong_very_likely=float((~right & confident).mean()),
         missing=len(set(truth) - named),
     )
+
+
+@dataclass(frozen=True)
+class CertaintyRow:
+    strength: float
+    facets: str  # "all" or "7": how many facet scores each test respondent has
+    rule: str  # "tempered" (what Koers says) or "raw" (the fitted posteriors, before)
+    level: str
+    said: float  # share of test respondents given this word
+    right: float | None  # share of those whose named profile (one of its names) is planted
+
+
+def fitted_certainty(
+    n: int,
+    *,
+    strength: float,
+    seed: int,
+    n_test: int = 3000,
+    kept_facets: int = 7,
+    n_starts: int = 3,
+) -> tuple[int, list[CertaintyRow]]:
+    """Do a fitted model's certainty words mean what they say? (issue 13, open point (a), (d))
+
+    One simulated campaign of ``n`` is fitted as a campaign is (BLRT with 19 draws); then
+    ``n_test`` new respondents from the same population are classified twice: with every
+    facet score, and with only ``kept_facets`` of them (a partial respondent), each by
+    Koers's calibrated words (``profiles.tempered_probabilities`` on the fitted means,
+    variances and shares; a one-profile model gives no profile) and by the fitted
+    posteriors themselves. A word is right when the planted profile is one of the names
+    of the profile it names (a profile named after two reference profiles is described
+    as both). Returns the chosen K and the rows.
+    """
+    from koers.compass.profiles import LEVELS, certainty, tempered_probabilities
+
+    instrument = get_instrument("career_compass")
+    x, _, facets = facet_scores(instrument, n, seed=seed, strength=strength)
+    fitted = fit_profiles(x, facets, n_starts=n_starts, seed=seed, n_bootstrap=19)
+    model = fitted.model
+    test, truth, _ = facet_scores(instrument, n_test, seed=seed + 10_000, strength=strength)
+    rng = np.random.default_rng(seed)
+    partial = test.copy()
+    for row in partial:
+        row[rng.choice(row.size, row.size - kept_facets, replace=False)] = np.nan
+    means = np.asarray(model.means_)
+    rows: list[CertaintyRow] = []
+    for label, data in (("all", test), (str(kept_facets), partial)):
+        z = to_signature_scale(data)
+        if len(means) == 1:
+            tempered = np.column_stack([np.zeros(len(z)), np.ones(len(z))])
+        else:
+            sds = np.sqrt(np.asarray(model.variances_))
+            tempered = tempered_probabilities(z, means, sds, np.asarray(model.weights_))
+        raw = model.predict_proba(z)
+        for rule, words in (
+            ("tempered", [certainty(q[:-1], q[-1]) for q in tempered]),
+            ("raw", [certainty(p) for p in raw]),
+        ):
+            levels = np.array([c.level for c in words])
+            right = np.array(
+                [
+                    t in fitted.names[c.top].keys
+                    or (c.level == "blend" and t in fitted.names[c.second].keys)
+                    for c, t in zip(words, truth, strict=True)
+                ]
+            )
+            for level in LEVELS:
+                mask = levels == level
+                count = int(mask.sum())
+                accuracy = float(right[mask].mean()) if count and level != "unclear" else None
+                rows.append(CertaintyRow(strength, label, rule, level, count / n_test, accuracy))
+    return fitted.choice.k, rows

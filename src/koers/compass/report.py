@@ -221,10 +221,11 @@ def _profile_context(
 
 
 def _assignment(response: Response) -> ProfileAssignment | None:
-    """The stored assignment, or (none stored, or one from before calibration) an
-    unsaved one computed now: a GET never writes."""
+    """The stored assignment, or (none stored, or one from before calibration: reference
+    mode before issue 13, fitted models before session 7) an unsaved one computed now: a
+    GET never writes."""
     stored = ProfileAssignment.objects.filter(response=response).first()
-    if stored is not None and not (stored.model_label == "reference" and not stored.calibrated):
+    if stored is not None and stored.calibrated:
         return stored
     return estimate_assignments([response])[0]
 
