@@ -306,3 +306,30 @@ def test_under_a_one_profile_model_nobody_gets_a_profile_word() -> None:
     q = _fitted_calibrated(two, np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]))  # type: ignore[arg-type]
     assert q[0].argmax() == 0  # at a profile's centre: that profile
     assert q[1, 0] == pytest.approx(q[1, 1])  # halfway: neither
+
+
+def test_the_reference_model_names_a_homogeneous_organisation_right() -> None:
+    """Issue 13, point 3 in reference mode: standardised against the campaign itself, an
+    85 % Nerd organisation's typical answers looked average and 45 % got their own
+    profile; on the signatures' scale (what services.estimate_assignments now uses) the
+    same people are named as in a mixed organisation."""
+    from koers.compass.profiles import classify_reference
+    from koers.stats.lpa import norm_standardization
+
+    used = PROFILES.model_facets(FACETS)
+    keep = [FACETS.index(f) for f in used]
+    for mix in ({"nerd": 0.85, "allrounder": 0.15}, {k: 1.0 for k in PROFILES.keys}):
+        x, truth = organisation(mix, 600, seed=5)
+        said = classify_reference(x, FACETS)
+        right = np.mean([PROFILES.keys[c.top] == t for c, t in zip(said, truth, strict=True)])
+        assert right > 0.9, mix
+    # The rule before, for contrast: the same homogeneous organisation against itself.
+    x, truth = organisation({"nerd": 0.85, "allrounder": 0.15}, 600, seed=5)
+    center, scale = norm_standardization(x[:, keep], len(keep), min_rows=300)
+    from koers.compass.profiles import calibrated_probabilities
+
+    q = calibrated_probabilities((x[:, keep] - center) / scale, used)
+    before = np.mean(
+        [PROFILES.keys[i] == t for i, t in zip(q[:, :-1].argmax(axis=1), truth, strict=True)]
+    )
+    assert before < 0.7

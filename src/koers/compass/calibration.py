@@ -168,7 +168,7 @@ def calibration_table(
 def uncalibrated_rule(scores: FloatArray) -> list[Certainty]:
     """The rule before issue 13: words from the raw reference posteriors, < .50 a blend."""
     facets = _facets(get_instrument("career_compass"))
-    z, _, _ = standardise_scores(scores, None)
+    z, _, _ = standardise_scores(scores)
     out = []
     for p in load_profiles().reference_model(facets).predict_proba(z):
         c = certainty(p)

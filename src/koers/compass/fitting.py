@@ -31,7 +31,13 @@ from typing import Any
 
 import numpy as np
 
-from koers.compass.profiles import MIN_MATCH_QUALITY, ProfileSet, load_profiles
+from koers.compass.profiles import (
+    MIN_MATCH_QUALITY,
+    SCALE_MIDPOINT,
+    SCALE_UNIT,
+    ProfileSet,
+    load_profiles,
+)
 from koers.stats.lpa import (
     LatentProfileModel,
     ProfileEstimates,
@@ -41,8 +47,6 @@ from koers.stats.lpa import (
 )
 from koers.stats.lpa.matching import similarity_matrix
 
-SCALE_MIDPOINT = 4.0
-SCALE_UNIT = 1.25  # points of the 1–7 scale per signature unit (spec/compass.md)
 # From bench/lpa_recovery_bench.py: the smallest n of the study at which, with items as
 # noisy as the demo's, every simulated campaign finds six profiles (K = 6 by the BLRT),
 # names all six, names at least 90 % of respondents after their own profile and has a

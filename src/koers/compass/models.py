@@ -31,16 +31,13 @@ class CampaignNorm(models.Model):
     """Counts of the finished respondents' scores of a campaign, kept up to date per finish.
 
     Counts only (score -> number of respondents), never who: what the norm group of the
-    personal report and the reference standardisation need (koers.compass.norm_store).
+    personal report needs (koers.compass.norm_store).
     Deleted (and rebuilt on next use) when a response of the campaign is deleted.
     """
 
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="norm")
     fingerprint = models.CharField(max_length=100)
     facets = models.JSONField(default=list)
-    n_complete = models.PositiveIntegerField(default=0)  # rows with a score on every facet
-    # facet -> {repr(score): count} over the rows complete on every facet
-    facet_counts = models.JSONField(default=dict)
     # scale -> {repr(score): count} over every counted row with a score on that scale
     scale_counts = models.JSONField(default=dict)
 

@@ -1,18 +1,17 @@
 """A campaign's norm group kept as counts, so finishing costs the same at any campaign size.
 
-Two uses read the finished respondents' scores of a campaign: the reference standardisation
-of ``services.assign_profiles`` (column means and SDs of the rows complete on every facet,
-``profiles.standardise_scores``) and the percentiles of the personal report
-(``norms.norm_position``: the share of the *others* at most as high). Both need only how many
-respondents have each score, and a scale score is a mean of a few 1–7 answers, so it takes a
-few hundred values at most. :class:`~koers.compass.models.CampaignNorm` keeps those counts;
+The percentiles of the personal report (``norms.norm_position``: the share of the *others*
+at most as high) read the finished respondents' scores of a campaign. They need only how
+many respondents have each score, and a scale score is a mean of a few 1–7 answers, so it
+takes a few hundred values at most. (The reference model once also standardised facet
+scores against the campaign; it now uses the signatures' own scale, see
+``services.estimate_assignments``.) :class:`~koers.compass.models.CampaignNorm` keeps those
+counts;
 ``services.score_responses`` updates them in the transaction that writes the scores
 (``ResponseScores.counted`` says which rows are in). The first use after a deletion or a
 change of scoring key rebuilds the counts from the stored scores, once.
 
-The counts give the percentiles exactly. Means and SDs are computed from the counts with
-``math.fsum`` (correctly rounded sums) where numpy sums the column pairwise: the two agree to
-a few units in the last place (tests/compass/test_finish_cost.py compares them).
+The counts give the percentiles exactly.
 """
 
 from __future__ import annotations
@@ -21,13 +20,11 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete
 
 from koers.compass.models import CampaignNorm, ResponseScores
 from koers.compass.norms import MIN_NORM_OTHERS, NormPosition, clopper_pearson
-from koers.compass.profiles import STANDARDISE_MIN_ROWS
 from koers.surveys.models import Campaign, Response
 
 Scores = Mapping[str, float | None]
@@ -35,10 +32,6 @@ Scores = Mapping[str, float | None]
 
 def _key(value: float) -> str:
     return repr(float(value))
-
-
-def _complete(values: Scores, facets: list[str]) -> bool:
-    return all(values.get(f) is not None for f in facets)
 
 
 def _bump(counts: dict[str, int], value: float, sign: int) -> None:
@@ -55,11 +48,6 @@ def change(norm: CampaignNorm, values: Scores, sign: int) -> None:
     for scale, score in values.items():
         if score is not None:
             _bump(norm.scale_counts.setdefault(scale, {}), score, sign)
-    facets = list(norm.facets)
-    if _complete(values, facets):
-        norm.n_complete += sign
-        for facet in facets:
-            _bump(norm.facet_counts.setdefault(facet, {}), float(values[facet] or 0.0), sign)
 
 
 def _rebuild(campaign: Campaign, fingerprint: str, facets: list[str]) -> CampaignNorm:
@@ -101,24 +89,6 @@ def current(campaign: Campaign, fingerprint: str, facets: list[str]) -> Campaign
         return norm
     with transaction.atomic():
         return locked(campaign, fingerprint, facets)
-
-
-def standardisation(norm: CampaignNorm | None, n_columns: int) -> tuple[np.ndarray, np.ndarray]:
-    """Center and scale of ``profiles.standardise_scores`` from the counts.
-
-    The norm group's means and (population) SDs once it has ``STANDARDISE_MIN_ROWS`` complete rows,
-    else midpoint 4 and SD 1.25, as ``stats.lpa.norm_standardization``.
-    """
-    if norm is None or norm.n_complete < STANDARDISE_MIN_ROWS:
-        return np.full(n_columns, 4.0), np.full(n_columns, 1.25)
-    n = norm.n_complete
-    center, scale = [], []
-    for facet in norm.facets:
-        pairs = [(float(v), c) for v, c in norm.facet_counts.get(facet, {}).items()]
-        mean = math.fsum(v * c for v, c in pairs) / n
-        center.append(mean)
-        scale.append(math.sqrt(math.fsum(c * (v - mean) ** 2 for v, c in pairs) / n))
-    return np.asarray(center), np.asarray(scale)
 
 
 def position(

@@ -6,8 +6,9 @@ Django-free (numpy + ``koers.stats.lpa``). Everything here follows
 * signatures: +s for a facet whose high end is typical of a profile, −s for
   one whose low end is, 0 otherwise (s = ``signature_strength`` = 0.8 SD);
 * reference mode: an EEI mixture (tidyLPA model 1) with those means, common
-  SD 0.75 and the reference shares, on facet scores standardised against the
-  norm group (midpoint 4 and SD 1.25 until a norm group of ≥ 300 exists);
+  SD 0.75 and the reference shares, on facet scores on the signatures' scale
+  (x − 4) / 1.25 (the spec's norm-group standardisation is not used: the only
+  norm group Koers has is the campaign itself, see ``SCALE_MIDPOINT``);
 * certainty words from calibrated probabilities (a "none of these" component and
   tempered likelihoods; ``calibrated_probabilities``).
 """
@@ -22,12 +23,14 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from koers.stats.lpa import LatentProfileModel, norm_standardization
+from koers.stats.lpa import LatentProfileModel
 
 DATA = Path(__file__).resolve().parent / "data" / "profiles.yaml"
-# Rows a norm group needs before its means and SDs replace midpoint 4 / SD 1.25 when facet
-# scores are standardised (not the percentile comparison: koers.compass.norms.MIN_NORM_OTHERS).
-STANDARDISE_MIN_ROWS = 300
+# The signatures' scale: facet scores (1–7) as (x − 4) / 1.25 (spec/compass.md). Both the
+# reference model and a campaign's fitted model read scores on it; never standardised
+# against the campaign (issue 13, point 3: a homogeneous organisation would look average).
+SCALE_MIDPOINT = 4.0
+SCALE_UNIT = 1.25  # points of the 1–7 scale per signature unit
 MIN_MATCH_QUALITY = 0.5
 
 # Facts the report gives per profile (spec/compass.md, "Facts"): sanity checks, not targets.
@@ -148,12 +151,11 @@ def load_profiles(path: Path = DATA) -> ProfileSet:
     )
 
 
-def standardise_scores(
-    scores: np.ndarray, norm: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Standardise facet scores (n × d) against a norm group; returns (z, center, scale)."""
-    center, scale = norm_standardization(norm, scores.shape[1], min_rows=STANDARDISE_MIN_ROWS)
-    return (scores - center) / scale, center, scale
+def standardise_scores(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Facet scores (n × d) on the signatures' scale; returns (z, center, scale)."""
+    d = np.shape(scores)[1]
+    center, scale = np.full(d, SCALE_MIDPOINT), np.full(d, SCALE_UNIT)
+    return (np.asarray(scores, dtype=float) - center) / scale, center, scale
 
 
 # Calibration of the words (docs/compass.md, "How certain is a profile?"). The reference
@@ -292,13 +294,11 @@ def tempered_probabilities(
     return np.asarray(q / q.sum(axis=1, keepdims=True))
 
 
-def classify_reference(
-    scores: np.ndarray, facets: Sequence[str], norm: np.ndarray | None = None
-) -> list[Certainty]:
+def classify_reference(scores: np.ndarray, facets: Sequence[str]) -> list[Certainty]:
     """The reference-model path of ``services.assign_profiles`` on facet scores (n × d):
     only the facets the profile model reads (``ProfileSet.model_facets``)."""
     used = load_profiles().model_facets(facets)
     keep = [list(facets).index(f) for f in used]
-    z, _, _ = standardise_scores(scores[:, keep], None if norm is None else norm[:, keep])
+    z, _, _ = standardise_scores(scores[:, keep])
     q = calibrated_probabilities(z, used)
     return [certainty(row[:-1], row[-1]) for row in q]

@@ -11,14 +11,15 @@ from django.db import transaction
 
 from koers.compass import norm_store
 from koers.compass.fitting import (
-    SCALE_MIDPOINT,
-    SCALE_UNIT,
     can_fit,
     fit_profiles,
+    to_signature_scale,
     usable_rows,
 )
 from koers.compass.models import ProfileAssignment, ProfileModel, ResponseScores
 from koers.compass.profiles import (
+    SCALE_MIDPOINT,
+    SCALE_UNIT,
     ProfileSet,
     calibrated_probabilities,
     load_profiles,
@@ -149,18 +150,6 @@ def profile_facets(instrument: Instrument, profiles: ProfileSet | None = None) -
     return (profiles or load_profiles()).model_facets(facet_ids(instrument))
 
 
-def _reference_standardisation(
-    campaign: Campaign, instrument: Instrument, facets: list[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Center and scale of ``facets`` from the campaign's norm counts (``norm_store``)."""
-    every = facet_ids(instrument)
-    fingerprint = scoring_key_fingerprint(scoring_key(instrument))
-    norm = norm_store.current(campaign, fingerprint, every)
-    center, scale = norm_store.standardisation(norm, len(every))
-    keep = [every.index(f) for f in facets]
-    return center[keep], scale[keep]
-
-
 def _fitted_calibrated(model: ProfileModel, z: np.ndarray) -> np.ndarray:
     """Calibrated probabilities (n × (K + 1)) under a campaign's fitted model.
 
@@ -189,10 +178,12 @@ def estimate_assignments(
 
     Read-only: the report calls this for a response that has no stored assignment;
     ``assign_profiles`` stores the same rows on finish and after a model fit.
-    A fitted model of the campaign when one exists; otherwise the reference model on
-    scores standardised against the campaign (midpoint 4 / SD 1.25 until it has 300
-    complete responses; ``norm_store.standardisation``). A fixed number of statements
-    for any number of responses.
+    A fitted model of the campaign when one exists; otherwise the reference model on the
+    signatures' own scale, (x − 4) / 1.25, the scale a fitted model is matched on too
+    (issue 13, point 3): standardising against the campaign made a homogeneous
+    organisation's typical answers look average (in a simulated 85 % Nerd organisation
+    45 % got their own profile, 94 % on the signatures' scale; ``tests/compass/
+    test_fitting.py``). A fixed number of statements for any number of responses.
     """
     if not responses:
         return []
@@ -215,8 +206,7 @@ def estimate_assignments(
     else:
         facets = profile_facets(instrument, profiles)
         x = _facet_matrix(all_scores, facets)
-        center, scale = _reference_standardisation(campaign, instrument, facets)
-        z = (x - center) / scale
+        z = to_signature_scale(x)
         lpa = profiles.reference_model(facets)
         names = [{"key": p.key, **p.name} for p in profiles.profiles]
         label = "reference"
