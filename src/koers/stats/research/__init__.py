@@ -43,7 +43,10 @@ __all__ = [
 _ALL = (
     Analysis(
         key="function-by-sector",
-        title={"nl": "Technische functie × technische sector", "en": "Technical job × technical sector"},
+        title={
+            "nl": "Technische functie × technische sector",
+            "en": "Technical job × technical sector",
+        },
         chapter="6.1",
         columns=("function_group", "sector_objective", "gender", "organisation"),
         run=_a.function_by_sector,
@@ -54,8 +57,10 @@ _ALL = (
     ),
     Analysis(
         key="objective-subjective-sector",
-        title={"nl": "Objectieve tegenover subjectieve sector",
-               "en": "Objective versus subjective sector"},
+        title={
+            "nl": "Objectieve tegenover subjectieve sector",
+            "en": "Objective versus subjective sector",
+        },
         chapter="6.1",
         columns=("sector_objective", "sector_subjective", "organisation_type", "organisation"),
         run=_a.objective_subjective,
@@ -68,8 +73,14 @@ _ALL = (
         key="income-hours-by-gender",
         title={"nl": "Inkomen en contracturen naar gender", "en": "Income and hours by gender"},
         chapter="7",
-        columns=("gender", "age", "contract_hours", "education_level", "income_band",
-                 "organisation"),
+        columns=(
+            "gender",
+            "age",
+            "contract_hours",
+            "education_level",
+            "income_band",
+            "organisation",
+        ),
         run=_a.income_hours_by_gender,
         summary={
             "nl": "Ordinale regressie voor inkomen, OLS voor uren, gecontroleerd.",
@@ -78,11 +89,20 @@ _ALL = (
     ),
     Analysis(
         key="profiles-by-background",
-        title={"nl": "Profielen naar opleiding, cluster, functie, sector en gender",
-               "en": "Profiles by institution, cluster, job, sector and gender"},
+        title={
+            "nl": "Profielen naar opleiding, cluster, functie, sector en gender",
+            "en": "Profiles by institution, cluster, job, sector and gender",
+        },
         chapter="6.3",
-        columns=("profile", "institution_type", "study_cluster", "function_group",
-                 "sector_objective", "gender", "organisation"),
+        columns=(
+            "profile",
+            "institution_type",
+            "study_cluster",
+            "function_group",
+            "sector_objective",
+            "gender",
+            "organisation",
+        ),
         run=_a.profiles_by_background,
         summary={
             "nl": "χ²-toetsen, Cramérs V en gestandaardiseerde residuen.",
@@ -91,12 +111,25 @@ _ALL = (
     ),
     Analysis(
         key="scales-by-profile",
-        title={"nl": "Verbondenheid en carrièreschalen naar profiel",
-               "en": "Identification and career scales by profile"},
+        title={
+            "nl": "Verbondenheid en carrièreschalen naar profiel",
+            "en": "Identification and career scales by profile",
+        },
         chapter="6.4–6.5",
-        columns=("profile", "identification", "career_clarity", "career_commitment",
-                 "career_exploration", "age", "contract_hours", "function_group", "gender",
-                 "institution_type", "study_cluster", "organisation"),
+        columns=(
+            "profile",
+            "identification",
+            "career_clarity",
+            "career_commitment",
+            "career_exploration",
+            "age",
+            "contract_hours",
+            "function_group",
+            "gender",
+            "institution_type",
+            "study_cluster",
+            "organisation",
+        ),
         run=_a.scales_by_profile,
         summary={
             "nl": "ANCOVA, gecorrigeerde gemiddelden en lettergroepen (Holm).",
@@ -107,8 +140,15 @@ _ALL = (
         key="leave-by-profile",
         title={"nl": "Uitstroomneiging naar profiel", "en": "Intention to leave by profile"},
         chapter="6.6",
-        columns=("future_sector", "sector_objective", "profile", "study_cluster",
-                 "function_group", "gender", "organisation"),
+        columns=(
+            "future_sector",
+            "sector_objective",
+            "profile",
+            "study_cluster",
+            "function_group",
+            "gender",
+            "organisation",
+        ),
         run=_a.leave_by_profile,
         summary={
             "nl": "Logistische regressie: oddsratio's voor cluster en functie.",
@@ -117,11 +157,21 @@ _ALL = (
     ),
     Analysis(
         key="gender-stigma",
-        title={"nl": "Genderstigma naar sector en man/vrouw-verhouding",
-               "en": "Gender stigma by sector and gender ratio"},
+        title={
+            "nl": "Genderstigma naar sector en man/vrouw-verhouding",
+            "en": "Gender stigma by sector and gender ratio",
+        },
         chapter="7",
-        columns=("gender", "gender_stigma", "sector_objective", "gender_ratio",
-                 "career_clarity", "age", "contract_hours", "organisation"),
+        columns=(
+            "gender",
+            "gender_stigma",
+            "sector_objective",
+            "gender_ratio",
+            "career_clarity",
+            "age",
+            "contract_hours",
+            "organisation",
+        ),
         run=_a.gender_stigma,
         summary={
             "nl": "Regressie met interacties, en de samenhang met carrière-duidelijkheid.",

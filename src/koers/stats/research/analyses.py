@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from koers.stats.research import models as m
@@ -73,6 +75,19 @@ GROUP4_LABELS = {
 }
 
 
+def _counts(table: pd.DataFrame) -> npt.NDArray[np.int64]:
+    return table.fillna(0).to_numpy(dtype=np.int64)
+
+
+def _float(values: object) -> npt.NDArray[np.float64]:
+    return np.asarray(values, dtype=np.float64)
+
+
+def _is(frame: pd.DataFrame, column: str, value: str) -> npt.NDArray[np.float64]:
+    """1.0 where ``column`` equals ``value``, else 0.0 (missing counts as not equal)."""
+    return np.asarray((frame[column].astype("object") == value).to_numpy(), dtype=np.float64)
+
+
 def _complete(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return frame.dropna(subset=list(columns))
 
@@ -125,21 +140,22 @@ def _crosstab_table(
     for c in counts.columns:
         columns += [f"{c}: n", f"{c}: %"] + ([f"{c}: residual"] if residuals is not None else [])
     rows: list[list[object]] = []
-    totals = counts.sum(axis=0)
+    values = _counts(counts)
+    totals = values.sum(axis=0)
     for i, r in enumerate(counts.index):
         line: list[object] = [str(r)]
-        for j, c in enumerate(counts.columns):
+        for j in range(values.shape[1]):
             h = bool(hidden.iloc[i, j])
-            n = int(counts.iloc[i, j])
-            tot = int(totals[c])
+            n = int(values[i, j])
+            tot = int(totals[j])
             line.append(cell(n, h))
             line.append(cell(100.0 * n / tot if tot and tot >= k else None, h, 1))
             if residuals is not None:
                 line.append(cell(float(residuals[i, j]), h, 2))
         rows.append(line)
     total_line: list[object] = ["total"]
-    for c in counts.columns:
-        total_line += [total_cell(int(totals[c]), k), 100.0 if totals[c] >= k else None]
+    for j in range(values.shape[1]):
+        total_line += [total_cell(int(totals[j]), k), 100.0 if totals[j] >= k else None]
         if residuals is not None:
             total_line.append(None)
     rows.append(total_line)
@@ -194,7 +210,9 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
             rows=rows,
         )
     ]
-    two = np.array([[counts[GROUPS4[0]], counts[GROUPS4[1]]], [counts[GROUPS4[2]], counts[GROUPS4[3]]]])
+    two = np.array(
+        [[counts[GROUPS4[0]], counts[GROUPS4[1]]], [counts[GROUPS4[2]], counts[GROUPS4[3]]]]
+    )
     chi = m.chi_square(two)
     a, b, c, d = (float(x) for x in two.ravel())
     stats: list[dict[str, object]] = [
@@ -233,8 +251,10 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
         labels4 = [GROUP4_LABELS[g]["en"] for g in GROUPS4]
         table = pd.DataFrame(0, index=labels4, columns=["woman", "man"])
         for s, f, g in zip(
-            _str(genders, "sector_objective"), _str(genders, "function_group"),
-            _str(genders, "gender"), strict=True,
+            _str(genders, "sector_objective"),
+            _str(genders, "function_group"),
+            _str(genders, "gender"),
+            strict=True,
         ):
             table.loc[GROUP4_LABELS[(s, f)]["en"], g] += 1
         gchi = m.chi_square(table.to_numpy())
@@ -333,17 +353,29 @@ def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
     ]
     by_type = data.dropna(subset=["organisation_type"])
     by_type, types, small = keep_levels(by_type, "organisation_type", k)
-    type_counts = pd.crosstab(_str(by_type, "organisation_type"), _str(by_type, "sector_subjective"))
+    type_counts = pd.crosstab(
+        _str(by_type, "organisation_type"), _str(by_type, "sector_subjective")
+    )
     type_counts = type_counts.reindex(index=types, columns=["yes", "no"], fill_value=0)
     _, hidden = disclosed_crosstab(type_counts, k)
     rows: list[list[object]] = []
     yes_share: list[float | None] = []
+    type_values = _counts(type_counts)
     for i, t in enumerate(types):
-        yes, total = int(type_counts.loc[t, "yes"]), int(type_counts.loc[t].sum())
+        yes, total = int(type_values[i, 0]), int(type_values[i].sum())
         h = bool(hidden.iloc[i].any())
         low, high = m.wilson(yes, total)
-        rows.append([t, label(t, "nl"), total, cell(yes, h), cell(100 * yes / total, h, 1),
-                     cell(100 * low, h, 1), cell(100 * high, h, 1)])
+        rows.append(
+            [
+                t,
+                label(t, "nl"),
+                total,
+                cell(yes, h),
+                cell(100 * yes / total, h, 1),
+                cell(100 * low, h, 1),
+                cell(100 * high, h, 1),
+            ]
+        )
         yes_share.append(None if h else round(100 * yes / total, 1))
     tables.append(
         Table(
@@ -351,8 +383,15 @@ def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
                 "nl": "Zegt in de technische sector te werken, per organisatietype",
                 "en": "Says they work in the technical sector, by organisation type",
             },
-            columns=["organisation_type", "label", "n", "yes: n", "yes: %", "95% CI low",
-                     "95% CI high"],
+            columns=[
+                "organisation_type",
+                "label",
+                "n",
+                "yes: n",
+                "yes: %",
+                "95% CI low",
+                "95% CI high",
+            ],
             rows=rows,
             note=_left_out_note({"organisation_type": small}, k),
         )
@@ -423,32 +462,61 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
     data = _two_levels(data, "gender", ("woman", "man"), k)
     n = len(data)
     require_n(n, 10 * k, "volledige antwoorden", "complete answers")
-    woman = (_str(data, "gender") == "woman").to_numpy(dtype=float)
+    woman = _is(data, "gender", "woman")
     age = data["age"].to_numpy(dtype=float)
     hours = data["contract_hours"].to_numpy(dtype=float)
     band = data["income_band"].to_numpy(dtype=float)
     wo = data["wo"].to_numpy(dtype=float)
     if len(np.unique(band)) < 2:
-        raise Refusal("Iedereen valt in dezelfde inkomensklasse.", "Everyone is in one income band.")
-    ordinal = m.fit_ordinal(band, np.column_stack([woman, age, hours, wo]),
-                            ["woman", "age", "contract_hours", "wo"])
+        raise Refusal(
+            "Iedereen valt in dezelfde inkomensklasse.", "Everyone is in one income band."
+        )
+    ordinal = m.fit_ordinal(
+        band, np.column_stack([woman, age, hours, wo]), ["woman", "age", "contract_hours", "wo"]
+    )
     if not ordinal.converged:
-        raise Refusal("Het ordinale model convergeerde niet.", "The ordinal model did not converge.")
+        raise Refusal(
+            "Het ordinale model convergeerde niet.", "The ordinal model did not converge."
+        )
     odds, lo, hi, p_inc = ordinal.odds_ratio("woman")
     ones = np.ones(n)
-    linear = m.fit_linear(band, np.column_stack([ones, woman, age, hours, wo]),
-                          ["Intercept", "woman", "age", "contract_hours", "wo"])
+    linear = m.fit_linear(
+        band,
+        np.column_stack([ones, woman, age, hours, wo]),
+        ["Intercept", "woman", "age", "contract_hours", "wo"],
+    )
     band_diff = linear.coefficient("woman")
-    hours_fit = m.fit_linear(hours, np.column_stack([ones, woman, age, band, wo]),
-                             ["Intercept", "woman", "age", "income_band", "wo"])
+    hours_fit = m.fit_linear(
+        hours,
+        np.column_stack([ones, woman, age, band, wo]),
+        ["Intercept", "woman", "age", "income_band", "wo"],
+    )
     hours_diff = hours_fit.coefficient("woman")
     stats = [
-        statistic("cumulative odds ratio of a higher income band, women vs men", odds,
-                  (lo, hi), p_inc, "odds ratio", odds),
-        statistic("adjusted difference in income band (OLS), women − men", band_diff[0],
-                  (band_diff[3], band_diff[4]), band_diff[2], "bands", band_diff[0]),
-        statistic("adjusted difference in contract hours (OLS), women − men", hours_diff[0],
-                  (hours_diff[3], hours_diff[4]), hours_diff[2], "hours", hours_diff[0]),
+        statistic(
+            "cumulative odds ratio of a higher income band, women vs men",
+            odds,
+            (lo, hi),
+            p_inc,
+            "odds ratio",
+            odds,
+        ),
+        statistic(
+            "adjusted difference in income band (OLS), women − men",
+            band_diff[0],
+            (band_diff[3], band_diff[4]),
+            band_diff[2],
+            "bands",
+            band_diff[0],
+        ),
+        statistic(
+            "adjusted difference in contract hours (OLS), women − men",
+            hours_diff[0],
+            (hours_diff[3], hours_diff[4]),
+            hours_diff[2],
+            "hours",
+            hours_diff[0],
+        ),
     ]
     bands = pd.crosstab(data["income_band"].astype(int), _str(data, "gender"))
     bands = bands.reindex(columns=["woman", "man"], fill_value=0)
@@ -459,14 +527,17 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
         row_name={"nl": "inkomensklasse", "en": "income band"},
     )
     _, hidden = disclosed_crosstab(bands, k)
-    totals = bands.sum(axis=0)
+    band_values = _counts(bands)
+    band_totals = band_values.sum(axis=0)
     series = []
     for j, g in enumerate(["woman", "man"]):
         series.append(
             {
                 "name": g,
                 "values": [
-                    None if hidden.iloc[i, j] else round(100 * int(bands.iloc[i, j]) / int(totals[g]), 1)
+                    None
+                    if hidden.iloc[i, j]
+                    else round(100 * int(band_values[i, j]) / int(band_totals[j]), 1)
                     for i in range(len(bands))
                 ],
             }
@@ -474,8 +545,15 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
     hours_rows = []
     for g in ("woman", "man"):
         values = hours[(_str(data, "gender") == g).to_numpy()]
-        hours_rows.append([g, label(g, "nl"), len(values), round(float(values.mean()), 2),
-                           round(float(values.std(ddof=1)), 2)])
+        hours_rows.append(
+            [
+                g,
+                label(g, "nl"),
+                len(values),
+                round(float(values.mean()), 2),
+                round(float(values.std(ddof=1)), 2),
+            ]
+        )
     tables = [
         table,
         Table(
@@ -587,7 +665,8 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
         )
         if column == "function_group":
             _, hidden = disclosed_crosstab(table, k)
-            totals = table.sum(axis=0)
+            tv = _counts(table)
+            totals = tv.sum(axis=0)
             chart = {
                 "kind": "grouped_bar",
                 "categories": [label(p, "en") for p in table.index],
@@ -598,7 +677,7 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
                         "values": [
                             None
                             if hidden.iloc[i, j]
-                            else round(100 * int(table.iloc[i, j]) / int(totals[lv]), 1)
+                            else round(100 * int(tv[i, j]) / int(totals[j]), 1)
                             for i in range(len(table))
                         ],
                     }
@@ -615,8 +694,14 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
     stats: list[dict[str, object]] = []
     parts_nl, parts_en = [], []
     for (column, chi), p_holm in zip(tests, adjusted, strict=True):
-        s = statistic(f"chi-square profile × {column} (df {chi.df})", chi.statistic, None,
-                      chi.p, "Cramér's V", chi.cramers_v)
+        s = statistic(
+            f"chi-square profile × {column} (df {chi.df})",
+            chi.statistic,
+            None,
+            chi.p,
+            "Cramér's V",
+            chi.cramers_v,
+        )
         s["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
         s["p_holm"] = round(p_holm, 6)
         s["n"] = chi.n
@@ -668,27 +753,41 @@ def _covariates(data: pd.DataFrame, outcome: str) -> tuple[list[str], dict[str, 
     cov = {
         "age": data["age"].to_numpy(dtype=float),
         "contract_hours": data["contract_hours"].to_numpy(dtype=float),
-        "non_technical_job": (_str(data, "function_group") == "non_technical").to_numpy(dtype=float),
+        "non_technical_job": (_str(data, "function_group") == "non_technical").to_numpy(
+            dtype=float
+        ),
     }
     if outcome != "identification":
-        cov["woman"] = (_str(data, "gender") == "woman").to_numpy(dtype=float)
-        cov["wo"] = (_str(data, "institution_type") == "wo").to_numpy(dtype=float)
-        cov["cluster_2"] = (_str(data, "study_cluster") == "cluster_2").to_numpy(dtype=float)
+        cov["woman"] = _is(data, "gender", "woman")
+        cov["wo"] = _is(data, "institution_type", "wo")
+        cov["cluster_2"] = _is(data, "study_cluster", "cluster_2")
     return list(cov), cov
 
 
-def ancova(
-    data: pd.DataFrame, outcome: str, profiles: list[str], alpha: float = 0.05
-) -> dict[str, object]:
+@dataclass(frozen=True)
+class Ancova:
+    """One ANCOVA: ``emm[p] = (mean, se, ci_low, ci_high)``; ``pairs`` rows are
+    ``(a, b, difference, ci_low, ci_high, p, p_holm)``; ``sizes[p]`` the rows per profile."""
+
+    n: int
+    f: m.FTest
+    emm: dict[str, tuple[float, float, float, float]]
+    pairs: list[tuple[str, str, float, float, float, float, float]]
+    letters: dict[str, str]
+    covariates: list[str]
+    sizes: dict[str, int]
+    fit: m.LinearFit
+
+
+def ancova(data: pd.DataFrame, outcome: str, profiles: list[str], alpha: float = 0.05) -> Ancova:
     """One ANCOVA ``outcome ~ profile + covariates`` by OLS: the profile F-test (Type II,
     nested models), partial η² with its interval, adjusted means at the covariates' means
     with t intervals, every pairwise difference of adjusted means with Holm-adjusted
     p-values, and the compact letter display (groups sharing a letter do not differ)."""
     names, cov = _covariates(data, outcome)
-    y = data[outcome].to_numpy(dtype=float)
+    y = _float(data[outcome].to_numpy())
     n = len(y)
     prof = _str(data, "profile").to_numpy()
-    ref = profiles[0]
     dummies = [(prof == p).astype(float) for p in profiles[1:]]
     x_cov = np.column_stack([cov[c] for c in names]) if names else np.empty((n, 0))
     keep = [j for j in range(x_cov.shape[1]) if np.ptp(x_cov[:, j]) > 0]
@@ -707,7 +806,7 @@ def ancova(
         w[0] = 1.0
         if i > 0:
             w[i] = 1.0
-        w[len(profiles):] = means_cov
+        w[len(profiles) :] = means_cov
         weights[p] = w
         est, se, _, low, high = full.contrast(w)
         emm[p] = (est, se, low, high)
@@ -717,19 +816,19 @@ def ancova(
     different = {frozenset(pair) for pair, p in zip(pairs, adjusted, strict=True) if p < alpha}
     order = sorted(profiles, key=lambda p: -emm[p][0])
     letters = m.compact_letters(order, different)
-    return {
-        "n": n,
-        "f": ftest,
-        "emm": emm,
-        "pairs": [
+    return Ancova(
+        n=n,
+        f=ftest,
+        emm=emm,
+        pairs=[
             (a, b, r[0], r[3], r[4], r[2], p)
             for (a, b), r, p in zip(pairs, raw, adjusted, strict=True)
         ],
-        "letters": letters,
-        "covariates": names,
-        "reference": ref,
-        "fit": full,
-    }
+        letters=letters,
+        covariates=names,
+        sizes={p: int(np.sum(prof == p)) for p in profiles},
+        fit=full,
+    )
 
 
 def scales_by_profile(frame: pd.DataFrame, k: int) -> Result:
@@ -749,10 +848,12 @@ def scales_by_profile(frame: pd.DataFrame, k: int) -> Result:
     key = "scales-by-profile"
     base = _complete(frame, ["profile", "age", "contract_hours", "function_group"])
     base = base[_str(base, "function_group").isin(["technical", "non_technical"])]
-    results: dict[str, dict[str, object]] = {}
+    results: dict[str, Ancova] = {}
     left_out: dict[str, list[str]] = {}
     for outcome in SCALES:
-        needed = ["gender", "institution_type", "study_cluster"] if outcome != "identification" else []
+        needed = (
+            ["gender", "institution_type", "study_cluster"] if outcome != "identification" else []
+        )
         data = _complete(base, [outcome, *needed])
         data, profiles, small = keep_levels(data, "profile", k)
         left_out[outcome] = small
@@ -770,63 +871,110 @@ def scales_by_profile(frame: pd.DataFrame, k: int) -> Result:
     stats: list[dict[str, object]] = []
     pair_rows: list[list[object]] = []
     series = []
-    all_profiles = [p for p in ("nerd", "einzelganger", "traditionalist", "innovator",
-                                "allrounder", "status_seeker")
-                    if any(p in r["emm"] for r in results.values())]  # type: ignore[operator]
+    all_profiles = [
+        p
+        for p in (
+            "nerd",
+            "einzelganger",
+            "traditionalist",
+            "innovator",
+            "allrounder",
+            "status_seeker",
+        )
+        if any(p in r.emm for r in results.values())
+    ]
     parts_nl, parts_en = [], []
     for outcome, r in results.items():
-        emm = r["emm"]
-        letters = r["letters"]
-        ftest = r["f"]
-        assert isinstance(emm, dict) and isinstance(letters, dict) and isinstance(ftest, m.FTest)
-        counts = _str(_complete(base, [outcome]), "profile").value_counts()
+        emm, letters, ftest = r.emm, r.letters, r.f
         rows = [
-            [p, label(p, "nl"), int(counts.get(p, 0)), round(emm[p][0], 3), round(emm[p][2], 3),
-             round(emm[p][3], 3), letters[p]]
+            [
+                p,
+                label(p, "nl"),
+                r.sizes[p],
+                round(emm[p][0], 3),
+                round(emm[p][2], 3),
+                round(emm[p][3], 3),
+                letters[p],
+            ]
             for p in sorted(emm, key=lambda q: -emm[q][0])
         ]
         tables.append(
             Table(
-                title={"nl": f"Gecorrigeerde gemiddelden: {SCALE_LABELS[outcome]['nl']}",
-                       "en": f"Adjusted means: {SCALE_LABELS[outcome]['en']}"},
-                columns=["profile", "label", "n", "adjusted mean", "95% CI low",
-                         "95% CI high", "letters"],
+                title={
+                    "nl": f"Gecorrigeerde gemiddelden: {SCALE_LABELS[outcome]['nl']}",
+                    "en": f"Adjusted means: {SCALE_LABELS[outcome]['en']}",
+                },
+                columns=[
+                    "profile",
+                    "label",
+                    "n",
+                    "adjusted mean",
+                    "95% CI low",
+                    "95% CI high",
+                    "letters",
+                ],
                 rows=rows,
                 note=_left_out_note({"profile": left_out[outcome]}, k),
             )
         )
-        s = statistic(f"F profile on {outcome} (df {ftest.df_num}, {ftest.df_den})", ftest.f,
-                      None, ftest.p, "partial eta squared", ftest.partial_eta_squared)
+        s = statistic(
+            f"F profile on {outcome} (df {ftest.df_num}, {ftest.df_den})",
+            ftest.f,
+            None,
+            ftest.p,
+            "partial eta squared",
+            ftest.partial_eta_squared,
+        )
         s["effect_size_ci"] = [round(ftest.eta_ci[0], 4), round(ftest.eta_ci[1], 4)]
-        s["n"] = r["n"]
+        s["n"] = r.n
         stats.append(s)
-        pairs = r["pairs"]
-        assert isinstance(pairs, list)
-        for a, b, diff, low, high, p_raw, p_holm in pairs:
-            pair_rows.append([outcome, a, b, round(diff, 3), round(low, 3), round(high, 3),
-                              round(p_raw, 6), round(p_holm, 6)])
-        series.append({"name": outcome,
-                       "values": [round(emm[p][0], 3) if p in emm else None for p in all_profiles]})
-        cov = ", ".join(r["covariates"])  # type: ignore[arg-type]
+        for a, b, diff, low, high, p_raw, p_holm in r.pairs:
+            pair_rows.append(
+                [
+                    outcome,
+                    a,
+                    b,
+                    round(diff, 3),
+                    round(low, 3),
+                    round(high, 3),
+                    round(p_raw, 6),
+                    round(p_holm, 6),
+                ]
+            )
+        series.append(
+            {
+                "name": outcome,
+                "values": [round(emm[p][0], 3) if p in emm else None for p in all_profiles],
+            }
+        )
+        cov = ", ".join(r.covariates)
         parts_nl.append(
-            f"{SCALE_LABELS[outcome]['nl']} (n = {r['n']}; gecontroleerd voor {cov}): "
+            f"{SCALE_LABELS[outcome]['nl']} (n = {r.n}; gecontroleerd voor {cov}): "
             f"F({ftest.df_num}, {ftest.df_den}) = {fmt(ftest.f, 2, 'nl')}, "
             f"{fmt_p(ftest.p, 'nl')}, partiële η² = {fmt(ftest.partial_eta_squared, 3, 'nl')}"
         )
         parts_en.append(
-            f"{SCALE_LABELS[outcome]['en']} (n = {r['n']}; controlled for {cov}): "
+            f"{SCALE_LABELS[outcome]['en']} (n = {r.n}; controlled for {cov}): "
             f"F({ftest.df_num}, {ftest.df_den}) = {fmt(ftest.f, 2, 'en')}, "
             f"{fmt_p(ftest.p, 'en')}, partial η² = {fmt(ftest.partial_eta_squared, 3, 'en')}"
         )
     tables.append(
         Table(
             title={"nl": "Paarsgewijze verschillen (Holm)", "en": "Pairwise differences (Holm)"},
-            columns=["scale", "profile a", "profile b", "difference a − b", "95% CI low",
-                     "95% CI high", "p", "p (Holm)"],
+            columns=[
+                "scale",
+                "profile a",
+                "profile b",
+                "difference a − b",
+                "95% CI low",
+                "95% CI high",
+                "p",
+                "p (Holm)",
+            ],
             rows=pair_rows,
         )
     )
-    n = max(int(r["n"]) for r in results.values())  # type: ignore[call-overload]
+    n = max(r.n for r in results.values())
     return Result(
         key=key,
         n=n,
@@ -878,7 +1026,7 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
     data = _complete(data, ["study_cluster", "function_group"])
     data = _two_levels(data, "study_cluster", ("cluster_1", "cluster_2"), k)
     data = _two_levels(data, "function_group", ("technical", "non_technical"), k)
-    leave = (_str(data, "future_sector") == "non_technical").to_numpy(dtype=float)
+    leave = _is(data, "future_sector", "non_technical")
     n = len(data)
     if leave.sum() < k or (n - leave.sum()) < k:
         raise Refusal(
@@ -887,18 +1035,25 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
             f"Too few data: at least {k} people must intend to leave and {k} to stay.",
         )
     ones = np.ones(n)
-    cluster2 = (_str(data, "study_cluster") == "cluster_2").to_numpy(dtype=float)
-    nontech = (_str(data, "function_group") == "non_technical").to_numpy(dtype=float)
-    model1 = m.fit_logit(leave, np.column_stack([ones, cluster2, nontech]),
-                         ["Intercept", "cluster_2", "non_technical_job"])
+    cluster2 = _is(data, "study_cluster", "cluster_2")
+    nontech = _is(data, "function_group", "non_technical")
+    model1 = m.fit_logit(
+        leave,
+        np.column_stack([ones, cluster2, nontech]),
+        ["Intercept", "cluster_2", "non_technical_job"],
+    )
     if not model1.converged:
-        raise Refusal("Het logistische model convergeerde niet (scheiding).",
-                      "The logistic model did not converge (separation).")
+        raise Refusal(
+            "Het logistische model convergeerde niet (scheiding).",
+            "The logistic model did not converge (separation).",
+        )
     stats: list[dict[str, object]] = []
-    for name, text in (("cluster_2", "odds ratio leaving, cluster 2 vs cluster 1"),
-                       ("non_technical_job", "odds ratio leaving, non-technical vs technical job")):
-        orr, low, high, p = model1.odds_ratio(name)
-        stats.append(statistic(text, orr, (low, high), p, "odds ratio", orr))
+    for name, text in (
+        ("cluster_2", "odds ratio leaving, cluster 2 vs cluster 1"),
+        ("non_technical_job", "odds ratio leaving, non-technical vs technical job"),
+    ):
+        orr, low, high, p_or = model1.odds_ratio(name)
+        stats.append(statistic(text, orr, (low, high), p_or, "odds ratio", orr))
     tables: list[Table] = []
     chart: dict[str, object] | None = None
     or_c = model1.odds_ratio("cluster_2")
@@ -907,56 +1062,106 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
     with_profile = data.dropna(subset=["profile"])
     with_profile, profiles, small = keep_levels(with_profile, "profile", k)
     if len(profiles) >= 2:
-        pl = (_str(with_profile, "future_sector") == "non_technical")
+        pl = _str(with_profile, "future_sector") == "non_technical"
         table = pd.crosstab(_str(with_profile, "profile"), pl.map({True: "leave", False: "stay"}))
         table = table.reindex(index=profiles, columns=["stay", "leave"], fill_value=0)
         chi = m.chi_square(table.to_numpy())
         _, hidden = disclosed_crosstab(table, k)
         rows: list[list[object]] = []
         shares: list[float | None] = []
+        leave_values = _counts(table)
         for i, p in enumerate(profiles):
-            total = int(table.loc[p].sum())
-            lv = int(table.loc[p, "leave"])
+            total = int(leave_values[i].sum())
+            lv = int(leave_values[i, 1])
             h = bool(hidden.iloc[i].any())
             low, high = m.wilson(lv, total)
-            rows.append([p, label(p, "nl"), total, cell(lv, h), cell(100 * lv / total, h, 1),
-                         cell(100 * low, h, 1), cell(100 * high, h, 1)])
+            rows.append(
+                [
+                    p,
+                    label(p, "nl"),
+                    total,
+                    cell(lv, h),
+                    cell(100 * lv / total, h, 1),
+                    cell(100 * low, h, 1),
+                    cell(100 * high, h, 1),
+                ]
+            )
             shares.append(None if h else round(100 * lv / total, 1))
-        tables.append(Table(
-            title={"nl": "Wil buiten de technische sector werken, per profiel",
-                   "en": "Intends to work outside the technical sector, by profile"},
-            columns=["profile", "label", "n", "leave: n", "leave: %", "95% CI low", "95% CI high"],
-            rows=rows,
-            note=_left_out_note({"profile": small}, k),
-        ))
-        s = statistic(f"chi-square profile × intention (df {chi.df})", chi.statistic, None, chi.p,
-                      "Cramér's V", chi.cramers_v)
+        tables.append(
+            Table(
+                title={
+                    "nl": "Wil buiten de technische sector werken, per profiel",
+                    "en": "Intends to work outside the technical sector, by profile",
+                },
+                columns=[
+                    "profile",
+                    "label",
+                    "n",
+                    "leave: n",
+                    "leave: %",
+                    "95% CI low",
+                    "95% CI high",
+                ],
+                rows=rows,
+                note=_left_out_note({"profile": small}, k),
+            )
+        )
+        s = statistic(
+            f"chi-square profile × intention (df {chi.df})",
+            chi.statistic,
+            None,
+            chi.p,
+            "Cramér's V",
+            chi.cramers_v,
+        )
         s["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
         stats.append(s)
-        chart = {"kind": "bar", "categories": [label(p, "en") for p in profiles],
-                 "categories_nl": [label(p, "nl") for p in profiles],
-                 "series": [{"name": "leave", "values": shares}], "unit": "%"}
-        y2 = pl.to_numpy(dtype=float)
+        chart = {
+            "kind": "bar",
+            "categories": [label(p, "en") for p in profiles],
+            "categories_nl": [label(p, "nl") for p in profiles],
+            "series": [{"name": "leave", "values": shares}],
+            "unit": "%",
+        }
+        y2 = _float(pl.to_numpy())
         n2 = len(y2)
-        c2 = (_str(with_profile, "study_cluster") == "cluster_2").to_numpy(dtype=float)
-        f2 = (_str(with_profile, "function_group") == "non_technical").to_numpy(dtype=float)
+        c2 = _is(with_profile, "study_cluster", "cluster_2")
+        f2 = _is(with_profile, "function_group", "non_technical")
         prof = _str(with_profile, "profile").to_numpy()
         dummies = [(prof == p).astype(float) for p in profiles[1:]]
         base2 = m.fit_logit(y2, np.column_stack([np.ones(n2), c2, f2]), ["Intercept", "c", "f"])
-        full2 = m.fit_logit(y2, np.column_stack([np.ones(n2), c2, f2, *dummies]),
-                            ["Intercept", "c", "f", *[f"profile[{p}]" for p in profiles[1:]]])
+        full2 = m.fit_logit(
+            y2,
+            np.column_stack([np.ones(n2), c2, f2, *dummies]),
+            ["Intercept", "c", "f", *[f"profile[{p}]" for p in profiles[1:]]],
+        )
         if base2.converged and full2.converged:
             from scipy import stats as sps
 
             lr = 2 * (full2.loglik - base2.loglik)
             df = len(profiles) - 1
             p_lr = float(sps.chi2.sf(lr, df))
-            stats.append(statistic(f"likelihood-ratio test of profile, controlled for cluster "
-                                   f"and function (df {df})", lr, None, p_lr))
+            stats.append(
+                statistic(
+                    f"likelihood-ratio test of profile, controlled for cluster "
+                    f"and function (df {df})",
+                    lr,
+                    None,
+                    p_lr,
+                )
+            )
             for p in profiles[1:]:
                 orr, low, high, pp = full2.odds_ratio(f"profile[{p}]")
-                stats.append(statistic(f"odds ratio leaving, {p} vs {profiles[0]} (controlled)",
-                                       orr, (low, high), pp, "odds ratio", orr))
+                stats.append(
+                    statistic(
+                        f"odds ratio leaving, {p} vs {profiles[0]} (controlled)",
+                        orr,
+                        (low, high),
+                        pp,
+                        "odds ratio",
+                        orr,
+                    )
+                )
             profile_nl = (
                 f" Het profiel is toegevoegd voor {n2} mensen met een profiel "
                 f"(likelihood-ratiotoets χ²({df}) = {fmt(lr, 2, 'nl')}, {fmt_p(p_lr, 'nl')}; "
@@ -971,22 +1176,36 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
     gdata = data[_str(data, "gender").isin(["woman", "man"])]
     gcount = _str(gdata, "gender").value_counts()
     if all(int(gcount.get(g, 0)) >= k for g in ("woman", "man")):
-        yg = (_str(gdata, "future_sector") == "non_technical").to_numpy(dtype=float)
-        xg = np.column_stack([
-            np.ones(len(gdata)),
-            (_str(gdata, "study_cluster") == "cluster_2").to_numpy(dtype=float),
-            (_str(gdata, "function_group") == "non_technical").to_numpy(dtype=float),
-            (_str(gdata, "gender") == "woman").to_numpy(dtype=float),
-        ])
+        yg = _is(gdata, "future_sector", "non_technical")
+        xg = np.column_stack(
+            [
+                np.ones(len(gdata)),
+                _is(gdata, "study_cluster", "cluster_2"),
+                _is(gdata, "function_group", "non_technical"),
+                _is(gdata, "gender", "woman"),
+            ]
+        )
         model3 = m.fit_logit(yg, xg, ["Intercept", "cluster_2", "non_technical_job", "woman"])
         if model3.converged:
             orr, low, high, pp = model3.odds_ratio("woman")
-            stats.append(statistic("odds ratio leaving, women vs men (controlled for cluster "
-                                   "and function)", orr, (low, high), pp, "odds ratio", orr))
-            gender_nl = (f" Gender is apart toegevoegd (n = {len(gdata)}): oddsratio vrouwen "
-                         f"{fmt(orr, 2, 'nl')} ({fmt(low, 2, 'nl')}–{fmt(high, 2, 'nl')}).")
-            gender_en = (f" Gender was added separately (n = {len(gdata)}): odds ratio women "
-                         f"{fmt(orr, 2, 'en')} ({fmt(low, 2, 'en')}–{fmt(high, 2, 'en')}).")
+            stats.append(
+                statistic(
+                    "odds ratio leaving, women vs men (controlled for cluster and function)",
+                    orr,
+                    (low, high),
+                    pp,
+                    "odds ratio",
+                    orr,
+                )
+            )
+            gender_nl = (
+                f" Gender is apart toegevoegd (n = {len(gdata)}): oddsratio vrouwen "
+                f"{fmt(orr, 2, 'nl')} ({fmt(low, 2, 'nl')}–{fmt(high, 2, 'nl')})."
+            )
+            gender_en = (
+                f" Gender was added separately (n = {len(gdata)}): odds ratio women "
+                f"{fmt(orr, 2, 'en')} ({fmt(low, 2, 'en')}–{fmt(high, 2, 'en')})."
+            )
     return Result(
         key=key,
         n=n,
@@ -1035,21 +1254,28 @@ def gender_stigma(frame: pd.DataFrame, k: int) -> Result:
     data = _two_levels(data, "sector_objective", ("technical_sector", "non_technical_sector"), k)
     n = len(data)
     require_n(n, 10 * k, "volledige antwoorden", "complete answers")
-    woman = (_str(data, "gender") == "woman").to_numpy(dtype=float)
-    tech = (_str(data, "sector_objective") == "technical_sector").to_numpy(dtype=float)
+    woman = _is(data, "gender", "woman")
+    tech = _is(data, "sector_objective", "technical_sector")
     ratio = data["gender_ratio"].to_numpy(dtype=float)
     stigma = data["gender_stigma"].to_numpy(dtype=float)
     cells = pd.crosstab(_str(data, "sector_objective"), _str(data, "gender"))
-    cells = cells.reindex(index=["technical_sector", "non_technical_sector"],
-                          columns=["woman", "man"], fill_value=0)
+    cells = cells.reindex(
+        index=["technical_sector", "non_technical_sector"], columns=["woman", "man"], fill_value=0
+    )
     if int(cells.to_numpy().min()) < k:
         raise Refusal(
             f"Te weinig gegevens: elke combinatie van gender en sector heeft minstens {k} "
             "mensen nodig.",
             f"Too few data: every combination of gender and sector needs at least {k} people.",
         )
-    names_a = ["Intercept", "woman", "technical_sector", "gender_ratio",
-               "woman:technical_sector", "woman:gender_ratio"]
+    names_a = [
+        "Intercept",
+        "woman",
+        "technical_sector",
+        "gender_ratio",
+        "woman:technical_sector",
+        "woman:gender_ratio",
+    ]
     xa = np.column_stack([np.ones(n), woman, tech, ratio, woman * tech, woman * ratio])
     fit_a = m.fit_linear(stigma, xa, names_a)
     stats: list[dict[str, object]] = []
@@ -1061,44 +1287,101 @@ def gender_stigma(frame: pd.DataFrame, k: int) -> Result:
     series: dict[str, list[float | None]] = {"woman": [], "man": []}
     for s in ("technical_sector", "non_technical_sector"):
         for g in ("woman", "man"):
-            sel = (_str(data, "sector_objective") == s).to_numpy() & (_str(data, "gender") == g).to_numpy()
+            sel = (_str(data, "sector_objective") == s).to_numpy() & (
+                _str(data, "gender") == g
+            ).to_numpy()
             values = stigma[sel]
             mean = float(values.mean())
-            se = float(values.std(ddof=1) / math.sqrt(len(values))) if len(values) > 1 else float("nan")
+            se = (
+                float(values.std(ddof=1) / math.sqrt(len(values)))
+                if len(values) > 1
+                else float("nan")
+            )
             from scipy import stats as sps
 
             q = float(sps.t.ppf(0.975, len(values) - 1)) if len(values) > 1 else float("nan")
-            rows.append([s, g, len(values), round(mean, 3), round(mean - q * se, 3),
-                         round(mean + q * se, 3)])
+            rows.append(
+                [
+                    s,
+                    g,
+                    len(values),
+                    round(mean, 3),
+                    round(mean - q * se, 3),
+                    round(mean + q * se, 3),
+                ]
+            )
             series[g].append(round(mean, 3))
-    tables = [Table(
-        title={"nl": "Genderstigma naar sector en gender", "en": "Gender stigma by sector and gender"},
-        columns=["sector", "gender", "n", "mean", "95% CI low", "95% CI high"],
-        rows=rows,
-    )]
+    tables = [
+        Table(
+            title={
+                "nl": "Genderstigma naar sector en gender",
+                "en": "Gender stigma by sector and gender",
+            },
+            columns=["sector", "gender", "n", "mean", "95% CI low", "95% CI high"],
+            rows=rows,
+        )
+    ]
     clarity_nl = clarity_en = ""
     cdata = _complete(data, ["career_clarity", "age", "contract_hours"])
     cgender = _str(cdata, "gender").value_counts()
     if all(int(cgender.get(g, 0)) >= k for g in ("woman", "man")) and len(cdata) >= 10 * k:
         nb = len(cdata)
-        w = (_str(cdata, "gender") == "woman").to_numpy(dtype=float)
+        w = _is(cdata, "gender", "woman")
         st = cdata["gender_stigma"].to_numpy(dtype=float)
-        names_b = ["Intercept", "gender_stigma", "woman", "gender_stigma:woman", "age",
-                   "contract_hours"]
-        xb = np.column_stack([np.ones(nb), st, w, st * w, cdata["age"].to_numpy(dtype=float),
-                              cdata["contract_hours"].to_numpy(dtype=float)])
+        names_b = [
+            "Intercept",
+            "gender_stigma",
+            "woman",
+            "gender_stigma:woman",
+            "age",
+            "contract_hours",
+        ]
+        xb = np.column_stack(
+            [
+                np.ones(nb),
+                st,
+                w,
+                st * w,
+                cdata["age"].to_numpy(dtype=float),
+                cdata["contract_hours"].to_numpy(dtype=float),
+            ]
+        )
         fit_b = m.fit_linear(cdata["career_clarity"].to_numpy(dtype=float), xb, names_b)
         inter = fit_b.coefficient("gender_stigma:woman")
-        stats.append(statistic("clarity model: gender_stigma:woman", inter[0],
-                               (inter[3], inter[4]), inter[2], "coefficient", inter[0]))
+        stats.append(
+            statistic(
+                "clarity model: gender_stigma:woman",
+                inter[0],
+                (inter[3], inter[4]),
+                inter[2],
+                "coefficient",
+                inter[0],
+            )
+        )
         men = fit_b.coefficient("gender_stigma")
         women_w = np.zeros(len(names_b))
         women_w[1] = women_w[3] = 1.0
         women = fit_b.contrast(women_w)
-        stats.append(statistic("slope of career clarity on stigma, women", women[0],
-                               (women[3], women[4]), women[2], "coefficient", women[0]))
-        stats.append(statistic("slope of career clarity on stigma, men", men[0],
-                               (men[3], men[4]), men[2], "coefficient", men[0]))
+        stats.append(
+            statistic(
+                "slope of career clarity on stigma, women",
+                women[0],
+                (women[3], women[4]),
+                women[2],
+                "coefficient",
+                women[0],
+            )
+        )
+        stats.append(
+            statistic(
+                "slope of career clarity on stigma, men",
+                men[0],
+                (men[3], men[4]),
+                men[2],
+                "coefficient",
+                men[0],
+            )
+        )
         clarity_nl = (
             f" Model B (n = {nb}): carrière-duidelijkheid op genderstigma × gender, "
             "gecontroleerd voor leeftijd en contracturen; helling van stigma voor vrouwen "
@@ -1141,8 +1424,10 @@ def gender_stigma(frame: pd.DataFrame, k: int) -> Result:
             "kind": "grouped_bar",
             "categories": [label("technical_sector", "en"), label("non_technical_sector", "en")],
             "categories_nl": [label("technical_sector", "nl"), label("non_technical_sector", "nl")],
-            "series": [{"name": "woman", "values": series["woman"]},
-                       {"name": "man", "values": series["man"]}],
+            "series": [
+                {"name": "woman", "values": series["woman"]},
+                {"name": "man", "values": series["man"]},
+            ],
             "unit": "1-7",
         },
     )

@@ -194,9 +194,7 @@ def ordered_levels(column: str, values: pd.Series) -> list[str]:
     return known + sorted(present - set(known))
 
 
-def disclosed_crosstab(
-    counts: pd.DataFrame, k: int
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def disclosed_crosstab(counts: pd.DataFrame, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A count table and its mask of hidden cells: rules 1–2 of :mod:`koers.stats.disclosure`
     applied to every row and every column (both margins are shown)."""
     mask = suppress_table(counts, k, by="both")

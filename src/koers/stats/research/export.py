@@ -96,7 +96,9 @@ def coded(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[float, str]
         levels = levels_of(frame, column)
         mapping = {v: float(i) for i, v in enumerate(levels, start=1)}
         values = out[column].astype("object")
-        out[column] = values.map(lambda v, mp=mapping: mp.get(str(v)) if v is not None and v == v else None).astype(float)
+        out[column] = values.map(
+            lambda v, mp=mapping: mp.get(str(v)) if v is not None and v == v else None
+        ).astype(float)
         labels[column] = {code: value for value, code in mapping.items()}
     for column in PSEUDONYMS:
         out[column] = out[column].astype("object").where(out[column].notna(), "").astype(str)

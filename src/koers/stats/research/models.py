@@ -12,7 +12,7 @@ grouped-sum OLS (:mod:`koers.stats.regression`) is for a million rows and is not
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,7 +90,15 @@ def fit_linear(y: FloatArray, x: FloatArray, names: Sequence[str]) -> LinearFit:
     sigma2 = rss / df if df > 0 else float("nan")
     cov = sigma2 * np.linalg.inv(x.T @ x)
     centred = y - y.mean()
-    return LinearFit(tuple(names), beta, cov, n, df, rss, float(centred @ centred))
+    return LinearFit(
+        tuple(names),
+        np.asarray(beta, dtype=np.float64),
+        np.asarray(cov, dtype=np.float64),
+        n,
+        df,
+        rss,
+        float(centred @ centred),
+    )
 
 
 @dataclass(frozen=True)
@@ -133,14 +141,15 @@ def nested_f(full: LinearFit, reduced: LinearFit) -> FTest:
 
 
 def noncentral_interval(
-    cdf: object, central_cdf: object, confidence: float = CONFIDENCE
+    cdf: Callable[[float], float],
+    central_cdf: Callable[[], float],
+    confidence: float = CONFIDENCE,
 ) -> tuple[float, float]:
     """Interval for a noncentrality λ ≥ 0 by inverting ``cdf(λ) = P(T ≤ t_obs | λ)``.
 
     ``cdf`` falls as λ grows. The lower bound is 0 when even λ = 0 leaves the observed
     statistic below the upper quantile (Steiger & Fouladi 1997).
     """
-    assert callable(cdf) and callable(central_cdf)
     upper_tail, lower_tail = 0.5 + confidence / 2, 0.5 - confidence / 2
 
     def bound(target: float) -> float:
@@ -273,9 +282,7 @@ def fit_ordinal(y: npt.ArrayLike, x: FloatArray, names: Sequence[str]) -> Ordina
 
     cum = np.cumsum(np.bincount(codes, minlength=j))[:-1] / n
     theta0 = special.logit(np.clip(cum, 1e-6, 1 - 1e-6))
-    start = np.concatenate(
-        ([theta0[0]], np.log(np.maximum(np.diff(theta0), 1e-3)), np.zeros(p))
-    )
+    start = np.concatenate(([theta0[0]], np.log(np.maximum(np.diff(theta0), 1e-3)), np.zeros(p)))
     result = optimize.minimize(
         objective, start, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 2000}
     )
@@ -292,7 +299,14 @@ def fit_ordinal(y: npt.ArrayLike, x: FloatArray, names: Sequence[str]) -> Ordina
     info = (info + info.T) / 2
     cov = np.linalg.inv(info)[j - 1 :, j - 1 :]
     converged = bool(np.max(np.abs(objective(result.x)[1])) < 1e-6)
-    return OrdinalFit(tuple(names), beta, theta, cov, n, converged)
+    return OrdinalFit(
+        tuple(names),
+        np.asarray(beta, dtype=np.float64),
+        np.asarray(theta, dtype=np.float64),
+        np.asarray(cov, dtype=np.float64),
+        n,
+        converged,
+    )
 
 
 def _ordinal_loglik_grad(
@@ -316,9 +330,8 @@ def _ordinal_loglik_grad(
     return float(np.sum(np.log(prob))), g_theta, g_beta
 
 
-def _jacobian(f: object, at: FloatArray) -> FloatArray:
+def _jacobian(f: Callable[[FloatArray], FloatArray], at: FloatArray) -> FloatArray:
     """Central-difference Jacobian of a vector function (step 1e-5 · max(|x|, 1))."""
-    assert callable(f)
     k = len(at)
     out = np.empty((k, k))
     for a in range(k):
@@ -364,9 +377,7 @@ def chi_square(table: npt.ArrayLike) -> ChiSquare:
     expected = np.outer(rows, cols) / n
     with np.errstate(divide="ignore", invalid="ignore"):
         chi2 = float(np.nansum((obs - expected) ** 2 / expected))
-        residuals = (obs - expected) / np.sqrt(
-            expected * np.outer(1 - rows / n, 1 - cols / n)
-        )
+        residuals = (obs - expected) / np.sqrt(expected * np.outer(1 - rows / n, 1 - cols / n))
     df = (obs.shape[0] - 1) * (obs.shape[1] - 1)
     p = float(stats.chi2.sf(chi2, df))
     m = min(obs.shape) - 1
@@ -416,9 +427,7 @@ def cohens_kappa(table: npt.ArrayLike) -> Kappa:
     pe = float(rows @ cols)
     kappa = (po - pe) / (1 - pe)
     k = t.shape[0]
-    term1 = sum(
-        prob[i, i] * (1 - (rows[i] + cols[i]) * (1 - kappa)) ** 2 for i in range(k)
-    )
+    term1 = sum(prob[i, i] * (1 - (rows[i] + cols[i]) * (1 - kappa)) ** 2 for i in range(k))
     term2 = (1 - kappa) ** 2 * sum(
         prob[i, j] * (cols[i] + rows[j]) ** 2 for i in range(k) for j in range(k) if i != j
     )
@@ -482,9 +491,7 @@ def compact_letters(groups: Sequence[str], different: set[frozenset[str]]) -> di
         kept: list[set[str]] = []
         for i, col in enumerate(new):
             if any(
-                col <= other and (col != other or j < i)
-                for j, other in enumerate(new)
-                if j != i
+                col <= other and (col != other or j < i) for j, other in enumerate(new) if j != i
             ):
                 continue
             kept.append(col)
@@ -492,6 +499,4 @@ def compact_letters(groups: Sequence[str], different: set[frozenset[str]]) -> di
     position = {g: i for i, g in enumerate(groups)}
     columns.sort(key=lambda col: min(position[g] for g in col))
     letters = "abcdefghijklmnopqrstuvwxyz"
-    return {
-        g: "".join(letters[i] for i, col in enumerate(columns) if g in col) for g in groups
-    }
+    return {g: "".join(letters[i] for i, col in enumerate(columns) if g in col) for g in groups}

@@ -166,9 +166,7 @@ def _cells(p_row: float, p_col: float, odds_ratio: float) -> np.ndarray:
     return np.array([[a, p_row - a], [p_col - a, 1 - p_row - p_col + a]])
 
 
-def simulate(
-    n: int = 863, seed: int = 0, effects: Mapping[str, Any] | None = None
-) -> pd.DataFrame:
+def simulate(n: int = 863, seed: int = 0, effects: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """``n`` generated respondents with the contract's columns and planted effects.
 
     ``effects`` overrides entries of :data:`DEFAULT_EFFECTS` (pass :data:`NO_EFFECTS` for
@@ -183,21 +181,27 @@ def simulate(
     rng = np.random.default_rng(seed)
     u = rng.random(n)
     gender = np.where(
-        u < e["share_women"], "woman", np.where(u < e["share_women"] + e["share_other"], "other", "man")
+        u < e["share_women"],
+        "woman",
+        np.where(u < e["share_women"] + e["share_other"], "other", "man"),
     )
     woman = gender == "woman"
     age = np.clip(rng.normal(36, 10, n), 22, 67).round()
     hours = np.clip(rng.normal(36.5 + e["hours_woman"] * woman, 4.5, n), 8, 60).round()
     institution = np.where(rng.random(n) < 0.5, "wo", "hbo")
     wo = institution == "wo"
-    education = np.where(wo, rng.choice([3.0, 4.0, 5.0], n, p=[0.05, 0.8, 0.15]),
-                         rng.choice([1.0, 2.0], n, p=[0.9, 0.1]))
+    education = np.where(
+        wo,
+        rng.choice([3.0, 4.0, 5.0], n, p=[0.05, 0.8, 0.15]),
+        rng.choice([1.0, 2.0], n, p=[0.9, 0.1]),
+    )
     cluster = np.where(rng.random(n) < 0.58, "cluster_1", "cluster_2")
 
     # Sector first, then function given sector with the planted odds ratio; women shift
     # the odds of a technical job by woman_technical_or.
-    cells = _cells(e["share_technical_sector"], e["share_technical_function"],
-                   e["function_sector_or"])
+    cells = _cells(
+        e["share_technical_sector"], e["share_technical_function"], e["function_sector_or"]
+    )
     tech_sector = rng.random(n) < e["share_technical_sector"]
     p_func = np.where(tech_sector, cells[0, 0] / cells[0].sum(), cells[1, 0] / cells[1].sum())
     logit = special.logit(p_func) + np.log(e["woman_technical_or"]) * (woman - e["share_women"])
@@ -207,8 +211,9 @@ def simulate(
     job = np.where(
         tech_function,
         rng.choice(["engineer", "researcher", "programmer_ict"], n, p=[0.53, 0.22, 0.25]),
-        rng.choice(["consultant", "project_leader", "manager", "teacher"], n,
-                   p=[0.3, 0.25, 0.35, 0.1]),
+        rng.choice(
+            ["consultant", "project_leader", "manager", "teacher"], n, p=[0.3, 0.25, 0.35, 0.1]
+        ),
     )
     org_type = np.where(
         tech_sector,
@@ -247,15 +252,16 @@ def simulate(
 
     def scale(means_key: str, extra: np.ndarray) -> np.ndarray:
         means = np.array([e[means_key][p] for p in profile])
-        return np.clip(means + extra + rng.normal(0, sd, n), 1, 7)
+        return np.asarray(np.clip(means + extra + rng.normal(0, sd, n), 1, 7), dtype=np.float64)
 
     identification = scale("identification_means", e["identification_age"] * (age - 36))
     commitment = scale("career_commitment_means", np.zeros(n))
     exploration = scale("career_exploration_means", np.zeros(n))
 
     # Gender ratio at work (1 = almost all men … 5 = almost all women).
-    ratio_p = np.where(tech_sector[:, None], [[0.35, 0.45, 0.15, 0.04, 0.01]],
-                       [[0.1, 0.3, 0.4, 0.15, 0.05]])
+    ratio_p = np.where(
+        tech_sector[:, None], [[0.35, 0.45, 0.15, 0.04, 0.01]], [[0.1, 0.3, 0.4, 0.15, 0.05]]
+    )
     ratio = 1.0 + (ratio_p.cumsum(axis=1) < rng.random(n)[:, None]).sum(axis=1).astype(float)
     stigma = np.clip(
         2.0
@@ -266,9 +272,7 @@ def simulate(
         1,
         7,
     )
-    clarity = scale(
-        "career_clarity_means", e["clarity_stigma_woman"] * woman * (stigma - 3.0)
-    )
+    clarity = scale("career_clarity_means", e["clarity_stigma_woman"] * woman * (stigma - 3.0))
 
     p_leave = special.expit(
         e["leave_base"]

@@ -151,8 +151,10 @@ def _spss() -> dict[str, str]:
     fut_t, fut_n = code("future_sector", "technical"), code("future_sector", "non_technical")
     head = "* Koers research: open the .sav export first.\nGET FILE='research.sav'.\n"
     return {
-        "function-by-sector": head + f"""\
-SELECT IF (ANY(function_group, {tech_f}, {nontech_f}) AND ANY(sector_objective, {tech_s}, {nontech_s})).
+        "function-by-sector": head
+        + f"""\
+SELECT IF (ANY(function_group, {tech_f}, {nontech_f})
+  AND ANY(sector_objective, {tech_s}, {nontech_s})).
 COMPUTE group = (sector_objective - 1) * 2 + function_group.
 VALUE LABELS group 1 'technical sector / technical job' 2 'technical sector / non-technical job'
   3 'non-technical sector / technical job' 4 'non-technical sector / non-technical job'.
@@ -162,23 +164,29 @@ TEMPORARY.
 SELECT IF ANY(gender, {woman}, {man}).
 CROSSTABS /TABLES=group BY gender /STATISTICS=CHISQ PHI /CELLS=COUNT COLUMN ASRESID.
 """,
-        "objective-subjective-sector": head + f"""\
+        "objective-subjective-sector": head
+        + f"""\
 SELECT IF (ANY(sector_subjective, {yes}, {no}) AND NOT MISSING(sector_objective)).
 CROSSTABS /TABLES=organisation_type BY sector_subjective /CELLS=COUNT ROW.
 * Kappa needs the same codes in both variables: technical = 1, non-technical = 2.
 COMPUTE subjective_sector = sector_subjective.
 CROSSTABS /TABLES=sector_objective BY subjective_sector /STATISTICS=KAPPA /CELLS=COUNT TOTAL.
 """,
-        "income-hours-by-gender": head + f"""\
+        "income-hours-by-gender": head
+        + f"""\
 SELECT IF (ANY(gender, {woman}, {man}) AND RANGE(education_level, 1, 5)).
 COMPUTE woman = (gender = {woman}).
 COMPUTE wo = (education_level >= 3).
 * Proportional-odds model; SPSS PLUM uses logit P(Y <= j) = theta_j - b*x, as Koers.
-PLUM income_band WITH woman age contract_hours wo /LINK=LOGIT /PRINT=FIT PARAMETER SUMMARY TPARALLEL.
-REGRESSION /STATISTICS COEFF CI(95) R ANOVA /DEPENDENT income_band /METHOD=ENTER woman age contract_hours wo.
-REGRESSION /STATISTICS COEFF CI(95) R ANOVA /DEPENDENT contract_hours /METHOD=ENTER woman age income_band wo.
+PLUM income_band WITH woman age contract_hours wo /LINK=LOGIT
+  /PRINT=FIT PARAMETER SUMMARY TPARALLEL.
+REGRESSION /STATISTICS COEFF CI(95) R ANOVA /DEPENDENT income_band
+  /METHOD=ENTER woman age contract_hours wo.
+REGRESSION /STATISTICS COEFF CI(95) R ANOVA /DEPENDENT contract_hours
+  /METHOD=ENTER woman age income_band wo.
 """,
-        "profiles-by-background": head + f"""\
+        "profiles-by-background": head
+        + f"""\
 SELECT IF NOT MISSING(profile).
 TEMPORARY.
 SELECT IF ANY(institution_type, {hbo}, {wo}).
@@ -186,13 +194,15 @@ CROSSTABS /TABLES=profile BY institution_type /STATISTICS=CHISQ PHI /CELLS=COUNT
 TEMPORARY.
 SELECT IF ANY(study_cluster, {c1}, {c2}).
 CROSSTABS /TABLES=profile BY study_cluster /STATISTICS=CHISQ PHI /CELLS=COUNT COLUMN ASRESID.
-CROSSTABS /TABLES=profile BY function_group sector_objective /STATISTICS=CHISQ PHI /CELLS=COUNT COLUMN ASRESID.
+CROSSTABS /TABLES=profile BY function_group sector_objective /STATISTICS=CHISQ PHI
+  /CELLS=COUNT COLUMN ASRESID.
 TEMPORARY.
 SELECT IF ANY(gender, {woman}, {man}).
 CROSSTABS /TABLES=profile BY gender /STATISTICS=CHISQ PHI /CELLS=COUNT COLUMN ASRESID.
 * Holm over the five p-values: multiply the smallest by 5, the next by 4, ... (keep monotone).
 """,
-        "scales-by-profile": head + f"""\
+        "scales-by-profile": head
+        + f"""\
 SELECT IF (NOT MISSING(profile) AND ANY(function_group, {tech_f}, {nontech_f})).
 COMPUTE non_technical_job = (function_group = {nontech_f}).
 COMPUTE woman = (gender = {woman}).
@@ -208,7 +218,8 @@ UNIANOVA career_commitment BY profile WITH age contract_hours non_technical_job 
 UNIANOVA career_exploration BY profile WITH age contract_hours non_technical_job woman wo cluster_2
   /METHOD=SSTYPE(2) /PRINT=ETASQ /EMMEANS=TABLES(profile) COMPARE ADJ(LSD).
 """,
-        "leave-by-profile": head + f"""\
+        "leave-by-profile": head
+        + f"""\
 SELECT IF (sector_objective = {tech_s} AND ANY(future_sector, {fut_t}, {fut_n})
   AND ANY(study_cluster, {c1}, {c2}) AND ANY(function_group, {tech_f}, {nontech_f})).
 COMPUTE leave = (future_sector = {fut_n}).
@@ -225,7 +236,8 @@ SELECT IF ANY(gender, {woman}, {man}).
 COMPUTE woman = (gender = {woman}).
 LOGISTIC REGRESSION VARIABLES leave /METHOD=ENTER cluster_2 non_technical_job woman /PRINT=CI(95).
 """,
-        "gender-stigma": head + f"""\
+        "gender-stigma": head
+        + f"""\
 SELECT IF (ANY(gender, {woman}, {man}) AND NOT MISSING(sector_objective)).
 COMPUTE woman = (gender = {woman}).
 COMPUTE technical_sector = (sector_objective = {tech_s}).
