@@ -136,7 +136,7 @@ def nested_f(full: LinearFit, reduced: LinearFit) -> FTest:
         full.df_resid,
         p,
         float(eta),
-        (low_l / (low_l + total), high_l / (high_l + total)),
+        (min(low_l / (low_l + total), eta), max(high_l / (high_l + total), eta)),
     )
 
 
@@ -366,8 +366,10 @@ def chi_square(table: npt.ArrayLike) -> ChiSquare:
     """Test of independence with Cramér's V = √(χ² / (n · (min(r, c) − 1))).
 
     The interval for V inverts the noncentral chi-square in its noncentrality λ and maps
-    it with V = √((λ + df) / (n (min(r, c) − 1))) (Smithson 2003, *Confidence
-    Intervals*, ch. 4), clipped to [0, 1]. Residuals are Haberman's (1973) adjusted
+    it with V = √(λ / (n (min(r, c) − 1))), the population V whose noncentrality is λ
+    (Smithson 2003, *Confidence Intervals*, ch. 4); clipped to [0, 1] and widened to hold
+    the estimate when the statistic lies in the far lower tail (the inversion then gives
+    the degenerate interval [0, 0]). Residuals are Haberman's (1973) adjusted
     residuals ``(O − E) / √(E (1 − r_i/n)(1 − c_j/n))``, approximately standard normal
     under independence: |r| > 1.96 marks a cell that differs at the 5 % level.
     """
@@ -388,16 +390,14 @@ def chi_square(table: npt.ArrayLike) -> ChiSquare:
     )
 
     def to_v(lam: float) -> float:
-        if lam == 0.0:
-            return 0.0
-        return min(1.0, math.sqrt((lam + df) / (n * m)))
+        return min(1.0, math.sqrt(lam / (n * m))) if m > 0 and n > 0 else float("nan")
 
     return ChiSquare(
         chi2,
         df,
         p,
         v,
-        (to_v(low), to_v(high)),
+        (min(to_v(low), v), max(to_v(high), v)),
         residuals,
         expected,
         float(np.mean(expected < 5)),

@@ -27,13 +27,13 @@ Planted effects (``DEFAULT_EFFECTS``; pass a dict to override some):
 * ``identification_means``, ``career_clarity_means``, ``career_commitment_means``,
   ``career_exploration_means`` — each profile's mean on the scale (1–7), before covariates;
   ``scale_sd`` 0.8; ``identification_age`` 0.01 per year.
-* ``leave_base`` (−2.6), ``leave_cluster_or`` (2.7), ``leave_function_or`` (5.9),
+* ``leave_base`` (−3.1), ``leave_cluster_or`` (2.7), ``leave_function_or`` (5.9),
   ``leave_status_seeker_or`` (0.2), ``leave_non_technical_sector_or`` (8.0) — the logistic
   model of "wants to work outside the technical sector" (``future_sector``);
   ``share_unsure`` 0.05 answer "unsure".
 * ``stigma_woman`` (0.8), ``stigma_woman_technical`` (0.6, the interaction),
   ``stigma_woman_ratio`` (−0.3 per step of the gender-ratio scale, interaction) —
-  ``gender_stigma = 2 + …`` with residual SD ``stigma_sd`` 0.7.
+  ``gender_stigma = 2.5 + …`` with residual SD ``stigma_sd`` 0.7.
 * ``clarity_stigma_woman`` (−0.4) — slope of career clarity on gender stigma for women
   (0 for men).
 """
@@ -102,7 +102,7 @@ DEFAULT_EFFECTS: dict[str, Any] = {
     },
     "scale_sd": 0.8,
     "identification_age": 0.01,
-    "leave_base": -2.6,
+    "leave_base": -3.1,
     "leave_cluster_or": 2.7,
     "leave_function_or": 5.9,
     "leave_status_seeker_or": 0.2,
@@ -264,7 +264,7 @@ def simulate(n: int = 863, seed: int = 0, effects: Mapping[str, Any] | None = No
     )
     ratio = 1.0 + (ratio_p.cumsum(axis=1) < rng.random(n)[:, None]).sum(axis=1).astype(float)
     stigma = np.clip(
-        2.0
+        2.5
         + e["stigma_woman"] * woman
         + e["stigma_woman_technical"] * woman * tech_sector
         + e["stigma_woman_ratio"] * woman * (ratio - 2)
