@@ -27,7 +27,8 @@ def stat(result: Result, name: str) -> dict[str, object]:
 
 def within(s: dict[str, object], value: float) -> bool:
     low, high = s["ci_low"], s["ci_high"]
-    assert isinstance(low, float) and isinstance(high, float)
+    assert isinstance(low, float)
+    assert isinstance(high, float)
     return low <= value <= high
 
 
@@ -49,9 +50,11 @@ def test_the_columns_are_exactly_the_contracts() -> None:
 def test_every_analysis_returns_the_contracts_result(key: str) -> None:
     frame = simulate(863, seed=11)
     result = run_analysis(key, frame)
-    assert result.key == key and result.refused is None
+    assert result.key == key
+    assert result.refused is None
     assert 0 < result.n <= len(frame)
-    assert result.tables and result.statistics
+    assert result.tables
+    assert result.statistics
     for s in result.statistics:
         assert {"name", "estimate", "ci_low", "ci_high", "p", "effect_size_name",
                 "effect_size"} <= set(s)  # fmt: skip
@@ -62,7 +65,8 @@ def test_every_analysis_returns_the_contracts_result(key: str) -> None:
     for language in ("nl", "en"):
         assert str(result.n) in result.methods[language]
         assert "Koers" in result.methods[language]
-    assert result.chart is not None and result.chart["kind"] in {"bar", "grouped_bar"}
+    assert result.chart is not None
+    assert result.chart["kind"] in {"bar", "grouped_bar"}
     categories = result.chart["categories"]
     assert isinstance(categories, list)
     for series in result.chart["series"]:  # type: ignore[attr-defined]
@@ -158,7 +162,7 @@ def test_income_odds_ratio_and_hours_difference_are_recovered_and_match_statsmod
     assert hours["ci_low"] == pytest.approx(ols.conf_int().loc["woman", 0], abs=1e-4)
 
 
-# --- 6.3 profiles by background --------------------------------------------------------------------
+# --- 6.3 profiles by background -------------------------------------------------------------
 
 
 def test_profile_tests_are_scipys_and_the_residuals_point_at_the_planted_profiles() -> None:
@@ -222,7 +226,7 @@ def test_the_ancova_is_statsmodels_anova_emmeans_and_holm() -> None:
     formula = "identification ~ C(profile, Treatment('nerd')) + age + contract_hours"
     fit = smf.ols(formula + " + non_technical_job", data).fit()
     anova = anova_lm(fit, typ=2)
-    f = stat(result, "F profile on identification (df 5, %d)" % fit.df_resid)
+    f = stat(result, f"F profile on identification (df 5, {int(fit.df_resid)})")
     assert f["estimate"] == pytest.approx(anova.iloc[0]["F"], rel=1e-4)
     assert f["p"] == pytest.approx(anova.iloc[0]["PR(>F)"], abs=1e-6)
     at = pd.DataFrame(
@@ -319,15 +323,11 @@ def test_stigma_interactions_and_the_clarity_slope_are_recovered_and_match_stats
     data = frame[frame.gender.isin(["woman", "man"])].copy()
     data["woman"] = (data.gender == "woman").astype(float)
     data["technical_sector"] = (data.sector_objective == "technical_sector").astype(float)
-    ref = smf.ols(
-        "gender_stigma ~ woman * technical_sector + woman * gender_ratio", data
-    ).fit()
+    ref = smf.ols("gender_stigma ~ woman * technical_sector + woman * gender_ratio", data).fit()
     s = stat(result, "stigma model: woman:technical_sector")
     assert s["estimate"] == pytest.approx(ref.params["woman:technical_sector"], abs=1e-4)
     assert s["ci_high"] == pytest.approx(ref.conf_int().loc["woman:technical_sector", 1], abs=1e-4)
-    clarity = smf.ols(
-        "career_clarity ~ gender_stigma * woman + age + contract_hours", data
-    ).fit()
+    clarity = smf.ols("career_clarity ~ gender_stigma * woman + age + contract_hours", data).fit()
     women = clarity.t_test("gender_stigma + gender_stigma:woman = 0")
     s = stat(result, "slope of career clarity on stigma, women")
     assert s["estimate"] == pytest.approx(float(np.squeeze(women.effect)), abs=1e-4)

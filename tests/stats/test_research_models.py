@@ -73,9 +73,7 @@ def test_the_partial_eta_squared_interval_inverts_the_noncentral_f() -> None:
     total = test.df_num + test.df_den + 1
     for eta, tail in ((test.eta_ci[0], 0.975), (test.eta_ci[1], 0.025)):
         lam = eta * total / (1 - eta)
-        assert stats.ncf.cdf(test.f, test.df_num, test.df_den, lam) == pytest.approx(
-            tail, abs=1e-6
-        )
+        assert stats.ncf.cdf(test.f, test.df_num, test.df_den, lam) == pytest.approx(tail, abs=1e-6)
 
 
 def test_logistic_regression_matches_statsmodels_logit() -> None:

@@ -1,0 +1,92 @@
+"""Small groups: analyses refuse with a reason in Dutch and English, leave small profiles
+out without showing their size, and every count shown passes the disclosure rule."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from koers.stats.research import ANALYSES, run_analysis, simulate
+
+
+@pytest.mark.parametrize("key", list(ANALYSES))
+def test_a_tiny_dataset_is_refused_with_a_reason_in_both_languages(key: str) -> None:
+    result = run_analysis(key, simulate(12, seed=1), k=5)
+    assert result.refused is not None
+    assert result.refused["nl"]
+    assert result.refused["en"]
+    assert result.tables == []
+    assert result.statistics == []
+    assert result.chart is None
+
+
+def test_three_women_are_too_few_for_the_gender_analyses() -> None:
+    frame = simulate(600, seed=2)
+    women = frame.index[frame.gender == "woman"]
+    frame.loc[women[3:], "gender"] = "man"
+    for key in ("income-hours-by-gender", "gender-stigma"):
+        result = run_analysis(key, frame, k=5)
+        assert result.refused is not None
+        assert "5" in result.refused["en"]
+        assert "5" in result.refused["nl"]
+    # the analyses that only add gender still run, without the gender part
+    result = run_analysis("function-by-sector", frame, k=5)
+    assert result.refused is None
+    assert not any("gender" in str(s["name"]) for s in result.statistics)
+
+
+def test_a_larger_k_refuses_what_k_5_allows() -> None:
+    frame = simulate(150, seed=3)
+    assert run_analysis("gender-stigma", frame, k=5).refused is None
+    assert run_analysis("gender-stigma", frame, k=40).refused is not None
+
+
+def test_k_below_five_and_a_missing_column_are_errors_not_refusals() -> None:
+    frame = simulate(200, seed=4)
+    with pytest.raises(ValueError, match="at least 5"):
+        run_analysis("function-by-sector", frame, k=3)
+    with pytest.raises(ValueError, match="lacks column"):
+        run_analysis("function-by-sector", frame.drop(columns=["sector_objective"]))
+    with pytest.raises(KeyError):
+        run_analysis("no-such-analysis", frame)
+
+
+def _small_innovator_frame() -> pd.DataFrame:
+    frame = simulate(800, seed=5)
+    innovators = frame.index[frame.profile == "innovator"]
+    frame.loc[innovators, "gender"] = "man"
+    frame.loc[innovators[:3], "gender"] = "woman"
+    return frame
+
+
+def test_a_cell_under_k_is_hidden_with_its_percentage_residual_and_a_complement() -> None:
+    result = run_analysis("profiles-by-background", _small_innovator_frame(), k=5)
+    table = next(t for t in result.tables if t.title["en"] == "Profile × gender")
+    rows = {row[0]: row for row in table.rows}
+    n_w, pct_w, res_w = (table.columns.index(f"woman: {x}") for x in ("n", "%", "residual"))
+    assert rows["innovator"][n_w] is None
+    assert rows["innovator"][pct_w] is None
+    assert rows["innovator"][res_w] is None
+    for column in ("woman: n", "man: n"):
+        j = table.columns.index(column)
+        values = [row[j] for row in table.rows[:-1]]
+        shown = [v for v in values if v is not None]
+        assert all(v == 0 or v >= 5 for v in shown)
+        hidden = len(values) - len(shown)
+        assert hidden != 1  # never a single hidden cell beside a shown total
+    for row in table.rows[:-1]:
+        cells = [row[table.columns.index(c)] for c in ("woman: n", "man: n")]
+        assert cells.count(None) != 1
+
+
+def test_a_profile_under_k_is_left_out_of_the_ancova_without_its_size() -> None:
+    frame = simulate(1000, seed=6)
+    innovators = frame.index[frame.profile == "innovator"]
+    frame.loc[innovators[3:], "profile"] = "allrounder"
+    result = run_analysis("scales-by-profile", frame, k=5)
+    table = next(t for t in result.tables if "identification" in t.title["en"])
+    assert "innovator" not in [row[0] for row in table.rows]
+    assert table.note is not None
+    assert "Innovator" in table.note["en"]
+    assert "Innovator" in table.note["nl"]
+    assert "3" not in table.note["en"]
