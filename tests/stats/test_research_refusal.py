@@ -90,3 +90,38 @@ def test_a_profile_under_k_is_left_out_of_the_ancova_without_its_size() -> None:
     assert "Innovator" in table.note["en"]
     assert "Innovator" in table.note["nl"]
     assert "3" not in table.note["en"]
+
+
+def _coarsened(frame: pd.DataFrame) -> pd.DataFrame:
+    """As koers.research's k-anonymisation leaves a dataset: numbers as group medians,
+    merged categories "other", ordinal codes merged to missing, a dropped column empty."""
+    out = frame.copy()
+    out["age"] = (out.age // 10) * 10 + 4.5
+    out["income_band"] = out.income_band.map(
+        {1: 1.5, 2: 1.5, 3: 3.5, 4: 3.5, 5: 6.0, 6: 6.0, 7: 6.0}
+    )
+    out["contract_hours"] = out.contract_hours.clip(24, 40).round(-1)
+    out["education_level"] = out.education_level.where(out.education_level != 2.0)
+    out["job_category"] = out.job_category.astype(object).where(
+        out.job_category.isin(["engineer", "manager"]), "other"
+    )
+    out["organisation"] = None
+    return out
+
+
+@pytest.mark.parametrize("key", list(ANALYSES))
+def test_a_coarsened_dataset_runs_and_names_no_organisation_count(key: str) -> None:
+    result = run_analysis(key, _coarsened(simulate(900, seed=7)))
+    assert result.refused is None
+    assert "een onbekend aantal" in result.methods["nl"]
+    assert "an unknown number of" in result.methods["en"]
+
+
+def test_an_emptied_column_refuses_the_analyses_that_need_it() -> None:
+    frame = simulate(600, seed=8)
+    frame["profile"] = None
+    for key in ("profiles-by-background", "scales-by-profile"):
+        assert run_analysis(key, frame).refused is not None
+    result = run_analysis("leave-by-profile", frame)
+    assert result.refused is None
+    assert not any("profile" in str(s["name"]) for s in result.statistics)

@@ -312,7 +312,8 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
         tables=tables,
         statistics=stats,
         methods=methods(
-            f"Van {n} respondenten uit {organisations(data)} organisaties met een bekende functie "
+            f"Van {n} respondenten uit {organisations(data, 'nl')}"
+            " organisaties met een bekende functie "
             "(technisch: engineer, onderzoeker, programmeur/ICT'er; niet-technisch: consultant, "
             "projectleider, manager, docent; 'anders' weggelaten) en sector (objectief, naar "
             "organisatietype) zijn de aandelen in de vier groepen berekend met Wilson-"
@@ -320,7 +321,7 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
             f"Pearsons χ²-toets zonder continuïteitscorrectie (χ²(1) = "
             f"{fmt(chi.statistic, 2, 'nl')}, {fmt_p(chi.p, 'nl')}, φ = "
             f"{fmt(chi.cramers_v, 2, 'nl')}).{gender_nl}",
-            f"Of {n} respondents from {organisations(data)} organisations with a known job "
+            f"Of {n} respondents from {organisations(data, 'en')} organisations with a known job "
             "(technical: engineer, researcher, programmer/ICT; non-technical: consultant, "
             "project leader, manager, teacher; 'other' left out) and sector (objective, by "
             "organisation type), the shares of the four groups were computed with Wilson "
@@ -426,14 +427,14 @@ def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
         tables=tables,
         statistics=stats,
         methods=methods(
-            f"Voor {n} respondenten uit {organisations(data)} organisaties is de objectieve "
+            f"Voor {n} respondenten uit {organisations(data, 'nl')} organisaties is de objectieve "
             "sector (landelijke indeling van het organisatietype) vergeleken met het eigen "
             "antwoord op de vraag of men in de technische sector werkt ('weet ik niet' "
             f"weggelaten). Overeenstemming: {fmt(100 * kappa.agreement, 1, 'nl')} %, Cohens κ = "
             f"{fmt(kappa.kappa, 2, 'nl')} (95 %-interval {fmt(kappa.ci[0], 2, 'nl')} tot "
             f"{fmt(kappa.ci[1], 2, 'nl')}, standaardfout volgens Fleiss, Cohen en Everitt, 1969). "
             "Per organisatietype staat het aandeel 'ja' met een Wilson-interval.",
-            f"For {n} respondents from {organisations(data)} organisations the objective "
+            f"For {n} respondents from {organisations(data, 'en')} organisations the objective "
             "sector (national classification of the organisation type) was compared with "
             "their own answer to whether they work in the technical sector ('don't know' "
             f"left out). Agreement: {fmt(100 * kappa.agreement, 1, 'en')} %, Cohen's κ = "
@@ -538,10 +539,12 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
             hours_diff[0],
         ),
     ]
-    band_levels = sorted(int(b) for b in np.unique(band))
+    # Bands are 1..7, or group medians such as 1.5 where the dataset coarsened them.
+    band_levels = [float(b) for b in np.unique(band)]
     bands = _crosstab(
-        data["income_band"].astype(int), _str(data, "gender"), band_levels, ["woman", "man"]
+        data["income_band"].astype(float), _str(data, "gender"), band_levels, ["woman", "man"]
     )
+    bands.index = pd.Index([f"{b:g}" for b in band_levels])
     table = _crosstab_table(
         bands,
         k,
@@ -592,8 +595,9 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
         statistics=stats,
         methods=methods(
             f"Gegevens van {n} respondenten ({nw} vrouwen, {nm} mannen) uit "
-            f"{organisations(data)} organisaties met een inkomensklasse, leeftijd, "
-            "contracturen en opleidingsniveau (hbo of wo). Inkomen (zeven klassen) is "
+            f"{organisations(data, 'nl')} organisaties met een inkomensklasse, leeftijd, "
+            "contracturen en opleidingsniveau (hbo of wo). "
+            f"Inkomen ({len(band_levels)} klassen) is "
             "geanalyseerd met een ordinale logistische regressie (proportional odds) met "
             "gender, leeftijd, contracturen en opleidingsniveau: vrouwen hebben een "
             f"cumulatieve oddsratio van {fmt(odds, 2, 'nl')} (95 %-interval {fmt(lo, 2, 'nl')} "
@@ -602,9 +606,11 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
             f"inkomensklasse en opleidingsniveau: verschil vrouwen − mannen "
             f"{fmt(hours_diff[0], 2, 'nl')} uur (95 %-interval {fmt(hours_diff[3], 2, 'nl')} tot "
             f"{fmt(hours_diff[4], 2, 'nl')}, {fmt_p(hours_diff[2], 'nl')}).",
-            f"Data of {n} respondents ({nw} women, {nm} men) from {organisations(data)} "
+            f"Data of {n} respondents ({nw} women, {nm} men) from {organisations(data, 'en')} "
             "organisations with an income band, age, contract hours and education (hbo or "
-            "wo). Income (seven bands) was analysed with an ordinal logistic (proportional-odds) "
+            "wo). "
+            f"Income ({len(band_levels)} bands) was analysed with an ordinal logistic "
+            "(proportional-odds) "
             "regression on gender, age, contract hours and education: women have a "
             f"cumulative odds ratio of {fmt(odds, 2, 'en')} (95 % interval {fmt(lo, 2, 'en')} to "
             f"{fmt(hi, 2, 'en')}, {fmt_p(p_inc, 'en')}) of a higher band. Contract hours were "
@@ -748,13 +754,15 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
         tables=tables,
         statistics=stats,
         methods=methods(
-            f"Van {n} respondenten uit {organisations(data)} organisaties met een profiel is de "
+            f"Van {n} respondenten uit {organisations(data, 'nl')}"
+            " organisaties met een profiel is de "
             "verdeling over de profielen per achtergrondkenmerk vergeleken met Pearsons "
             "χ²-toets op onafhankelijkheid (zonder continuïteitscorrectie), Cramérs V met een "
             "interval uit de niet-centrale χ²-verdeling en de gecorrigeerde gestandaardiseerde "
             "residuen van Haberman (|r| > 1,96); de p-waarden zijn over de toetsen gecorrigeerd "
             "volgens Holm. " + "; ".join(parts_nl) + ".",
-            f"Of {n} respondents from {organisations(data)} organisations with a profile, the "
+            f"Of {n} respondents from {organisations(data, 'en')}"
+            " organisations with a profile, the "
             "distribution over the profiles was compared per background characteristic with "
             "Pearson's χ² test of independence (no continuity correction), Cramér's V with an "
             "interval from the noncentral χ² distribution and Haberman's adjusted "
@@ -1002,12 +1010,14 @@ def scales_by_profile(frame: pd.DataFrame, k: int) -> Result:
         tables=tables,
         statistics=stats,
         methods=methods(
+            f"Respondenten met een profiel uit {organisations(base, 'nl')} organisaties. "
             "Per schaal een covariantieanalyse (ANCOVA: lineaire regressie met het profiel en "
             "de controlevariabelen). Het effect van het profiel is getoetst met een F-toets "
             "(geneste modellen, type II); de gecorrigeerde gemiddelden gelden bij het "
             "gemiddelde van de controlevariabelen. Alle paren profielen zijn vergeleken met "
             "t-toetsen, Holm-gecorrigeerd; profielen met dezelfde letter verschillen niet "
             "significant (α = 0,05). " + "; ".join(parts_nl) + ".",
+            f"Respondents with a profile from {organisations(base, 'en')} organisations. "
             "Per scale an analysis of covariance (ANCOVA: linear regression on the profile and "
             "the control variables). The profile's effect was tested with an F-test (nested "
             "models, type II); the adjusted means hold at the mean of the control variables. "
@@ -1237,7 +1247,8 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
         tables=tables,
         statistics=stats,
         methods=methods(
-            f"Van {n} respondenten uit {organisations(data)} organisaties die (objectief) in de "
+            f"Van {n} respondenten uit {organisations(data, 'nl')}"
+            " organisaties die (objectief) in de "
             "technische sector werken en zeiden in de toekomst binnen of buiten de technische "
             "sector te willen werken ('weet ik nog niet' weggelaten), is de kans op 'buiten' "
             "geanalyseerd met logistische regressie (maximale aannemelijkheid, Wald-intervallen "
@@ -1245,7 +1256,7 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
             f"({fmt(or_c[1], 2, 'nl')}–{fmt(or_c[2], 2, 'nl')}); niet-technische tegenover "
             f"technische functie: {fmt(or_f[0], 2, 'nl')} ({fmt(or_f[1], 2, 'nl')}–"
             f"{fmt(or_f[2], 2, 'nl')}).{profile_nl}{gender_nl}",
-            f"Of {n} respondents from {organisations(data)} organisations who work "
+            f"Of {n} respondents from {organisations(data, 'en')} organisations who work "
             "(objectively) in the technical sector and said whether they want to work inside "
             "or outside it in future ('don't know yet' left out), the chance of 'outside' was "
             "analysed with logistic regression (maximum likelihood, 95 % Wald intervals). Odds "
@@ -1431,7 +1442,8 @@ def gender_stigma(frame: pd.DataFrame, k: int) -> Result:
         statistics=stats,
         methods=methods(
             f"Model A (lineaire regressie, OLS, n = {n} vrouwen en mannen uit "
-            f"{organisations(data)} organisaties): genderstigma op gender × sector (objectief) "
+            f"{organisations(data, 'nl')}"
+            " organisaties): genderstigma op gender × sector (objectief) "
             "en gender × man/vrouw-verhouding op het werk (1 = bijna alleen mannen tot 5 = "
             "bijna alleen vrouwen). Interactie vrouw × technische sector "
             f"{fmt(it[0], 2, 'nl')} (95 %-interval {fmt(it[3], 2, 'nl')} tot "
@@ -1439,7 +1451,7 @@ def gender_stigma(frame: pd.DataFrame, k: int) -> Result:
             f"{fmt(ir[0], 2, 'nl')} ({fmt(ir[3], 2, 'nl')} tot {fmt(ir[4], 2, 'nl')}, "
             f"{fmt_p(ir[2], 'nl')}). R² = {fmt(fit_a.r_squared, 3, 'nl')}.{clarity_nl}",
             f"Model A (linear regression, OLS, n = {n} women and men from "
-            f"{organisations(data)} organisations): gender stigma on gender × sector "
+            f"{organisations(data, 'en')} organisations): gender stigma on gender × sector "
             "(objective) and gender × gender ratio at work (1 = almost only men to 5 = almost "
             f"only women). Interaction woman × technical sector {fmt(it[0], 2, 'en')} (95 % "
             f"interval {fmt(it[3], 2, 'en')} to {fmt(it[4], 2, 'en')}, {fmt_p(it[2], 'en')}); "

@@ -272,5 +272,10 @@ def fmt(x: float, digits: int, language: str) -> str:
     return text.replace(".", ",") if language == "nl" else text
 
 
-def organisations(frame: pd.DataFrame) -> int:
-    return int(frame["organisation"].nunique()) if "organisation" in frame else 0
+def organisations(frame: pd.DataFrame, language: str) -> str:
+    """The number of organisations in a methods sentence ("12"), or words for an unknown
+    number when the dataset left the organisation out for anonymity."""
+    n = int(frame["organisation"].nunique()) if "organisation" in frame else 0
+    if n:
+        return str(n)
+    return "een onbekend aantal" if language == "nl" else "an unknown number of"
