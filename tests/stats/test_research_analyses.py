@@ -332,3 +332,39 @@ def test_stigma_interactions_and_the_clarity_slope_are_recovered_and_match_stats
     s = stat(result, "slope of career clarity on stigma, women")
     assert s["estimate"] == pytest.approx(float(np.squeeze(women.effect)), abs=1e-4)
     assert s["p"] == pytest.approx(float(np.squeeze(women.pvalue)), abs=1e-6)
+
+
+# --- interval coverage ----------------------------------------------------------------------
+
+COVERAGE_REPS = 30
+
+
+@pytest.mark.parametrize(
+    ("key", "name", "effects", "truth"),
+    [
+        (
+            "leave-by-profile",
+            "odds ratio leaving, cluster 2 vs cluster 1",
+            {"leave_cluster_or": 2.0, "leave_status_seeker_or": 1.0, "leave_base": -2.0},
+            2.0,
+        ),
+        (
+            "income-hours-by-gender",
+            "cumulative odds ratio of a higher income band, women vs men",
+            {"income_woman": -0.8},
+            math.exp(-0.8),
+        ),
+        ("gender-stigma", "stigma model: woman:technical_sector", {}, 0.6),
+    ],
+)
+def test_the_95_percent_intervals_cover_the_planted_value_about_95_percent_of_the_time(
+    key: str, name: str, effects: dict[str, float], truth: float
+) -> None:
+    covered = sum(
+        within(
+            stat(run_analysis(key, simulate(1500, seed=500 + rep, effects=effects)), name), truth
+        )
+        for rep in range(COVERAGE_REPS)
+    )
+    # P(X <= 24 | 30, 0.95) = 0.016
+    assert covered >= 25, covered

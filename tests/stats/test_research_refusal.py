@@ -125,3 +125,34 @@ def test_an_emptied_column_refuses_the_analyses_that_need_it() -> None:
     result = run_analysis("leave-by-profile", frame)
     assert result.refused is None
     assert not any("profile" in str(s["name"]) for s in result.statistics)
+
+
+def _count_columns(columns: list[str]) -> list[int]:
+    return [j for j, c in enumerate(columns) if c == "n" or c.endswith(": n")]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_count_shown_by_any_analysis_is_zero_or_at_least_k(seed: int) -> None:
+    """Small generated datasets (120 people, 8 % women) make small cells in every table."""
+    frame = simulate(120, seed=100 + seed, effects={"share_women": 0.08})
+    for key in ANALYSES:
+        result = run_analysis(key, frame, k=5)
+        for table in result.tables:
+            for j in _count_columns(table.columns):
+                for row in table.rows:
+                    value = row[j]
+                    assert value is None or value == 0 or value >= 5, (key, table.title, row)
+
+
+def test_the_share_and_odds_ratio_of_a_hidden_cell_are_not_given() -> None:
+    frame = simulate(400, seed=9)
+    both = frame.index[
+        (frame.function_group == "technical") & (frame.sector_objective == "non_technical_sector")
+    ]
+    frame = frame.drop(index=both[3:])
+    result = run_analysis("function-by-sector", frame, k=5)
+    counts = [row[2] for row in result.tables[0].rows]
+    assert counts.count(None) >= 2
+    names = [s["name"] for s in result.statistics]
+    assert "odds ratio technical job, technical vs non-technical sector" not in names
+    assert "share technical job in technical sector" not in names

@@ -238,12 +238,18 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
     )
     chi = m.chi_square(two)
     a, b, c, d = (float(x) for x in two.ravel())
-    stats: list[dict[str, object]] = [
-        statistic(
-            "share technical job in technical sector",
-            counts[GROUPS4[0]] / n,
-            m.wilson(counts[GROUPS4[0]], n),
-        ),
+    # The share and the odds ratio are functions of the cells: only when no cell is hidden.
+    any_hidden = bool(hidden.to_numpy().any())
+    stats: list[dict[str, object]] = []
+    if not any_hidden:
+        stats.append(
+            statistic(
+                "share technical job in technical sector",
+                counts[GROUPS4[0]] / n,
+                m.wilson(counts[GROUPS4[0]], n),
+            )
+        )
+    stats.append(
         statistic(
             "chi-square function × sector (df 1)",
             chi.statistic,
@@ -251,10 +257,10 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
             chi.p,
             "phi (Cramér's V)",
             chi.cramers_v,
-        ),
-    ]
+        )
+    )
     stats[-1]["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
-    if min(a, b, c, d) > 0:
+    if min(a, b, c, d) > 0 and not any_hidden:
         log_or = math.log(a * d / (b * c))
         se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
         stats.append(
