@@ -17,6 +17,8 @@ TESTED = {
     "function-by-sector": ("chi-square function × sector (df 1)",
                            "chi-square four groups × gender (df 3)"),
     "objective-subjective-sector": ("Cohen's kappa",),
+    "income-hours-by-job-sector": ("income: cumulative odds ratio",
+                                   "hours: interaction"),
     "income-hours-by-gender": (
         "cumulative odds ratio of a higher income band, women vs men",
         "adjusted difference in contract hours (OLS), women − men",

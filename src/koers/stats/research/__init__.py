@@ -70,6 +70,29 @@ _ALL = (
         },
     ),
     Analysis(
+        key="income-hours-by-job-sector",
+        title={
+            "nl": "Inkomen en contracturen naar functie × sector",
+            "en": "Income and hours by job × sector",
+        },
+        chapter="6.1",
+        columns=(
+            "function_group",
+            "sector_objective",
+            "gender",
+            "age",
+            "contract_hours",
+            "education_level",
+            "income_band",
+            "organisation",
+        ),
+        run=_a.income_hours_by_job_sector,
+        summary={
+            "nl": "Ordinale regressie (inkomen) en OLS (uren) met de interactie functie × sector.",
+            "en": "Ordinal regression (income) and OLS (hours) with the job × sector interaction.",
+        },
+    ),
+    Analysis(
         key="income-hours-by-gender",
         title={"nl": "Inkomen en contracturen naar gender", "en": "Income and hours by gender"},
         chapter="7",

@@ -20,7 +20,13 @@ Planted effects (``DEFAULT_EFFECTS``; pass a dict to override some):
   income scale; ``income_age`` 0.06 per year, ``income_hours`` 0.08 per hour, ``income_wo``
   0.6. Income bands are cut from that latent scale, so ``exp(income_woman)`` is the
   cumulative odds ratio an ordinal model should recover.
-* ``hours_woman`` (0.0) — difference in contract hours.
+* ``income_non_technical_job`` (0.4), ``income_technical_sector`` (0.5) and
+  ``income_job_sector`` (0.0, the interaction: a non-technical job in the technical sector)
+  — the same latent scale by job and sector (chapter 6: a non-technical job and the
+  technical sector pay more, no interaction).
+* ``hours_woman`` (0.0) — difference in contract hours; ``hours_non_technical_both`` (−1.5)
+  — fewer hours for a non-technical job outside the technical sector (the report's
+  interaction of job and sector on hours).
 * ``profile_function`` (1.0), ``profile_institution`` (0.8), ``profile_gender`` (0.8) —
   strength of the dependence of the profile on function (Nerd in technical jobs), institution
   (Status Seeker at hbo) and gender (Traditionalist among women), as log-odds shifts.
@@ -64,6 +70,10 @@ DEFAULT_EFFECTS: dict[str, Any] = {
     "income_age": 0.06,
     "income_hours": 0.08,
     "income_wo": 0.6,
+    "income_non_technical_job": 0.4,
+    "income_technical_sector": 0.5,
+    "income_job_sector": 0.0,
+    "hours_non_technical_both": -1.5,
     "hours_woman": 0.0,
     "profile_function": 1.0,
     "profile_institution": 0.8,
@@ -129,6 +139,9 @@ NO_EFFECTS: dict[str, Any] = {
     "income_age": 0.0,
     "income_hours": 0.0,
     "income_wo": 0.0,
+    "income_non_technical_job": 0.0,
+    "income_technical_sector": 0.0,
+    "hours_non_technical_both": 0.0,
     "hours_woman": 0.0,
     "profile_function": 0.0,
     "profile_institution": 0.0,
@@ -189,7 +202,7 @@ def simulate(n: int = 863, seed: int = 0, effects: Mapping[str, Any] | None = No
     )
     woman = gender == "woman"
     age = np.clip(rng.normal(36, 10, n), 22, 67).round()
-    hours = np.clip(rng.normal(36.5 + e["hours_woman"] * woman, 4.5, n), 8, 60).round()
+    hours_noise = rng.normal(0, 4.5, n)
     institution = np.where(rng.random(n) < 0.5, "wo", "hbo")
     wo = institution == "wo"
     education = np.where(
@@ -208,6 +221,14 @@ def simulate(n: int = 863, seed: int = 0, effects: Mapping[str, Any] | None = No
     p_func = np.where(tech_sector, cells[0, 0] / cells[0].sum(), cells[1, 0] / cells[1].sum())
     logit = special.logit(p_func) + np.log(e["woman_technical_or"]) * (woman - e["share_women"])
     tech_function = rng.random(n) < special.expit(logit)
+    hours = np.clip(
+        36.5
+        + e["hours_woman"] * woman
+        + e["hours_non_technical_both"] * (~tech_function & ~tech_sector)
+        + hours_noise,
+        8,
+        60,
+    ).round()
     sector = np.where(tech_sector, "technical_sector", "non_technical_sector")
     function = np.where(tech_function, "technical", "non_technical")
     job = np.where(
@@ -232,6 +253,9 @@ def simulate(n: int = 863, seed: int = 0, effects: Mapping[str, Any] | None = No
         + e["income_age"] * (age - 36)
         + e["income_hours"] * (hours - 36)
         + e["income_wo"] * (wo - 0.5)
+        + e["income_non_technical_job"] * ~tech_function
+        + e["income_technical_sector"] * tech_sector
+        + e["income_job_sector"] * (~tech_function & tech_sector)
         + rng.logistic(0, 1, n)
     )
     income = 1.0 + np.searchsorted(INCOME_CUTS, latent).astype(float)

@@ -47,6 +47,28 @@ pe <- sum(rowSums(t2) * colSums(t2)) / sum(t2)^2
 cat("agreement =", po, " kappa =", (po - pe) / (1 - pe), "\\n")
 # Interval: psych::cohen.kappa(t2) or vcd::Kappa(t2) (asymptotic standard error)
 """,
+    "income-hours-by-job-sector": """\
+source("load.R")
+library(MASS)
+x <- droplevels(subset(d, function_group %in% c("technical", "non_technical") &
+                          sector_objective %in% c("technical_sector", "non_technical_sector") &
+                          education_level %in% 1:5 & !is.na(gender)))
+x$non_technical_job <- as.numeric(x$function_group == "non_technical")
+x$technical_sector <- as.numeric(x$sector_objective == "technical_sector")
+x$woman <- as.numeric(x$gender == "woman")
+x$wo <- as.numeric(x$education_level >= 3)
+x <- x[complete.cases(x[, c("income_band", "age", "contract_hours")]), ]
+income <- polr(factor(income_band, ordered = TRUE) ~ non_technical_job * technical_sector +
+                 contract_hours + age + wo + woman, data = x, method = "logistic", Hess = TRUE)
+print(exp(cbind(OR = coef(income), confint.default(income))))
+hours <- lm(contract_hours ~ non_technical_job * technical_sector + income_band + age + wo + woman,
+            data = x)
+print(summary(hours)); print(confint(hours))
+at <- expand.grid(non_technical_job = 0:1, technical_sector = 0:1)
+at$income_band <- mean(x$income_band); at$age <- mean(x$age); at$wo <- mean(x$wo)
+at$woman <- mean(x$woman)
+print(cbind(at[, 1:2], predict(hours, at, interval = "confidence")))
+""",
     "income-hours-by-gender": """\
 source("load.R")
 library(MASS)
@@ -171,6 +193,22 @@ CROSSTABS /TABLES=organisation_type BY sector_subjective /CELLS=COUNT ROW.
 * Kappa needs the same codes in both variables: technical = 1, non-technical = 2.
 COMPUTE subjective_sector = sector_subjective.
 CROSSTABS /TABLES=sector_objective BY subjective_sector /STATISTICS=KAPPA /CELLS=COUNT TOTAL.
+""",
+        "income-hours-by-job-sector": head
+        + f"""\
+SELECT IF (ANY(function_group, {tech_f}, {nontech_f})
+  AND ANY(sector_objective, {tech_s}, {nontech_s})
+  AND RANGE(education_level, 1, 5) AND NOT MISSING(gender)).
+COMPUTE non_technical_job = (function_group = {nontech_f}).
+COMPUTE technical_sector = (sector_objective = {tech_s}).
+COMPUTE job_x_sector = non_technical_job * technical_sector.
+COMPUTE woman = (gender = {woman}).
+COMPUTE wo = (education_level >= 3).
+PLUM income_band WITH non_technical_job technical_sector job_x_sector contract_hours age wo woman
+  /LINK=LOGIT /PRINT=FIT PARAMETER SUMMARY.
+UNIANOVA contract_hours BY function_group sector_objective WITH income_band age wo woman
+  /METHOD=SSTYPE(3) /EMMEANS=TABLES(function_group*sector_objective)
+  /PRINT=PARAMETER ETASQ.
 """,
         "income-hours-by-gender": head
         + f"""\
