@@ -156,3 +156,19 @@ def test_the_share_and_odds_ratio_of_a_hidden_cell_are_not_given() -> None:
     names = [s["name"] for s in result.statistics]
     assert "odds ratio technical job, technical vs non-technical sector" not in names
     assert "share technical job in technical sector" not in names
+
+
+def test_the_leave_methods_do_not_count_a_handful_without_a_profile() -> None:
+    frame = simulate(800, seed=10, effects={"leave_base": -2.0})
+    frame.loc[frame.profile.isna(), "profile"] = "nerd"
+    in_sector = frame.index[
+        (frame.sector_objective == "technical_sector")
+        & frame.future_sector.isin(["technical", "non_technical"])
+    ]
+    frame.loc[in_sector[:3], "profile"] = None
+    result = run_analysis("leave-by-profile", frame, k=5)
+    assert f"for the {result.n - 3} people" not in result.methods["en"]
+    assert "for the people with a profile" in result.methods["en"]
+    frame.loc[in_sector[:3], "profile"] = "nerd"
+    result = run_analysis("leave-by-profile", frame, k=5)
+    assert f"for the {result.n} people with a profile" in result.methods["en"]

@@ -1400,13 +1400,16 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
                         orr,
                     )
                 )
+            # n − n2 are the people without a (large enough) profile: name n2 only when
+            # that difference is no small group.
+            count = f"{n2} " if not 0 < n - n2 < k else ""
             profile_nl = (
-                f" Het profiel is toegevoegd voor {n2} mensen met een profiel "
+                f" Het profiel is toegevoegd voor de {count}mensen met een profiel "
                 f"(likelihood-ratiotoets χ²({df}) = {fmt(lr, 2, 'nl')}, {fmt_p(p_lr, 'nl')}; "
                 f"referentie {profiles[0]})."
             )
             profile_en = (
-                f" The profile was added for the {n2} people with a profile (likelihood-ratio "
+                f" The profile was added for the {count}people with a profile (likelihood-ratio "
                 f"test χ²({df}) = {fmt(lr, 2, 'en')}, {fmt_p(p_lr, 'en')}; reference "
                 f"{profiles[0]})."
             )
