@@ -37,6 +37,7 @@ from koers.stats.research.core import (
     methods,
     organisations,
     require_n,
+    significant,
     statistic,
     total_cell,
 )
@@ -933,7 +934,7 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
             chi.cramers_v,
         )
         s["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
-        s["p_holm"] = round(p_holm, 6)
+        s["p_holm"] = significant(p_holm)
         s["n"] = chi.n
         stats.append(s)
         parts_nl.append(
@@ -1169,8 +1170,8 @@ def scales_by_profile(frame: pd.DataFrame, k: int) -> Result:
                     round(diff, 3),
                     round(low, 3),
                     round(high, 3),
-                    round(p_raw, 6),
-                    round(p_holm, 6),
+                    significant(p_raw),
+                    significant(p_holm),
                 ]
             )
         series.append(

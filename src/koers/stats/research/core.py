@@ -215,6 +215,11 @@ def total_cell(n: int, k: int) -> int | None:
     return int(n) if n >= k else None
 
 
+def significant(value: float, digits: int = 6) -> float:
+    """``value`` to ``digits`` significant digits (a p of 3e-12 stays 3e-12)."""
+    return float(f"{float(value):.{digits}g}")
+
+
 def statistic(
     name: str,
     estimate: float,
@@ -223,17 +228,18 @@ def statistic(
     effect_size_name: str | None = None,
     effect_size: float | None = None,
 ) -> dict[str, object]:
-    def clean(v: float | None, digits: int = 4) -> float | None:
+    def clean(v: float | None, digits: int = 6) -> float | None:
+        # significant digits, so that a p of 3e-12 stays 3e-12 and is not shown as 0
         if v is None or not np.isfinite(v):
             return None
-        return round(float(v), digits)
+        return float(f"{float(v):.{digits}g}")
 
     return {
         "name": name,
         "estimate": clean(estimate),
         "ci_low": clean(ci[0]) if ci else None,
         "ci_high": clean(ci[1]) if ci else None,
-        "p": clean(p, 6),
+        "p": clean(p),
         "effect_size_name": effect_size_name,
         "effect_size": clean(effect_size),
     }
