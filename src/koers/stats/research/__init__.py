@@ -1,0 +1,221 @@
+"""Pure analyses of the research workspace (issue 21): the Compass report's chapters 6 and 7
+reproduced on pooled Compass data. No Django; the app ``koers.research`` renders the
+results. The interface is the contract in ``docs/research.md`` ("Analyses").
+
+>>> from koers.stats.research import ANALYSES, run_analysis, simulate
+>>> result = run_analysis("function-by-sector", simulate(400, seed=3), k=5)
+>>> result.refused is None and result.n > 0
+True
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from koers.stats.research import analyses as _a
+from koers.stats.research.core import (
+    COLUMNS,
+    LEVELS,
+    Analysis,
+    Refusal,
+    Result,
+    Table,
+    check_k,
+    refused,
+)
+from koers.stats.research.simulate import DEFAULT_EFFECTS, NO_EFFECTS, simulate
+from koers.stats.research.syntax import syntax
+
+__all__ = [
+    "ANALYSES",
+    "COLUMNS",
+    "DEFAULT_EFFECTS",
+    "LEVELS",
+    "NO_EFFECTS",
+    "Analysis",
+    "Result",
+    "Table",
+    "run_analysis",
+    "simulate",
+    "syntax",
+]
+
+_ALL = (
+    Analysis(
+        key="function-by-sector",
+        title={
+            "nl": "Technische functie × technische sector",
+            "en": "Technical job × technical sector",
+        },
+        chapter="6.1",
+        columns=("function_group", "sector_objective", "gender", "organisation"),
+        run=_a.function_by_sector,
+        summary={
+            "nl": "De vier groepen (rapport: 37/31/12/20 %), χ²-toets en φ, en naar gender.",
+            "en": "The four groups (report: 37/31/12/20 %), χ² test and φ, and by gender.",
+        },
+    ),
+    Analysis(
+        key="objective-subjective-sector",
+        title={
+            "nl": "Objectieve tegenover subjectieve sector",
+            "en": "Objective versus subjective sector",
+        },
+        chapter="6.1",
+        columns=("sector_objective", "sector_subjective", "organisation_type", "organisation"),
+        run=_a.objective_subjective,
+        summary={
+            "nl": "Overeenstemming tussen landelijke indeling en eigen oordeel (Cohens κ).",
+            "en": "Agreement of the national classification and one's own view (Cohen's κ).",
+        },
+    ),
+    Analysis(
+        key="income-hours-by-job-sector",
+        title={
+            "nl": "Inkomen en contracturen naar functie × sector",
+            "en": "Income and hours by job × sector",
+        },
+        chapter="6.1",
+        columns=(
+            "function_group",
+            "sector_objective",
+            "gender",
+            "age",
+            "contract_hours",
+            "education_level",
+            "income_band",
+            "organisation",
+        ),
+        run=_a.income_hours_by_job_sector,
+        summary={
+            "nl": "Ordinale regressie (inkomen) en OLS (uren) met de interactie functie × sector.",
+            "en": "Ordinal regression (income) and OLS (hours) with the job × sector interaction.",
+        },
+    ),
+    Analysis(
+        key="income-hours-by-gender",
+        title={"nl": "Inkomen en contracturen naar gender", "en": "Income and hours by gender"},
+        chapter="7",
+        columns=(
+            "gender",
+            "age",
+            "contract_hours",
+            "education_level",
+            "income_band",
+            "organisation",
+        ),
+        run=_a.income_hours_by_gender,
+        summary={
+            "nl": "Ordinale regressie voor inkomen, OLS voor uren, gecontroleerd.",
+            "en": "Ordinal regression for income, OLS for hours, controlled.",
+        },
+    ),
+    Analysis(
+        key="profiles-by-background",
+        title={
+            "nl": "Profielen naar opleiding, cluster, functie, sector en gender",
+            "en": "Profiles by institution, cluster, job, sector and gender",
+        },
+        chapter="6.3",
+        columns=(
+            "profile",
+            "institution_type",
+            "study_cluster",
+            "function_group",
+            "sector_objective",
+            "gender",
+            "organisation",
+        ),
+        run=_a.profiles_by_background,
+        summary={
+            "nl": "χ²-toetsen, Cramérs V en gestandaardiseerde residuen.",
+            "en": "χ² tests, Cramér's V and standardised residuals.",
+        },
+    ),
+    Analysis(
+        key="scales-by-profile",
+        title={
+            "nl": "Verbondenheid en carrièreschalen naar profiel",
+            "en": "Identification and career scales by profile",
+        },
+        chapter="6.4–6.5",
+        columns=(
+            "profile",
+            "identification",
+            "career_clarity",
+            "career_commitment",
+            "career_exploration",
+            "age",
+            "contract_hours",
+            "function_group",
+            "gender",
+            "institution_type",
+            "study_cluster",
+            "organisation",
+        ),
+        run=_a.scales_by_profile,
+        summary={
+            "nl": "ANCOVA, gecorrigeerde gemiddelden en lettergroepen (Holm).",
+            "en": "ANCOVA, adjusted means and letter groupings (Holm).",
+        },
+    ),
+    Analysis(
+        key="leave-by-profile",
+        title={"nl": "Uitstroomneiging naar profiel", "en": "Intention to leave by profile"},
+        chapter="6.6",
+        columns=(
+            "future_sector",
+            "sector_objective",
+            "profile",
+            "study_cluster",
+            "function_group",
+            "gender",
+            "organisation",
+        ),
+        run=_a.leave_by_profile,
+        summary={
+            "nl": "Logistische regressie: oddsratio's voor cluster en functie.",
+            "en": "Logistic regression: odds ratios for cluster and job.",
+        },
+    ),
+    Analysis(
+        key="gender-stigma",
+        title={
+            "nl": "Genderstigma naar sector en man/vrouw-verhouding",
+            "en": "Gender stigma by sector and gender ratio",
+        },
+        chapter="7",
+        columns=(
+            "gender",
+            "gender_stigma",
+            "sector_objective",
+            "gender_ratio",
+            "career_clarity",
+            "age",
+            "contract_hours",
+            "organisation",
+        ),
+        run=_a.gender_stigma,
+        summary={
+            "nl": "Regressie met interacties, en de samenhang met carrière-duidelijkheid.",
+            "en": "Regression with interactions, and the relation to career clarity.",
+        },
+    ),
+)
+
+ANALYSES: dict[str, Analysis] = {a.key: a for a in _ALL}
+
+
+def run_analysis(key: str, frame: pd.DataFrame, k: int = 5) -> Result:
+    """Run one analysis on the pooled frame; a Result with ``refused`` set (nl/en) when the
+    groups are too small. Unknown keys raise KeyError; a frame missing a needed column
+    raises ValueError (the dataset builder's bug, not the data's size)."""
+    analysis = ANALYSES[key]
+    k = check_k(k)
+    missing = [c for c in analysis.columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"the pooled frame lacks column(s) {missing} needed by {key!r}")
+    try:
+        return analysis.run(frame, k)
+    except Refusal as refusal:
+        return refused(key, len(frame), refusal.reason)
