@@ -165,7 +165,9 @@ def test_the_demo_register_shows_figures_and_loads_once(client, alice, org_a) ->
     assert page.status_code == 200
     assert "Klantenservice" in page.content.decode()
     grants = flexibility.flexibility_grants(org_a, dt.date(2026, 3, 31))
-    assert grants is not None and grants.year == 2026 and grants.n == 64
+    assert grants is not None
+    assert grants.year == 2026
+    assert grants.n == 64
     assert grants.rate_all is not None
     assert flexibility.flexibility_grants(org_a, dt.date(2019, 1, 1)) is None
 

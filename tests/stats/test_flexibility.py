@@ -115,7 +115,8 @@ def test_a_difference_is_stated_only_when_it_holds() -> None:
     assert stated <= shown < 0.9
     # Small groups: 4 women asked. Nothing is compared, whatever the rates.
     stated, shown = rate(4, 40, 0.1, 0.95)
-    assert shown == 0 and stated == 0
+    assert shown == 0
+    assert stated == 0
 
 
 def test_few_refusals_among_women_withhold_the_comparison() -> None:
@@ -135,7 +136,8 @@ def test_a_lone_other_gender_hides_a_second_cell_so_it_cannot_be_derived() -> No
     requests += [Request("hours", "A", "other", True)]
     figures = register_figures(requests, K)
     rows = {r.key: r for r in figures.by_gender.rows}
-    assert rows["other"].n is None and rows["other"].granted is None
+    assert rows["other"].n is None
+    assert rows["other"].granted is None
     # The total is shown, so one more granted count among women or men must be hidden.
     assert figures.by_gender.total.granted is not None
     assert rows["female"].granted is None or rows["male"].granted is None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Hashable
 from typing import Any
 
 from django.conf import settings
@@ -79,7 +80,9 @@ def figures(org: Organisation, year: int) -> tuple[RegisterFigures, dict[str, in
     if result.by_kind.total.refused is not None:
         # A breakdown of the refusals: its total is the refused margin, shown already.
         counts = Counter(r.reason for r in rows if not r.granted)
-        cells = {str(reason): counts.get(reason, 0) for reason in REFUSAL_REASONS}
+        cells: dict[Hashable, int] = {
+            str(reason): counts.get(reason, 0) for reason in REFUSAL_REASONS
+        }
         reasons = {str(key): n for key, n in suppress_breakdown(cells, k()).counts.items()}
     return result, reasons
 
@@ -102,7 +105,7 @@ def register_context(org: Organisation, year: int) -> dict[str, Any]:
 
 
 def record(org: Organisation, user: Any, data: dict[str, Any]) -> FlexRequest:
-    return FlexRequest.objects.create(
+    created: FlexRequest = FlexRequest.objects.create(
         organisation=org,
         team=data["team"].strip(),
         kind=data["kind"],
@@ -113,6 +116,7 @@ def record(org: Organisation, user: Any, data: dict[str, Any]) -> FlexRequest:
         decided_on=data["decided_on"],
         recorded_by=user,
     )
+    return created
 
 
 def recorded_by(org: Organisation, user: Any) -> list[FlexRequest]:
