@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from koers.dialogue import flexibility
 from koers.dialogue.demo import load_demo_flexibility
@@ -159,7 +160,7 @@ def test_the_organisation_export_counts_the_register_only(client, alice, org_a) 
 def test_the_demo_register_shows_figures_and_loads_once(client, alice, org_a) -> None:
     assert load_demo_flexibility(org_a)
     assert load_demo_flexibility(org_a) == ""
-    assert FlexRequest.objects.filter(decided_on__year=2026).count() == 64
+    assert FlexRequest.objects.filter(decided_on__year=2026).count() == 84
     client.force_login(alice)
     page = client.get(_url("dialogue_flex") + "?jaar=2026")
     assert page.status_code == 200
@@ -167,7 +168,7 @@ def test_the_demo_register_shows_figures_and_loads_once(client, alice, org_a) ->
     grants = flexibility.flexibility_grants(org_a, dt.date(2026, 3, 31))
     assert grants is not None
     assert grants.year == 2026
-    assert grants.n == 64
+    assert grants.n == 84
     assert grants.rate_all is not None
     assert flexibility.flexibility_grants(org_a, dt.date(2019, 1, 1)) is None
 
@@ -196,3 +197,11 @@ def test_the_inclusion_results_show_the_register_next_to_the_fairness_scale(
     html = client.get(url).content.decode()
     assert 'id="flexibility-register"' in html
     assert "?jaar=2026" in html  # the demo's second round closed in 2026
+
+
+@pytest.mark.django_db
+def test_a_decision_in_the_future_is_refused(client, member_of) -> None:
+    client.force_login(member_of(Role.MANAGER))
+    later = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    assert client.post(_url("dialogue_flex_record"), _form(decided_on=later)).status_code == 400
+    assert not FlexRequest.objects.exists()

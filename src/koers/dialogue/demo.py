@@ -72,6 +72,7 @@ def load_demo_dialogue(org: Organisation) -> str:
 
 
 FLEX_TEAMS = ("Engineering", "Data", "Klantenservice")
+FLEX_GRANT_RATE = {"Engineering": 0.75, "Data": 0.7, "Klantenservice": 0.55}
 
 
 def load_demo_flexibility(org: Organisation) -> str:
@@ -80,12 +81,12 @@ def load_demo_flexibility(org: Organisation) -> str:
         return ""
     rng = random.Random(2020)  # noqa: S311 - demo data, not a secret
     rows = []
-    for year, n in ((2025, 48), (2026, 64)):
+    for year, n in ((2025, 60), (2026, 84)):
         for _ in range(n):
-            gender = rng.choices(("female", "male", "other"), (0.45, 0.5, 0.05))[0]
+            gender = rng.choice(("female", "male"))
             kind = rng.choices(("hours", "place", "schedule"), (0.4, 0.35, 0.25))[0]
             team = rng.choice(FLEX_TEAMS)
-            granted = rng.random() < (0.85 if team != "Klantenservice" else 0.6)
+            granted = rng.random() < FLEX_GRANT_RATE[team]
             reasons = flexibility.GRANT_REASONS if granted else flexibility.REFUSAL_REASONS
             rows.append(
                 FlexRequest(

@@ -207,6 +207,14 @@ class FlexRequestForm(DescribedFields, forms.Form):
         ),
     )
 
+    def clean_decided_on(self) -> Any:
+        from django.utils import timezone
+
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Leg een besluit vast als het genomen is, niet ervoor."))
+        return day
+
     def clean(self) -> dict[str, Any]:
         from koers.dialogue.flexibility import GRANT_REASONS, REFUSAL_REASONS
 
