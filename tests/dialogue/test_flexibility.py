@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from koers.dialogue import flexibility
 from koers.dialogue.demo import load_demo_flexibility
-from koers.dialogue.models import FlexRequest
+from koers.dialogue.models import FlexRelease, FlexRequest
 from koers.organisations.models import Role
 from koers.organisations.retention import enforce
 
@@ -140,11 +140,32 @@ def test_only_the_recorder_sees_and_removes_their_rows(client, member_of, org_a)
 
 
 @pytest.mark.django_db
-def test_requests_go_36_months_after_the_decision(org_a) -> None:
-    _many(org_a, 2)
-    assert enforce(today=dt.date(2029, 5, 12))["dialogue_flexibility"] == 0
-    assert enforce(today=dt.date(2029, 5, 13))["dialogue_flexibility"] == 2
+def test_a_year_goes_whole_once_it_lies_36_months_back(org_a) -> None:
+    _many(org_a, 6)  # decided 12 May 2026
+    flexibility.figures(org_a, 2026)  # published
+    assert FlexRelease.objects.count() == 1
+    # 31 December 2029: the cutoff is 31 December 2026, part of 2026 is still inside.
+    assert enforce(today=dt.date(2029, 12, 31))["dialogue_flexibility"] == 0
+    assert enforce(today=dt.date(2030, 1, 1))["dialogue_flexibility"] == 6
     assert not FlexRequest.objects.exists()
+    assert not FlexRelease.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_figures_move_only_when_k_requests_changed(client, member_of, org_a) -> None:
+    _many(org_a, 10, gender="female")
+    _many(org_a, 10, gender="male", granted=False)
+    first, _ = flexibility.figures(org_a, 2026)
+    assert first.by_kind.total.n == 20
+    client.force_login(member_of(Role.MANAGER))
+    for _ in range(4):  # k - 1 new decisions: the page does not move
+        client.post(_url("dialogue_flex_record"), _form(outcome="refused", reason="cost"))
+        again, _ = flexibility.figures(org_a, 2026)
+        assert again == first
+    client.post(_url("dialogue_flex_record"), _form(outcome="refused", reason="cost"))
+    moved, _ = flexibility.figures(org_a, 2026)
+    assert moved.by_kind.total.n == 25
+    assert moved.by_kind.total.refused == 15
 
 
 @pytest.mark.django_db

@@ -14,8 +14,8 @@ hooks.retention_rules.register(
 hooks.demo_loaders.register(demo.load_demo_dialogue)
 hooks.demo_loaders.register(demo.load_demo_flexibility)
 
-# docs/privacy.md: the fair-flexibility register keeps a decided request 36 months after
-# the decision (KOERS_RETAIN_FLEXIBILITY_MONTHS), long enough to compare three years.
+# docs/privacy.md: the fair-flexibility register deletes a calendar year whole once all of
+# it is 36 months old (KOERS_RETAIN_FLEXIBILITY_MONTHS), long enough to compare three years.
 hooks.retention_rules.register(
     "dialogue_flexibility",
     hooks.RetentionRule("KOERS_RETAIN_FLEXIBILITY_MONTHS", flexibility.delete_old_requests),

@@ -22,7 +22,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.dialogue.models import FlexReason, FlexRequest
+from koers.dialogue.models import FlexReason, FlexRelease, FlexRequest
 from koers.lib import hooks
 from koers.organisations.models import Organisation
 from koers.stats.disclosure import suppress_breakdown
@@ -61,25 +61,43 @@ def years_of(org: Organisation) -> list[int]:
     return found or [timezone.localdate().year]
 
 
-def _requests(org: Organisation, year: int) -> list[FlexRequest]:
-    return list(FlexRequest.objects.for_org(org).filter(decided_on__year=year).order_by("pk"))
+def published(org: Organisation, year: int) -> list[list[Any]]:
+    """The requests the year's figures are computed from: the last published version.
+
+    A new version is published (here, when the figures are asked for) only when at least
+    k requests of the year were added or removed since the last one. Someone who looks
+    before and after one decision is recorded sees the same figures, so no figure ever
+    moves by one request; each published step covers at least k requests.
+    """
+    live = list(
+        FlexRequest.objects.for_org(org)
+        .filter(decided_on__year=year)
+        .order_by("pk")
+        .values_list("pk", "kind", "team", "gender", "outcome", "reason")
+    )
+    release = FlexRelease.objects.for_org(org).filter(year=year).first()
+    before = {int(row[4]) for row in release.rows} if release is not None else set()
+    now = {row[0] for row in live}
+    if release is None or len(before ^ now) >= k():
+        rows: list[list[Any]] = [
+            [kind, team, gender, outcome == "granted", pk, reason]
+            for pk, kind, team, gender, outcome, reason in live
+        ]
+        FlexRelease.objects.update_or_create(organisation=org, year=year, defaults={"rows": rows})
+        return rows
+    return list(release.rows)
 
 
 def figures(org: Organisation, year: int) -> tuple[RegisterFigures, dict[str, int | None]]:
-    """The year's suppressed tables, and the refusal reasons (None = hidden).
-
-    Teams are every team of the organisation's register (all years), so a team without
-    requests this year shows 0 rather than disappearing.
-    """
-    rows = _requests(org, year)
-    teams = sorted(set(FlexRequest.objects.for_org(org).values_list("team", flat=True)))
-    result = register_figures(
-        [Request(r.kind, r.team, r.gender, r.granted) for r in rows], k(), teams=teams
-    )
+    """The year's suppressed tables from the published version (:func:`published`), and
+    the refusal reasons (None = hidden). Teams are those of the published version."""
+    rows = published(org, year)
+    requests = [Request(str(r[0]), str(r[1]), str(r[2]), bool(r[3])) for r in rows]
+    result = register_figures(requests, k())
     reasons: dict[str, int | None] = {}
     if result.by_kind.total.refused is not None:
         # A breakdown of the refusals: its total is the refused margin, shown already.
-        counts = Counter(r.reason for r in rows if not r.granted)
+        counts = Counter(str(r[5]) for r in rows if not r[3])
         cells: dict[Hashable, int] = {
             str(reason): counts.get(reason, 0) for reason in REFUSAL_REASONS
         }
@@ -125,8 +143,12 @@ def recorded_by(org: Organisation, user: Any) -> list[FlexRequest]:
 
 
 def delete_old_requests(cutoff: dt.date) -> int:
-    """Retention: requests decided before ``cutoff`` go (KOERS_RETAIN_FLEXIBILITY_MONTHS)."""
-    deleted, _ = FlexRequest.objects.filter(decided_on__lt=cutoff).delete()
+    """Retention (KOERS_RETAIN_FLEXIBILITY_MONTHS): a calendar year goes whole, with its
+    published figures, once all of it lies before ``cutoff`` (deleting request by request
+    would move an old year's figures by one request a day)."""
+    first_kept = dt.date(cutoff.year, 1, 1)
+    deleted, _ = FlexRequest.objects.filter(decided_on__lt=first_kept).delete()
+    FlexRelease.objects.filter(year__lt=cutoff.year).delete()
     return int(deleted)
 
 

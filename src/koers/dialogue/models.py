@@ -166,3 +166,21 @@ class FlexRequest(OrganisationOwned):
     @property
     def granted(self) -> bool:
         return self.outcome == FlexOutcome.GRANTED
+
+
+class FlexRelease(OrganisationOwned):
+    """The register's figures of one calendar year as last published: the rows they are
+    computed from (kind, team, gender, granted, the request's id). A new version replaces
+    it only when at least k requests of that year were added or removed since, so that
+    watching the page never shows what one request changed (docs/dialogue.md)."""
+
+    year = models.PositiveIntegerField()
+    rows = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="dialogue_one_flex_release_per_year"
+            )
+        ]

@@ -43,7 +43,12 @@ SKIP_FIELDS = {
 # texts are never shown verbatim to HR or the admin (DESIGN.md, docs/dialogue.md).
 # The fair-flexibility register is a tally of individual decisions that nobody but the
 # recorder sees one by one (its note is for the recorder alone): the export counts it too.
-COUNT_ONLY = {"reportbox.report", "dialogue.answer", "dialogue.flexrequest"}
+COUNT_ONLY = {
+    "reportbox.report",
+    "dialogue.answer",
+    "dialogue.flexrequest",
+    "dialogue.flexrelease",
+}
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +67,7 @@ PERSONAL_DATA_MODELS = (
     "reportbox.ReportMessage",
     "paytransparency.InformationRequest",
     "dialogue.FlexRequest",
+    "dialogue.FlexRelease",
     settings.AUTH_USER_MODEL,
 )
 
