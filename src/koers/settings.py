@@ -66,6 +66,7 @@ KOERS_RETAIN_APPLICANTS_MONTHS = env_int("KOERS_RETAIN_APPLICANTS_MONTHS", 24)
 KOERS_RETAIN_APPRAISALS_MONTHS = env_int("KOERS_RETAIN_APPRAISALS_MONTHS", 24)
 # Dialogue sessions (anonymous answers, summary) are kept 12 months after closing.
 KOERS_RETAIN_DIALOGUE_MONTHS = env_int("KOERS_RETAIN_DIALOGUE_MONTHS", 12)
+KOERS_RETAIN_FLEXIBILITY_MONTHS = env_int("KOERS_RETAIN_FLEXIBILITY_MONTHS", 36)
 
 # Privacy: the smallest group any aggregate may describe. Configurable upward only.
 KOERS_MIN_GROUP_SIZE = max(5, env_int("KOERS_MIN_GROUP_SIZE", 5))

@@ -67,6 +67,8 @@ TABLE = {
     "paytransparency.requests": "AH",
     "dialogue.facilitate": "AHM",
     "dialogue.read_guide": "AHM",
+    "dialogue.record_flexibility": "AHM",
+    "dialogue.view_flexibility": "AHMW",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -173,6 +175,9 @@ ORG = {
     "dialogue_summary": ("GET", "dialogue.facilitate"),
     "dialogue_summary_pdf": ("GET", "dialogue.facilitate"),
     "dialogue_guide": ("GET", "dialogue.read_guide"),
+    "dialogue_flex": ("GET", "dialogue.view_flexibility"),
+    "dialogue_flex_record": ("GET", "dialogue.record_flexibility"),
+    "dialogue_flex_delete": ("POST", "dialogue.record_flexibility"),  # not the recorder: 302
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -385,7 +390,18 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     dialogue_session, _code = dialogue.open_session(
         org_a, title="Matrix", team="T", audience="employees", card_keys=["culture-think-1"]
     )
+    from koers.dialogue.models import FlexRequest
+
+    flex = FlexRequest.objects.create(
+        organisation=org_a,
+        team="T",
+        kind="hours",
+        outcome="granted",
+        reason="care",
+        decided_on=day,
+    )
     pks = {
+        "dialogue_flex_delete": flex.pk,
         "dialogue_session": dialogue_session.pk,
         "dialogue_summary": dialogue_session.pk,
         "job": job.pk,

@@ -49,7 +49,7 @@ def test_a_respondent_downloads_their_own_data(client: Any, campaign: Campaign) 
     assert "profile" in data
 
 
-COUNTED = {"dialogue.answer.json"}
+COUNTED = {"dialogue.answer.json", "dialogue.flexrequest.json", "dialogue.flexrelease.json"}
 
 
 def test_an_organisation_exports_everything_but_individual_answers(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
-from koers.dialogue import services
+from koers.dialogue import flexibility, services
 from koers.dialogue.deck import load_deck
-from koers.dialogue.models import Session
+from koers.dialogue.models import FlexRequest, Session
 from koers.organisations.models import Organisation
 
 THEMES = ["parenthood", "flexibility", "culture"]
@@ -68,3 +69,35 @@ def load_demo_dialogue(org: Organisation) -> str:
         ),
     )
     return f"dialogue: a finished session with {len(keys)} cards and its summary"
+
+
+FLEX_TEAMS = ("Engineering", "Data", "Klantenservice")
+FLEX_GRANT_RATE = {"Engineering": 0.75, "Data": 0.7, "Klantenservice": 0.55}
+
+
+def load_demo_flexibility(org: Organisation) -> str:
+    """A fair-flexibility register over two years, three teams (seeded, idempotent)."""
+    if FlexRequest.objects.for_org(org).exists():
+        return ""
+    rng = random.Random(2020)  # noqa: S311 - demo data, not a secret
+    rows = []
+    for year, n in ((2025, 60), (2026, 84)):
+        for _ in range(n):
+            gender = rng.choice(("female", "male"))
+            kind = rng.choices(("hours", "place", "schedule"), (0.4, 0.35, 0.25))[0]
+            team = rng.choice(FLEX_TEAMS)
+            granted = rng.random() < FLEX_GRANT_RATE[team]
+            reasons = flexibility.GRANT_REASONS if granted else flexibility.REFUSAL_REASONS
+            rows.append(
+                FlexRequest(
+                    organisation=org,
+                    team=team,
+                    kind=kind,
+                    gender=gender,
+                    outcome="granted" if granted else "refused",
+                    reason=rng.choice(reasons[:-1]),
+                    decided_on=dt.date(year, rng.randint(1, 11), rng.randint(1, 28)),
+                )
+            )
+    FlexRequest.objects.bulk_create(rows)
+    return f"dialogue: a fair-flexibility register with {len(rows)} decided requests"

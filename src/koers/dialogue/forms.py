@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koers.dialogue.costs import Assumptions, Choice
 from koers.dialogue.deck import load_deck
-from koers.dialogue.models import Audience, Format
+from koers.dialogue.models import Audience, FlexGender, FlexKind, FlexOutcome, FlexReason, Format
 from koers.lib.forms import DescribedFields
 
 
@@ -166,3 +166,62 @@ class CostsForm(DescribedFields, forms.Form):
                 real_growth=data["real_growth"] / 100,
             ),
         )
+
+
+class FlexRequestForm(DescribedFields, forms.Form):
+    """One decided request for the fair-flexibility register (no name, no number)."""
+
+    team = forms.CharField(label=_("Team"), max_length=120)
+    kind = forms.ChoiceField(label=_("Soort flexibiliteit"), choices=FlexKind.choices)
+    outcome = forms.ChoiceField(
+        label=_("Besluit"), choices=FlexOutcome.choices, widget=forms.RadioSelect
+    )
+    reason = forms.ChoiceField(
+        label=_("Reden"),
+        choices=FlexReason.choices,
+        help_text=_(
+            "Bij toekennen: waarom het past. Bij afwijzen: de zakelijke reden. "
+            "Het overzicht telt alleen de redenen van afwijzingen."
+        ),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender van wie het vroeg"),
+        choices=FlexGender.choices,
+        initial=FlexGender.OTHER,
+        help_text=_(
+            "Alleen voor de vergelijking vrouwen en mannen, die pas verschijnt bij genoeg "
+            "verzoeken per groep."
+        ),
+    )
+    decided_on = forms.DateField(
+        label=_("Datum van het besluit"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Toelichting (optioneel)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Alleen voor jezelf, niemand anders ziet dit. Schrijf geen naam en niets "
+            "waaraan iemand te herkennen is."
+        ),
+    )
+
+    def clean_decided_on(self) -> Any:
+        from django.utils import timezone
+
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Leg een besluit vast als het genomen is, niet ervoor."))
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        from koers.dialogue.flexibility import GRANT_REASONS, REFUSAL_REASONS
+
+        data = super().clean() or {}
+        outcome, reason = data.get("outcome"), data.get("reason")
+        if outcome and reason:
+            allowed = GRANT_REASONS if outcome == FlexOutcome.GRANTED else REFUSAL_REASONS
+            if reason not in allowed:
+                self.add_error("reason", _("Kies een reden die bij dit besluit past."))
+        return data

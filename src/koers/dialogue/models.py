@@ -102,3 +102,85 @@ class Answer(OrganisationOwned):
     card = models.ForeignKey(SessionCard, on_delete=models.CASCADE, related_name="answers")
     option = models.CharField(max_length=40, blank=True)  # a scale point or choice key
     text = models.TextField(blank=True)
+
+
+# --- the fair-flexibility register (docs/dialogue.md) --------------------------------------
+
+
+class FlexKind(models.TextChoices):
+    HOURS = "hours", _("Uren (meer, minder of anders verdeeld)")
+    PLACE = "place", _("Plaats (thuis of elders werken)")
+    SCHEDULE = "schedule", _("Rooster en werktijden")
+
+
+class FlexOutcome(models.TextChoices):
+    GRANTED = "granted", _("Toegekend")
+    REFUSED = "refused", _("Afgewezen")
+
+
+class FlexReason(models.TextChoices):
+    """Why, in categories the aggregate page can count (never the note)."""
+
+    FITS_WORK = "fits_work", _("Past bij het werk")
+    CARE = "care", _("Zorg voor kinderen of naasten")
+    HEALTH = "health", _("Gezondheid")
+    STUDY = "study", _("Studie of ontwikkeling")
+    PARTLY = "partly", _("Deels toegekend, met een alternatief")
+    OPERATIONS = "operations", _("Bezetting of dienstverlening komt in de knel")
+    NATURE_OF_WORK = "nature_of_work", _("Het werk kan niet op die tijd of plek")
+    COLLEAGUES = "colleagues", _("Te veel last voor collega's")
+    COST = "cost", _("Kosten")
+    OTHER = "other", _("Anders")
+
+
+class FlexGender(models.TextChoices):
+    FEMALE = "female", _("Vrouw")
+    MALE = "male", _("Man")
+    OTHER = "other", _("Anders of niet vastgelegd")
+
+
+class FlexRequest(OrganisationOwned):
+    """One decided request for flexibility: no name, no employee number, no free-form
+    identity. ``note`` is for the recorder's own memory and is shown to nobody else."""
+
+    team = models.CharField(_("team"), max_length=120)
+    kind = models.CharField(_("soort flexibiliteit"), max_length=10, choices=FlexKind.choices)
+    outcome = models.CharField(_("besluit"), max_length=8, choices=FlexOutcome.choices)
+    reason = models.CharField(_("reden"), max_length=16, choices=FlexReason.choices)
+    note = models.CharField(_("toelichting (optioneel)"), max_length=300, blank=True)
+    gender = models.CharField(
+        _("gender van wie het vroeg"),
+        max_length=8,
+        choices=FlexGender.choices,
+        default=FlexGender.OTHER,
+    )
+    decided_on = models.DateField(_("datum van het besluit"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-created"]
+
+    @property
+    def granted(self) -> bool:
+        return self.outcome == FlexOutcome.GRANTED
+
+
+class FlexRelease(OrganisationOwned):
+    """The register's figures of one calendar year as last published: the rows they are
+    computed from (kind, team, gender, granted, the request's id). A new version replaces
+    it only when at least k requests of that year were added or removed since, so that
+    watching the page never shows what one request changed (docs/dialogue.md)."""
+
+    year = models.PositiveIntegerField()
+    rows = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="dialogue_one_flex_release_per_year"
+            )
+        ]

@@ -24,12 +24,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from koers.dialogue import services
+from koers.dialogue import costs_org, flexibility, services
 from koers.dialogue.costs import compute
 from koers.dialogue.deck import load_deck
-from koers.dialogue.forms import CostsForm, JoinForm, SessionForm, SummaryForm
+from koers.dialogue.forms import CostsForm, FlexRequestForm, JoinForm, SessionForm, SummaryForm
 from koers.dialogue.guide import guide_context
-from koers.dialogue.models import CardState, Session
+from koers.dialogue.models import CardState, FlexRequest, Session
 from koers.lib import ratelimit
 from koers.lib.pdf import PRINT_STYLES, pdf_response, render_pdf
 from koers.organisations.access import OrgRequest, org_view
@@ -324,10 +324,11 @@ def costs(request: HttpRequest) -> HttpResponse:
     """The calculator: POST so the salary stays out of addresses and logs; nothing is kept."""
     form = CostsForm(request.POST or None)
     outcome = compute(form.choice()) if request.method == "POST" and form.is_valid() else None
+    promotions = costs_org.part_time_promotions(request.user)
     return render(
         request,
         "dialogue/costs.html",
-        {"form": form, "outcome": outcome},
+        {"form": form, "outcome": outcome, "promotions": promotions},
         status=400 if form.errors else 200,
     )
 
@@ -335,3 +336,48 @@ def costs(request: HttpRequest) -> HttpResponse:
 @org_view("dialogue.read_guide")
 def guide(request: OrgRequest) -> HttpResponse:
     return render(request, "dialogue/guide.html", guide_context(services.lang()))
+
+
+# --- the fair-flexibility register ----------------------------------------------------------
+
+
+@org_view("dialogue.view_flexibility")
+def flex_register(request: OrgRequest) -> HttpResponse:
+    """The register in aggregate, per calendar year: the same figures for every viewer."""
+    org = request.organisation
+    years = flexibility.years_of(org)
+    wanted = request.GET.get("jaar", "")
+    year = int(wanted) if wanted.isdigit() and int(wanted) in years else years[0]
+    context = flexibility.register_context(org, year)
+    context["years"] = years
+    return render(request, "dialogue/flex_register.html", context)
+
+
+@org_view("dialogue.record_flexibility")
+def flex_record(request: OrgRequest) -> HttpResponse:
+    """Record a decided request; the recorder's own rows are listed (nobody else's)."""
+    form = FlexRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        flexibility.record(request.organisation, request.user, form.cleaned_data)
+        messages.success(request, _("Het verzoek staat in het register."))
+        return redirect("dialogue_flex_record", org=request.organisation.slug)
+    rows = flexibility.recorded_by(request.organisation, request.user)
+    return render(
+        request,
+        "dialogue/flex_record.html",
+        {"form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@org_view("dialogue.record_flexibility")
+def flex_delete(request: OrgRequest, pk: int) -> HttpResponse:
+    """The recorder removes a row they recorded (a mistake); nobody removes another's."""
+    found = get_object_or_404(FlexRequest.objects.for_org(request.organisation), pk=pk)
+    if found.recorded_by_id != request.user.pk:
+        messages.error(request, _("Je kunt alleen verzoeken verwijderen die je zelf vastlegde."))
+    else:
+        found.delete()
+        messages.success(request, _("Het verzoek is uit het register gehaald."))
+    return redirect("dialogue_flex_record", org=request.organisation.slug)

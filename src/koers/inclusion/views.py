@@ -16,9 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from koers.inclusion import results, services, summary
-from koers.lib import ratelimit
+from koers.lib import hooks, ratelimit
 from koers.organisations import audit
-from koers.organisations.access import OrgRequest, org_view
+from koers.organisations.access import OrgRequest, can, org_view
 from koers.plan.catalogue import load_catalogue
 
 MEASURES_PER_SCALE = 3
@@ -81,6 +81,22 @@ def _labelled(context: dict[str, Any], language: str) -> None:
             theme["label"] = THEME_LABELS.get(theme["theme"], theme["theme"])
 
 
+def _flexibility(request: OrgRequest, context: dict[str, Any]) -> hooks.FlexibilityGrants | None:
+    """The fair-flexibility register's grant rates for the year the shown round closed,
+    next to the fair-flexibility scale (through the hook: the register is another app's)."""
+    campaign = context.get("campaign")
+    if context.get("latest") is None or campaign is None:
+        return None
+    on = campaign.closed_on or campaign.closes_on or campaign.opens_on
+    if not can(request, "dialogue.view_flexibility"):
+        return None
+    for implementation in hooks.flexibility_grants.implementations():
+        found = implementation(request.organisation, on)
+        if found is not None:
+            return found
+    return None
+
+
 @org_view("inclusion.view_results")
 def results_page(request: OrgRequest) -> HttpResponse:
     org = request.organisation
@@ -96,6 +112,7 @@ def results_page(request: OrgRequest) -> HttpResponse:
         _labelled(context, (get_language() or "nl")[:2])
         audit.record(org, request.user, "inclusion.view_results", context["campaign"])
     context["chosen"] = upto
+    context["flexibility"] = _flexibility(request, context)
     context["k"] = settings.KOERS_MIN_GROUP_SIZE
     return render(request, "inclusion/results.html", context)
 

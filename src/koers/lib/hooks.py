@@ -29,6 +29,10 @@ The hooks:
 ``plan_actions``        ``hook(organisation) -> list[PlanLine]``: the actions of the
                         organisation's action plan, for the monitor and the yearly
                         diversity report (``koers.targets``) without importing the plan app.
+``flexibility_grants``  ``hook(organisation, on) -> FlexibilityGrants | None``: the fair-
+                        flexibility register's disclosed grant rates for the calendar year
+                        of ``on`` (``koers.dialogue``), for the inclusion results page
+                        without importing the dialogue app; the first answer wins.
 """
 
 from __future__ import annotations
@@ -166,3 +170,22 @@ class PlanLine:
 
 
 plan_actions: Hook[Callable[[Organisation], list[PlanLine]]] = Hook("plan_actions")
+
+
+@dataclass(frozen=True)
+class FlexibilityGrants:
+    """The fair-flexibility register's grant rates for one calendar year, as disclosed to
+    every viewer (``None`` = withheld: a group or a cell is too small)."""
+
+    year: int
+    n: int | None  # requests decided in the year (None below k)
+    rate_all: float | None
+    rate_female: float | None
+    rate_male: float | None
+    difference: bool  # a difference women vs men may be stated (Fisher's exact test)
+    url: str = ""  # the register's page
+
+
+flexibility_grants: Hook[Callable[[Organisation, dt.date], FlexibilityGrants | None]] = Hook(
+    "flexibility_grants"
+)

@@ -41,7 +41,14 @@ SKIP_FIELDS = {
 # eyes, and the organisation admin is the one who exports (docs/reporting-box.md); the
 # anonymous answers of dialogue sessions belong to the group that gave them, and their
 # texts are never shown verbatim to HR or the admin (DESIGN.md, docs/dialogue.md).
-COUNT_ONLY = {"reportbox.report", "dialogue.answer"}
+# The fair-flexibility register is a tally of individual decisions that nobody but the
+# recorder sees one by one (its note is for the recorder alone): the export counts it too.
+COUNT_ONLY = {
+    "reportbox.report",
+    "dialogue.answer",
+    "dialogue.flexrequest",
+    "dialogue.flexrelease",
+}
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +66,8 @@ PERSONAL_DATA_MODELS = (
     "reportbox.Report",
     "reportbox.ReportMessage",
     "paytransparency.InformationRequest",
+    "dialogue.FlexRequest",
+    "dialogue.FlexRelease",
     settings.AUTH_USER_MODEL,
 )
 

@@ -95,6 +95,10 @@ PERMISSIONS: Mapping[str, Permission] = {
     # participants join with a code and have no account.
     "dialogue.facilitate": _p("run dialogue sessions", A, H, M),
     "dialogue.read_guide": _p("read the parent guide", A, H, M),
+    # The fair-flexibility register: managers and HR record their team's decided requests;
+    # the works council also sees the aggregates (nobody sees a single request).
+    "dialogue.record_flexibility": _p("record requests for flexibility", A, H, M),
+    "dialogue.view_flexibility": _p("see the fair-flexibility register", A, H, M, W),
 }
 
 

@@ -1,0 +1,253 @@
+"""The fair-flexibility register in aggregate: grant rates by type, team and gender.
+
+Input is a list of decided requests (:class:`Request`: type, team, gender, granted or
+not); output is what a team, the works council and HR may see (:class:`RegisterFigures`).
+Every viewer gets the same suppressed figures: the register is a tally of individual
+decisions, so even HR sees no request on its own (docs/dialogue.md).
+
+Disclosure. Each breakdown is a table ``group × outcome`` (granted, refused) shown with its
+margins: the count per group, the count per outcome and the total. The rule of
+:mod:`koers.stats.disclosure` is applied to the table *with* its margins, so that no
+hidden cell follows from a margin:
+
+1. every entry (cell or margin) with 0 < n < k is hidden;
+2. every line (a row with its row total, a column with its column total, the margin row
+   with the grand total, the margin column with the grand total) with exactly one hidden
+   entry gets a second one, its smallest other non-empty entry; repeated until no line
+   has exactly one (Hundepool et al. 2012, *Statistical Disclosure Control*, §5.4).
+
+The three tables share the outcome margin (granted, refused, total). It is decided once,
+from the outcome counts alone, and fixed before each table is suppressed, so a margin is
+hidden in all three tables or in none and one table cannot reveal what another hides.
+A grant rate is shown only when both cells of its row are shown.
+
+Women versus men. The comparison is made only when both groups have at least k requests
+and all four cells of the gender table are shown (no cell 0 < n < k); the statement "a
+difference in grant rates" is made only when Fisher's exact test (two-sided) gives
+p < ``alpha`` (Fisher 1935; ``scipy.stats.fisher_exact``). Its behaviour is checked by a
+seeded simulation in ``tests/stats/test_flexibility.py``: with no difference the statement
+is made in at most about ``alpha`` of the registers, a planted difference is found, and
+small groups are withheld.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from koers.stats.disclosure import MIN_K
+
+KINDS = ("hours", "place", "schedule")
+GENDERS = ("female", "male", "other")
+OUTCOMES = ("granted", "refused")
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class Request:
+    """One decided request: what was asked, by whom (as a category) and the outcome."""
+
+    kind: str  # "hours" | "place" | "schedule"
+    team: str
+    gender: str  # "female" | "male" | "other" (also: not recorded)
+    granted: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    """One group of a breakdown: counts (None = hidden) and the grant rate when shown."""
+
+    key: str
+    n: int | None
+    granted: int | None
+    refused: int | None
+
+    @property
+    def rate(self) -> float | None:
+        if self.granted is None or self.refused is None or self.n is None or self.n == 0:
+            return None
+        return self.granted / self.n
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[Row, ...]
+    total: Row  # the outcome margin, the same in every table of one register
+
+
+@dataclass(frozen=True)
+class GenderComparison:
+    """Women versus men. ``shown`` False: withheld (a group or a cell is too small)."""
+
+    shown: bool
+    rate_female: float | None = None
+    rate_male: float | None = None
+    n_female: int | None = None
+    n_male: int | None = None
+    p_value: float | None = None
+    difference: bool = False  # "a difference in grant rates" may be said
+
+
+@dataclass(frozen=True)
+class RegisterFigures:
+    n: int  # the raw number of requests (callers show it only through ``total.n``)
+    k: int
+    by_kind: Table
+    by_team: Table
+    by_gender: Table
+    comparison: GenderComparison
+
+
+def _check_k(k: int) -> int:
+    if int(k) < MIN_K:
+        raise ValueError(f"the minimum group size is at least {MIN_K}, got {k}")
+    return int(k)
+
+
+def suppress_with_margins(
+    cells: np.ndarray, k: int, *, fixed_margin: np.ndarray | None = None
+) -> np.ndarray:
+    """Hidden entries of ``cells`` (groups × outcomes) with its margins appended.
+
+    Returns a boolean mask of shape ``(rows + 1, columns + 1)``: the last column is the
+    row totals, the last row the column totals, the corner the grand total.
+    ``fixed_margin`` (length ``columns + 1``) forces the margin row's mask (the shared
+    outcome margin); it is never changed here.
+
+    >>> suppress_with_margins(np.array([[10, 2], [8, 9]]), 5).astype(int).tolist()
+    [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
+    """
+    k = _check_k(k)
+    cells = np.asarray(cells, dtype=np.int64)
+    rows, cols = cells.shape
+    full = np.zeros((rows + 1, cols + 1), dtype=np.int64)
+    full[:rows, :cols] = cells
+    full[:rows, cols] = cells.sum(axis=1)
+    full[rows, :cols] = cells.sum(axis=0)
+    full[rows, cols] = cells.sum()
+    hidden = (full > 0) & (full < k)
+    if fixed_margin is not None:
+        hidden[rows, :] = np.asarray(fixed_margin, dtype=bool)
+
+    fixed = fixed_margin is not None
+
+    def lines() -> Iterable[tuple[np.ndarray, np.ndarray, int | None]]:
+        # (values, mask view, index that must not change) for every line with its total;
+        # the margin row itself is left alone when it is fixed.
+        for r in range(rows):
+            yield full[r, :], hidden[r, :], None
+        for c in range(cols + 1):
+            yield full[:, c], hidden[:, c], rows if fixed else None
+        if not fixed:
+            yield full[rows, :], hidden[rows, :], None
+
+    for _ in range((rows + 1) * (cols + 1) + 1):
+        changed = False
+        for values, mask, keep in lines():
+            if int(mask.sum()) != 1:
+                continue
+            free = ~mask & (values > 0)
+            if keep is not None:
+                free[keep] = False
+            candidates = np.flatnonzero(free)
+            if candidates.size:
+                mask[candidates[np.argmin(values[candidates])]] = True
+                changed = True
+        if not changed:
+            break
+    return hidden
+
+
+def _table(
+    requests: Sequence[Request], attribute: str, keys: Sequence[str], k: int, margin: np.ndarray
+) -> Table:
+    index = {key: i for i, key in enumerate(keys)}
+    cells = np.zeros((len(keys), 2), dtype=np.int64)
+    for r in requests:
+        cells[index[getattr(r, attribute)], 0 if r.granted else 1] += 1
+    hidden = suppress_with_margins(cells, k, fixed_margin=margin)
+    rows = []
+    for i, key in enumerate(keys):
+        g, f = int(cells[i, 0]), int(cells[i, 1])
+        rows.append(
+            Row(
+                key=key,
+                n=None if hidden[i, 2] else g + f,
+                granted=None if hidden[i, 0] else g,
+                refused=None if hidden[i, 1] else f,
+            )
+        )
+    return Table(tuple(rows), _margin_row(cells.sum(axis=0), margin))
+
+
+def _margin_row(outcomes: np.ndarray, margin: np.ndarray) -> Row:
+    g, f = int(outcomes[0]), int(outcomes[1])
+    return Row(
+        key="total",
+        n=None if margin[2] else g + f,
+        granted=None if margin[0] else g,
+        refused=None if margin[1] else f,
+    )
+
+
+def outcome_margin(granted: int, refused: int, k: int) -> np.ndarray:
+    """The shared margin's mask (granted, refused, total) under rules 1 and 2."""
+    hidden = suppress_with_margins(np.array([[granted, refused]]), k)
+    return hidden[1, :].copy()
+
+
+def compare_genders(table: Table, k: int, alpha: float = ALPHA) -> GenderComparison:
+    """Women versus men from the disclosed gender table (nothing hidden may be used)."""
+    rows: Mapping[Hashable, Row] = {row.key: row for row in table.rows}
+    women, men = rows.get("female"), rows.get("male")
+    if women is None or men is None:
+        return GenderComparison(False)
+    for row in (women, men):
+        if row.n is None or row.granted is None or row.refused is None or row.n < k:
+            return GenderComparison(False)
+    p = float(
+        stats.fisher_exact(
+            [[women.granted, women.refused], [men.granted, men.refused]],
+            alternative="two-sided",
+        ).pvalue
+    )
+    return GenderComparison(
+        True,
+        rate_female=women.rate,
+        rate_male=men.rate,
+        n_female=women.n,
+        n_male=men.n,
+        p_value=p,
+        difference=p < alpha,
+    )
+
+
+def register_figures(
+    requests: Sequence[Request],
+    k: int,
+    *,
+    teams: Sequence[str] | None = None,
+    alpha: float = ALPHA,
+) -> RegisterFigures:
+    """Everything the register's aggregate page shows, suppressed for every viewer."""
+    k = _check_k(k)
+    for r in requests:
+        if r.kind not in KINDS:
+            raise ValueError(f"unknown kind of flexibility {r.kind!r}; use one of {KINDS}")
+        if r.gender not in GENDERS:
+            raise ValueError(f"unknown gender {r.gender!r}; use one of {GENDERS}")
+    team_keys = list(teams) if teams is not None else sorted({r.team for r in requests})
+    granted = sum(1 for r in requests if r.granted)
+    margin = outcome_margin(granted, len(requests) - granted, k)
+    by_gender = _table(requests, "gender", GENDERS, k, margin)
+    return RegisterFigures(
+        n=len(requests),
+        k=k,
+        by_kind=_table(requests, "kind", KINDS, k, margin),
+        by_team=_table(requests, "team", team_keys, k, margin),
+        by_gender=by_gender,
+        comparison=compare_genders(by_gender, k, alpha),
+    )
