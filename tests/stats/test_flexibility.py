@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from koers.stats.disclosure import suppress_with_margins
 from koers.stats.flexibility import (
     Request,
     outcome_margin,
     register_figures,
-    suppress_with_margins,
 )
 
 K = 5

@@ -17,7 +17,7 @@ people hired during the period), numerator and denominator are the same people h
 "not promoted" is a count of its own and is protected too.
 
 Disclosure (viewers outside HR): the 2 × 2 table part-time/full-time × promoted/not
-promoted is suppressed with its margins (:func:`koers.stats.flexibility.suppress_with_margins`,
+promoted is suppressed with its margins (:func:`koers.stats.disclosure.suppress_with_margins`,
 the rule of :mod:`koers.stats.disclosure`); a group's rate is shown only when both its
 cells are. HR roles (``scan.view_all_figures``) see every figure with its n.
 """
@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from koers.stats.flexibility import suppress_with_margins
+from koers.stats.disclosure import suppress_with_margins
 from koers.stats.workforce import PART_TIME_BELOW_HOURS, in_service, to_days
 
 GROUPS = ("part_time", "full_time")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,7 +34,7 @@ MIN_K = 5
 MAX_FILTERS = 2
 
 
-def _check_k(k: int) -> int:
+def check_k(k: int) -> int:
     if int(k) < MIN_K:
         raise ValueError(f"the minimum group size is at least {MIN_K}, got {k}")
     return int(k)
@@ -59,7 +59,7 @@ def suppressed_cells(counts: Mapping[Hashable, int], k: int = MIN_K) -> frozense
     Secondary suppression picks the smallest non-empty unsuppressed cell; ties
     are broken by the order of ``counts`` so the result is deterministic.
     """
-    k = _check_k(k)
+    k = check_k(k)
     for key, n in counts.items():
         if int(n) < 0:
             raise ValueError(f"cell {key!r} has a negative count {n}")
@@ -94,7 +94,7 @@ def suppress_table(table: pd.DataFrame, k: int = MIN_K, *, by: str = "columns") 
     gender table is suppressed per gender); ``by="rows"`` each row; ``by="both"``
     repeats both passes until no breakdown has a single suppressed cell.
     """
-    k = _check_k(k)
+    k = check_k(k)
     values = table.fillna(0).to_numpy(dtype=np.int64)
     hidden = np.zeros(values.shape, dtype=bool)
 
@@ -127,6 +127,66 @@ def suppress_table(table: pd.DataFrame, k: int = MIN_K, *, by: str = "columns") 
     return pd.DataFrame(hidden, index=table.index, columns=table.columns)
 
 
+def suppress_with_margins(
+    cells: np.ndarray, k: int, *, fixed_margin: np.ndarray | None = None
+) -> np.ndarray:
+    """Hidden entries of ``cells`` (groups × outcomes) with its margins appended.
+
+    The rule above applied to a table shown *with* its row and column totals (each row
+    with its total, each column with its total, the margin row and column with the grand
+    total are breakdowns), repeated until no line has exactly one hidden entry
+    (Hundepool et al. 2012, *Statistical Disclosure Control*, §5.4); used by the
+    fair-flexibility register (``stats.flexibility``) and the calculator's promotion table.
+
+    Returns a boolean mask of shape ``(rows + 1, columns + 1)``: the last column is the
+    row totals, the last row the column totals, the corner the grand total.
+    ``fixed_margin`` (length ``columns + 1``) forces the margin row's mask (the shared
+    outcome margin); it is never changed here.
+
+    >>> suppress_with_margins(np.array([[10, 2], [8, 9]]), 5).astype(int).tolist()
+    [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
+    """
+    k = check_k(k)
+    cells = np.asarray(cells, dtype=np.int64)
+    rows, cols = cells.shape
+    full = np.zeros((rows + 1, cols + 1), dtype=np.int64)
+    full[:rows, :cols] = cells
+    full[:rows, cols] = cells.sum(axis=1)
+    full[rows, :cols] = cells.sum(axis=0)
+    full[rows, cols] = cells.sum()
+    hidden = (full > 0) & (full < k)
+    if fixed_margin is not None:
+        hidden[rows, :] = np.asarray(fixed_margin, dtype=bool)
+
+    fixed = fixed_margin is not None
+
+    def lines() -> Iterable[tuple[np.ndarray, np.ndarray, int | None]]:
+        # (values, mask view, index that must not change) for every line with its total;
+        # the margin row itself is left alone when it is fixed.
+        for r in range(rows):
+            yield full[r, :], hidden[r, :], None
+        for c in range(cols + 1):
+            yield full[:, c], hidden[:, c], rows if fixed else None
+        if not fixed:
+            yield full[rows, :], hidden[rows, :], None
+
+    for _ in range((rows + 1) * (cols + 1) + 1):
+        changed = False
+        for values, mask, keep in lines():
+            if int(mask.sum()) != 1:
+                continue
+            free = ~mask & (values > 0)
+            if keep is not None:
+                free[keep] = False
+            candidates = np.flatnonzero(free)
+            if candidates.size:
+                mask[candidates[np.argmin(values[candidates])]] = True
+                changed = True
+        if not changed:
+            break
+    return hidden
+
+
 @dataclass(frozen=True)
 class FilterDecision:
     """Whether a filter (or a combination of filters) may be applied, and why not."""
@@ -142,7 +202,7 @@ def check_subset(
     n_subset: int, n_population: int, k: int = MIN_K, label: str = ""
 ) -> FilterDecision:
     """Rule 3 for one subset: subset ≥ k and (complement ≥ k or complement empty)."""
-    k = _check_k(k)
+    k = check_k(k)
     if not 0 <= n_subset <= n_population:
         raise ValueError(f"subset of {n_subset} does not fit a population of {n_population}")
     complement = n_population - n_subset
@@ -174,7 +234,7 @@ def check_filters(
 
     Each filter alone and their combination must pass :func:`check_subset`.
     """
-    k = _check_k(k)
+    k = check_k(k)
     if len(filters) > MAX_FILTERS:
         return FilterDecision(
             False, 0, 0, f"At most {MAX_FILTERS} filters can be combined; remove one.", ()
@@ -321,7 +381,7 @@ class ReleasedFamily:
     """
 
     def __init__(self, n: int, k: int, *, budget_seconds: float | None = None) -> None:
-        self.k = _check_k(k)
+        self.k = check_k(k)
         self.labels = np.zeros(n, dtype=np.int64)
         # The rank test costs O(r³) for r released sets; past the budget only figures that need
         # no rank test (every atom still ≥ k) are admitted. Safe either way, only less shown.
@@ -434,7 +494,7 @@ def plan_release(
     nothing is released. ``budget_seconds`` bounds the time spent on rank tests (see
     :class:`ReleasedFamily`); None means no bound.
     """
-    k = _check_k(k)
+    k = check_k(k)
     n = len(frame)
     if n < k:
         return ReleasePlan(k, n, frozenset(), ())

@@ -32,13 +32,13 @@ small groups are withheld.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
-from koers.stats.disclosure import MIN_K
+from koers.stats.disclosure import check_k, suppress_with_margins
 
 KINDS = ("hours", "place", "schedule")
 GENDERS = ("female", "male", "other")
@@ -99,66 +99,6 @@ class RegisterFigures:
     by_team: Table
     by_gender: Table
     comparison: GenderComparison
-
-
-def _check_k(k: int) -> int:
-    if int(k) < MIN_K:
-        raise ValueError(f"the minimum group size is at least {MIN_K}, got {k}")
-    return int(k)
-
-
-def suppress_with_margins(
-    cells: np.ndarray, k: int, *, fixed_margin: np.ndarray | None = None
-) -> np.ndarray:
-    """Hidden entries of ``cells`` (groups × outcomes) with its margins appended.
-
-    Returns a boolean mask of shape ``(rows + 1, columns + 1)``: the last column is the
-    row totals, the last row the column totals, the corner the grand total.
-    ``fixed_margin`` (length ``columns + 1``) forces the margin row's mask (the shared
-    outcome margin); it is never changed here.
-
-    >>> suppress_with_margins(np.array([[10, 2], [8, 9]]), 5).astype(int).tolist()
-    [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
-    """
-    k = _check_k(k)
-    cells = np.asarray(cells, dtype=np.int64)
-    rows, cols = cells.shape
-    full = np.zeros((rows + 1, cols + 1), dtype=np.int64)
-    full[:rows, :cols] = cells
-    full[:rows, cols] = cells.sum(axis=1)
-    full[rows, :cols] = cells.sum(axis=0)
-    full[rows, cols] = cells.sum()
-    hidden = (full > 0) & (full < k)
-    if fixed_margin is not None:
-        hidden[rows, :] = np.asarray(fixed_margin, dtype=bool)
-
-    fixed = fixed_margin is not None
-
-    def lines() -> Iterable[tuple[np.ndarray, np.ndarray, int | None]]:
-        # (values, mask view, index that must not change) for every line with its total;
-        # the margin row itself is left alone when it is fixed.
-        for r in range(rows):
-            yield full[r, :], hidden[r, :], None
-        for c in range(cols + 1):
-            yield full[:, c], hidden[:, c], rows if fixed else None
-        if not fixed:
-            yield full[rows, :], hidden[rows, :], None
-
-    for _ in range((rows + 1) * (cols + 1) + 1):
-        changed = False
-        for values, mask, keep in lines():
-            if int(mask.sum()) != 1:
-                continue
-            free = ~mask & (values > 0)
-            if keep is not None:
-                free[keep] = False
-            candidates = np.flatnonzero(free)
-            if candidates.size:
-                mask[candidates[np.argmin(values[candidates])]] = True
-                changed = True
-        if not changed:
-            break
-    return hidden
 
 
 def _table(
@@ -233,7 +173,7 @@ def register_figures(
     alpha: float = ALPHA,
 ) -> RegisterFigures:
     """Everything the register's aggregate page shows, suppressed for every viewer."""
-    k = _check_k(k)
+    k = check_k(k)
     for r in requests:
         if r.kind not in KINDS:
             raise ValueError(f"unknown kind of flexibility {r.kind!r}; use one of {KINDS}")

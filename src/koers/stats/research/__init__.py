@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from koers.stats.disclosure import check_k
 from koers.stats.research import analyses as _a
 from koers.stats.research.core import (
     COLUMNS,
@@ -20,7 +21,6 @@ from koers.stats.research.core import (
     Refusal,
     Result,
     Table,
-    check_k,
     refused,
 )
 from koers.stats.research.simulate import DEFAULT_EFFECTS, NO_EFFECTS, simulate

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from koers.stats.disclosure import check_k
 from koers.stats.research import models as m
 from koers.stats.research.core import (
     HBO_CODES,
@@ -28,7 +29,6 @@ from koers.stats.research.core import (
     Refusal,
     Table,
     cell,
-    check_k,
     disclosed_crosstab,
     fmt,
     fmt_p,

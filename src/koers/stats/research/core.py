@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import scipy
 
-from koers.stats.disclosure import MIN_K, suppress_table
+from koers.stats.disclosure import suppress_table
 
 # name -> "category" | "number"; exactly the contract's columns.
 COLUMNS: dict[str, str] = {
@@ -157,12 +157,6 @@ class Refusal(Exception):
 
 def refused(key: str, n: int, reason: dict[str, str]) -> Result:
     return Result(key=key, n=n, tables=[], statistics=[], methods={}, chart=None, refused=reason)
-
-
-def check_k(k: int) -> int:
-    if int(k) < MIN_K:
-        raise ValueError(f"the minimum group size is at least {MIN_K}, got {k}")
-    return int(k)
 
 
 def require_n(n: int, needed: int, what_nl: str, what_en: str) -> None:
