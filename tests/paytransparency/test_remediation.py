@@ -57,16 +57,19 @@ def test_a_gap_in_favour_of_women_raises_the_men():
     hourly, yearly_hours, female = category()
     result = remediation(hourly, yearly_hours, ~female)
     assert result.underpaid == "male"
-    assert result.gap_pct is not None and result.gap_pct < 0
+    assert result.gap_pct is not None
+    assert result.gap_pct < 0
     other = result.rule("other_mean")
-    assert other is not None and other.annual_cost == pytest.approx(49920)
+    assert other is not None
+    assert other.annual_cost == pytest.approx(49920)
     assert other.annual_cost_with_charges == pytest.approx(49920)  # 0 % charges
 
 
 def test_no_gap_costs_nothing_and_negative_charges_are_refused():
     hourly = np.array([20.0, 20.0])
     result = remediation(hourly, np.array([2080.0, 2080.0]), np.array([True, False]))
-    assert result.underpaid == "" and result.rules == ()
+    assert result.underpaid == ""
+    assert result.rules == ()
     with pytest.raises(ValueError, match="at least 0"):
         remediation(hourly, np.array([2080.0, 2080.0]), np.array([True, False]), charges_pct=-1)
 
