@@ -172,7 +172,7 @@ ORG = {
     "paytransparency_notice_given": ("POST", "paytransparency.requests"),
     "paytransparency_pay_ranges": ("GET", "paytransparency.pay_ranges"),
     "paytransparency_pay_range_new": ("GET", "paytransparency.manage"),
-    "paytransparency_pay_range_delete": ("POST", "paytransparency.manage"),
+    "paytransparency_pay_range_delete": ("POST", "paytransparency.manage"),  # no confirm: kept
     "dialogue_sessions": ("GET", "dialogue.facilitate"),
     "dialogue_deck": ("GET", "dialogue.facilitate"),
     "dialogue_session_new": ("GET", "dialogue.facilitate"),

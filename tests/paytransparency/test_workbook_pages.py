@@ -132,7 +132,9 @@ def test_a_plan_action_for_the_category_is_evaluated_on_the_snapshots_around_its
     assert [r["line"].measure for r in rows] == ["Salarisschalen herzien"]
     mapping = services.category_of(demo)
     frames = {s.reference_date: s.frame() for s in Snapshot.objects.history_for(demo).defer(None)}
-    before = category_gap(frames[dt.date(2024, 6, 30)], dt.date(2024, 6, 30), item.category, mapping)
+    before = category_gap(
+        frames[dt.date(2024, 6, 30)], dt.date(2024, 6, 30), item.category, mapping
+    )
     after = category_gap(frames[dt.date(2026, 6, 30)], dt.date(2026, 6, 30), item.category, mapping)
     assert before is not None
     assert after is not None
@@ -306,3 +308,18 @@ def test_the_workbook_pages_read_a_bounded_number_of_queries(
         client.get(url("paytransparency_assessment", demo, pk=item.pk))
     with django_assert_max_num_queries(10):
         client.get(url("paytransparency_remediation", demo))
+
+
+@pytest.mark.django_db
+def test_a_pay_range_is_deleted_only_with_the_confirmation_the_button_sends(
+    client, demo, member_of
+):
+    login(client, member_of, Role.HR_ANALYST)
+    item = PayRange.objects.for_org(demo).first()
+    assert item is not None
+    client.post(url("paytransparency_pay_range_delete", demo, pk=item.pk))
+    assert PayRange.objects.filter(pk=item.pk).exists()
+    page = client.get(url("paytransparency_pay_ranges", demo)).content.decode()
+    assert 'name="confirm" value="yes"' in page
+    client.post(url("paytransparency_pay_range_delete", demo, pk=item.pk), {"confirm": "yes"})
+    assert not PayRange.objects.filter(pk=item.pk).exists()

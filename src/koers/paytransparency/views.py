@@ -530,7 +530,7 @@ def pay_range_new(request: OrgRequest) -> HttpResponse:
 def pay_range_delete(request: OrgRequest, pk: int) -> HttpResponse:
     org = request.organisation
     item = get_object_or_404(PayRange.objects.for_org(org), pk=pk)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
         audit.record(org, request.user, "paytransparency.pay_range_delete", target=item.vacancy)
         item.delete()
     return redirect("paytransparency_pay_ranges", org=org.slug)
