@@ -323,3 +323,9 @@ def test_a_pay_range_is_deleted_only_with_the_confirmation_the_button_sends(
     assert 'name="confirm" value="yes"' in page
     client.post(url("paytransparency_pay_range_delete", demo, pk=item.pk), {"confirm": "yes"})
     assert not PayRange.objects.filter(pk=item.pk).exists()
+
+
+def test_the_desk_link_is_kept_out_of_the_logs():
+    from koers.lib.redact import redact
+
+    assert "secret-token" not in redact('"GET /loonvraag/secret-token/ HTTP/1.1" 404')

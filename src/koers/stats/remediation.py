@@ -18,10 +18,10 @@ differ per employer, so it is an input, not a constant):
     ``exp(x'β̂)`` with the female indicator set to 0, i.e. her fitted pay times
     ``exp(−δ̂)``. The target is the model's exp of the predicted log, the conditional
     *median* under log-normal errors, not the mean; no smearing factor (Duan 1983) is
-    applied, so the target is never inflated by the residual spread. This is the rule the
-    issue names: "every worker below the pay predicted for their category and justified
-    factors up to it"; pay-equity practice calls it the regression-based adjustment
-    (e.g. the UK EHRC's *Equal pay audit toolkit*, step 4, and the Swiss Logib method).
+    applied, so the target is never inflated by the residual spread. This is the rule
+    issue 17 names: "every worker below the pay predicted for their category and justified
+    factors up to it"; the model is the log-pay regression with a sex indicator that
+    regression-based pay-equity tools use (e.g. the Swiss federal Logib tool).
 ``other_mean``
     Every worker of the underpaid group who earns less than the other sex's mean hourly
     total pay in the category is raised to that mean.
