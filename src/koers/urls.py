@@ -70,6 +70,7 @@ urlpatterns = [
     *reportbox_urls.public_patterns,
     *inclusion_urls.public_patterns,
     *dialogue_urls.public_patterns,
+    *paytransparency_urls.public_patterns,
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -65,6 +65,7 @@ TABLE = {
     "paytransparency.view": "AHW",
     "paytransparency.manage": "AH",
     "paytransparency.requests": "AH",
+    "paytransparency.pay_ranges": "AHMW",
     "dialogue.facilitate": "AHM",
     "dialogue.read_guide": "AHM",
     "dialogue.record_flexibility": "AHM",
@@ -167,6 +168,13 @@ ORG = {
     "paytransparency_assessment_open": ("POST", "paytransparency.manage"),  # empty: nothing opened
     "paytransparency_assessment": ("GET", "paytransparency.view"),
     "paytransparency_assessment_edit": ("GET", "paytransparency.manage"),
+    "paytransparency_remediation": ("GET", "paytransparency.view"),
+    "paytransparency_charges": ("GET", "paytransparency.manage"),
+    "paytransparency_link": ("POST", "paytransparency.requests"),  # empty: closes the link
+    "paytransparency_notice_given": ("POST", "paytransparency.requests"),
+    "paytransparency_pay_ranges": ("GET", "paytransparency.pay_ranges"),
+    "paytransparency_pay_range_new": ("GET", "paytransparency.manage"),
+    "paytransparency_pay_range_delete": ("POST", "paytransparency.manage"),  # no confirm: kept
     "dialogue_sessions": ("GET", "dialogue.facilitate"),
     "dialogue_deck": ("GET", "dialogue.facilitate"),
     "dialogue_session_new": ("GET", "dialogue.facilitate"),
@@ -216,6 +224,8 @@ PUBLIC = {
     "resume": ("GET", 200),
     "reportbox_public": ("GET", 200),
     "reportbox_status": ("GET", 200),
+    "paytransparency_public": ("GET", 200),  # while HR keeps the link open
+    "paytransparency_public_status": ("GET", 200),
     "inclusion_summary_public": ("GET", 200),  # while HR keeps the link on
     "dialogue_join": ("GET", 200),
     "dialogue_costs": ("GET", 200),
@@ -385,6 +395,14 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         organisation=org_a, worker=str(staff["employee_id"].iloc[0]), received_on=day
     )
     assessment = PayAssessment.objects.create(organisation=org_a, category="x / 1", report_date=day)
+    from koers.paytransparency import services as pay_services
+    from koers.paytransparency.models import PayRange
+
+    pay_desk = pay_services.desk_settings(org_a)
+    pay_services.open_link(pay_desk, True)
+    pay_range = PayRange.objects.create(
+        organisation=org_a, category="x / 1", vacancy="Ingenieur", minimum=3000, maximum=4000
+    )
     from koers.dialogue import services as dialogue
 
     dialogue_session, _code = dialogue.open_session(
@@ -423,6 +441,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "paytransparency_letter": pay_request.pk,
         "paytransparency_assessment": assessment.pk,
         "paytransparency_assessment_edit": assessment.pk,
+        "paytransparency_pay_range_delete": pay_range.pk,
     }
     return {
         "users": users,
@@ -432,6 +451,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "token": "matrix-public",
         "box_token": box.public_token,
         "summary_token": summary_token,
+        "pay_token": pay_desk.public_token,
     }
 
 
@@ -521,6 +541,7 @@ def test_public_pages_open_for_everyone(client: Any, world: dict[str, Any], name
         "campaign_landing": world["token"],
         "reportbox_public": world["box_token"],
         "inclusion_summary_public": world["summary_token"],
+        "paytransparency_public": world["pay_token"],
     }
     kwargs = {"token": tokens[name]} if name in tokens else {}
     url = reverse(name, kwargs=kwargs) if not name.startswith("openapi") else reverse(f"api:{name}")

@@ -46,10 +46,12 @@ def test_the_demo_has_agreed_categories_and_one_open_and_one_answered_request(de
         "C. Specialistisch",
         "D. Leidinggevend",
     }
-    requests = list(InformationRequest.objects.for_org(demo))
+    requests = list(InformationRequest.objects.for_org(demo).filter(source="hr"))
     assert sorted(r.answered_on is None for r in requests) == [False, True]
+    # and one the worker filed through the desk link
+    assert InformationRequest.objects.for_org(demo).filter(source="worker").count() == 1
     assert load_demo_paytransparency(demo)  # idempotent
-    assert InformationRequest.objects.for_org(demo).count() == 2
+    assert InformationRequest.objects.for_org(demo).count() == 3
 
 
 @pytest.mark.django_db
@@ -148,7 +150,9 @@ def test_hr_enters_a_request_by_employee_number_and_only_the_pseudonym_is_kept(
         {"worker": number, "received_on": "2026-12-01", "language": "nl"},
     )
     assert response.status_code == 302
-    item = InformationRequest.objects.for_org(demo).get(received_on=dt.date(2026, 12, 1))
+    item = InformationRequest.objects.for_org(demo).get(
+        received_on=dt.date(2026, 12, 1), source="hr"
+    )
     assert item.worker != number
     assert len(item.worker) == len(InformationRequest.objects.for_org(demo).first().worker)
     assert item.deadline == dt.date(2027, 2, 1)
@@ -162,7 +166,7 @@ def test_hr_enters_a_request_by_employee_number_and_only_the_pseudonym_is_kept(
 @pytest.mark.django_db
 def test_the_list_shows_deadlines_and_an_overdue_request_stands_out(client, demo, member_of):
     login(client, member_of, Role.HR_ANALYST)
-    open_one = InformationRequest.objects.for_org(demo).get(answered_on=None)
+    open_one = InformationRequest.objects.for_org(demo).get(answered_on=None, source="hr")
     open_one.received_on = dt.date(2020, 1, 1)
     open_one.save()
     html = client.get(url("paytransparency_requests", demo)).content.decode()
@@ -175,7 +179,7 @@ def test_the_list_shows_deadlines_and_an_overdue_request_stands_out(client, demo
 @pytest.mark.django_db
 def test_hr_answers_a_request_and_the_letter_comes_as_pdf_in_english(client, demo, member_of):
     login(client, member_of, Role.HR_ANALYST)
-    item = InformationRequest.objects.for_org(demo).get(answered_on=None)
+    item = InformationRequest.objects.for_org(demo).get(answered_on=None, source="hr")
     assert item.language == "en"
     page = client.get(url("paytransparency_request", demo, pk=item.pk)).content.decode()
     assert "Gemiddelde vrouwen in uw categorie" in page

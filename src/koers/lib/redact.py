@@ -17,10 +17,10 @@ import re
 
 REDACTED = "[…]"
 
-# A credential segment: /r/<x>, /s/<x>, /meld/<x>, /uitnodiging/<x> (a member's
-# invitation), anywhere in a message (a path, a
+# A credential segment: /r/<x>, /s/<x>, /meld/<x>, /loonvraag/<x> (the pay desk's link for
+# workers), /uitnodiging/<x> (a member's invitation), anywhere in a message (a path, a
 # full URL, a request line), up to the next slash, space, quote or query string.
-_SEGMENT = re.compile(r"(?<![\w.-])/(r|s|meld|uitnodiging)/[^/\s?#\"'<>]+")
+_SEGMENT = re.compile(r"(?<![\w.-])/(r|s|meld|loonvraag|uitnodiging)/[^/\s?#\"'<>]+")
 # A query string after a path: everything from "?" up to a space or quote.
 _QUERY = re.compile(r"(/[^\s?\"'<>]*)\?[^\s\"'<>]+")
 

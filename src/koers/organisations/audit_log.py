@@ -86,6 +86,17 @@ ACTIONS: dict[str, Promise] = {
         "Gezamenlijke beoordeling van de beloning gewijzigd"
     ),
     "paytransparency.categories": gettext_lazy("Categorieën werknemers gewijzigd"),
+    "paytransparency.charges": gettext_lazy(
+        "Werkgeverslasten voor de kosten van herstel gewijzigd"
+    ),
+    "paytransparency.link": gettext_lazy(
+        "Link voor informatieverzoeken van werknemers geopend of gesloten"
+    ),
+    "paytransparency.notice": gettext_lazy(
+        "Jaarlijkse kennisgeving over het recht op informatie vastgelegd"
+    ),
+    "paytransparency.pay_range": gettext_lazy("Loonschaal voor een vacature vastgelegd"),
+    "paytransparency.pay_range_delete": gettext_lazy("Loonschaal voor een vacature verwijderd"),
     "paytransparency.letter": gettext_lazy("Antwoordbrief op een informatieverzoek gedownload"),
     "paytransparency.report_g_pdf": gettext_lazy("Verslag artikel 9 (g) als PDF gedownload"),
     "paytransparency.report_pdf": gettext_lazy("Verslag artikel 9 als PDF gedownload"),

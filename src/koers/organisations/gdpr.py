@@ -36,6 +36,9 @@ SKIP_FIELDS = {
     "api.apitoken": {"token_hash"},
     # The inclusion summary's public link: an export must not carry a way to open it.
     "inclusion.summarylink": {"secret_hash", "secret_encrypted"},
+    # The desk link for workers' own requests and the hash of their receipt codes.
+    "paytransparency.desksettings": {"public_token"},
+    "paytransparency.informationrequest": {"code_hash"},
 }
 # Written as a count only: the reporting box's reports are for the confidential adviser's
 # eyes, and the organisation admin is the one who exports (docs/reporting-box.md); the

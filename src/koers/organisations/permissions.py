@@ -91,6 +91,8 @@ PERMISSIONS: Mapping[str, Permission] = {
     "paytransparency.view": _p("see the pay report and the categories of workers", A, H, W),
     "paytransparency.manage": _p("change the categories of workers", A, H),
     "paytransparency.requests": _p("handle workers' pay information requests", A, H),
+    # Art. 5: a vacancy's pay range is published with the vacancy; managers write vacancies.
+    "paytransparency.pay_ranges": _p("see the pay ranges for vacancies", A, H, M, W),
     # dialogue tools (koers.dialogue): whoever leads a team conversation opens a session;
     # participants join with a code and have no account.
     "dialogue.facilitate": _p("run dialogue sessions", A, H, M),

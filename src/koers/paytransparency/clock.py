@@ -26,3 +26,16 @@ REMEDY_MONTHS = 6  # Art. 10(1)(c): not remedied within six months of the report
 
 def remedy_deadline(report_date: dt.date) -> dt.date:
     return add_months(report_date, REMEDY_MONTHS)
+
+
+NOTICE_MONTHS = 12  # Art. 7(3): workers are told of their right every year
+
+
+def notice_due_on(given_on: dt.date | None, today: dt.date) -> dt.date:
+    """When the next yearly notice to all workers is due: a year after the last one
+    (29 February → 28 February), or today when none was recorded."""
+    return today if given_on is None else add_months(given_on, NOTICE_MONTHS)
+
+
+def notice_due(given_on: dt.date | None, today: dt.date) -> bool:
+    return today >= notice_due_on(given_on, today)

@@ -1,5 +1,6 @@
-"""Demo content: an evaluated job structure (version 1, agreed by the works council) and two
-information requests, one answered and one open."""
+"""Demo content: an evaluated job structure (version 1, agreed by the works council), three
+information requests (one answered, one open, one filed by the worker through the link), a
+joint pay assessment with its factors, the yearly notice due, and two vacancy pay ranges."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ import datetime as dt
 
 from koers.organisations.models import Organisation
 from koers.paytransparency import services
-from koers.paytransparency.models import CategoryScheme, InformationRequest, PayAssessment
+from koers.paytransparency.models import (
+    CategoryScheme,
+    InformationRequest,
+    PayAssessment,
+    PayRange,
+)
+
+# Art. 5: gross monthly ranges at 40 hours, as HR would put them in a vacancy text.
+RANGES = (
+    ("C. Specialistisch", "Software engineer", 3900, 5600),
+    ("B. Vakkundig", "Monteur (v/m/x)", 2900, 3800),
+)
 
 WEIGHTS = {"skills": 35, "effort": 20, "responsibility": 30, "conditions": 15}
 # Scores 1-5 on skills, effort, responsibility, working conditions, and the category HR chose:
@@ -81,8 +93,30 @@ def load_demo_paytransparency(org: Organisation) -> str:
                 "verklaard. Te bespreken met de OR."
             ),
             measures="Salarisschalen Software engineer herzien (HR, 1-3-2027).",
+            factors=["tenure", "age", "hours", "education"],
         )
+    desk = services.desk_settings(org)
+    if desk.notice_given_on is None:
+        # A year and some weeks ago: the desk shows the reminder that the notice is due.
+        desk.notice_given_on = dt.date(2025, 11, 3)
+        desk.save(update_fields=["notice_given_on"])
+        services.open_link(desk, True)
+    if not InformationRequest.objects.for_org(org).filter(source="worker").exists():
+        frame = snapshot.frame()
+        staff = frame[frame["exit_date"].isna() & (frame["gender"] == "female")]
+        InformationRequest.objects.create(
+            organisation=org,
+            worker=str(staff["employee_id"].iloc[-1]),
+            received_on=dt.date(2026, 12, 1),
+            language="nl",
+            source="worker",
+        )
+    if not PayRange.objects.for_org(org).exists():
+        for category, vacancy, low, high in RANGES:
+            PayRange.objects.create(
+                organisation=org, category=category, vacancy=vacancy, minimum=low, maximum=high
+            )
     return (
-        "Loontransparantie demo: functiecategorieën (versie 1), twee informatieverzoeken en "
-        "een beloningsbeoordeling geladen"
+        "Loontransparantie demo: functiecategorieën (versie 1), drie informatieverzoeken, "
+        "een beloningsbeoordeling en twee loonschalen voor vacatures geladen"
     )

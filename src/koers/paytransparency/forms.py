@@ -11,10 +11,21 @@ from django.utils.translation import gettext_lazy as _
 from koers.lib.forms import DescribedFields
 from koers.paytransparency.models import (
     CRITERIA,
+    JUSTIFICATION_FACTORS,
     CategoryScheme,
+    DeskSettings,
     InformationRequest,
     PayAssessment,
+    PayRange,
 )
+
+FACTOR_LABELS = {
+    "job_level": _("Functieniveau (schaal)"),
+    "age": _("Leeftijd"),
+    "tenure": _("Diensttijd"),
+    "hours": _("Uren per week"),
+    "education": _("Opleidingsniveau"),
+}
 
 CRITERION_LABELS = {
     "skills": _("Vaardigheden"),
@@ -131,9 +142,76 @@ class OpenAssessmentForm(DescribedFields, forms.Form):
 class AssessmentForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = PayAssessment
-        fields = ["justification", "agreed_on", "measures"]
+        fields = ["justification", "factors", "agreed_on", "measures"]
         widgets = {
             "agreed_on": forms.DateInput(attrs={"type": "date"}),
             "justification": forms.Textarea(attrs={"rows": 4}),
             "measures": forms.Textarea(attrs={"rows": 4}),
         }
+
+    factors = forms.MultipleChoiceField(
+        label=_("Factoren die de kloof rechtvaardigen"),
+        help_text=_(
+            "Objectieve, sekseneutrale factoren waarop het loon binnen deze categorie "
+            "verschilt. Koers laat per factor zien hoeveel van de kloof die verklaart."
+        ),
+        choices=[(f, FACTOR_LABELS[f]) for f in JUSTIFICATION_FACTORS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class ChargesForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = DeskSettings
+        fields = ["employer_charges_pct"]
+
+    def clean_employer_charges_pct(self) -> Any:
+        value = self.cleaned_data["employer_charges_pct"]
+        if value is not None and not 0 <= value <= 100:
+            raise forms.ValidationError(_("Kies een percentage van 0 tot en met 100."))
+        return value
+
+
+class OwnRequestForm(DescribedFields, forms.Form):
+    """A worker's own request through the desk link: no account, no name."""
+
+    employee_number = forms.CharField(
+        label=_("Je personeelsnummer"),
+        max_length=64,
+        help_text=_(
+            "Zo kan HR je eigen loon en je categorie opzoeken. Koers bewaart het nummer niet, "
+            "alleen een pseudoniem."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Taal van de brief"), choices=InformationRequest.Language.choices
+    )
+
+
+class ReceiptCodeForm(DescribedFields, forms.Form):
+    code = forms.CharField(label=_("Je ontvangstcode"), max_length=40)
+
+
+class PayRangeForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = PayRange
+        fields = ["category", "vacancy", "minimum", "maximum", "period", "hours_per_week"]
+
+    def __init__(self, *args: Any, categories: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if categories:
+            self.fields["category"] = forms.ChoiceField(
+                label=_("categorie"), choices=[(c, c) for c in categories]
+            )
+            self._describe()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("minimum"), data.get("maximum")
+        if low is not None and high is not None and not 0 < low <= high:
+            self.add_error(
+                "maximum",
+                _("Het bedrag 'tot' is minstens het bedrag 'van', en beide zijn positief."),
+            )
+        return data

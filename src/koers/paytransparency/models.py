@@ -74,6 +74,11 @@ class InformationRequest(OrganisationOwned):
         _("taal van de brief"), max_length=2, choices=Language.choices, default=Language.NL
     )
     answered_on = models.DateField(_("datum beantwoord"), null=True, blank=True)
+    # "hr": entered by HR; "worker": filed by the worker through the desk link, who holds a
+    # receipt code; only its keyed hash is kept (domain "pay-request-code"), nothing about
+    # the visitor (no address, no time of day).
+    source = models.CharField(max_length=8, default="hr")
+    code_hash = models.CharField(max_length=64, blank=True, db_index=True)
     # The letter's figures as sent (koers.paytransparency.letters.LetterFigures.to_dict()).
     answer: Any = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -97,6 +102,14 @@ class InformationRequest(OrganisationOwned):
         return self.answered_on is None and today > self.deadline
 
 
+# koers.stats.paygap's controls, in the order the page lists them.
+JUSTIFICATION_FACTORS = ("job_level", "age", "tenure", "hours", "education")
+
+
+def default_factors() -> list[str]:
+    return ["age", "tenure", "hours", "education"]  # koers.stats.paygap.CATEGORY_CONTROLS
+
+
 class PayAssessment(OrganisationOwned):
     """Art. 10: a category whose mean gap is 5 % or more, followed from the report's date.
 
@@ -112,6 +125,10 @@ class PayAssessment(OrganisationOwned):
     justification = models.TextField(_("rechtvaardiging"), blank=True)
     agreed_on = models.DateField(_("besproken met de vertegenwoordigers op"), null=True, blank=True)
     measures = models.TextField(_("maatregelen, met eigenaar en termijn"), blank=True)
+    # The objective, gender-neutral factors HR names as justification (Art. 10(1)):
+    # names of JUSTIFICATION_FACTORS; the adjusted gap, the decomposition and the model
+    # rule of the remediation cost use them.
+    factors: Any = models.JSONField(default=default_factors)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -125,3 +142,56 @@ class PayAssessment(OrganisationOwned):
         from koers.paytransparency.clock import remedy_deadline
 
         return remedy_deadline(self.report_date)
+
+
+class DeskSettings(OrganisationOwned):
+    """One per organisation: the employer charges for the remediation cost, the link workers
+    file requests through, and when the yearly notice (Art. 7(3)) was last given."""
+
+    employer_charges_pct = models.DecimalField(
+        _("werkgeverslasten (% van het brutoloon)"),
+        max_digits=5,
+        decimal_places=1,
+        default=30,
+        help_text=_(
+            "Premies, pensioen en vakantiegeld die de werkgever bovenop het brutoloon betaalt; "
+            "tel ze op uit de eigen loonadministratie."
+        ),
+    )
+    public_token = models.CharField(max_length=64, blank=True)
+    link_open = models.BooleanField(default=False)
+    notice_given_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"], name="paytransparency_one_desk_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"pay desk {self.organisation_id}"
+
+
+class PayRange(OrganisationOwned):
+    """Art. 5(1): the initial pay, or its range, of a vacancy, per category of workers."""
+
+    class Period(models.TextChoices):
+        MONTH = "month", _("per maand")
+        YEAR = "year", _("per jaar")
+
+    category = models.CharField(_("categorie"), max_length=200)
+    vacancy = models.CharField(_("vacature of functietitel"), max_length=200)
+    minimum = models.DecimalField(_("van (bruto, euro)"), max_digits=10, decimal_places=2)
+    maximum = models.DecimalField(_("tot (bruto, euro)"), max_digits=10, decimal_places=2)
+    period = models.CharField(_("per"), max_length=5, choices=Period.choices, default=Period.MONTH)
+    hours_per_week = models.DecimalField(
+        _("bij uren per week"), max_digits=4, decimal_places=1, default=40
+    )
+    recorded_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category", "vacancy"]
+
+    def __str__(self) -> str:
+        return f"{self.vacancy} ({self.category})"

@@ -15,9 +15,18 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
+from koers.lib import codes, hooks
+from koers.lib.hooks import PlanLine
 from koers.organisations.models import Organisation
 from koers.paytransparency.figures import LetterFigures, letter_figures
-from koers.paytransparency.models import CRITERIA, CategoryScheme, InformationRequest
+from koers.paytransparency.models import (
+    CRITERIA,
+    CategoryScheme,
+    DeskSettings,
+    InformationRequest,
+    PayAssessment,
+)
+from koers.paytransparency.workbook import category_figures
 from koers.scan.models import Snapshot
 from koers.scan.services import pseudonymise
 from koers.stats.workforce import in_service
@@ -135,3 +144,116 @@ def delete_expired_requests(cutoff: dt.date) -> int:
     """Retention: requests answered before ``cutoff`` (KOERS_RETAIN_HR_MONTHS) go."""
     deleted, _ = InformationRequest.objects.filter(answered_on__lt=cutoff).delete()
     return deleted
+
+
+# --- Art. 10 workbook and remediation ------------------------------------------------------
+
+
+def desk_settings(org: Organisation) -> DeskSettings:
+    found: DeskSettings
+    found, _created = DeskSettings.objects.get_or_create(organisation=org)
+    return found
+
+
+def assessment_figures(org: Organisation, item: PayAssessment) -> dict[str, Any] | None:
+    """The remediation and decomposition of the assessment's category on the current
+    snapshot, with the factors HR named (None without a snapshot or nobody in it)."""
+    snapshot = current_snapshot(org)
+    if snapshot is None:
+        return None
+    return category_figures(
+        snapshot.frame(),
+        snapshot.reference_date,
+        item.category,
+        category_of(org),
+        list(item.factors),
+        float(desk_settings(org).employer_charges_pct),
+    )
+
+
+def plan_indicator(category: str) -> str:
+    """The indicator text a plan action for this category carries; the evaluation finds the
+    actions by it (through the ``plan_actions`` hook, without importing the plan)."""
+    return f"loonkloof: {category}"
+
+
+def category_measures(org: Organisation, category: str) -> list[PlanLine]:
+    wanted = plan_indicator(category)
+    return [
+        line
+        for impl in hooks.plan_actions.implementations()
+        for line in impl(org)
+        if line.indicator.strip().lower() == wanted.lower()
+    ]
+
+
+def snapshot_history(org: Organisation, days: set[dt.date]) -> list[tuple[dt.date, pd.DataFrame]]:
+    """Frames of the current snapshots on ``days`` (oldest first), read in one query."""
+    if not days:
+        return []
+    chosen = Snapshot.objects.history_for(org).filter(reference_date__in=days).defer(None)
+    return [(s.reference_date, s.frame()) for s in chosen]
+
+
+def needed_days(org: Organisation, lines: list[PlanLine]) -> set[dt.date]:
+    """The reference dates the evaluation reads: per start date the last one on or before
+    it and the newest one after it."""
+    dates = list(Snapshot.objects.history_for(org).values_list("reference_date", flat=True))
+    days: set[dt.date] = set()
+    for line in lines:
+        if line.start is None:
+            continue
+        earlier = [d for d in dates if d <= line.start]
+        later = [d for d in dates if d > line.start]
+        days.update(earlier[-1:] + later[-1:])
+    return days
+
+
+# --- workers' own requests (Art. 7(1)) through the desk link -------------------------------
+
+CODE_LENGTH = 16
+CODE_DOMAIN = "pay-request-code"
+
+
+def open_link(settings_row: DeskSettings, is_open: bool) -> None:
+    if is_open and not settings_row.public_token:
+        settings_row.public_token = codes.new_secret()
+    settings_row.link_open = is_open
+    settings_row.save(update_fields=["public_token", "link_open"])
+
+
+def desk_for_token(token: str) -> DeskSettings | None:
+    if not token:
+        return None
+    found: DeskSettings | None = (
+        DeskSettings.objects.select_related("organisation")
+        .filter(public_token=token, link_open=True)
+        .first()
+    )
+    return found
+
+
+def file_request(desk: DeskSettings, employee_number: str, language: str, on: dt.date) -> str:
+    """Store a worker's own request (the pseudonym of the number typed, never the number)
+    and return the receipt code; only its keyed hash is kept."""
+    org = desk.organisation
+    code = codes.new_code(CODE_LENGTH)
+    InformationRequest.objects.create(
+        organisation=org,
+        worker=pseudonymise([employee_number.strip()], org.pseudonym_key)[0],
+        received_on=on,
+        language=language,
+        source="worker",
+        code_hash=codes.keyed_hash(CODE_DOMAIN, code),
+    )
+    return code
+
+
+def find_own_request(code: str) -> InformationRequest | None:
+    normalised = codes.normalise_code(code)
+    if not codes.looks_like_code(normalised, CODE_LENGTH):
+        return None
+    found: InformationRequest | None = InformationRequest.objects.filter(
+        code_hash=codes.keyed_hash(CODE_DOMAIN, normalised)
+    ).first()
+    return found

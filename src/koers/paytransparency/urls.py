@@ -2,7 +2,35 @@ from __future__ import annotations
 
 from django.urls import path
 
-from koers.paytransparency import views
+from koers.paytransparency import public_views, views
+
+public_patterns = [
+    path("loonvraag/mijn-verzoek/", public_views.own_status, name="paytransparency_public_status"),
+    path("loonvraag/<str:token>/", public_views.own_request, name="paytransparency_public"),
+    path("loontransparantie/herstelkosten/", views.remediation, name="paytransparency_remediation"),
+    path(
+        "loontransparantie/herstelkosten/lasten/",
+        views.remediation_charges,
+        name="paytransparency_charges",
+    ),
+    path("loontransparantie/verzoeken/link/", views.request_link, name="paytransparency_link"),
+    path(
+        "loontransparantie/kennisgeving/gegeven/",
+        views.notice_given,
+        name="paytransparency_notice_given",
+    ),
+    path("loontransparantie/loonschalen/", views.pay_ranges, name="paytransparency_pay_ranges"),
+    path(
+        "loontransparantie/loonschalen/nieuw/",
+        views.pay_range_new,
+        name="paytransparency_pay_range_new",
+    ),
+    path(
+        "loontransparantie/loonschalen/<int:pk>/verwijderen/",
+        views.pay_range_delete,
+        name="paytransparency_pay_range_delete",
+    ),
+]
 
 org_patterns = [
     path("loontransparantie/", views.overview, name="paytransparency"),
@@ -50,5 +78,28 @@ org_patterns = [
         "loontransparantie/beoordeling/<int:pk>/bewerken/",
         views.assessment_edit,
         name="paytransparency_assessment_edit",
+    ),
+    path("loontransparantie/herstelkosten/", views.remediation, name="paytransparency_remediation"),
+    path(
+        "loontransparantie/herstelkosten/lasten/",
+        views.remediation_charges,
+        name="paytransparency_charges",
+    ),
+    path("loontransparantie/verzoeken/link/", views.request_link, name="paytransparency_link"),
+    path(
+        "loontransparantie/kennisgeving/gegeven/",
+        views.notice_given,
+        name="paytransparency_notice_given",
+    ),
+    path("loontransparantie/loonschalen/", views.pay_ranges, name="paytransparency_pay_ranges"),
+    path(
+        "loontransparantie/loonschalen/nieuw/",
+        views.pay_range_new,
+        name="paytransparency_pay_range_new",
+    ),
+    path(
+        "loontransparantie/loonschalen/<int:pk>/verwijderen/",
+        views.pay_range_delete,
+        name="paytransparency_pay_range_delete",
     ),
 ]

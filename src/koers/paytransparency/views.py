@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,13 +21,17 @@ from koers.lib import pdf
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
 from koers.paytransparency import services
+from koers.paytransparency.clock import notice_due, notice_due_on
 from koers.paytransparency.duties import load_rules, reporting_duty
 from koers.paytransparency.figures import UnknownWorker
 from koers.paytransparency.forms import (
+    FACTOR_LABELS,
     AgreementForm,
     AssessmentForm,
     CategoryBuilderForm,
+    ChargesForm,
     OpenAssessmentForm,
+    PayRangeForm,
     RequestForm,
 )
 from koers.paytransparency.models import (
@@ -34,9 +39,12 @@ from koers.paytransparency.models import (
     CategoryScheme,
     InformationRequest,
     PayAssessment,
+    PayRange,
 )
 from koers.paytransparency.report import build_report, flagged_categories, flat_rows, to_json
+from koers.paytransparency.workbook import evaluation, remediation_overview, rule_cells
 from koers.stats.disclosure import Discloser
+from koers.stats.remediation import RULES
 
 PDF_STYLES = ("koers/print.css",)
 
@@ -223,6 +231,14 @@ def requests_list(request: OrgRequest) -> HttpResponse:
             return redirect("paytransparency_request", org=org.slug, pk=item.pk)
     day = today()
     items = list(InformationRequest.objects.for_org(org))
+    desk = services.desk_settings(org)
+    link = (
+        request.build_absolute_uri(
+            reverse("paytransparency_public", kwargs={"token": desk.public_token})
+        )
+        if desk.link_open and desk.public_token
+        else ""
+    )
     return render(
         request,
         "paytransparency/requests.html",
@@ -231,6 +247,10 @@ def requests_list(request: OrgRequest) -> HttpResponse:
             "items": [(r, r.overdue(day)) for r in items],
             "today": day,
             "snapshot": snapshot,
+            "desk": desk,
+            "link": link,
+            "notice_due": notice_due(desk.notice_given_on, day),
+            "notice_due_on": notice_due_on(desk.notice_given_on, day),
         },
     )
 
@@ -347,16 +367,45 @@ def assessment_open(request: OrgRequest) -> HttpResponse:
     return redirect("paytransparency_assessments", org=org.slug)
 
 
+def _discloser(request: OrgRequest) -> Discloser:
+    return Discloser(can(request, "scan.view_all_figures"), settings.KOERS_MIN_GROUP_SIZE)
+
+
 @org_view("paytransparency.view")
 def assessment_detail(request: OrgRequest, pk: int) -> HttpResponse:
     org = request.organisation
     item = get_object_or_404(PayAssessment.objects.for_org(org), pk=pk)
     figures = next((c for c in _flagged(request) if c["category"] == item.category), None)
     day = today()
+    # The workbook's figures only for a category the viewer may see (flagged_categories
+    # leaves out categories under k women or men outside HR).
+    workbook = services.assessment_figures(org, item) if figures else None
+    d = _discloser(request)
+    if workbook is not None:
+        workbook["cells"] = rule_cells(workbook["remediation"], d)
+    lines = services.category_measures(org, item.category)
+    history = services.snapshot_history(org, services.needed_days(org, lines))
+    indicator = services.plan_indicator(item.category)
     return render(
         request,
         "paytransparency/assessment.html",
-        {"item": item, "figures": figures, "past_deadline": day > item.deadline},
+        {
+            "item": item,
+            "figures": figures,
+            "past_deadline": day > item.deadline,
+            "workbook": workbook,
+            "factor_labels": FACTOR_LABELS,
+            "factors_named": [FACTOR_LABELS.get(f, f) for f in item.factors],
+            "charges_pct": services.desk_settings(org).employer_charges_pct,
+            "evaluation": evaluation(lines, history, item.category, services.category_of(org), d),
+            "plan_query": urlencode(
+                {
+                    "titel": _("Loonkloof %(c)s dichten") % {"c": item.category},
+                    "indicator": indicator,
+                }
+            ),
+            "indicator": indicator,
+        },
     )
 
 
@@ -370,3 +419,118 @@ def assessment_edit(request: OrgRequest, pk: int) -> HttpResponse:
         audit.record(org, request.user, "paytransparency.assessment_edit", target=item.category)
         return redirect("paytransparency_assessment", org=org.slug, pk=item.pk)
     return render(request, "paytransparency/assessment_edit.html", {"form": form, "item": item})
+
+
+@org_view("paytransparency.view")
+def remediation(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    snapshot = services.current_snapshot(org)
+    desk = services.desk_settings(org)
+    overview = None
+    if snapshot is not None:
+        factors = {a.category: list(a.factors) for a in PayAssessment.objects.for_org(org)}
+        default = PayAssessment._meta.get_field("factors").get_default()
+        categories = [
+            (c["category"], factors.get(c["category"], default)) for c in _flagged(request)
+        ]
+        overview = remediation_overview(
+            snapshot.frame(),
+            snapshot.reference_date,
+            categories,
+            services.category_of(org),
+            float(desk.employer_charges_pct),
+            _discloser(request),
+        )
+    return render(
+        request,
+        "paytransparency/remediation.html",
+        {
+            "overview": overview,
+            "snapshot": snapshot,
+            "form": ChargesForm(instance=desk),
+            "rules": RULES,
+        },
+    )
+
+
+@org_view("paytransparency.manage")
+def remediation_charges(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    desk = services.desk_settings(org)
+    form = ChargesForm(request.POST or None, instance=desk)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(
+            org, request.user, "paytransparency.charges", target=str(desk.employer_charges_pct)
+        )
+        return redirect("paytransparency_remediation", org=org.slug)
+    return render(request, "paytransparency/charges.html", {"form": form})
+
+
+@org_view("paytransparency.requests")
+def request_link(request: OrgRequest) -> HttpResponse:
+    """Open or close the link workers file their own requests through (POST)."""
+    org = request.organisation
+    if request.method == "POST":
+        is_open = request.POST.get("open") == "1"
+        services.open_link(services.desk_settings(org), is_open)
+        audit.record(
+            org, request.user, "paytransparency.link", target="open" if is_open else "closed"
+        )
+    return redirect("paytransparency_requests", org=org.slug)
+
+
+@org_view("paytransparency.requests")
+def notice_given(request: OrgRequest) -> HttpResponse:
+    """Record that the yearly notice (Art. 7(3)) went to all workers today (POST)."""
+    org = request.organisation
+    if request.method == "POST":
+        desk = services.desk_settings(org)
+        desk.notice_given_on = today()
+        desk.save(update_fields=["notice_given_on"])
+        audit.record(
+            org, request.user, "paytransparency.notice", target=desk.notice_given_on.isoformat()
+        )
+        messages.success(request, _("Vastgelegd: de jaarlijkse kennisgeving is vandaag gegeven."))
+    return redirect("paytransparency_requests", org=org.slug)
+
+
+def _categories(org: Any) -> list[str]:
+    scheme = services.current_scheme(org)
+    return list(scheme.categories()) if scheme else []
+
+
+@org_view("paytransparency.pay_ranges")
+def pay_ranges(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    return render(
+        request,
+        "paytransparency/pay_ranges.html",
+        {
+            "ranges": PayRange.objects.for_org(org),
+            "form": PayRangeForm(categories=_categories(org)),
+        },
+    )
+
+
+@org_view("paytransparency.manage")
+def pay_range_new(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    form = PayRangeForm(request.POST or None, categories=_categories(org))
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        item.organisation = org
+        item.save()
+        audit.record(org, request.user, "paytransparency.pay_range", target=item.vacancy)
+        return redirect("paytransparency_pay_ranges", org=org.slug)
+    return render(request, "paytransparency/pay_range_edit.html", {"form": form})
+
+
+@org_view("paytransparency.manage")
+def pay_range_delete(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.organisation
+    item = get_object_or_404(PayRange.objects.for_org(org), pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        audit.record(org, request.user, "paytransparency.pay_range_delete", target=item.vacancy)
+        item.delete()
+    return redirect("paytransparency_pay_ranges", org=org.slug)

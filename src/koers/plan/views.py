@@ -123,6 +123,12 @@ def _edit(request: OrgRequest, action: Action) -> HttpResponse:
     initial: dict[str, str] = {}
     if action.pk is None and request.GET.get("maatregel") in load_catalogue().ids():
         initial["measure"] = request.GET["maatregel"]
+    if action.pk is None:
+        # Another app's finding ("Maatregel in het plan van aanpak zetten") prefills the
+        # title and the indicator it follows (koers.paytransparency's evaluation reads it).
+        for name, field in (("titel", "title"), ("indicator", "indicator")):
+            if request.GET.get(name):
+                initial[field] = request.GET[name][:200]
     form = ActionForm(request.POST or None, instance=action, initial=initial)
     if request.method == "POST" and form.is_valid():
         is_new = action.pk is None

@@ -596,3 +596,42 @@ def _adjust_flagged(
         if adjusted is not None:
             updated[c] = replace(categories[c], adjusted_gap_pct=adjusted.gap_pct)
     return tuple(updated)
+
+
+@dataclass(frozen=True)
+class CategoryDesign:
+    """The women and men in service in one category, as arrays for a model within it.
+
+    ``hourly`` is hourly total pay and ``yearly_hours`` = hours per week × 52 (so hourly ×
+    yearly hours is annual total pay); ``factors`` and ``numerics`` are the requested
+    controls coded as in the adjusted gap (:data:`CATEGORY_CONTROLS` and ``job_level``).
+    """
+
+    category: str
+    female: BoolArray
+    hourly: FloatArray
+    yearly_hours: FloatArray
+    factors: tuple[Factor, ...]
+    numerics: dict[str, FloatArray]
+
+
+def category_design(
+    employees: pd.DataFrame, on: dt.date, category: str, controls: Sequence[str]
+) -> CategoryDesign | None:
+    """The arrays of ``category`` (a label as in :attr:`CategoryGap.category`) on ``on``;
+    None when nobody of the category is in service."""
+    data, _counts = _pay_data(employees, on)
+    codes, labels = _category_codes(data)
+    if category not in labels:
+        return None
+    rows = codes == labels.index(category)
+    factors, numerics = _controls(data, on, controls)
+    return CategoryDesign(
+        category=category,
+        female=data.female[rows],
+        hourly=data.total[rows],
+        yearly_hours=employees["hours_per_week"].to_numpy(dtype=np.float64)[data.rows][rows]
+        * WEEKS_PER_YEAR,
+        factors=tuple(Factor(f.name, f.codes[rows], f.labels) for f in factors),
+        numerics={k: v[rows] for k, v in numerics.items()},
+    )

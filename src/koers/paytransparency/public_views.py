@@ -1,0 +1,85 @@
+"""A worker's own information request (Art. 7(1)) through the organisation's desk link.
+
+No account and nothing about the visitor is stored (no address, no user agent, no time of
+day): the request holds the pseudonym of the employee number typed, the date and the keyed
+hash of the receipt code. The code travels only in POST bodies. Unknown links and codes
+count towards :func:`koers.lib.ratelimit.too_many_failures`; submissions are limited per
+address with :func:`koers.lib.ratelimit.over_limit` (the counters hold keyed hashes only).
+The letter itself stays with HR, who hands it to the worker.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from koers.lib import codes, ratelimit
+from koers.paytransparency import services
+from koers.paytransparency.clock import answer_deadline
+from koers.paytransparency.forms import OwnRequestForm, ReceiptCodeForm
+
+# Five requests an hour from one address is more than a worker needs.
+FLOOD_LIMIT, FLOOD_WINDOW = 5, 3600
+
+
+def _unknown(request: HttpRequest) -> HttpResponse:
+    ratelimit.record_failure(request)
+    return render(request, "paytransparency/public_unknown.html", status=404)
+
+
+@sensitive_post_parameters("employee_number")
+@never_cache
+def own_request(request: HttpRequest, token: str) -> HttpResponse:
+    if ratelimit.too_many_failures(request):
+        return ratelimit.refused(request)
+    desk = services.desk_for_token(token)
+    if desk is None:
+        return _unknown(request)
+    form = OwnRequestForm(request.POST or None)
+    if request.method == "POST":
+        if ratelimit.over_limit(request, "pay-request", FLOOD_LIMIT, FLOOD_WINDOW):
+            return ratelimit.refused(request, "flooding")
+        if form.is_valid():
+            day = timezone.localdate()
+            code = services.file_request(
+                desk, form.cleaned_data["employee_number"], form.cleaned_data["language"], day
+            )
+            return render(
+                request,
+                "paytransparency/public_received.html",
+                {
+                    "organisation": desk.organisation,
+                    "code": codes.format_code(code),
+                    "deadline": answer_deadline(day),
+                },
+            )
+    return render(
+        request,
+        "paytransparency/public_form.html",
+        {"organisation": desk.organisation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def own_status(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "paytransparency/public_status.html", {"form": ReceiptCodeForm()})
+    if ratelimit.too_many_failures(request):
+        return ratelimit.refused(request)
+    form = ReceiptCodeForm(request.POST)
+    found = services.find_own_request(form.data.get("code", "")) if form.is_valid() else None
+    if found is None:
+        ratelimit.record_failure(request)
+        form.add_error("code", "")
+        return render(
+            request,
+            "paytransparency/public_status.html",
+            {"form": form, "unknown": True},
+            status=404,
+        )
+    return render(request, "paytransparency/public_status.html", {"form": None, "item": found})

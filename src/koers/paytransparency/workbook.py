@@ -1,0 +1,167 @@
+"""The Art. 10 workbook of a flagged category and the remediation budget (pure, no Django).
+
+Frames in, dicts out, like :mod:`koers.scan.report`: the category's arrays come from
+:func:`koers.stats.paygap.category_design` on the frame with the scheme's categories, the
+figures from :mod:`koers.stats.remediation`. Who sees what (DESIGN.md): the flagged
+categories outside HR already have at least k women and k men
+(:func:`koers.paytransparency.report.flagged_categories`); a remediation figure is a sum
+over the people it raises, so outside HR it is shown only when that is 0 or at least k
+people, and a total only when every category's figure is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from koers.paytransparency.figures import with_categories
+from koers.stats.paygap import category_design, compute_pay_gap
+from koers.stats.remediation import RULES, Remediation, decompose, remediation
+
+if TYPE_CHECKING:
+    from koers.stats.disclosure import Discloser
+
+
+def category_figures(
+    frame: pd.DataFrame,
+    on: dt.date,
+    category: str,
+    mapping: Mapping[str, str] | None,
+    factors: Sequence[str],
+    charges_pct: float,
+) -> dict[str, Any] | None:
+    """Remediation and decomposition of one category; None when it has nobody in service."""
+    design = category_design(with_categories(frame, mapping), on, category, factors)
+    if design is None:
+        return None
+    cost = remediation(
+        design.hourly,
+        design.yearly_hours,
+        design.female,
+        charges_pct=charges_pct,
+        factors=design.factors,
+        numerics=design.numerics,
+    )
+    dec = decompose(design.hourly, design.female, factors=design.factors, numerics=design.numerics)
+    return {
+        "remediation": cost,
+        "decomposition": dec,
+        # For the page: log points × 100 (about percent for small gaps).
+        "decomposition_rows": None
+        if dec is None
+        else {
+            "factors": [
+                {"factor": f.factor, "points": f.log_points * 100, "share": f.share}
+                for f in dec.factors
+            ],
+            "unexplained": dec.unexplained * 100,
+            "unexplained_share": dec.unexplained_share,
+            "total": dec.total * 100,
+        },
+    }
+
+
+def _shown(n_raised: int, d: Discloser) -> bool:
+    return n_raised == 0 or d.enough(n_raised)
+
+
+def rule_cells(cost: Remediation, d: Discloser) -> list[dict[str, Any]]:
+    """Each rule of one category with whether the viewer may see its figures."""
+    return [{"rule": r.rule, "cost": r, "shown": _shown(r.n_raised, d)} for r in cost.rules]
+
+
+def remediation_overview(
+    frame: pd.DataFrame,
+    on: dt.date,
+    categories: Sequence[tuple[str, Sequence[str]]],
+    mapping: Mapping[str, str] | None,
+    charges_pct: float,
+    d: Discloser,
+) -> dict[str, Any]:
+    """Per category (label, factors) each rule's cost, and the totals per rule."""
+    rows = []
+    totals: dict[str, dict[str, Any]] = {
+        rule: {"annual": 0.0, "with_charges": 0.0, "n_raised": 0, "complete": True}
+        for rule in RULES
+    }
+    for category, factors in categories:
+        figures = category_figures(frame, on, category, mapping, factors, charges_pct)
+        if figures is None:
+            continue
+        cost = figures["remediation"]
+        cells: dict[str, dict[str, Any] | None] = {}
+        for rule in RULES:
+            found = cost.rule(rule)
+            total = totals[rule]
+            if found is None:
+                cells[rule] = None
+                total["complete"] = False
+                continue
+            shown = _shown(found.n_raised, d)
+            cells[rule] = {"cost": found, "shown": shown}
+            if shown:
+                total["annual"] += found.annual_cost
+                total["with_charges"] += found.annual_cost_with_charges
+                total["n_raised"] += found.n_raised
+            else:
+                total["complete"] = False
+        rows.append({"category": category, "remediation": cost, "cells": cells})
+    for total in totals.values():
+        total["shown"] = bool(rows) and (d.hr or total["complete"])
+    return {"rows": rows, "totals": totals, "charges_pct": charges_pct}
+
+
+def category_gap(
+    frame: pd.DataFrame, on: dt.date, category: str, mapping: Mapping[str, str] | None
+) -> tuple[float | None, int, int] | None:
+    """The category's mean gap of hourly total pay on ``on`` with its counts; None when the
+    category has nobody in service then (evaluation of earlier measures, Art. 10(2))."""
+    result = compute_pay_gap(
+        with_categories(frame, mapping), on, adjust=False, adjust_flagged=False
+    )
+    for c in result.categories:
+        if c.category == category:
+            return c.mean_gap_pct, c.n_female, c.n_male
+    return None
+
+
+def evaluation(
+    measures: Sequence[Any],
+    history: Sequence[tuple[dt.date, pd.DataFrame]],
+    category: str,
+    mapping: Mapping[str, str] | None,
+    d: Discloser,
+) -> list[dict[str, Any]]:
+    """For each plan line (``start`` a date or None) the category's gap on the last snapshot
+    before the measure started and on the newest snapshot after it; ``history`` oldest first.
+    A gap outside HR only when the category has k women and k men on that date."""
+
+    def gap_on(day: dt.date, frame: pd.DataFrame) -> dict[str, Any] | None:
+        found = category_gap(frame, day, category, mapping)
+        if found is None:
+            return None
+        gap, n_female, n_male = found
+        return {
+            "date": day,
+            "gap": gap if d.enough(n_female, n_male) else None,
+            "withheld": not d.enough(n_female, n_male),
+            "n_female": n_female,
+            "n_male": n_male,
+        }
+
+    out = []
+    for line in measures:
+        before = after = None
+        if line.start is not None:
+            earlier = [(day, f) for day, f in history if day <= line.start]
+            later = [(day, f) for day, f in history if day > line.start]
+            before = gap_on(*earlier[-1]) if earlier else None
+            after = gap_on(*later[-1]) if later else None
+        change = None
+        if before and after and before["gap"] is not None and after["gap"] is not None:
+            change = after["gap"] - before["gap"]
+        out.append({"line": line, "before": before, "after": after, "change": change})
+    return out
