@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "koers.targets",
     "koers.inclusion",
     "koers.dialogue",
+    "koers.research",
 ]
 
 MIDDLEWARE = [

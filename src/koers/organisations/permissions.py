@@ -95,6 +95,9 @@ PERMISSIONS: Mapping[str, Permission] = {
     # participants join with a code and have no account.
     "dialogue.facilitate": _p("run dialogue sessions", A, H, M),
     "dialogue.read_guide": _p("read the parent guide", A, H, M),
+    # research workspace (koers.research): whether the organisation's consenting Compass
+    # respondents join an approved research project is the organisation's decision.
+    "research.participate": _p("join or leave research projects", A),
 }
 
 
