@@ -36,6 +36,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "appraisals",
         "pay_information_requests",
         "dialogue_sessions",
+        "research_access_log",
     }
     assert rules["hr_snapshots"].setting == "KOERS_RETAIN_HR_MONTHS"
     assert rules["hr_replaced_snapshots"].unit == "days"
@@ -55,6 +56,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "koers.targets.demo",
         "koers.inclusion.demo",  # two closed rounds of the inclusion survey
         "koers.dialogue.demo",
+        "koers.research.demo",  # after the compass demo: its respondents consent
     ]
 
 

@@ -9,7 +9,6 @@ import types
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -50,7 +49,13 @@ def _run(frame: pd.DataFrame, k: int) -> Result:
     return Result(
         key="gender-by-function",
         n=len(frame),
-        tables=[Table({"nl": "Gender per functie", "en": "Gender by function"}, ["", *counts.columns], rows)],
+        tables=[
+            Table(
+                {"nl": "Gender per functie", "en": "Gender by function"},
+                ["", *counts.columns],
+                rows,
+            )
+        ],
         statistics=[
             {
                 "name": {"nl": "Verschil", "en": "Difference"},
@@ -69,7 +74,12 @@ def _run(frame: pd.DataFrame, k: int) -> Result:
         chart={
             "kind": "bar",
             "categories": [str(c) for c in counts.index],
-            "series": [{"name": {"nl": "Aantal", "en": "Count"}, "values": [float(v) for v in counts.sum(axis=1)]}],
+            "series": [
+                {
+                    "name": {"nl": "Aantal", "en": "Count"},
+                    "values": [float(v) for v in counts.sum(axis=1)],
+                }
+            ],
             "unit": "",
         },
     )
@@ -79,8 +89,11 @@ def _run(frame: pd.DataFrame, k: int) -> Result:
 def fake_research(monkeypatch: Any) -> types.ModuleType:
     module = types.ModuleType("koers.stats.research")
     analysis = Analysis(
-        "gender-by-function", {"nl": "Gender per functie", "en": "Gender by function"}, "6.1",
-        ("gender", "function_group"), _run,
+        "gender-by-function",
+        {"nl": "Gender per functie", "en": "Gender by function"},
+        "6.1",
+        ("gender", "function_group"),
+        _run,
     )
     module.ANALYSES = {"gender-by-function": analysis}  # type: ignore[attr-defined]
     module.run_analysis = lambda key, frame, k=5: module.ANALYSES[key].run(frame, k)  # type: ignore[attr-defined]
@@ -163,7 +176,11 @@ def make_responses(
             ResponseScores(
                 response=r,
                 fingerprint="test",
-                values={"identification": 4.5, "career_clarity": float(1 + i % 7), "gender_stigma": None},
+                values={
+                    "identification": 4.5,
+                    "career_clarity": float(1 + i % 7),
+                    "gender_stigma": None,
+                },
             )
             for i, r in enumerate(responses)
         ]

@@ -175,7 +175,8 @@ def test_numbers_coarsened_become_a_value_the_group_shares(project: Any, org_a: 
     take_part(project, org_a)
     frame = build_dataset(project).frame
     assert frame["age"].value_counts().min() >= 5
-    assert isinstance(frame["age"].dtype, np.dtype) and frame["age"].dtype.kind == "f"
+    assert isinstance(frame["age"].dtype, np.dtype)
+    assert frame["age"].dtype.kind == "f"
     assert pd.api.types.is_float_dtype(frame["age"])
 
 

@@ -200,7 +200,9 @@ def build_dataset(project: ResearchProject) -> PooledDataset:
     )
 
 
-def _raw_frame(project: ResearchProject, rows: list[tuple[int, int]], responses: Any) -> pd.DataFrame:
+def _raw_frame(
+    project: ResearchProject, rows: list[tuple[int, int]], responses: Any
+) -> pd.DataFrame:
     ids = [pk for pk, _ in rows]
     index = {pk: i for i, pk in enumerate(ids)}
     answers: dict[str, list[Any]] = {item: [None] * len(ids) for item in ITEMS}
@@ -262,7 +264,10 @@ def _raw_frame(project: ResearchProject, rows: list[tuple[int, int]], responses:
 
 def _numbers(values: list[Any]) -> np.ndarray:
     return np.array(
-        [float(v) if isinstance(v, int | float) and not isinstance(v, bool) else np.nan for v in values]
+        [
+            float(v) if isinstance(v, int | float) and not isinstance(v, bool) else np.nan
+            for v in values
+        ]
     )
 
 

@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -110,9 +109,7 @@ def _consent_demo_respondents(org: Organisation) -> None:
     # technical workforce, so the pooled file needs no more coarsening than real data.
     plausible = (
         Answer.objects.filter(response__in=finished)
-        .filter(
-            item_id="gender", value__in=["man", "woman"]
-        )
+        .filter(item_id="gender", value__in=["man", "woman"])
         .values_list("response_id", flat=True)
     )
     grouped = Answer.objects.filter(

@@ -105,12 +105,13 @@ def chart_context(chart: Any, language: str, k: int) -> dict[str, Any] | None:
             known = isinstance(value, int | float) and not (
                 isinstance(value, float) and math.isnan(value)
             )
+            size = abs(float(value)) if known and value is not None else 0.0
             bars.append(
                 {
                     "series": text(s.get("name"), language),
                     "index": j,
                     "label": f"{cell(value, k)}{unit if known and unit else ''}",
-                    "width": round(100 * abs(value) / top, 1) if known else 0,
+                    "width": round(100 * size / top, 1),
                 }
             )
         groups.append({"category": category, "bars": bars})

@@ -47,7 +47,7 @@ def join(project: ResearchProject, organisation: Organisation, user: Any) -> Par
             found.withdrawn = found.withdrawn_by = None
             found.save(update_fields=["joined", "joined_by", "withdrawn", "withdrawn_by"])
     record_org(organisation, user, "research.join", project)
-    return found
+    return found  # type: ignore[no-any-return]
 
 
 def withdraw(project: ResearchProject, organisation: Organisation, user: Any) -> None:
@@ -58,7 +58,9 @@ def withdraw(project: ResearchProject, organisation: Organisation, user: Any) ->
     record_org(organisation, user, "research.withdraw", project)
 
 
-def record_org(organisation: Organisation, user: Any, action: str, project: ResearchProject) -> None:
+def record_org(
+    organisation: Organisation, user: Any, action: str, project: ResearchProject
+) -> None:
     from koers.organisations import audit
 
     if action == "research.join":

@@ -28,9 +28,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django_otp import user_has_device
 
-from koers.accounts.twofactor import is_verified, user_has_device
+from koers.accounts.twofactor import is_verified
 from koers.lib.language import current_language
 from koers.organisations.access import OrgRequest, org_view
 from koers.research import services
@@ -88,7 +88,9 @@ def _research() -> Any:
 def project_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     mine = list(
-        ResearchProject.objects.filter(members__user=user).select_related("lead").distinct()
+        ResearchProject.objects.filter(members__user=cast(Any, user))
+        .select_related("lead")
+        .distinct()
     )
     to_decide = (
         list(ResearchProject.objects.filter(state=ResearchProject.State.PENDING))

@@ -472,7 +472,9 @@ def research_consent(request: HttpRequest, slot: str) -> HttpResponse:
             request,
             _("Je antwoorden mogen nu gebruikt worden voor wetenschappelijk onderzoek.")
             if consent
-            else _("Je antwoorden worden niet meer gebruikt voor nieuw wetenschappelijk onderzoek."),
+            else _(
+                "Je antwoorden worden niet meer gebruikt voor nieuw wetenschappelijk onderzoek."
+            ),
         )
     return redirect(_after_finish(loaded, slot) + "#onderzoek")
 
