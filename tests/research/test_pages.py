@@ -265,3 +265,43 @@ def test_the_analysis_page_costs_a_fixed_number_of_queries(
     make_responses(org_a, 300)
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_an_analysis_sees_only_its_own_columns_anonymised_among_themselves(
+    client: Any, pooled: Any, researcher: Any, fake_research: Any
+) -> None:
+    seen: list[Any] = []
+    real = fake_research.ANALYSES["gender-by-function"]
+
+    def spy(frame: Any, k: int) -> Any:
+        seen.append(frame)
+        return real.run(frame, k)
+
+    fake_research.ANALYSES["gender-by-function"] = type(real)(
+        real.key, real.title, real.chapter, ("gender", "function_group"), spy
+    )
+    client.force_login(researcher)
+    assert client.get(PROJECT + "analyse/gender-by-function/").status_code == 200
+    frame = seen[0]
+    assert frame["gender"].notna().all()
+    assert frame["function_group"].notna().all()
+    assert frame["age"].isna().all()
+    assert frame["organisation"].isna().all()
+    assert frame["identification"].isna().all()
+
+
+def test_an_analysis_that_fails_on_the_data_says_so_instead_of_crashing(
+    client: Any, pooled: Any, researcher: Any, fake_research: Any
+) -> None:
+    real = fake_research.ANALYSES["gender-by-function"]
+
+    def broken(frame: Any, k: int) -> Any:
+        raise ArithmeticError("singular matrix")
+
+    fake_research.ANALYSES["gender-by-function"] = type(real)(
+        real.key, real.title, real.chapter, real.columns, broken
+    )
+    client.force_login(researcher)
+    page = client.get(PROJECT + "analyse/gender-by-function/")
+    assert page.status_code == 200
+    assert "kon op deze gegevens niet worden berekend" in page.content.decode()

@@ -29,7 +29,7 @@ from koers.surveys.models import Answer, Campaign, Response
 
 PROJECT_SLUG = "carrierepaden-in-techniek"
 RESEARCHER = "onderzoeker@universiteit.nl"
-N_PER_ORGANISATION = 250
+N_PER_ORGANISATION = 500
 # slug, name, seed, what the organisation is (its employees mostly say so)
 OTHER_ORGANISATIONS = (
     ("ingenieursbureau-delta", "Ingenieursbureau Delta", 31, "technical_consultancy"),

@@ -15,6 +15,7 @@ The analyses come from ``koers.stats.research`` (the research contract): ``ANALY
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
@@ -39,6 +40,7 @@ from koers.research.models import Participation, ResearchProject
 from koers.research.render import result_context, text
 
 View = Callable[..., HttpResponse]
+logger = logging.getLogger(__name__)
 
 DATASET_FORMATS = {
     "csv": ("to_csv", "text/csv; charset=utf-8", "csv"),
@@ -70,9 +72,9 @@ def _project(request: HttpRequest, slug: str) -> ResearchProject:
     return project
 
 
-def _dataset(project: ResearchProject) -> PooledDataset | None:
+def _dataset(project: ResearchProject, columns: Any = None) -> PooledDataset | None:
     try:
-        return build_dataset(project)
+        return build_dataset(project, columns)
     except TooFewRows:
         return None
 
@@ -138,20 +140,29 @@ def analysis(request: HttpRequest, project: str, key: str) -> HttpResponse:
     research = _research()
     if key not in research.ANALYSES or not found.is_approved:
         raise Http404("No such analysis")
-    dataset = _dataset(found)
-    language = current_language()
     definition = research.ANALYSES[key]
+    dataset = _dataset(found, definition.columns)
+    language = current_language()
     context: dict[str, Any] = {
         "project": found,
         "key": key,
         "title": text(definition.title, language),
         "chapter": definition.chapter,
         "dataset": dataset,
+        "coarsened": [
+            {"column": c.column, "what": c.description[language], "dropped": c.dropped}
+            for c in (dataset.coarsened if dataset is not None else [])
+        ],
         "k": _k(),
     }
     if dataset is not None:
-        result = research.run_analysis(key, dataset.frame, dataset.k)
-        context["result"] = result_context(result, language, dataset.k)
+        try:
+            result = research.run_analysis(key, dataset.frame, dataset.k)
+        except Exception:  # a numerical failure on these data: say so, do not crash
+            logger.exception("research analysis %s failed on project %s", key, found.slug)
+            context["failed"] = True
+        else:
+            context["result"] = result_context(result, language, dataset.k)
         services.log_access(
             found,
             request.user,
