@@ -111,7 +111,7 @@ def chart_context(chart: Any, language: str, k: int) -> dict[str, Any] | None:
                     "series": text(s.get("name"), language),
                     "index": j,
                     "label": f"{cell(value, k)}{unit if known and unit else ''}",
-                    "width": round(100 * size / top, 1),
+                    "width": round(100 * size / top),  # a w-<n> class (the CSP: no inline style)
                 }
             )
         groups.append({"category": category, "bars": bars})
