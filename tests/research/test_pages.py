@@ -305,3 +305,22 @@ def test_an_analysis_that_fails_on_the_data_says_so_instead_of_crashing(
     page = client.get(PROJECT + "analyse/gender-by-function/")
     assert page.status_code == 200
     assert "kon op deze gegevens niet worden berekend" in page.content.decode()
+
+
+def test_koers_staff_create_projects_and_add_researchers_in_the_admin(
+    client: Any, project: Any, org_a: Any, alice: Any
+) -> None:
+    take_part(project, org_a)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    alice.is_staff = alice.is_superuser = True
+    alice.save()
+    client.force_login(alice)
+    device = TOTPDevice.objects.create(user=alice, name="test", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id  # the admin asks a verified session
+    session.save()
+    page = client.get(f"/admin/research/researchproject/{project.pk}/change/")
+    assert page.status_code == 200
+    assert "sanne@uni.example" in page.content.decode()
+    assert client.get("/admin/research/researchproject/add/").status_code == 200
