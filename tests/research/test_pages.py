@@ -324,3 +324,23 @@ def test_koers_staff_create_projects_and_add_researchers_in_the_admin(
     assert page.status_code == 200
     assert "sanne@uni.example" in page.content.decode()
     assert client.get("/admin/research/researchproject/add/").status_code == 200
+
+
+def test_the_project_page_costs_a_fixed_number_of_queries(
+    client: Any,
+    project: Any,
+    org_a: Any,
+    org_b: Any,
+    researcher: Any,
+    fake_research: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    take_part(project, org_a)
+    take_part(project, org_b)
+    make_responses(org_a, 20)
+    client.force_login(researcher)
+    with django_assert_max_num_queries(14):
+        client.get(PROJECT)
+    make_responses(org_b, 300)
+    with django_assert_max_num_queries(14):
+        assert client.get(PROJECT).status_code == 200
