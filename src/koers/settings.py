@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "koers.targets",
     "koers.inclusion",
     "koers.dialogue",
+    "koers.research",
 ]
 
 MIDDLEWARE = [

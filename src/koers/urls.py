@@ -13,6 +13,7 @@ from koers.paytransparency import urls as paytransparency_urls
 from koers.plan import urls as plan_urls
 from koers.recruitment import urls as recruitment_urls
 from koers.reportbox import urls as reportbox_urls
+from koers.research import urls as research_urls
 from koers.scan import urls as scan_urls
 from koers.surveys import urls as survey_urls
 from koers.targets import urls as targets_urls
@@ -49,6 +50,7 @@ org_patterns = [
     *inclusion_urls.org_patterns,
     *paytransparency_urls.org_patterns,
     *dialogue_urls.org_patterns,
+    *research_urls.org_patterns,
 ]
 
 # The Django admin asks for the authenticator code too, and logs in through our login.
@@ -71,6 +73,7 @@ urlpatterns = [
     *inclusion_urls.public_patterns,
     *dialogue_urls.public_patterns,
     *paytransparency_urls.public_patterns,
+    *research_urls.research_patterns,
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

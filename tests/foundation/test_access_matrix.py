@@ -70,6 +70,7 @@ TABLE = {
     "dialogue.read_guide": "AHM",
     "dialogue.record_flexibility": "AHM",
     "dialogue.view_flexibility": "AHMW",
+    "research.participate": "A",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -186,6 +187,7 @@ ORG = {
     "dialogue_flex": ("GET", "dialogue.view_flexibility"),
     "dialogue_flex_record": ("GET", "dialogue.record_flexibility"),
     "dialogue_flex_delete": ("POST", "dialogue.record_flexibility"),  # not the recorder: 302
+    "research_organisation": ("GET", "research.participate"),
 }
 
 # Pages reached with a respondent's link: name -> (method, status with the right link).
@@ -208,6 +210,7 @@ RESPONDENT = {
     "compass_report_pdf": ("GET", 200),
     "compass_share": ("POST", 302),
     "compass_withdraw": ("POST", 302),
+    "respond_research_consent": ("POST", 302),
 }
 
 # Public pages: name -> (method, status for anyone, logged in or not).
@@ -243,6 +246,17 @@ LOGGED_IN = {
     "twofactor_verify": ("GET", 200),
     "twofactor_setup": ("GET", 200),
 }
+# The research workspace (koers.research): project members only, whatever their roles in
+# organisations (tests/research/test_pages.py opens each page as its researcher).
+# name -> (method, status for a logged-in user who is no project member nor Koers staff).
+RESEARCH = {
+    "research_projects": ("GET", 200),
+    "research_project": ("GET", 404),
+    "research_decide": ("GET", 404),
+    "research_dataset": ("GET", 404),
+    "research_analysis": ("GET", 404),
+    "research_syntax": ("GET", 404),
+}
 # Token-authenticated API: without a token 401 (tests/foundation/test_api.py covers tokens).
 API = {
     "organisation": "/api/v1/organisation",
@@ -272,7 +286,9 @@ def _all_url_names() -> set[str]:
 
 
 def test_every_url_is_in_the_matrix() -> None:
-    known = set(ORG) | set(RESPONDENT) | set(PUBLIC) | set(LOGGED_IN) | set(API) | SPECIAL
+    known = (
+        set(ORG) | set(RESPONDENT) | set(PUBLIC) | set(LOGGED_IN) | set(RESEARCH) | set(API)
+    ) | SPECIAL
     missing = _all_url_names() - known
     assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
 
@@ -561,6 +577,32 @@ def test_account_pages_need_a_login(client: Any, world: dict[str, Any], name: st
     assert reverse("login") in anonymous["Location"] or name == "logout"
     client.force_login(world["users"][H])
     assert call(reverse(name)).status_code in (expected, 302)
+
+
+@pytest.mark.parametrize("name", sorted(RESEARCH))
+def test_research_pages_open_only_for_project_members(
+    client: Any, world: dict[str, Any], name: str
+) -> None:
+    from koers.research.models import ResearchProject
+
+    ResearchProject.objects.create(slug="matrix", title="M", description="M", state="approved")
+    method, expected = RESEARCH[name]
+    kwargs: dict[str, str] = {} if name == "research_projects" else {"project": "matrix"}
+    if name in {"research_analysis", "research_syntax"}:
+        kwargs["key"] = "any"
+    if name == "research_syntax":
+        kwargs["lang"] = "r"
+    if name == "research_dataset":
+        kwargs["fmt"] = "csv"
+    url = reverse(name, kwargs=kwargs)
+    call = client.post if method == "POST" else client.get
+    anonymous = call(url)
+    assert anonymous.status_code == 302
+    assert reverse("login") in anonymous["Location"]
+    # Every role of organisation A, and charlie of B: no project member, so nothing opens.
+    for user in (*world["users"].values(), world["charlie"]):
+        client.force_login(user)
+        assert call(url).status_code == expected, name
 
 
 @pytest.mark.parametrize("name", sorted(API))

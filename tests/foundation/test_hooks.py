@@ -37,6 +37,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "pay_information_requests",
         "dialogue_sessions",
         "dialogue_flexibility",
+        "research_access_log",
     }
     assert rules["hr_snapshots"].setting == "KOERS_RETAIN_HR_MONTHS"
     assert rules["hr_replaced_snapshots"].unit == "days"
@@ -57,6 +58,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "koers.inclusion.demo",  # two closed rounds of the inclusion survey
         "koers.dialogue.demo",
         "koers.dialogue.demo",  # a fair-flexibility register with requests
+        "koers.research.demo",  # after the compass demo: its respondents consent
     ]
 
 

@@ -97,7 +97,12 @@ def report(request: HttpRequest, slot: str) -> HttpResponse:
         return redirect("respond_done", slot=slot)
     context = build_context(loaded, current_language())
     context.update(
-        {"slot": slot, "recipients": _recipients(loaded), "shares": _shared_with(loaded)}
+        {
+            "slot": slot,
+            "recipients": _recipients(loaded),
+            "shares": _shared_with(loaded),
+            "research_consent": loaded.research_consent,
+        }
     )
     return render(request, "compass/report.html", context)
 

@@ -106,6 +106,15 @@ ACTIONS: dict[str, Promise] = {
     "scan.replace_cancelled": gettext_lazy("Nieuwe versie van een nulmeting weggegooid"),
     "scan.replace_undone": gettext_lazy("Vervanging van een nulmeting ongedaan gemaakt"),
     "scan.trend": gettext_lazy("Verloop van de Gender Scan bekeken"),
+    "research.join": gettext_lazy("Organisatie doet mee aan een onderzoeksproject"),
+    "research.withdraw": gettext_lazy("Organisatie gestopt met een onderzoeksproject"),
+    "research.view_dataset": gettext_lazy("Onderzoeker bekeek de gepoolde onderzoeksdata"),
+    "research.view_analysis": gettext_lazy("Onderzoeker bekeek een analyse van gepoolde data"),
+    "research.download.csv": gettext_lazy("Onderzoeker downloadde de gepoolde data (CSV)"),
+    "research.download.sav": gettext_lazy("Onderzoeker downloadde de gepoolde data (SPSS)"),
+    "research.download.zip": gettext_lazy("Onderzoeker downloadde de gepoolde data (R)"),
+    "research.syntax.r": gettext_lazy("Onderzoeker downloadde analysesyntax (R)"),
+    "research.syntax.sps": gettext_lazy("Onderzoeker downloadde analysesyntax (SPSS)"),
 }
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.

@@ -101,6 +101,9 @@ PERMISSIONS: Mapping[str, Permission] = {
     # the works council also sees the aggregates (nobody sees a single request).
     "dialogue.record_flexibility": _p("record requests for flexibility", A, H, M),
     "dialogue.view_flexibility": _p("see the fair-flexibility register", A, H, M, W),
+    # research workspace (koers.research): whether the organisation's consenting Compass
+    # respondents join an approved research project is the organisation's decision.
+    "research.participate": _p("join or leave research projects", A),
 }
 
 

@@ -153,6 +153,10 @@ class Response(models.Model):
     # Dates only: a time of day could be matched against when an invitation was sent.
     started_on = models.DateField(default=timezone.localdate)
     finished_on = models.DateField(null=True, blank=True)
+    # The respondent's own choice, asked on the last page of a Career Compass (default no)
+    # and changeable beside their report: may their answers, pseudonymised, join the pooled
+    # data of approved research projects their organisation takes part in (koers.research)?
+    research_consent = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "finished_on"])]

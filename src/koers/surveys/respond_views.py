@@ -19,6 +19,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -440,6 +441,7 @@ def review(request: HttpRequest, slot: str) -> HttpResponse:
             "unscored": [sc.label.get(lang) for sc in unscored],
             "no_profile": bool(facets) and facets_lost == len(facets),
             "weaker_profile": 0 < facets_lost < len(facets),
+            "asks_research_consent": services.asks_research_consent(response.campaign),
         },
     )
 
@@ -449,8 +451,32 @@ def finish(request: HttpRequest, slot: str) -> HttpResponse:
     loaded = load_response(request, slot)
     if isinstance(loaded, HttpResponse):
         return loaded
-    services.finish_response(loaded, _secret_of(credential_of(request, slot) or ""))
+    services.finish_response(
+        loaded,
+        _secret_of(credential_of(request, slot) or ""),
+        research_consent=request.POST.get("research_consent") == "yes",
+    )
     return redirect(_after_finish(loaded, slot))
+
+
+@require_POST
+def research_consent(request: HttpRequest, slot: str) -> HttpResponse:
+    """Give or withdraw consent to research use after finishing (beside the report)."""
+    loaded = load_response(request, slot)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    if loaded.is_finished and services.asks_research_consent(loaded.campaign):
+        consent = request.POST.get("research_consent") == "yes"
+        services.set_research_consent(loaded, consent)
+        messages.success(
+            request,
+            _("Je antwoorden mogen nu gebruikt worden voor wetenschappelijk onderzoek.")
+            if consent
+            else _(
+                "Je antwoorden worden niet meer gebruikt voor nieuw wetenschappelijk onderzoek."
+            ),
+        )
+    return redirect(_after_finish(loaded, slot) + "#onderzoek")
 
 
 def _has_report(response: Response) -> bool:
@@ -492,7 +518,15 @@ def done(request: HttpRequest, slot: str) -> HttpResponse:
         return loaded
     if not loaded.is_finished:
         return redirect("respond_home", slot=slot)
-    return render(request, "surveys/done.html", {"response": loaded, "slot": slot})
+    return render(
+        request,
+        "surveys/done.html",
+        {
+            "response": loaded,
+            "slot": slot,
+            "asks_research_consent": services.asks_research_consent(loaded.campaign),
+        },
+    )
 
 
 @require_POST
@@ -521,6 +555,7 @@ def my_data(request: HttpRequest, slot: str) -> HttpResponse:
         "started_on": loaded.started_on.isoformat(),
         "finished_on": loaded.finished_on.isoformat() if loaded.finished_on else None,
         "language": loaded.language,
+        "research_consent": loaded.research_consent,
         "answers": loaded.answers(),
     }
     for extra in hooks.respondent_data.implementations():

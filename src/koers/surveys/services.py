@@ -158,17 +158,38 @@ def save_answer(
     return SaveResult("conflict", item_id, current.value, current.version)
 
 
-def finish_response(response: Response, secret: str | None) -> None:
-    """Mark finished; the invitation (if the secret opens one) drops its secret for good."""
+# Questionnaires whose last page asks for consent to research use (koers.research pools
+# Career Compass answers of consenting respondents only).
+ASKS_RESEARCH_CONSENT = frozenset({"career_compass"})
+
+
+def asks_research_consent(campaign: Campaign) -> bool:
+    return campaign.instrument_key in ASKS_RESEARCH_CONSENT
+
+
+def finish_response(
+    response: Response, secret: str | None, *, research_consent: bool = False
+) -> None:
+    """Mark finished; the invitation (if the secret opens one) drops its secret for good.
+    ``research_consent`` is the respondent's answer to the optional research question
+    (stored only for a questionnaire that asks it; default no)."""
+    consent = research_consent and asks_research_consent(response.campaign)
     with transaction.atomic():
         Response.objects.filter(pk=response.pk, finished_on__isnull=True).update(
-            finished_on=timezone.localdate()
+            finished_on=timezone.localdate(), research_consent=consent
         )
         if secret:
             forget_invitation_secret(secret)
     response.refresh_from_db()
     for hook in hooks.response_finished.implementations():
         hook(response)
+
+
+def set_research_consent(response: Response, consent: bool) -> None:
+    """The respondent changes their mind: from now on in (or out of) every pooled dataset."""
+    if asks_research_consent(response.campaign) and response.is_finished:
+        Response.objects.filter(pk=response.pk).update(research_consent=consent)
+        response.research_consent = consent
 
 
 def forget_invitation_secret(secret: str) -> None:

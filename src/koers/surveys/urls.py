@@ -20,6 +20,11 @@ respondent_patterns = [
     path("invullen/<str:slot>/klaar/", respond_views.finish, name="respond_finish"),
     path("invullen/<str:slot>/bedankt/", respond_views.done, name="respond_done"),
     path("invullen/<str:slot>/verwijderen/", respond_views.delete, name="respond_delete"),
+    path(
+        "invullen/<str:slot>/onderzoek/",
+        respond_views.research_consent,
+        name="respond_research_consent",
+    ),
     path("invullen/<str:slot>/mijn-gegevens.json", respond_views.my_data, name="respond_my_data"),
 ]
 

@@ -21,6 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
     orgs = organisations_of(request.user)
     if len(orgs) == 1:
         return redirect("dashboard", org=orgs[0].slug)
+    projects = getattr(request.user, "research_projects", None)
+    if not orgs and projects is not None and projects.exists():  # a researcher's home
+        return redirect("research_projects")
     return render(request, "web/home.html", {"organisations": orgs})
 
 

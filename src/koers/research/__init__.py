@@ -1,0 +1,1 @@
+"""Research workspace: approved projects analyse pooled Career Compass data (issue 21)."""
