@@ -26,6 +26,12 @@ class DescribedFields(forms.BaseForm):
         super().full_clean()
         self._describe()
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        # A view may add an error after validation (a code that matches no report): the
+        # field is then described again, so that error is linked too.
+        super().add_error(field, error)
+        self._describe()
+
     def _describe(self) -> None:
         errors = getattr(self, "_errors", None) or {}
         for name, field in self.fields.items():

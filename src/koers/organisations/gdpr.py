@@ -41,7 +41,9 @@ SKIP_FIELDS = {
 # eyes, and the organisation admin is the one who exports (docs/reporting-box.md); the
 # anonymous answers of dialogue sessions belong to the group that gave them, and their
 # texts are never shown verbatim to HR or the admin (DESIGN.md, docs/dialogue.md).
-COUNT_ONLY = {"reportbox.report", "dialogue.answer"}
+# A PDF made in the background is a copy of a report for one member for minutes
+# (koers.jobs.pdf); the export counts them.
+COUNT_ONLY = {"reportbox.report", "dialogue.answer", "jobs.storedpdf"}
 
 log = logging.getLogger(__name__)
 
