@@ -58,3 +58,11 @@ def test_every_form_of_koers_uses_described_fields() -> None:
     )
     assert missing == [], f"forms without DescribedFields: {missing}"
     assert set(ALLOWED_WITHOUT) <= set(koers_forms), "an allowed form no longer exists"
+
+
+def test_a_label_set_after_the_mixins_init_is_the_one_shown() -> None:
+    from koers.accounts.forms import ThrottledAuthenticationForm
+
+    form = ThrottledAuthenticationForm()
+    assert form["username"].label == "E-mailadres"
+    assert 'for="id_username"' in form["username"].label_tag()

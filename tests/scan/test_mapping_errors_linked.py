@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+
 from tests.formlinks import assert_error_linked
 from tests.scan.conftest import REF, _form_data
 

@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -135,7 +134,7 @@ def campaign_scan(request: OrgRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("compass.view_teamscan")
-def campaign_scan_pdf(request: OrgRequest, pk: int) -> HttpResponseBase:
+def campaign_scan_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     """Start the team scan PDF as a background job (koers.jobs.pdf)."""
     campaign = _campaign(request, pk)
     back = reverse("compass_scan", kwargs={"org": request.organisation.slug, "pk": campaign.pk})

@@ -30,8 +30,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, QueryDict
-from django.http.response import HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -66,7 +65,7 @@ def delete_before(cutoff: dt.date) -> int:
 
 def start(
     request: OrgRequest, name: str, args: dict[str, Any] | None = None, *, back: str = ""
-) -> HttpResponseBase:
+) -> HttpResponse:
     """Queue the PDF ``name`` for the member behind ``request``; go to its progress page."""
     builder = hooks.pdf_builders.get(name)
     if not can(request, builder.permission):
@@ -91,7 +90,7 @@ def start(
 def job_of(request: OrgRequest, pk: int) -> Job:
     """The PDF job ``pk`` if the member behind ``request`` asked for it in their current
     role and that role may still have it; otherwise 404 (its existence is not confirmed)."""
-    job = (
+    job: Job | None = (
         Job.objects.for_org(request.organisation)
         .filter(pk=pk, kind=KIND, created_by=request.user)
         .first()

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -173,7 +172,7 @@ def scan_snapshot(request: OrgRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("scan.view")
-def scan_snapshot_pdf(request: OrgRequest, pk: int) -> HttpResponseBase:
+def scan_snapshot_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     """Start the report PDF as a background job (koers.jobs.pdf); its page shows progress."""
     snapshot = _snapshot(request, pk)
     hr = can(request, "scan.view_all_figures") and request.GET.get("variant") == "intern"
