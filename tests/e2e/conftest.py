@@ -82,13 +82,23 @@ def pdf_via_job(page: Any, button: str, shot: str = "") -> Any:
     """Ask for a PDF made in the background (koers.jobs.pdf) and download it: while it is
     made the button shows a progress bar, then the progress page offers the download.
     Returns Playwright's download."""
+    # Without a worker the server makes the PDF before it answers; meanwhile the old page
+    # shows the progress. Playwright cannot query a page that is navigating away, so the page
+    # itself notes what it showed, in sessionStorage (kept across the navigation).
+    page.evaluate(
+        """() => {
+          new MutationObserver(() => {
+            const s = document.querySelector("form[data-pdf-start] [role=status]");
+            if (s && s.querySelector("progress")) {
+              sessionStorage.setItem("pdfWaiting", s.textContent);
+            }
+          }).observe(document.body, {subtree: true, childList: true, characterData: true});
+        }"""
+    )
     page.get_by_role("button", name=button).click()
-    waiting = page.get_by_role("status").filter(has_text="De PDF wordt gemaakt")
-    waiting.wait_for(state="visible", timeout=2000)
-    assert waiting.locator("progress").is_visible()
-    if shot:
-        screenshot(page, f"{shot}-waiting")
     page.wait_for_url("**/pdf/*/")
+    shown = page.evaluate("sessionStorage.getItem('pdfWaiting')") or ""
+    assert "De PDF wordt gemaakt" in shown, shown
     assert page.get_by_role("heading", level=1).inner_text() == "Je PDF is klaar"
     progress = page.get_by_label("Voortgang")
     assert progress.get_attribute("value") == "100"

@@ -1,8 +1,8 @@
 """Slow PDFs as background jobs: progress while it is made, a download when it is ready.
 
-A view that offers a PDF registers a builder once (``hooks.pdf_builders.register(name,
-PdfBuilder(permission, build))`` in its app's ``extensions.py``) and answers the request with
-:func:`start`. That stores a job of kind ``"pdf"`` with what the builder needs to rebuild the
+A view that offers a PDF has a builder (:class:`koers.lib.hooks.PdfBuilder`: a permission
+and a ``build`` function) in the hook ``pdf_builders``, added under a name in its app's
+``extensions.py``, and answers the request with :func:`start`. That stores a job of kind ``"pdf"`` with what the builder needs to rebuild the
 member's request (the query string, the language, the member's role) and sends the member to
 the progress page (``/o/<org>/pdf/<job>/``): a ``<progress>`` bar and a polite live region,
 polled by ``koers.js`` and, without JavaScript, refreshed by a ``<noscript>`` meta refresh.
