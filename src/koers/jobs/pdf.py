@@ -2,13 +2,14 @@
 
 A view that offers a PDF has a builder (:class:`koers.lib.hooks.PdfBuilder`: a permission
 and a ``build`` function) in the hook ``pdf_builders``, added under a name in its app's
-``extensions.py``, and answers the request with :func:`start`. That stores a job of kind ``"pdf"`` with what the builder needs to rebuild the
-member's request (the query string, the language, the member's role) and sends the member to
-the progress page (``/o/<org>/pdf/<job>/``): a ``<progress>`` bar and a polite live region,
-polled by ``koers.js`` and, without JavaScript, refreshed by a ``<noscript>`` meta refresh.
+``extensions.py``, and answers the request with :func:`start`. That stores a job of kind
+``"pdf"`` with what the builder needs to rebuild the member's request (the query string,
+the language, the member's role) and sends the member to the progress page
+(``/o/<org>/pdf/<job>/``): a ``<progress>`` bar and a polite live region, polled by
+``koers.js`` and, without JavaScript, refreshed by a ``<noscript>`` meta refresh.
 When the job is done the page offers the download.
 
-Who may download (tests/jobs/test_pdf_jobs.py):
+Who may download (tests/foundation/test_pdf_jobs.py):
 
 - only the member who asked: any other account, whatever its role, gets 404 on the
   progress page, its status and the download;
