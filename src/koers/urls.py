@@ -9,6 +9,7 @@ from koers.api.api import api
 from koers.compass import urls as compass_urls
 from koers.dialogue import urls as dialogue_urls
 from koers.inclusion import urls as inclusion_urls
+from koers.jobs import views as job_views
 from koers.paytransparency import urls as paytransparency_urls
 from koers.plan import urls as plan_urls
 from koers.recruitment import urls as recruitment_urls
@@ -40,6 +41,9 @@ org_patterns = [
     path("jobs/selfcheck/", views.start_selfcheck, name="start_selfcheck"),
     path("jobs/<int:pk>/", views.job_page, name="job"),
     path("jobs/<int:pk>/status.json", views.job_status, name="job_status"),
+    path("pdf/<int:pk>/", job_views.pdf_job, name="pdf_job"),
+    path("pdf/<int:pk>/status.json", job_views.pdf_job_status, name="pdf_job_status"),
+    path("pdf/<int:pk>/download/", job_views.pdf_download, name="pdf_download"),
     *survey_urls.org_patterns,
     *scan_urls.org_patterns,
     *compass_urls.org_patterns,

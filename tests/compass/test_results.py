@@ -16,7 +16,7 @@ from koers.organisations.models import Membership, Role
 from koers.surveys import links, services
 from koers.surveys.models import Campaign
 from tests.compass.conftest import add_generated, finished_respondent
-from tests.pdftext import is_tagged
+from tests.pdftext import fetch_pdf, is_tagged
 from tests.surveys.conftest import hold_cookie, open_link
 
 
@@ -256,10 +256,16 @@ def test_who_sees_the_team_scan(
     assert client.get(url).status_code == status
 
 
-def test_the_team_scan_pdf_renders(client: Any, campaign: Any, member_of: Any) -> None:
+def test_the_team_scan_pdf_renders(
+    client: Any, campaign: Any, member_of: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     add_generated(campaign, 10, seed=9)
     client.force_login(member_of(Role.MANAGER))
-    pdf = client.get(reverse("compass_scan_pdf", kwargs={"org": "alpha", "pk": campaign.pk}))
+    pdf = fetch_pdf(
+        client,
+        reverse("compass_scan_pdf", kwargs={"org": "alpha", "pk": campaign.pk}),
+        django_capture_on_commit_callbacks,
+    )
     assert pdf.content.startswith(b"%PDF")
     assert pdf["Cache-Control"] == "no-store"
     assert is_tagged(pdf.content)

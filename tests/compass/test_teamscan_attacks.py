@@ -14,6 +14,7 @@ from koers.organisations.models import AuditEvent, Role
 from koers.surveys import services
 from koers.surveys.models import Campaign
 from tests.compass.conftest import add_generated
+from tests.pdftext import fetch_pdf
 from tests.surveys.conftest import open_link
 
 pytestmark = pytest.mark.django_db
@@ -197,14 +198,20 @@ def test_an_open_link_releases_its_figures_only_when_it_closes(
 
 @override_settings(KOERS_MIN_GROUP_SIZE=5)
 def test_every_view_and_export_logs_its_filters_and_the_audit_page_shows_them(
-    client: Any, invited: Campaign, member_of: Any, alice: Any
+    client: Any,
+    invited: Campaign,
+    member_of: Any,
+    alice: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     add_generated(invited, 20, seed=1)
     client.force_login(member_of(Role.MANAGER))
     view(client, invited, ("department", "R&D"), ("gender", "woman"))
-    client.get(
-        reverse("compass_scan_pdf", kwargs={"org": "alpha", "pk": invited.pk}),
-        {"f1": "gender", "v1": "man"},
+    fetch_pdf(
+        client,
+        reverse("compass_scan_pdf", kwargs={"org": "alpha", "pk": invited.pk})
+        + "?f1=gender&v1=man",
+        django_capture_on_commit_callbacks,
     )
     seen = AuditEvent.objects.get(action="teamscan.view")
     assert seen.detail["filters"] == [["department", "R&D"], ["gender", "woman"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,3 +76,35 @@ def login(page: Any, base: str, email: str, password: str | None = None) -> None
         page.get_by_label("Code uit je authenticator-app").fill(f"{totp(device.bin_key):06d}")
         page.get_by_role("button", name="Controleren").click()
         page.wait_for_load_state()
+
+
+def pdf_via_job(page: Any, button: str, shot: str = "") -> Any:
+    """Ask for a PDF made in the background (koers.jobs.pdf) and download it: while it is
+    made the button shows a progress bar, then the progress page offers the download.
+    Returns Playwright's download."""
+    # Without a worker the server makes the PDF before it answers; meanwhile the old page
+    # shows the progress. Playwright cannot query a page that is navigating away, so the page
+    # itself notes what it showed, in sessionStorage (kept across the navigation).
+    page.evaluate(
+        """() => {
+          new MutationObserver(() => {
+            const s = document.querySelector("form[data-pdf-start] [role=status]");
+            if (s && s.querySelector("progress")) {
+              sessionStorage.setItem("pdfWaiting", s.textContent);
+            }
+          }).observe(document.body, {subtree: true, childList: true, characterData: true});
+        }"""
+    )
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url("**/pdf/*/")
+    shown = page.evaluate("sessionStorage.getItem('pdfWaiting')") or ""
+    assert "De PDF wordt gemaakt" in shown, shown
+    assert page.get_by_role("heading", level=1).inner_text() == "Je PDF is klaar"
+    progress = page.get_by_label("Voortgang")
+    assert progress.get_attribute("value") == "100"
+    assert "Klaar" in page.locator(".job-status[aria-live=polite]").inner_text()
+    if shot:
+        screenshot(page, f"{shot}-ready")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"^Download .*\.pdf")).click()
+    return download.value

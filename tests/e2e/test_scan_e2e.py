@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from koers.scan.demo import dutch_export, generate_rows
 from koers.scan.models import Snapshot
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, pdf_via_job, screenshot
 from tests.pdftext import is_tagged
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -94,21 +94,13 @@ def test_hr_fixes_the_file_imports_it_and_downloads_the_pdf(
     screenshot(page, "scan-dashboard")
     assert Snapshot.objects.get(reference_date=REF).n_skipped == 0
 
-    with page.expect_download() as download:
-        page.get_by_role("link", name="PDF om te delen").click()
-        # While the PDF is made the page says so: a progress bar and a polite status.
-        status = page.get_by_role("status").filter(has_text="De PDF wordt gemaakt")
-        status.wait_for(state="visible", timeout=2000)
-        assert status.locator("progress").is_visible()
-        screenshot(page, "scan-pdf-progress")
-    pdf = Path(download.value.path()).read_bytes()
-    ready = page.locator("#pdf-status")
-    assert "Klaar:" in ready.inner_text()
-    assert ready.get_by_role("link").get_attribute("download", timeout=2000).endswith(".pdf")
+    # The PDF is made in the background: progress while it is made, then a download.
+    download = pdf_via_job(page, "PDF om te delen", shot="scan-pdf")
+    pdf = Path(download.path()).read_bytes()
     assert is_tagged(pdf)
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 10_000
-    assert download.value.suggested_filename.endswith("-deelbaar.pdf")
+    assert download.suggested_filename.endswith("-deelbaar.pdf")
 
 
 def test_the_scan_reads_on_a_phone_without_sideways_scrolling(

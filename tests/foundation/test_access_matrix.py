@@ -88,6 +88,11 @@ ORG = {
     "start_selfcheck": ("POST", "jobs.view"),
     "job": ("GET", "jobs.view"),
     "job_status": ("GET", "jobs.view"),
+    # A PDF made in the background (koers.jobs.pdf): every member may open these pages, and
+    # then only the member who asked for that PDF (in the role they asked in).
+    "pdf_job": ("GET", "organisation.view"),
+    "pdf_job_status": ("GET", "organisation.view"),
+    "pdf_download": ("GET", "organisation.view"),
     "campaign_list": ("GET", "campaigns.view"),
     "campaign_detail": ("GET", "campaigns.view"),
     "campaign_invite": ("POST", "campaigns.manage"),
@@ -98,12 +103,12 @@ ORG = {
     # ... and then only the person it was shared with:
     "compass_shared_report": ("GET", "compass.view_shared_reports"),
     "compass_scan": ("GET", "compass.view_teamscan"),
-    "compass_scan_pdf": ("GET", "compass.view_teamscan"),
+    "compass_scan_pdf": ("POST", "compass.view_teamscan"),
     "compass_profiles": ("GET", "compass.fit_profiles"),
     "compass_fit": ("POST", "compass.fit_profiles"),
     "scan_home": ("GET", "scan.view"),
     "scan_snapshot": ("GET", "scan.view"),
-    "scan_snapshot_pdf": ("GET", "scan.view"),
+    "scan_snapshot_pdf": ("POST", "scan.view"),
     "scan_snapshot_delete": ("POST", "scan.manage"),
     "scan_snapshot_replace": ("GET", "scan.manage"),
     "scan_snapshot_confirm": ("POST", "scan.manage"),
@@ -330,8 +335,10 @@ def test_the_roles_needing_a_second_factor_are_roles() -> None:
 @pytest.fixture
 def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> dict[str, Any]:
     """Organisation A with one object per URL family, its members by role, and a respondent."""
+    from django.utils import timezone
+
     from koers.compass.models import ReportShare
-    from koers.jobs.models import Job
+    from koers.jobs.models import Job, StoredPdf
     from koers.scan.demo import generate_rows
     from koers.scan.models import Upload
     from koers.scan.services import store_snapshot
@@ -377,6 +384,22 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         problems=[[3, "Geslacht", "x", "gender"]],
     )
     job = Job.objects.create(organisation=org_a, kind="selfcheck")
+    pdf_job = Job.objects.create(
+        organisation=org_a,
+        kind="pdf",
+        created_by=users[H],
+        status=Job.Status.DONE,
+        params={"builder": "scan.report", "role": H, "args": {"snapshot": 0}},
+    )
+    StoredPdf.objects.create(
+        organisation=org_a,
+        job=pdf_job,
+        user=users[H],
+        role=H,
+        filename="x.pdf",
+        content=b"%PDF-1.7",
+        expires=timezone.now() + dt.timedelta(minutes=5),
+    )
     from koers.reportbox import services as reportbox
 
     box = reportbox.box_of(org_a)
@@ -439,6 +462,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "dialogue_session": dialogue_session.pk,
         "dialogue_summary": dialogue_session.pk,
         "job": job.pk,
+        "pdf": pdf_job.pk,
         "campaign": campaign.pk,
         "compass_shared": share.pk,
         "compass": campaign.pk,
@@ -512,6 +536,8 @@ def test_organisation_pages_follow_the_matrix(
             assert status == 403, f"{name} as {role}: {status}"
         elif name == "compass_shared_report" and role != H:
             assert status == 404, f"{name} as {role} (not shared with them): {status}"
+        elif name.startswith("pdf_") and role != H:
+            assert status == 404, f"{name} as {role} (not asked for by them): {status}"
         else:
             assert status in OK, f"{name} as {role}: {status}"
         url = _org_url(name, world["pks"])  # an earlier POST may have changed state

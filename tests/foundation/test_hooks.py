@@ -23,6 +23,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "scan.read",
         "scan.import",
         "compass.fit_model",
+        "pdf",
     } <= kinds
     rules = dict(hooks.retention_rules.items())
     assert set(rules) == {
@@ -38,6 +39,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "dialogue_sessions",
         "dialogue_flexibility",
         "research_access_log",
+        "generated_pdfs",
     }
     assert rules["hr_snapshots"].setting == "KOERS_RETAIN_HR_MONTHS"
     assert rules["hr_replaced_snapshots"].unit == "days"

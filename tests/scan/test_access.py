@@ -11,6 +11,7 @@ from koers.hrfile import check_for_import, parse_employees, read_table, suggest_
 from koers.organisations.models import Role
 from koers.scan.models import Snapshot, Upload
 from koers.scan.services import store_snapshot
+from tests.pdftext import fetch_pdf
 from tests.scan.conftest import REF, text_of
 
 
@@ -91,7 +92,8 @@ def test_charlie_of_another_organisation_gets_404(
         ("scan_snapshot", {"pk": snapshot.pk}),
         ("scan_snapshot_pdf", {"pk": snapshot.pk}),
     ):
-        response = client.get(reverse(name, kwargs={"org": "alpha", **kwargs}))
+        call = client.post if name == "scan_snapshot_pdf" else client.get
+        response = call(reverse(name, kwargs={"org": "alpha", **kwargs}))
         assert response.status_code == 404
     # Nor through their own organisation's URLs.
     response = client.get(reverse("scan_snapshot", kwargs={"org": "beta", "pk": snapshot.pk}))
@@ -99,11 +101,11 @@ def test_charlie_of_another_organisation_gets_404(
 
 
 def test_a_manager_asking_for_the_internal_pdf_gets_the_shareable_one(
-    client: Any, bob: Any, snapshot: Snapshot
+    client: Any, bob: Any, snapshot: Snapshot, django_capture_on_commit_callbacks: Any
 ) -> None:
     client.force_login(bob)
     url = reverse("scan_snapshot_pdf", kwargs={"org": "alpha", "pk": snapshot.pk})
-    response = client.get(url + "?variant=intern")
+    response = fetch_pdf(client, url + "?variant=intern", django_capture_on_commit_callbacks)
     assert response.status_code == 200
     assert "deelbaar" in response["Content-Disposition"]
 

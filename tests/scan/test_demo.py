@@ -12,6 +12,7 @@ from django.urls import reverse
 from koers.organisations.models import Organisation
 from koers.scan.demo import DEMO_REFERENCE_DATE, DEMO_YEARS, load_demo_scan
 from koers.scan.models import Snapshot
+from tests.pdftext import fetch_pdf
 
 
 def test_the_demo_scan_loads_three_yearly_snapshots_fast_and_only_once(db: Any) -> None:
@@ -55,7 +56,7 @@ def test_the_demo_hr_user_sees_the_scan_with_improvement_areas(client: Any, db: 
 
 
 def test_the_demo_manager_sees_the_scan_suppressed_for_a_calendar_year(
-    client: Any, db: Any
+    client: Any, db: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from django.contrib.auth import get_user_model
 
@@ -74,9 +75,11 @@ def test_the_demo_manager_sees_the_scan_suppressed_for_a_calendar_year(
     assert len(r["findings"]) >= 3
     board = next(row for row in r["management"] if row["key"] == "board")
     assert board["n_female"] is None
-    pdf = client.get(
+    pdf = fetch_pdf(
+        client,
         reverse("scan_snapshot_pdf", kwargs={"org": "voorbeeld-techniek", "pk": r_pk(response)})
-        + "?periode=2026-Q2"
+        + "?periode=2026-Q2",
+        django_capture_on_commit_callbacks,
     )
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")

@@ -14,7 +14,7 @@ from koers.scan.models import Snapshot
 from koers.scan.pdf import render_html, render_pdf
 from koers.scan.report import build_context
 from koers.scan.services import store_snapshot
-from tests.pdftext import is_tagged
+from tests.pdftext import fetch_pdf, is_tagged
 from tests.scan.conftest import REF
 
 
@@ -80,10 +80,12 @@ def test_weasyprint_renders_both_variants(snapshot: Snapshot) -> None:
         assert len(pdf) > 10_000
 
 
-def test_hr_downloads_the_internal_pdf(client: Any, hr_user: Any, snapshot: Snapshot) -> None:
+def test_hr_downloads_the_internal_pdf(
+    client: Any, hr_user: Any, snapshot: Snapshot, django_capture_on_commit_callbacks: Any
+) -> None:
     client.force_login(hr_user)
     url = reverse("scan_snapshot_pdf", kwargs={"org": "alpha", "pk": snapshot.pk})
-    response = client.get(url, {"variant": "intern"})
+    response = fetch_pdf(client, url + "?variant=intern", django_capture_on_commit_callbacks)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "intern" in response["Content-Disposition"]

@@ -108,7 +108,7 @@ def test_a_replaced_version_gives_no_shareable_pdf(
     versions.confirm_replacement(second)
     page = client.get(_url("scan_snapshot", first.pk))
     assert "PDF om te delen" not in text_of(page)
-    response = client.get(_url("scan_snapshot_pdf", first.pk))
+    response = client.post(_url("scan_snapshot_pdf", first.pk))
     assert response.status_code == 302
     assert response["Location"] == _url("scan_snapshot", first.pk)
 
@@ -197,7 +197,7 @@ def test_outside_hr_an_earlier_version_opens_as_the_current_one(
     )
     response = client.get(_url("scan_snapshot", pending.pk), follow=True)
     assert response.context["snapshot"].pk == second.pk
-    pdf = client.get(_url("scan_snapshot_pdf", first.pk))
+    pdf = client.post(_url("scan_snapshot_pdf", first.pk))
     assert pdf.status_code == 302
 
 

@@ -8,10 +8,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts import throttle
+from koers.lib.forms import DescribedFields
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+class ThrottledAuthenticationForm(DescribedFields, AuthenticationForm):
     """Django's login form, refusing to even check a password while the account is locked."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mailadres")
+        self.fields["password"].label = _("Wachtwoord")
 
     def clean(self) -> dict[str, Any]:
         username = self.data.get("username", "")
@@ -30,7 +36,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
-class TokenForm(forms.Form):
+class TokenForm(DescribedFields, forms.Form):
     token = forms.CharField(
         label=_("Code uit je authenticator-app"),
         max_length=8,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,9 +19,10 @@ from koers.compass.models import ProfileModel, ReportShare
 from koers.compass.profiles import load_profiles
 from koers.compass.report import build_context
 from koers.compass.services import usable_count
+from koers.jobs import pdf as pdf_jobs
 from koers.jobs.services import start_job
 from koers.lib.language import current_language
-from koers.lib.pdf import PRINT_STYLES, pdf_response, render_pdf
+from koers.lib.pdf import PRINT_STYLES, render_pdf
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
 from koers.surveys.models import Campaign
@@ -129,15 +132,29 @@ def campaign_scan(request: OrgRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
 @org_view("compass.view_teamscan")
 def campaign_scan_pdf(request: OrgRequest, pk: int) -> HttpResponse:
+    """Start the team scan PDF as a background job (koers.jobs.pdf)."""
     campaign = _campaign(request, pk)
-    pdf = render_pdf(
-        "compass/team_scan_print.html",
-        _scan_context(request, campaign, "teamscan.pdf"),
-        stylesheets=PRINT_STYLES,
+    back = reverse("compass_scan", kwargs={"org": request.organisation.slug, "pk": campaign.pk})
+    query = request.GET.urlencode()
+    return pdf_jobs.start(
+        request, "compass.teamscan", {"campaign": campaign.pk}, back=f"{back}?{query}"
     )
-    return pdf_response(pdf, f"teamscan-{pk}.pdf")
+
+
+def build_scan_pdf(
+    request: OrgRequest, args: dict[str, Any], progress: Callable[[int, str], None]
+) -> tuple[bytes, str]:
+    """The team scan PDF, in a background job (registered as "compass.teamscan")."""
+    campaign = _campaign(request, int(args["campaign"]))
+    context = _scan_context(request, campaign, "teamscan.pdf")
+    progress(15, _("Rapport samengesteld"))
+    pdf = render_pdf(
+        "compass/team_scan_print.html", context, stylesheets=PRINT_STYLES, progress=progress
+    )
+    return pdf, f"teamscan-{campaign.pk}.pdf"
 
 
 @org_view("compass.fit_profiles")

@@ -59,8 +59,20 @@ class SessionForm(DescribedFields, forms.Form):
         return data
 
 
-class JoinForm(forms.Form):
-    code = forms.CharField(label=_("Sessiecode"), max_length=20)
+class JoinForm(DescribedFields, forms.Form):
+    code = forms.CharField(
+        label=_("Sessiecode"),
+        help_text=_("6 tekens"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "inputmode": "text",
+            }
+        ),
+    )
 
 
 class SummaryForm(DescribedFields, forms.Form):

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from koers.jobs import handlers
+from koers.jobs import handlers, pdf
 from koers.lib import hooks
 
 hooks.job_handlers.register("email", handlers.send_email)
 hooks.job_handlers.register("selfcheck", handlers.selfcheck)
+hooks.job_handlers.register(pdf.KIND, pdf.make_pdf)
+# A PDF made in the background is kept for its downloader for KOERS_PDF_KEEP_MINUTES; this
+# rule removes what is left a day later (docs/privacy.md).
+hooks.retention_rules.register(
+    "generated_pdfs", hooks.RetentionRule("KOERS_RETAIN_PDF_DAYS", pdf.delete_before, unit="days")
+)

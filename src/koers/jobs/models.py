@@ -78,3 +78,28 @@ class Job(OrganisationOwned):
         for key, value in fields.items():
             setattr(self, key, value)
         self.save()
+
+
+class StoredPdf(OrganisationOwned):
+    """A PDF made by a background job (:mod:`koers.jobs.pdf`), for the one member who asked.
+
+    Kept only until ``expires`` (``KOERS_PDF_KEEP_MINUTES``): the download refuses it after
+    that and every new PDF job deletes the expired ones; the retention rule
+    ``generated_pdfs`` removes anything older than a day in case no one asks again. The
+    member's role when asked is kept with it: a PDF made for HR (every figure with its n)
+    is not handed to the same person after their role changed.
+    """
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="pdf")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    role = models.CharField(max_length=32)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} for user {self.user_id}"

@@ -26,10 +26,24 @@ class DescribedFields(forms.BaseForm):
         super().full_clean()
         self._describe()
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        # A view may add an error after validation (a code that matches no report): the
+        # field is then described again, so that error is linked too.
+        super().add_error(field, error)
+        self._describe()
+
+    def _auto_id(self, name: str) -> str:
+        # As BoundField.auto_id, without creating (and caching) the bound field: a form may
+        # still change a field's label after this mixin's __init__.
+        html_name = self.add_prefix(name)
+        if self.auto_id and "%s" in str(self.auto_id):
+            return str(self.auto_id) % html_name
+        return html_name if self.auto_id else ""
+
     def _describe(self) -> None:
         errors = getattr(self, "_errors", None) or {}
         for name, field in self.fields.items():
-            auto_id = self[name].auto_id
+            auto_id = self._auto_id(name)
             ids = [f"{auto_id}-help"] if field.help_text else []
             attrs = field.widget.attrs
             if name in errors:

@@ -26,6 +26,9 @@ The hooks:
                         goes to after finishing, or None when the app has no report for
                         this response's questionnaire; the first URL wins, without one
                         the thank-you page.
+``pdf_builders``        name → :class:`PdfBuilder`: a PDF made as a background job with
+                        progress and a download for the member who asked
+                        (:mod:`koers.jobs.pdf`).
 ``plan_actions``        ``hook(organisation) -> list[PlanLine]``: the actions of the
                         organisation's action plan, for the monitor and the yearly
                         diversity report (``koers.targets``) without importing the plan app.
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from koers.jobs.models import Job
+    from koers.organisations.access import OrgRequest
     from koers.organisations.models import Organisation
     from koers.surveys.models import Response
 
@@ -147,6 +151,26 @@ job_handlers: NamedHook[JobHandler] = NamedHook(
 )
 retention_rules: NamedHook[RetentionRule] = NamedHook(
     "retention_rules", missing="no retention rule registered for data kind {key!r}"
+)
+
+
+@dataclass(frozen=True)
+class PdfBuilder:
+    """A PDF that :mod:`koers.jobs.pdf` makes in the background.
+
+    ``build(request, args, progress)`` returns ``(pdf bytes, file name)``; ``request`` is the
+    asking member's request as rebuilt in the job (organisation, membership, user, the
+    query string and the language of the page it was asked from), ``args`` what the
+    starting view passed, ``progress(percent, message)`` reports to the progress page.
+    ``permission`` is checked when the PDF is asked for and again at its download.
+    """
+
+    permission: str
+    build: Callable[[OrgRequest, dict[str, Any], Callable[[int, str], None]], tuple[bytes, str]]
+
+
+pdf_builders: NamedHook[PdfBuilder] = NamedHook(
+    "pdf_builders", missing="no PDF builder registered under {key!r}"
 )
 demo_loaders: Hook[Callable[[Organisation], str]] = Hook("demo_loaders")
 response_finished: Hook[Callable[[Response], None]] = Hook("response_finished")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,19 +125,30 @@ def render_pdf(
     *,
     stylesheets: Sequence[str],
     request: HttpRequest | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> bytes:
-    """``template`` with ``context`` as tagged PDF bytes, styled by the static ``stylesheets``."""
+    """``template`` with ``context`` as tagged PDF bytes, styled by the static ``stylesheets``.
+
+    ``progress(percent, message)``, when given, hears of the two long steps (layout, about
+    two thirds of the time, then writing): a background job (:mod:`koers.jobs.pdf`) shows them.
+    """
+    from django.utils.translation import gettext as _
     from weasyprint import HTML
 
     html = render_html(template, context, request)
     first = finders.find(stylesheets[0]) if stylesheets else None
     base = str(Path(str(first)).parent) if first and not isinstance(first, list) else None
     document = HTML(string=html, base_url=base, url_fetcher=url_fetcher())
-    pdf: bytes = document.write_pdf(
+    if progress:
+        progress(20, _("Pagina's opmaken"))
+    laid_out = document.render(
         stylesheets=[stylesheet(name) for name in stylesheets],
         font_config=font_config(),
         pdf_variant=PDF_VARIANT,
     )
+    if progress:
+        progress(70, _("PDF schrijven"))
+    pdf: bytes = laid_out.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
 
 

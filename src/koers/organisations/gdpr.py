@@ -46,11 +46,14 @@ SKIP_FIELDS = {
 # texts are never shown verbatim to HR or the admin (DESIGN.md, docs/dialogue.md).
 # The fair-flexibility register is a tally of individual decisions that nobody but the
 # recorder sees one by one (its note is for the recorder alone): the export counts it too.
+# A PDF made in the background is a copy of a report for one member for minutes
+# (koers.jobs.pdf); the export counts them.
 COUNT_ONLY = {
     "reportbox.report",
     "dialogue.answer",
     "dialogue.flexrequest",
     "dialogue.flexrelease",
+    "jobs.storedpdf",
 }
 
 log = logging.getLogger(__name__)

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from koers.lib.forms import DescribedFields
 from koers.reportbox.models import TEXT_LIMIT, AdviserProfile, Report, ReportBox
 
 
-class ReportForm(forms.Form):
+class ReportForm(DescribedFields, forms.Form):
     category = forms.ChoiceField(
         label=_("Waar gaat het over?"), choices=Report.Category.choices, widget=forms.RadioSelect
     )
@@ -21,15 +22,16 @@ class ReportForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(DescribedFields, forms.Form):
     text = forms.CharField(
         label=_("Je bericht"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(DescribedFields, forms.Form):
     code = forms.CharField(
         label=_("Je meldcode"),
+        help_text=_("16 tekens"),
         max_length=40,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
@@ -37,7 +39,7 @@ class CodeForm(forms.Form):
     )
 
 
-class BoxForm(forms.ModelForm):  # type: ignore[type-arg]
+class BoxForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ReportBox
         fields = ["is_open", "intro", "intro_en", "answer_days"]
@@ -48,7 +50,7 @@ class BoxForm(forms.ModelForm):  # type: ignore[type-arg]
         }
 
 
-class AdviserProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class AdviserProfileForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AdviserProfile
         fields = ["name", "role_nl", "role_en"]

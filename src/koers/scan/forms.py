@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from koers.hrfile.columns import EMPLOYEE_COLUMNS
+from koers.lib.forms import DescribedFields
 from koers.scan.labels import COLUMN_LABELS, column_label
 from koers.scan.services import MAX_UPLOAD_BYTES, REQUIRED_COLUMNS, UploadRefused, sniff_format
 
@@ -28,7 +29,7 @@ def default_reference_date(today: dt.date | None = None) -> dt.date:
     return today.replace(day=1) - dt.timedelta(days=1)
 
 
-class UploadForm(forms.Form):
+class UploadForm(DescribedFields, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("HR-bestand (CSV of Excel .xlsx)"),
         help_text=gettext_lazy(
@@ -77,7 +78,7 @@ class UploadForm(forms.Form):
         return day
 
 
-class MappingForm(forms.Form):
+class MappingForm(DescribedFields, forms.Form):
     """One choice per header of the file: which canonical column it holds (or none)."""
 
     def __init__(
@@ -135,7 +136,7 @@ class MappingForm(forms.Form):
         return {h: self.cleaned_data.get(f"col_{i}") or "" for i, h in enumerate(self.headers)}
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(DescribedFields, forms.Form):
     """The period of the flows (GET form on the dashboard)."""
 
     start = forms.DateField(
@@ -166,7 +167,7 @@ class PeriodForm(forms.Form):
         return data
 
 
-class FixedPeriodForm(forms.Form):
+class FixedPeriodForm(DescribedFields, forms.Form):
     """The flows period for viewers outside HR: a calendar year or quarter, no free dates."""
 
     periode = forms.ChoiceField(label=gettext_lazy("Periode"))

@@ -7,6 +7,7 @@ and the response (``no-store``) are :mod:`koers.lib.pdf`'s.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -21,8 +22,16 @@ def render_html(request: HttpRequest | None, context: dict[str, Any]) -> str:
     return pdf.render_html(TEMPLATE, {**context, "pdf": True}, request)
 
 
-def render_pdf(request: HttpRequest | None, context: dict[str, Any]) -> bytes:
+def render_pdf(
+    request: HttpRequest | None,
+    context: dict[str, Any],
+    progress: Callable[[int, str], None] | None = None,
+) -> bytes:
     """The report of ``context`` (see :func:`koers.scan.report.build_context`) as PDF bytes."""
     return pdf.render_pdf(
-        TEMPLATE, {**context, "pdf": True}, stylesheets=STYLESHEETS, request=request
+        TEMPLATE,
+        {**context, "pdf": True},
+        stylesheets=STYLESHEETS,
+        request=request,
+        progress=progress,
     )

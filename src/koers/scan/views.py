@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.hrfile.columns import normalise_header
+from koers.jobs import pdf as pdf_jobs
 from koers.jobs.models import Job
-from koers.lib.pdf import pdf_response
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
 from koers.scan import history, services, versions
@@ -118,6 +120,14 @@ def _dashboard(request: OrgRequest, snapshot: Snapshot) -> HttpResponse:
     report, period_form = _report(request, snapshot, hr=hr)
     audit.record(request.organisation, request.user, "scan.view", snapshot)
     snapshots = Snapshot.objects.current_for(request.organisation)
+    query = request.GET.urlencode()
+    pdf_url = reverse(
+        "scan_snapshot_pdf", kwargs={"org": request.organisation.slug, "pk": snapshot.pk}
+    )
+    pdf_urls = (
+        f"{pdf_url}?{query}" if query else pdf_url,
+        f"{pdf_url}?variant=intern&{query}" if query else f"{pdf_url}?variant=intern",
+    )
     return render(
         request,
         "scan/dashboard.html",
@@ -128,7 +138,8 @@ def _dashboard(request: OrgRequest, snapshot: Snapshot) -> HttpResponse:
             "period_form": period_form,
             "open_uploads": _open_uploads(request),
             "is_hr": hr,
-            "query": request.GET.urlencode(),
+            "query": query,
+            "pdf_urls": pdf_urls,
             "undo_deadline": versions.undo_deadline(snapshot),
             "can_undo": versions.can_undo(snapshot),
         },
@@ -159,8 +170,10 @@ def scan_snapshot(request: OrgRequest, pk: int) -> HttpResponse:
     return _dashboard(request, snapshot)
 
 
+@require_POST
 @org_view("scan.view")
 def scan_snapshot_pdf(request: OrgRequest, pk: int) -> HttpResponse:
+    """Start the report PDF as a background job (koers.jobs.pdf); its page shows progress."""
     snapshot = _snapshot(request, pk)
     hr = can(request, "scan.view_all_figures") and request.GET.get("variant") == "intern"
     if not snapshot.is_current:
@@ -170,15 +183,31 @@ def scan_snapshot_pdf(request: OrgRequest, pk: int) -> HttpResponse:
         if not hr:  # nothing about a replaced version leaves HR
             messages.info(request, _("Van een vervangen versie is alleen de PDF voor HR te maken."))
             return redirect("scan_snapshot", org=request.organisation.slug, pk=pk)
+    variant = "intern" if hr else "deelbaar"
+    audit.record(request.organisation, request.user, f"scan.pdf.{variant}", snapshot)
+    query = request.GET.copy()
+    query.pop("variant", None)
+    back = reverse("scan_snapshot", kwargs={"org": request.organisation.slug, "pk": pk})
+    back += f"?{query.urlencode()}" if query else ""
+    return pdf_jobs.start(request, "scan.report", {"snapshot": pk, "hr": hr}, back=back)
+
+
+def build_report_pdf(
+    request: OrgRequest, args: dict[str, Any], progress: Callable[[int, str], None]
+) -> tuple[bytes, str]:
+    """The report PDF, in a background job (registered in extensions.py as "scan.report")."""
+    snapshot = _snapshot(request, int(args["snapshot"]))
+    hr = bool(args.get("hr")) and can(request, "scan.view_all_figures")
     report, _form = _report(request, snapshot, hr=hr)
+    progress(15, _("Rapport samengesteld"))
     pdf = render_pdf(
         request,
         {"snapshot": snapshot, "r": report, "organisation": request.organisation, "variant_hr": hr},
+        progress=progress,
     )
     variant = "intern" if hr else "deelbaar"
-    audit.record(request.organisation, request.user, f"scan.pdf.{variant}", snapshot)
     day = snapshot.reference_date.isoformat()
-    return pdf_response(pdf, f"gender-scan-{request.organisation.slug}-{day}-{variant}.pdf")
+    return pdf, f"gender-scan-{request.organisation.slug}-{day}-{variant}.pdf"
 
 
 @require_POST

@@ -74,7 +74,7 @@ class CampaignForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
         return campaign
 
 
-class InviteForm(forms.Form):
+class InviteForm(DescribedFields, forms.Form):
     """Addresses, one per line. Bad lines do not block the good ones: the view shows them
     (line number and why) and sends the good addresses after a confirmation."""
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koers.lib.forms import DescribedFields
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, org_view
 from koers.organisations.audit_log import Filters, actions_in, events_of, label, people, to_csv
@@ -19,7 +20,7 @@ from koers.organisations.models import Organisation
 PAGE_ROWS = 500
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(DescribedFields, forms.Form):
     person = forms.TypedChoiceField(label=_("Wie"), required=False, coerce=int, empty_value=None)
     action = forms.ChoiceField(label=_("Actie"), required=False)
     since = forms.DateField(

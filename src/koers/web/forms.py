@@ -6,23 +6,24 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from koers.lib.forms import DescribedFields
 from koers.organisations.models import Membership, Role
 
 
-class RoleForm(forms.ModelForm):  # type: ignore[type-arg]
+class RoleForm(DescribedFields, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Membership
         fields = ["role"]
 
 
-class InviteMemberForm(forms.Form):
+class InviteMemberForm(DescribedFields, forms.Form):
     email = forms.EmailField(
         label=_("E-mailadres"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
     role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
 
 
-class NewAccountForm(SetPasswordForm):  # type: ignore[type-arg]
+class NewAccountForm(DescribedFields, SetPasswordForm):  # type: ignore[type-arg]
     """Name and password of an invited person's new account (validators of settings)."""
 
     first_name = forms.CharField(

@@ -85,6 +85,32 @@ function pdfLink(link) {
   });
 }
 
+// A PDF made in the background (koers/jobs/pdf.py): the form starts the job and the
+// browser goes to its progress page. While the server answers (without a worker it makes
+// the PDF before answering) the button shows that it is busy and the seconds waited.
+function pdfStart(form) {
+  form.addEventListener("submit", () => {
+    const button = form.querySelector("button");
+    if (form.dataset.pdfBusy === "1") return;
+    form.dataset.pdfBusy = "1";
+    if (button) button.setAttribute("aria-disabled", "true");
+    const status = document.createElement("span");
+    status.className = "pdf-status";
+    status.setAttribute("role", "status");
+    const bar = document.createElement("progress");
+    bar.setAttribute("aria-label", form.dataset.pdfMaking);
+    const text = document.createElement("span");
+    text.textContent = form.dataset.pdfMaking;
+    status.append(" ", bar, " ", text);
+    form.append(status);
+    const started = Date.now();
+    window.setInterval(() => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      text.textContent = `${form.dataset.pdfMaking} (${seconds} s)`;
+    }, 1000);
+  });
+}
+
 // Folded sections (details.scan-fold): a link to something inside opens its section, and
 // printing opens every section, then restores what the reader had folded.
 function openFoldOf(hash) {
@@ -107,5 +133,6 @@ document.addEventListener("DOMContentLoaded", () => {
   openFoldOf(window.location.hash);
   for (const el of document.querySelectorAll("[data-job-status-url]")) pollJob(el);
   for (const el of document.querySelectorAll("a[data-pdf]")) pdfLink(el);
+  for (const el of document.querySelectorAll("form[data-pdf-start]")) pdfStart(el);
   focusErrorSummary();
 });

@@ -1,0 +1,162 @@
+"""Slow PDFs as background jobs: progress while it is made, a download when it is ready.
+
+A view that offers a PDF has a builder (:class:`koers.lib.hooks.PdfBuilder`: a permission
+and a ``build`` function) in the hook ``pdf_builders``, added under a name in its app's
+``extensions.py``, and answers the request with :func:`start`. That stores a job of kind
+``"pdf"`` with what the builder needs to rebuild the member's request (the query string,
+the language, the member's role) and sends the member to the progress page
+(``/o/<org>/pdf/<job>/``): a ``<progress>`` bar and a polite live region, polled by
+``koers.js`` and, without JavaScript, refreshed by a ``<noscript>`` meta refresh.
+When the job is done the page offers the download.
+
+Who may download (tests/foundation/test_pdf_jobs.py):
+
+- only the member who asked: any other account, whatever its role, gets 404 on the
+  progress page, its status and the download;
+- only in the role they had when they asked, and only while that role still holds the
+  builder's permission: a PDF made for HR (every figure with its n) does not leave HR when
+  the person's role changes;
+- only for ``KOERS_PDF_KEEP_MINUTES`` minutes; after that it is deleted (each new PDF job
+  deletes expired ones; the retention rule ``generated_pdfs`` is the daily backstop);
+- with ``Cache-Control: no-store`` (:func:`koers.lib.pdf.pdf_response`).
+
+Without ``CELERY_BROKER_URL`` the job runs in-process before the redirect, so the progress
+page opens finished; the start button then shows the wait in the page (``koers.js``,
+``data-pdf-start``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from koers.jobs.errors import JobError
+from koers.jobs.models import Job, StoredPdf
+from koers.jobs.services import start_job
+from koers.lib import hooks
+from koers.organisations.access import OrgRequest, can
+from koers.organisations.models import Membership
+from koers.organisations.permissions import allows
+
+KIND = "pdf"
+
+
+def keep_for() -> dt.timedelta:
+    return dt.timedelta(minutes=int(settings.KOERS_PDF_KEEP_MINUTES))
+
+
+def delete_expired(now: dt.datetime | None = None) -> int:
+    """Delete every stored PDF past its download time; returns how many went."""
+    deleted: int = StoredPdf.objects.filter(expires__lte=now or timezone.now()).delete()[0]
+    return deleted
+
+
+def delete_before(cutoff: dt.date) -> int:
+    """The retention rule: PDFs made before ``cutoff`` and any already expired."""
+    start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    old: int = StoredPdf.objects.filter(created__lt=start).delete()[0]
+    return old + delete_expired()
+
+
+def start(
+    request: OrgRequest, name: str, args: dict[str, Any] | None = None, *, back: str = ""
+) -> HttpResponse:
+    """Queue the PDF ``name`` for the member behind ``request``; go to its progress page."""
+    builder = hooks.pdf_builders.get(name)
+    if not can(request, builder.permission):
+        raise Http404("no such PDF for this role")
+    delete_expired()
+    job = start_job(
+        request.organisation,
+        KIND,
+        {
+            "builder": name,
+            "args": args or {},
+            "query": request.GET.urlencode(),
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
+            "role": request.membership.role,
+            "back": back,
+        },
+        user=request.user,
+    )
+    return redirect("pdf_job", org=request.organisation.slug, pk=job.pk)
+
+
+def job_of(request: OrgRequest, pk: int) -> Job:
+    """The PDF job ``pk`` if the member behind ``request`` asked for it in their current
+    role and that role may still have it; otherwise 404 (its existence is not confirmed)."""
+    job: Job | None = (
+        Job.objects.for_org(request.organisation)
+        .filter(pk=pk, kind=KIND, created_by=request.user)
+        .first()
+    )
+    if job is None or job.params.get("role") != request.membership.role:
+        raise Http404("no such PDF")
+    try:
+        builder = hooks.pdf_builders.get(str(job.params.get("builder")))
+    except LookupError:
+        raise Http404("no such PDF") from None
+    if not can(request, builder.permission):
+        raise Http404("no such PDF")
+    return job
+
+
+def stored(job: Job) -> StoredPdf | None:
+    """The job's PDF while it may still be downloaded."""
+    pdf: StoredPdf | None = StoredPdf.objects.filter(job=job, expires__gt=timezone.now()).first()
+    return pdf
+
+
+def _rebuilt_request(job: Job, permission: str) -> OrgRequest:
+    """The asking member's request as the builder needs it, checked again in the job."""
+    params = job.params
+    membership = (
+        Membership.objects.select_related("organisation", "user")
+        .filter(organisation=job.organisation, user=job.created_by)
+        .first()
+    )
+    if membership is None or membership.role != params.get("role"):
+        raise JobError(_("Je rol is veranderd sinds je de PDF vroeg. Vraag hem opnieuw aan."))
+    if not allows(membership.role, permission):
+        raise JobError(_("Je rol geeft geen toegang tot deze PDF."))
+    request = HttpRequest()
+    request.method = "GET"
+    request.GET = QueryDict(str(params.get("query", "")))
+    request.META.update({"SERVER_NAME": "koers", "SERVER_PORT": "80"})
+    request.user = membership.user
+    request.LANGUAGE_CODE = translation.get_language() or settings.LANGUAGE_CODE
+    org_request: OrgRequest = request  # type: ignore[assignment]
+    org_request.organisation = membership.organisation
+    org_request.membership = membership
+    return org_request
+
+
+def make_pdf(job: Job) -> dict[str, Any]:
+    """The job handler of kind ``"pdf"``: build, then keep the bytes for the asker only."""
+    params = job.params
+    try:
+        builder = hooks.pdf_builders.get(str(params.get("builder")))
+    except LookupError:
+        raise JobError(_("Deze PDF bestaat niet (meer).")) from None
+    with translation.override(str(params.get("language") or settings.LANGUAGE_CODE)):
+        request = _rebuilt_request(job, builder.permission)
+        job.set_progress(5, _("Gegevens verzamelen"))
+        pdf, filename = builder.build(request, dict(params.get("args") or {}), job.set_progress)
+        job.set_progress(98, _("PDF bewaren"))
+    now = timezone.now()
+    StoredPdf.objects.create(
+        organisation=job.organisation,
+        job=job,
+        user=request.user,
+        role=request.membership.role,
+        filename=filename,
+        content=pdf,
+        expires=now + keep_for(),
+    )
+    return {"filename": filename, "size": len(pdf)}
