@@ -146,3 +146,26 @@ def test_one_address_has_a_generous_ceiling(client: Any, campaign: Any, settings
     statuses = [client.post(url).status_code for _ in range(31)]
     assert statuses[:30] == [200] * 30  # a class of 30 starts together from one school address
     assert statuses[30] == 429
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("nl", "nog ongeveer 1 minuut</p>"), ("en", "about 1 minute left</p>")],
+)
+def test_the_last_page_says_one_minute_in_the_singular(
+    client: Any, campaign: Any, compass: Any, language: str, expected: str
+) -> None:
+    """Issue 14: "nog ongeveer 1 minuten" on the last page."""
+    from django.utils import translation
+
+    started = services.start_open_response(campaign, language)
+    slot = open_link(client, started.secret)
+    last = campaign.instrument().sections[-1].id
+    with translation.override(language):
+        html = client.get(
+            reverse("respond_section", kwargs={"slot": slot, "section": last}),
+            HTTP_ACCEPT_LANGUAGE=language,
+        ).content.decode()
+    assert expected in html
+    assert "1 minuten" not in html
+    assert "1 minutes" not in html
