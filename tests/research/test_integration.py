@@ -180,3 +180,55 @@ def test_an_analysis_page_in_english_has_english_labels(
     assert "technische sector" not in body
     assert "totaal" not in body
     assert "ja: n" not in body
+
+
+# --- The dataset cache -----------------------------------------------------------------------
+
+
+def test_the_dataset_is_cached_and_every_change_of_its_rows_makes_a_new_one(
+    project: Any, org_a: Any, org_b: Any, researcher: Any, monkeypatch: Any
+) -> None:
+    from django.core.cache import cache
+
+    from koers.research import dataset, services
+    from koers.surveys.models import Answer, Response
+    from tests.research.conftest import make_responses, take_part
+
+    cache.clear()
+    calls: list[int] = []
+    real = dataset._anonymise
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dataset, "_anonymise", counted)
+    a = make_responses(org_a, 30)
+    make_responses(org_b, 20)
+    take_part(project, org_a)
+    take_part(project, org_b)
+
+    first = dataset.build_dataset(project)
+    again = dataset.build_dataset(project)
+    assert (first.n, len(calls)) == (50, 1)  # the second time from the cache
+    pd.testing.assert_frame_equal(first.frame, again.frame)
+    assert again.digest == first.digest
+    columns = ANALYSES["function-by-sector"].columns
+    assert dataset.build_dataset(project, columns).digest != first.digest  # other columns
+    assert len(calls) == 2
+
+    services.withdraw(project, org_b, researcher)  # a withdrawal: org_b's rows are gone
+    withdrawn = dataset.build_dataset(project)
+    assert (withdrawn.n, len(calls)) == (30, 3)
+
+    Response.objects.filter(pk__in=[r.pk for r in a[:5]]).update(research_consent=False)
+    assert (dataset.build_dataset(project).n, len(calls)) == (25, 4)  # consent taken back
+    Response.objects.filter(pk=a[0].pk).update(research_consent=True)
+    assert (dataset.build_dataset(project).n, len(calls)) == (26, 5)  # and given again
+
+    before = dataset.build_dataset(project)
+    assert len(calls) == 5
+    assert Answer.objects.filter(response=a[10], item_id="gender").update(value="man") == 1
+    changed = dataset.build_dataset(project)
+    assert (changed.n, len(calls)) == (26, 6)  # a changed answer is a new dataset as well
+    assert changed.digest != before.digest
