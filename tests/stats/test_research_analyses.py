@@ -220,7 +220,7 @@ def test_profile_tests_are_scipys_and_the_residuals_point_at_the_planted_profile
         s = stat(result, f"chi-square profile × {column} (df 5)")
         assert s["estimate"] == pytest.approx(ref.statistic, rel=1e-4)
     assert stat(result, "chi-square profile × function_group (df 5)")["p"] < 0.001
-    function_table = next(t for t in result.tables if t.title["en"] == "Profile × function_group")
+    function_table = next(t for t in result.tables if t.title["en"] == "Profile × job")
     residual = [c["en"] for c in function_table.columns].index("technical job: residual")
     rows = {row[0]["en"]: row for row in function_table.rows}
     assert rows["Nerd"][residual] > 1.96

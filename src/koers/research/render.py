@@ -102,6 +102,7 @@ def chart_context(chart: Any, language: str, k: int) -> dict[str, Any] | None:
     categories = [text(c, language) for c in raw_categories]
     series = chart.get("series", [])
     unit = text(chart.get("unit", ""), language)
+    suffix = unit if unit in ("", "%") else f" {unit}"  # "38%", "38.5 hours"
     values = [
         v
         for s in series
@@ -123,7 +124,7 @@ def chart_context(chart: Any, language: str, k: int) -> dict[str, Any] | None:
                 {
                     "series": text(s.get("name"), language),
                     "index": j,
-                    "label": f"{cell(value, k)}{unit if known and unit else ''}",
+                    "label": f"{cell(value, k, language)}{suffix if known else ''}",
                     "width": round(100 * size / top),  # a w-<n> class (the CSP: no inline style)
                 }
             )

@@ -888,7 +888,7 @@ def income_hours_by_job_sector(frame: pd.DataFrame, k: int) -> Result:
                     "values": adjusted,
                 }
             ],
-            "unit": "hours",
+            "unit": {"nl": "uur", "en": "hours"},
         },
     )
 
@@ -902,6 +902,13 @@ PROFILE_BY = (
     ("sector_objective", ("technical_sector", "non_technical_sector")),
     ("gender", ("woman", "man")),
 )
+PROFILE_BY_NAMES = {
+    "institution_type": {"nl": "instelling", "en": "institution"},
+    "study_cluster": {"nl": "studiecluster", "en": "study cluster"},
+    "function_group": {"nl": "functie", "en": "job"},
+    "sector_objective": {"nl": "sector", "en": "sector"},
+    "gender": {"nl": "gender", "en": "gender"},
+}
 
 
 def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
@@ -949,7 +956,11 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
             _crosstab_table(
                 table,
                 k,
-                {"nl": f"Profiel × {column}", "en": f"Profile × {column}"},
+                {
+                    lang: f"{'Profiel' if lang == 'nl' else 'Profile'} × "
+                    f"{PROFILE_BY_NAMES[column][lang]}"
+                    for lang in ("nl", "en")
+                },
                 residuals=chi.residuals,
                 row_name={"nl": "profiel", "en": "profile"},
                 note=note,
@@ -965,7 +976,7 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
                 "categories_nl": [label(p, "nl") for p in table.index],
                 "series": [
                     {
-                        "name": lv,
+                        "name": labels(lv),
                         "values": [
                             None
                             if hidden.iloc[i, j]
@@ -1305,7 +1316,7 @@ def scales_by_profile(frame: pd.DataFrame, k: int) -> Result:
             "categories": [label(p, "en") for p in all_profiles],
             "categories_nl": [label(p, "nl") for p in all_profiles],
             "series": series,
-            "unit": "1-7",
+            "unit": {"nl": "(schaal 1–7)", "en": "(scale 1–7)"},
         },
     )
 
@@ -1746,6 +1757,6 @@ def gender_stigma(frame: pd.DataFrame, k: int) -> Result:
                 {"name": labels("woman"), "values": series["woman"]},
                 {"name": labels("man"), "values": series["man"]},
             ],
-            "unit": "1-7",
+            "unit": {"nl": "(schaal 1–7)", "en": "(scale 1–7)"},
         },
     )
