@@ -232,3 +232,10 @@ def test_the_dataset_is_cached_and_every_change_of_its_rows_makes_a_new_one(
     changed = dataset.build_dataset(project)
     assert (changed.n, len(calls)) == (26, 6)  # a changed answer is a new dataset as well
     assert changed.digest != before.digest
+
+
+def test_an_organisation_type_is_not_named_as_a_job() -> None:
+    result = run_analysis("objective-subjective-sector", simulate(863, seed=11), K)
+    dutch = str(result_context(result, "nl", K)["tables"])
+    assert "niet-technische organisatie" in dutch
+    assert "niet-technische functie" not in dutch

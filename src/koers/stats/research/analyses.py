@@ -405,6 +405,13 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
 # --- 6.1 Objective versus subjective sector ----------------------------------------------
 
 
+def _org_type(value: str) -> dict[str, str]:
+    """An organisation type's name ("non_technical" is also a job group's value)."""
+    if value == "non_technical":
+        return {"nl": "niet-technische organisatie", "en": "non-technical organisation"}
+    return labels(value)
+
+
 def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
     """The sector by the national classification of the organisation type (objective)
     against the respondent's own answer (subjective: "do you work in the technical
@@ -452,7 +459,7 @@ def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
         rows.append(
             [
                 t,
-                labels(t),
+                _org_type(t),
                 total,
                 cell(yes, h),
                 cell(100 * yes / total, h, 1),
@@ -507,8 +514,8 @@ def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
         ),
         chart={
             "kind": "bar",
-            "categories": [label(t, "en") for t in types],
-            "categories_nl": [label(t, "nl") for t in types],
+            "categories": [_org_type(t)["en"] for t in types],
+            "categories_nl": [_org_type(t)["nl"] for t in types],
             "series": [{"name": {"nl": "ja", "en": "yes"}, "values": yes_share}],
             "unit": "%",
         },
