@@ -220,11 +220,11 @@ def test_profile_tests_are_scipys_and_the_residuals_point_at_the_planted_profile
         s = stat(result, f"chi-square profile × {column} (df 5)")
         assert s["estimate"] == pytest.approx(ref.statistic, rel=1e-4)
     assert stat(result, "chi-square profile × function_group (df 5)")["p"] < 0.001
-    function_table = next(t for t in result.tables if t.title["en"] == "Profile × function_group")
-    residual = function_table.columns.index("technical: residual")
-    rows = {row[0]: row for row in function_table.rows}
-    assert rows["nerd"][residual] > 1.96
-    assert rows["innovator"][residual] < -1.96
+    function_table = next(t for t in result.tables if t.title["en"] == "Profile × job")
+    residual = [c["en"] for c in function_table.columns].index("technical job: residual")
+    rows = {row[0]["en"]: row for row in function_table.rows}
+    assert rows["Nerd"][residual] > 1.96
+    assert rows["Innovator"][residual] < -1.96
     p_values = [s["p"] for s in result.statistics]
     holm = multipletests(p_values, method="holm")[1]
     assert [s["p_holm"] for s in result.statistics] == pytest.approx(list(holm), abs=1e-5)

@@ -29,6 +29,8 @@ Five queries whatever the number of rows (tests/research/test_dataset.py counts 
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.core.cache import cache
 
 from koers.compass.models import ProfileAssignment, ResponseScores
 from koers.instruments import get_instrument
@@ -144,6 +147,7 @@ class PooledDataset:
     n_by_organisation: dict[int, int]  # organisation id -> rows (before nothing is shown)
     k: int
     coarsened: list[Coarsening] = field(default_factory=list)
+    digest: str = ""  # of the rows before coarsening, k and the columns (cache keys)
 
     @property
     def n(self) -> int:
@@ -202,14 +206,54 @@ def build_dataset(project: ResearchProject, columns: Iterable[str] | None = None
         for column in raw.columns:
             if column not in keep:
                 raw[column] = np.nan if raw[column].dtype.kind == "f" else None
-    frame, coarsened = _anonymise(raw, k, keep)
+    digest = _digest(raw, k, keep)
+    frame, coarsened = _cached_anonymise(raw, k, keep, digest)
     return PooledDataset(
         frame=frame,
         organisations=organisations,
         n_by_organisation=n_by_org,
         k=k,
         coarsened=coarsened,
+        digest=digest,
     )
+
+
+# The coarsened dataset is kept in the cache under a hash of the rows it was made from (as
+# koers.inclusion keeps its figures): a withdrawal, a consent given or taken back, a new
+# answer, score or profile changes the rows and so the key, so a stale dataset is never
+# used; only the k-anonymisation (the slow part) is saved, the rows are read every time.
+# Old entries are unreachable and expire after a day.
+DATASET_CACHE_SECONDS = 24 * 3600
+CACHE_VERSION = "1"
+log = logging.getLogger(__name__)
+
+
+def _digest(raw: pd.DataFrame, k: int, keep: set[str] | None) -> str:
+    digest = hashlib.sha256(pd.util.hash_pandas_object(raw, index=True).to_numpy().tobytes())
+    digest.update(
+        f"|{'|'.join(raw.columns)}|{k}|{sorted(keep) if keep is not None else '*'}|"
+        f"{QUASI!r}|{CACHE_VERSION}".encode()
+    )
+    return digest.hexdigest()
+
+
+def _cached_anonymise(
+    raw: pd.DataFrame, k: int, keep: set[str] | None, digest: str
+) -> tuple[pd.DataFrame, list[Coarsening]]:
+    name = f"research:dataset:{digest}"
+    try:
+        found = cache.get(name)
+    except Exception:  # an unreachable cache: compute, as without one
+        log.warning("cache unreachable: research dataset built without it")
+        found = None
+    if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], pd.DataFrame):
+        return found[0].copy(), list(found[1])
+    frame, coarsened = _anonymise(raw, k, keep)
+    try:
+        cache.set(name, (frame, coarsened), DATASET_CACHE_SECONDS)
+    except Exception:
+        log.warning("cache unreachable: research dataset not kept")
+    return frame, coarsened
 
 
 def _raw_frame(

@@ -1,6 +1,8 @@
 """A research Result (koers.stats.research's contract) as plain values for a template.
 
-Pure: no Django. Tables keep their rows with a suppressed cell (None) shown as "<k";
+Pure: no Django. Tables keep their rows with a suppressed cell (None) shown as "<k", a
+cell that has no value by its nature ("", NOT_APPLICABLE) empty, and a cell or header given
+in both languages ({"nl": ..., "en": ...}) in the page's language;
 statistics get their interval in one string; a chart becomes bars with a width in
 per cent of the largest value, and the same figures as a table (screen readers and
 anyone who wants the numbers read the table; the bars are hidden from them).
@@ -19,9 +21,18 @@ def text(value: Any, language: str) -> str:
     return "" if value is None else str(value)
 
 
-def cell(value: Any, k: int) -> str:
+# A cell that has no value by its nature (koers.stats.research.core.NOT_APPLICABLE): empty,
+# unlike None, a suppressed cell ("<k").
+NOT_APPLICABLE = ""
+
+
+def cell(value: Any, k: int, language: str = "nl") -> str:
     if value is None:
         return f"<{k}"
+    if isinstance(value, dict):
+        return text(value, language)
+    if isinstance(value, str) and value == NOT_APPLICABLE:
+        return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
@@ -52,7 +63,7 @@ def result_context(result: Any, language: str, k: int) -> dict[str, Any]:
         {
             "title": text(t.title, language),
             "columns": [text(c, language) for c in t.columns],
-            "rows": [[cell(v, k) for v in row] for row in t.rows],
+            "rows": [[cell(v, k, language) for v in row] for row in t.rows],
             "note": text(t.note, language) if t.note else "",
         }
         for t in result.tables
@@ -86,9 +97,12 @@ def chart_context(chart: Any, language: str, k: int) -> dict[str, Any] | None:
     """Horizontal bars per category (one bar per series), widths relative to the largest."""
     if not chart:
         return None
-    categories = [text(c, language) for c in chart.get("categories", [])]
+    # an analysis may give the Dutch categories apart ("categories_nl")
+    raw_categories = chart.get(f"categories_{language}") or chart.get("categories", [])
+    categories = [text(c, language) for c in raw_categories]
     series = chart.get("series", [])
     unit = text(chart.get("unit", ""), language)
+    suffix = unit if unit in ("", "%") else f" {unit}"  # "38%", "38.5 hours"
     values = [
         v
         for s in series
@@ -110,7 +124,7 @@ def chart_context(chart: Any, language: str, k: int) -> dict[str, Any] | None:
                 {
                     "series": text(s.get("name"), language),
                     "index": j,
-                    "label": f"{cell(value, k)}{unit if known and unit else ''}",
+                    "label": f"{cell(value, k, language)}{suffix if known else ''}",
                     "width": round(100 * size / top),  # a w-<n> class (the CSP: no inline style)
                 }
             )

@@ -10,10 +10,14 @@ True
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
+
 import pandas as pd
 
 from koers.stats.disclosure import check_k
 from koers.stats.research import analyses as _a
+from koers.stats.research.analyses import _DROPPED
 from koers.stats.research.core import (
     COLUMNS,
     LEVELS,
@@ -21,10 +25,13 @@ from koers.stats.research.core import (
     Refusal,
     Result,
     Table,
+    column_label,
     refused,
 )
 from koers.stats.research.simulate import DEFAULT_EFFECTS, NO_EFFECTS, simulate
 from koers.stats.research.syntax import syntax
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "ANALYSES",
@@ -215,7 +222,91 @@ def run_analysis(key: str, frame: pd.DataFrame, k: int = 5) -> Result:
     missing = [c for c in analysis.columns if c not in frame.columns]
     if missing:
         raise ValueError(f"the pooled frame lacks column(s) {missing} needed by {key!r}")
+    dropped: list[str] = []
+    token = _DROPPED.set(dropped)
     try:
-        return analysis.run(frame, k)
+        result = analysis.run(frame, k)
     except Refusal as refusal:
         return refused(key, len(frame), refusal.reason)
+    except Exception as error:  # noqa: BLE001 - a page must never crash on its data
+        # The coarsened data can defeat a model in ways no check above foresaw (a singular
+        # information matrix, an effect of interest left out as collinear): refuse, say why.
+        _log.warning("research analysis %s failed on its data: %r", key, error)
+        return refused(key, len(frame), _failure_reason(dropped))
+    finally:
+        _DROPPED.reset(token)
+    result = replace(
+        result,
+        tables=[
+            replace(t, columns=[column_label(c) if isinstance(c, str) else c for c in t.columns])
+            for t in result.tables
+        ],
+    )
+    if dropped and not result.refused:
+        note = _dropped_note(dropped)
+        result = replace(
+            result,
+            methods={
+                lang: f"{result.methods.get(lang, '')} {note[lang]}".strip()
+                for lang in ("nl", "en")
+            },
+        )
+    return result
+
+
+# Words for the design columns the models may leave out (analyses._design).
+_TERMS: dict[str, dict[str, str]] = {
+    "age": {"nl": "leeftijd", "en": "age"},
+    "contract_hours": {"nl": "contracturen", "en": "contract hours"},
+    "income_band": {"nl": "inkomensklasse", "en": "income band"},
+    "wo": {"nl": "opleidingsniveau (hbo/wo)", "en": "education (hbo/wo)"},
+    "woman": {"nl": "gender", "en": "gender"},
+    "non_technical_job": {"nl": "functie (technisch of niet)", "en": "job (technical or not)"},
+    "f": {"nl": "functie (technisch of niet)", "en": "job (technical or not)"},
+    "technical_sector": {"nl": "sector", "en": "sector"},
+    "cluster_2": {"nl": "studiecluster", "en": "study cluster"},
+    "c": {"nl": "studiecluster", "en": "study cluster"},
+    "gender_ratio": {"nl": "genderverhouding", "en": "gender ratio"},
+    "gender_stigma": {"nl": "genderstigma", "en": "gender stigma"},
+}
+
+
+def _term(name: str, language: str) -> str:
+    if name in _TERMS:
+        return _TERMS[name][language]
+    if name.startswith("profile["):
+        return ("profiel " if language == "nl" else "profile ") + name[8:-1]
+    if ":" in name:
+        return " × ".join(_term(part, language) for part in name.split(":"))
+    return name
+
+
+def _names(dropped: list[str], language: str) -> str:
+    return ", ".join(dict.fromkeys(_term(d, language) for d in dropped))
+
+
+def _dropped_note(dropped: list[str]) -> dict[str, str]:
+    return {
+        "nl": "Weggelaten uit het model omdat ze in deze (voor anonimiteit grover gemaakte) "
+        f"gegevens constant zijn of samenvallen met andere variabelen: {_names(dropped, 'nl')}.",
+        "en": "Left out of the model because they are constant or collinear with other "
+        f"variables in these data (coarsened for anonymity): {_names(dropped, 'en')}.",
+    }
+
+
+def _failure_reason(dropped: list[str]) -> dict[str, str]:
+    if dropped:
+        return {
+            "nl": "Deze analyse kan op deze gegevens niet worden berekend: in de (voor "
+            "anonimiteit grover gemaakte) gegevens zijn deze variabelen constant of vallen ze "
+            f"samen met andere: {_names(dropped, 'nl')}.",
+            "en": "This analysis cannot be computed on these data: in the data (coarsened for "
+            "anonymity) these variables are constant or collinear with others: "
+            f"{_names(dropped, 'en')}.",
+        }
+    return {
+        "nl": "Deze analyse kan op deze gegevens niet worden berekend: het model is niet te "
+        "schatten (bijvoorbeeld doordat de gegevens voor anonimiteit grover zijn gemaakt).",
+        "en": "This analysis cannot be computed on these data: the model cannot be estimated "
+        "(for example because the data were coarsened for anonymity).",
+    }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ from koers.stats.disclosure import check_k
 from koers.stats.research import models as m
 from koers.stats.research.core import (
     HBO_CODES,
+    NOT_APPLICABLE,
     WO_CODES,
     Refusal,
     Table,
@@ -34,6 +36,7 @@ from koers.stats.research.core import (
     fmt_p,
     keep_levels,
     label,
+    labels,
     methods,
     organisations,
     require_n,
@@ -74,6 +77,55 @@ GROUP4_LABELS = {
         "en": "non-technical sector / non-technical job",
     },
 }
+
+
+# --- Designs that fit the data ---------------------------------------------------------------
+# The pooled dataset is coarsened for k-anonymity (koers.research.dataset), so a covariate
+# can be constant (everyone in one age half) or collinear with another (education merged
+# into one code) in the rows an analysis keeps. The fits below leave such columns out, left
+# to right (the effect of interest comes first), and note them; run_analysis names them in
+# the methods paragraph, or refuses when the effect of interest itself went.
+_DROPPED: ContextVar[list[str] | None] = ContextVar("_DROPPED", default=None)
+
+
+def _design(
+    x: npt.NDArray[np.float64], names: Sequence[str]
+) -> tuple[npt.NDArray[np.float64], list[str]]:
+    """The columns of ``x`` that are not constant (the intercept excepted) and add rank."""
+    kept: list[int] = []
+    for j, name in enumerate(names):
+        column = x[:, j]
+        if name != "Intercept" and (not np.all(np.isfinite(column)) or np.ptp(column) == 0):
+            continue
+        trial = [*kept, j]
+        if np.linalg.matrix_rank(x[:, trial]) == len(trial):
+            kept.append(j)
+    dropped = [names[j] for j in range(len(names)) if j not in kept]
+    found = _DROPPED.get()
+    if found is not None:
+        found.extend(d for d in dropped if d not in found)
+    return x[:, kept], [names[j] for j in kept]
+
+
+def _fit_linear(
+    y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], names: Sequence[str]
+) -> m.LinearFit:
+    x, kept = _design(x, names)
+    return m.fit_linear(y, x, kept)
+
+
+def _fit_logit(
+    y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], names: Sequence[str]
+) -> m.LogitFit:
+    x, kept = _design(x, names)
+    return m.fit_logit(y, x, kept)
+
+
+def _fit_ordinal(
+    y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], names: Sequence[str]
+) -> m.OrdinalFit:
+    x, kept = _design(x, names)
+    return m.fit_ordinal(y, x, kept)
 
 
 def _counts(table: pd.DataFrame) -> npt.NDArray[np.int64]:
@@ -157,17 +209,20 @@ def _crosstab_table(
     row_name: dict[str, str],
     language_labels: bool = True,
     note: dict[str, str] | None = None,
+    row_labels: dict[str, dict[str, str]] | None = None,
 ) -> Table:
-    """Counts with column percentages (and adjusted residuals), hidden cells None."""
+    """Counts with column percentages (and adjusted residuals), hidden cells None; each
+    row named in both languages (``row_labels`` or :func:`labels`)."""
+    row_labels = row_labels or {}
     counts, hidden = disclosed_crosstab(counts, k)
-    columns = [row_name["en"]]
+    columns: list[str | dict[str, str]] = [row_name]
     for c in counts.columns:
         columns += [f"{c}: n", f"{c}: %"] + ([f"{c}: residual"] if residuals is not None else [])
     rows: list[list[object]] = []
     values = _counts(counts)
     totals = values.sum(axis=0)
     for i, r in enumerate(counts.index):
-        line: list[object] = [str(r)]
+        line: list[object] = [row_labels.get(str(r)) or labels(r)]
         for j in range(values.shape[1]):
             h = bool(hidden.iloc[i, j])
             n = int(values[i, j])
@@ -177,11 +232,11 @@ def _crosstab_table(
             if residuals is not None:
                 line.append(cell(float(residuals[i, j]), h, 2))
         rows.append(line)
-    total_line: list[object] = ["total"]
+    total_line: list[object] = [{"nl": "totaal", "en": "total"}]
     for j in range(values.shape[1]):
         total_line += [total_cell(int(totals[j]), k), 100.0 if totals[j] >= k else None]
         if residuals is not None:
-            total_line.append(None)
+            total_line.append(NOT_APPLICABLE)
     rows.append(total_line)
     return Table(title=title, columns=columns, rows=rows, note=note)
 
@@ -218,8 +273,8 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
         share = 100.0 * counts[g] / n
         rows.append(
             [
-                GROUP4_LABELS[g]["en"],
-                GROUP4_LABELS[g]["nl"],
+                " × ".join(g),
+                GROUP4_LABELS[g],
                 cell(counts[g], h),
                 cell(share, h, 1),
                 cell(100 * low, h, 1),
@@ -230,7 +285,7 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
     tables = [
         Table(
             title={"nl": "Functie × sector: vier groepen", "en": "Job × sector: four groups"},
-            columns=["group", "groep", "n", "%", "95% CI low", "95% CI high"],
+            columns=["code", "group", "n", "%", "95% CI low", "95% CI high"],
             rows=rows,
         )
     ]
@@ -291,6 +346,7 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
                 {"nl": "Vier groepen naar gender", "en": "Four groups by gender"},
                 residuals=gchi.residuals,
                 row_name={"nl": "groep", "en": "group"},
+                row_labels={GROUP4_LABELS[g]["en"]: GROUP4_LABELS[g] for g in GROUPS4},
             )
         )
         s = statistic(
@@ -349,6 +405,13 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
 # --- 6.1 Objective versus subjective sector ----------------------------------------------
 
 
+def _org_type(value: str) -> dict[str, str]:
+    """An organisation type's name ("non_technical" is also a job group's value)."""
+    if value == "non_technical":
+        return {"nl": "niet-technische organisatie", "en": "non-technical organisation"}
+    return labels(value)
+
+
 def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
     """The sector by the national classification of the organisation type (objective)
     against the respondent's own answer (subjective: "do you work in the technical
@@ -396,7 +459,7 @@ def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
         rows.append(
             [
                 t,
-                label(t, "nl"),
+                _org_type(t),
                 total,
                 cell(yes, h),
                 cell(100 * yes / total, h, 1),
@@ -451,9 +514,9 @@ def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
         ),
         chart={
             "kind": "bar",
-            "categories": [label(t, "en") for t in types],
-            "categories_nl": [label(t, "nl") for t in types],
-            "series": [{"name": "yes", "values": yes_share}],
+            "categories": [_org_type(t)["en"] for t in types],
+            "categories_nl": [_org_type(t)["nl"] for t in types],
+            "series": [{"name": {"nl": "ja", "en": "yes"}, "values": yes_share}],
             "unit": "%",
         },
     )
@@ -499,7 +562,7 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
         raise Refusal(
             "Iedereen valt in dezelfde inkomensklasse.", "Everyone is in one income band."
         )
-    ordinal = m.fit_ordinal(
+    ordinal = _fit_ordinal(
         band, np.column_stack([woman, age, hours, wo]), ["woman", "age", "contract_hours", "wo"]
     )
     if not ordinal.converged:
@@ -508,13 +571,13 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
         )
     odds, lo, hi, p_inc = ordinal.odds_ratio("woman")
     ones = np.ones(n)
-    linear = m.fit_linear(
+    linear = _fit_linear(
         band,
         np.column_stack([ones, woman, age, hours, wo]),
         ["Intercept", "woman", "age", "contract_hours", "wo"],
     )
     band_diff = linear.coefficient("woman")
-    hours_fit = m.fit_linear(
+    hours_fit = _fit_linear(
         hours,
         np.column_stack([ones, woman, age, band, wo]),
         ["Intercept", "woman", "age", "income_band", "wo"],
@@ -565,7 +628,7 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
     for j, g in enumerate(["woman", "man"]):
         series.append(
             {
-                "name": g,
+                "name": labels(g),
                 "values": [
                     None
                     if hidden.iloc[i, j]
@@ -580,7 +643,7 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
         hours_rows.append(
             [
                 g,
-                label(g, "nl"),
+                labels(g),
                 len(values),
                 round(float(values.mean()), 2),
                 round(float(values.std(ddof=1)), 2),
@@ -707,13 +770,13 @@ def income_hours_by_job_sector(frame: pd.DataFrame, k: int) -> Result:
     ]
     x = np.column_stack([job, sector, job * sector, hours, age, wo, woman])
     keep = [j for j in range(x.shape[1]) if np.ptp(x[:, j]) > 0]
-    ordinal = m.fit_ordinal(band, x[:, keep], [names[j] for j in keep])
+    ordinal = _fit_ordinal(band, x[:, keep], [names[j] for j in keep])
     if not ordinal.converged:
         raise Refusal(
             "Het ordinale model convergeerde niet.", "The ordinal model did not converge."
         )
     stats: list[dict[str, object]] = []
-    for name in names[:3]:
+    for name in [v for v in names[:3] if v in ordinal.names]:
         odds, low, high, p = ordinal.odds_ratio(name)
         stats.append(
             statistic(
@@ -732,7 +795,7 @@ def income_hours_by_job_sector(frame: pd.DataFrame, k: int) -> Result:
     ]
     xh = np.column_stack([np.ones(n), job, sector, job * sector, band, age, wo, woman])
     hkeep = [j for j in range(xh.shape[1]) if j == 0 or np.ptp(xh[:, j]) > 0]
-    hfit = m.fit_linear(hours, xh[:, hkeep], [hnames[j] for j in hkeep])
+    hfit = _fit_linear(hours, xh[:, hkeep], [hnames[j] for j in hkeep])
     inter = hfit.coefficient("non_technical_job:technical_sector")
     stats.append(
         statistic(
@@ -744,7 +807,7 @@ def income_hours_by_job_sector(frame: pd.DataFrame, k: int) -> Result:
             inter[0],
         )
     )
-    means = xh[:, hkeep].mean(axis=0)
+    means = np.array([xh[:, hnames.index(name)].mean() for name in hfit.names])
     rows: list[list[object]] = []
     adjusted: list[float | None] = []
     group_counts = _counts(cells)[:, 0]
@@ -761,8 +824,8 @@ def income_hours_by_job_sector(frame: pd.DataFrame, k: int) -> Result:
         raw = hours[(job == j_) & (sector == s_)]
         rows.append(
             [
-                GROUP4_LABELS[(s, f)]["en"],
-                GROUP4_LABELS[(s, f)]["nl"],
+                f"{s} × {f}",
+                GROUP4_LABELS[(s, f)],
                 int(group_counts[i]),
                 round(float(raw.mean()), 2),
                 round(est, 2),
@@ -778,8 +841,8 @@ def income_hours_by_job_sector(frame: pd.DataFrame, k: int) -> Result:
                 "en": "Contract hours by job × sector",
             },
             columns=[
+                "code",
                 "group",
-                "groep",
                 "n",
                 "mean hours",
                 "adjusted mean hours",
@@ -826,8 +889,13 @@ def income_hours_by_job_sector(frame: pd.DataFrame, k: int) -> Result:
             "kind": "bar",
             "categories": [GROUP4_LABELS[g]["en"] for g in GROUPS4],
             "categories_nl": [GROUP4_LABELS[g]["nl"] for g in GROUPS4],
-            "series": [{"name": "adjusted mean hours", "values": adjusted}],
-            "unit": "hours",
+            "series": [
+                {
+                    "name": {"nl": "gecorrigeerde gemiddelde uren", "en": "adjusted mean hours"},
+                    "values": adjusted,
+                }
+            ],
+            "unit": {"nl": "uur", "en": "hours"},
         },
     )
 
@@ -841,6 +909,13 @@ PROFILE_BY = (
     ("sector_objective", ("technical_sector", "non_technical_sector")),
     ("gender", ("woman", "man")),
 )
+PROFILE_BY_NAMES = {
+    "institution_type": {"nl": "instelling", "en": "institution"},
+    "study_cluster": {"nl": "studiecluster", "en": "study cluster"},
+    "function_group": {"nl": "functie", "en": "job"},
+    "sector_objective": {"nl": "sector", "en": "sector"},
+    "gender": {"nl": "gender", "en": "gender"},
+}
 
 
 def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
@@ -888,7 +963,11 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
             _crosstab_table(
                 table,
                 k,
-                {"nl": f"Profiel × {column}", "en": f"Profile × {column}"},
+                {
+                    lang: f"{'Profiel' if lang == 'nl' else 'Profile'} × "
+                    f"{PROFILE_BY_NAMES[column][lang]}"
+                    for lang in ("nl", "en")
+                },
                 residuals=chi.residuals,
                 row_name={"nl": "profiel", "en": "profile"},
                 note=note,
@@ -904,7 +983,7 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
                 "categories_nl": [label(p, "nl") for p in table.index],
                 "series": [
                     {
-                        "name": lv,
+                        "name": labels(lv),
                         "values": [
                             None
                             if hidden.iloc[i, j]
@@ -1028,7 +1107,18 @@ def ancova(data: pd.DataFrame, outcome: str, profiles: list[str], alpha: float =
     x_cov = x_cov[:, keep]
     ones = np.ones((n, 1))
     full_names = ["Intercept", *[f"profile[{p}]" for p in profiles[1:]], *names]
-    full = m.fit_linear(y, np.column_stack([ones, *dummies, x_cov]), full_names)
+    x_full, kept = _design(np.column_stack([ones, *dummies, x_cov]), full_names)
+    if kept[: len(profiles)] != full_names[: len(profiles)]:
+        raise Refusal(
+            "In deze gegevens valt het profiel samen met een controlevariabele; het effect "
+            "van het profiel is dan niet te schatten.",
+            "In these data the profile coincides with a control variable, so its effect "
+            "cannot be estimated.",
+        )
+    x_cov = x_full[:, len(profiles) :]
+    names = kept[len(profiles) :]
+    full_names = kept
+    full = m.fit_linear(y, x_full, full_names)
     reduced = m.fit_linear(y, np.column_stack([ones, x_cov]), ["Intercept", *names])
     ftest = m.nested_f(full, reduced)
     means_cov = x_cov.mean(axis=0)
@@ -1122,7 +1212,7 @@ def scales_by_profile(frame: pd.DataFrame, k: int) -> Result:
         rows = [
             [
                 p,
-                label(p, "nl"),
+                labels(p),
                 r.sizes[p],
                 round(emm[p][0], 3),
                 round(emm[p][2], 3),
@@ -1176,7 +1266,7 @@ def scales_by_profile(frame: pd.DataFrame, k: int) -> Result:
             )
         series.append(
             {
-                "name": outcome,
+                "name": SCALE_LABELS[outcome],
                 "values": [round(emm[p][0], 3) if p in emm else None for p in all_profiles],
             }
         )
@@ -1233,7 +1323,7 @@ def scales_by_profile(frame: pd.DataFrame, k: int) -> Result:
             "categories": [label(p, "en") for p in all_profiles],
             "categories_nl": [label(p, "nl") for p in all_profiles],
             "series": series,
-            "unit": "1-7",
+            "unit": {"nl": "(schaal 1–7)", "en": "(scale 1–7)"},
         },
     )
 
@@ -1272,7 +1362,7 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
     ones = np.ones(n)
     cluster2 = _is(data, "study_cluster", "cluster_2")
     nontech = _is(data, "function_group", "non_technical")
-    model1 = m.fit_logit(
+    model1 = _fit_logit(
         leave,
         np.column_stack([ones, cluster2, nontech]),
         ["Intercept", "cluster_2", "non_technical_job"],
@@ -1317,7 +1407,7 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
             rows.append(
                 [
                     p,
-                    label(p, "nl"),
+                    labels(p),
                     total,
                     cell(lv, h),
                     cell(100 * lv / total, h, 1),
@@ -1359,7 +1449,7 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
             "kind": "bar",
             "categories": [label(p, "en") for p in profiles],
             "categories_nl": [label(p, "nl") for p in profiles],
-            "series": [{"name": "leave", "values": shares}],
+            "series": [{"name": {"nl": "vertrekken", "en": "leave"}, "values": shares}],
             "unit": "%",
         }
         y2 = _float(pl.to_numpy())
@@ -1368,17 +1458,17 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
         f2 = _is(with_profile, "function_group", "non_technical")
         prof = _str(with_profile, "profile").to_numpy()
         dummies = [(prof == p).astype(float) for p in profiles[1:]]
-        base2 = m.fit_logit(y2, np.column_stack([np.ones(n2), c2, f2]), ["Intercept", "c", "f"])
-        full2 = m.fit_logit(
+        base2 = _fit_logit(y2, np.column_stack([np.ones(n2), c2, f2]), ["Intercept", "c", "f"])
+        full2 = _fit_logit(
             y2,
             np.column_stack([np.ones(n2), c2, f2, *dummies]),
             ["Intercept", "c", "f", *[f"profile[{p}]" for p in profiles[1:]]],
         )
-        if base2.converged and full2.converged:
+        if base2.converged and full2.converged and len(full2.names) > len(base2.names):
             from scipy import stats as sps
 
             lr = 2 * (full2.loglik - base2.loglik)
-            df = len(profiles) - 1
+            df = len(full2.names) - len(base2.names)
             p_lr = float(sps.chi2.sf(lr, df))
             stats.append(
                 statistic(
@@ -1389,7 +1479,7 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
                     p_lr,
                 )
             )
-            for p in profiles[1:]:
+            for p in [v for v in profiles[1:] if f"profile[{v}]" in full2.names]:
                 orr, low, high, pp = full2.odds_ratio(f"profile[{p}]")
                 stats.append(
                     statistic(
@@ -1427,7 +1517,7 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
                 _is(gdata, "gender", "woman"),
             ]
         )
-        model3 = m.fit_logit(yg, xg, ["Intercept", "cluster_2", "non_technical_job", "woman"])
+        model3 = _fit_logit(yg, xg, ["Intercept", "cluster_2", "non_technical_job", "woman"])
         if model3.converged:
             orr, low, high, pp = model3.odds_ratio("woman")
             stats.append(
@@ -1522,9 +1612,9 @@ def gender_stigma(frame: pd.DataFrame, k: int) -> Result:
         "woman:gender_ratio",
     ]
     xa = np.column_stack([np.ones(n), woman, tech, ratio, woman * tech, woman * ratio])
-    fit_a = m.fit_linear(stigma, xa, names_a)
+    fit_a = _fit_linear(stigma, xa, names_a)
     stats: list[dict[str, object]] = []
-    for name in names_a[1:]:
+    for name in fit_a.names[1:]:
         est, _, p, low, high = fit_a.coefficient(name)
         stats.append(statistic(f"stigma model: {name}", est, (low, high), p, "coefficient", est))
     # Cell means table (counts pass the disclosure rule; every cell has ≥ k already).
@@ -1547,8 +1637,8 @@ def gender_stigma(frame: pd.DataFrame, k: int) -> Result:
             q = float(sps.t.ppf(0.975, len(values) - 1)) if len(values) > 1 else float("nan")
             rows.append(
                 [
-                    s,
-                    g,
+                    labels(s),
+                    labels(g),
                     len(values),
                     round(mean, 3),
                     round(mean - q * se, 3),
@@ -1591,7 +1681,7 @@ def gender_stigma(frame: pd.DataFrame, k: int) -> Result:
                 cdata["contract_hours"].to_numpy(dtype=float),
             ]
         )
-        fit_b = m.fit_linear(cdata["career_clarity"].to_numpy(dtype=float), xb, names_b)
+        fit_b = _fit_linear(cdata["career_clarity"].to_numpy(dtype=float), xb, names_b)
         inter = fit_b.coefficient("gender_stigma:woman")
         stats.append(
             statistic(
@@ -1671,9 +1761,9 @@ def gender_stigma(frame: pd.DataFrame, k: int) -> Result:
             "categories": [label("technical_sector", "en"), label("non_technical_sector", "en")],
             "categories_nl": [label("technical_sector", "nl"), label("non_technical_sector", "nl")],
             "series": [
-                {"name": "woman", "values": series["woman"]},
-                {"name": "man", "values": series["man"]},
+                {"name": labels("woman"), "values": series["woman"]},
+                {"name": labels("man"), "values": series["man"]},
             ],
-            "unit": "1-7",
+            "unit": {"nl": "(schaal 1–7)", "en": "(scale 1–7)"},
         },
     )

@@ -118,11 +118,65 @@ def label(value: object, language: str) -> str:
     return text[language] if text else str(value)
 
 
+def labels(value: object) -> dict[str, str]:
+    """A table cell naming ``value`` in both languages (the page shows its own)."""
+    return {"nl": label(value, "nl"), "en": label(value, "en")}
+
+
+# A table cell that has no value by its nature (the residual of a total row), shown
+# empty; ``None`` is reserved for a suppressed cell (fewer than k people, shown "<k").
+NOT_APPLICABLE = ""
+
+# Words of the tables' column headers, English -> Dutch (see :func:`column_label`).
+COLUMN_WORDS: dict[str, str] = {
+    "n": "n",
+    "%": "%",
+    "residual": "residu",
+    "label": "omschrijving",
+    "code": "code",
+    "group": "groep",
+    "gender": "gender",
+    "sector": "sector",
+    "profile": "profiel",
+    "scale": "schaal",
+    "mean": "gemiddelde",
+    "sd": "sd",
+    "letters": "letters",
+    "p": "p",
+    "p (Holm)": "p (Holm)",
+    "95% CI low": "95%-BI onder",
+    "95% CI high": "95%-BI boven",
+    "mean hours": "gemiddelde uren",
+    "adjusted mean hours": "gecorrigeerde gemiddelde uren",
+    "adjusted mean": "gecorrigeerd gemiddelde",
+    "profile a": "profiel a",
+    "profile b": "profiel b",
+    "difference a − b": "verschil a − b",
+    "organisation_type": "type organisatie",
+    "income band": "inkomensklasse",
+}
+
+
+def column_label(name: str) -> dict[str, str]:
+    """A column header in both languages: a known word, or "<value>: <word>" (a value's
+    label and a word, as "woman: n"); anything else as it is."""
+    if name in COLUMN_WORDS:
+        return {"nl": COLUMN_WORDS[name], "en": name}
+    head, sep, tail = name.rpartition(": ")
+    if sep and tail in COLUMN_WORDS:
+        return {lang: f"{label(head, lang)}: {word}" for lang, word in
+                (("nl", COLUMN_WORDS[tail]), ("en", tail))}  # fmt: skip
+    return {"nl": name, "en": name}
+
+
 @dataclass(frozen=True)
 class Table:
     title: dict[str, str]
-    columns: list[str]
-    rows: list[list[object]]  # cells already suppressed (None where fewer than k)
+    # headers: run_analysis gives them in both languages (column_label)
+    columns: Sequence[str | dict[str, str]]
+    # cells already suppressed (None where fewer than k; NOT_APPLICABLE where a cell has no
+    # value by its nature); a label cell is {"nl": ..., "en": ...}
+    rows: list[list[object]]
     note: dict[str, str] | None = None
 
 
