@@ -69,6 +69,8 @@ KOERS_RETAIN_DIALOGUE_MONTHS = env_int("KOERS_RETAIN_DIALOGUE_MONTHS", 12)
 
 # Privacy: the smallest group any aggregate may describe. Configurable upward only.
 KOERS_MIN_GROUP_SIZE = max(5, env_int("KOERS_MIN_GROUP_SIZE", 5))
+# Figures across organisations (koers.programme): at least this many organisations each.
+KOERS_MIN_ORGANISATIONS = max(5, env_int("KOERS_MIN_ORGANISATIONS", 5))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -97,6 +99,7 @@ INSTALLED_APPS = [
     "koers.targets",
     "koers.inclusion",
     "koers.dialogue",
+    "koers.programme",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ from koers.dialogue import urls as dialogue_urls
 from koers.inclusion import urls as inclusion_urls
 from koers.paytransparency import urls as paytransparency_urls
 from koers.plan import urls as plan_urls
+from koers.programme import urls as programme_urls
 from koers.recruitment import urls as recruitment_urls
 from koers.reportbox import urls as reportbox_urls
 from koers.scan import urls as scan_urls
@@ -49,6 +50,7 @@ org_patterns = [
     *inclusion_urls.org_patterns,
     *paytransparency_urls.org_patterns,
     *dialogue_urls.org_patterns,
+    *programme_urls.org_patterns,
 ]
 
 # The Django admin asks for the authenticator code too, and logs in through our login.
@@ -65,6 +67,7 @@ urlpatterns = [
     path("accounts/2fa/setup/", account_views.setup, name="twofactor_setup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("o/<slug:org>/", include(org_patterns)),
+    *programme_urls.office_patterns,
     *survey_urls.respondent_patterns,
     *compass_urls.respondent_patterns,
     *reportbox_urls.public_patterns,

@@ -55,6 +55,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "koers.targets.demo",
         "koers.inclusion.demo",  # two closed rounds of the inclusion survey
         "koers.dialogue.demo",
+        "koers.programme.demo",  # after scan, plan and targets: the demo org shares them
     ]
 
 

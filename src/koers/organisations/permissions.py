@@ -95,6 +95,11 @@ PERMISSIONS: Mapping[str, Permission] = {
     # participants join with a code and have no account.
     "dialogue.facilitate": _p("run dialogue sessions", A, H, M),
     "dialogue.read_guide": _p("read the parent guide", A, H, M),
+    # sector programmes (koers.programme): the admin decides what the organisation shares
+    # with a programme; HR and the works council see what is shared, the organisation's
+    # benchmark and the programme office's query log.
+    "programme.view": _p("see the organisation's sector programmes", A, H, W),
+    "programme.manage": _p("join a sector programme or stop sharing", A),
 }
 
 
