@@ -26,6 +26,13 @@ class ProgrammeRequest(HttpRequest):
     programme: Programme
 
 
+def programmes_of(user: Any) -> list[Programme]:
+    """The programmes whose office ``user`` is in (for the home page)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Programme.objects.filter(office__user=user).order_by("name"))
+
+
 def programme_view(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
