@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Max,
@@ -339,40 +340,48 @@ def measures_with_progress(
         .filter(n__gte=p.min_organisations)
         .order_by("-n", "measure")
     )
-    if not chosen:
+    top = list(chosen[:15])
+    if not top:
         return []
-    with_change = members.annotate(
-        first=_share_at_cut("year", cutoff), last=_share_at_cut("-year", cutoff)
-    ).filter(first__isnull=False, last__isnull=False)
+    # The change of each member (first to latest shared year), once for all members and
+    # once per measure through its choosers: two grouped aggregates, whatever the measures.
+    change = ExpressionWrapper(F("last") - F("first"), output_field=FloatField())
+    total = (
+        members.annotate(first=_share_at_cut("year", cutoff), last=_share_at_cut("-year", cutoff))
+        .filter(first__isnull=False, last__isnull=False)
+        .aggregate(n=Count("pk"), change=Sum(change))
+    )
+    per_measure = {
+        row["measure"]: row
+        for row in SharedMeasure.objects.filter(
+            participation__in=members, measure__in=[item["measure"] for item in top]
+        )
+        .annotate(
+            first=_share_at_cut("year", cutoff, "participation"),
+            last=_share_at_cut("-year", cutoff, "participation"),
+        )
+        .filter(first__isnull=False, last__isnull=False)
+        .values("measure")
+        .annotate(n_with=Count("pk"), change_with=Sum(change))
+    }
     out = []
-    for item in chosen[:15]:
-        has = Exists(
-            SharedMeasure.objects.filter(participation=OuterRef("pk"), measure=item["measure"])
-        )
-        agg = with_change.annotate(has=has).aggregate(
-            n_with=Count("pk", filter=Q(has=True)),
-            n_without=Count("pk", filter=Q(has=False)),
-            change_with=Sum(F("last") - F("first"), filter=Q(has=True), output_field=FloatField()),
-            change_without=Sum(
-                F("last") - F("first"), filter=Q(has=False), output_field=FloatField()
-            ),
-        )
-        ones_with = od.Summary(agg["n_with"], float(agg["n_with"]), 1.0 if agg["n_with"] else 0.0)
-        ones_without = od.Summary(
-            agg["n_without"], float(agg["n_without"]), 1.0 if agg["n_without"] else 0.0
-        )
+    for item in top:
+        row = per_measure.get(item["measure"], {"n_with": 0, "change_with": 0.0})
+        n_with, n_without = row["n_with"], total["n"] - row["n_with"]
+        ones_with = od.Summary(n_with, float(n_with), 1.0 if n_with else 0.0)
+        ones_without = od.Summary(n_without, float(n_without), 1.0 if n_without else 0.0)
         decision = od.check_subset(ones_with, ones_without, p)
         mean_with = mean_without = None
         if decision.allowed:
-            mean_with = agg["change_with"] / agg["n_with"] * 100
-            if agg["n_without"]:
-                mean_without = agg["change_without"] / agg["n_without"] * 100
+            mean_with = row["change_with"] / n_with * 100
+            if n_without:
+                mean_without = (total["change"] - row["change_with"]) / n_without * 100
         out.append(
             {
                 "measure": item["measure"],
                 "n": item["n"],
-                "n_with": agg["n_with"],
-                "n_without": agg["n_without"],
+                "n_with": n_with,
+                "n_without": n_without,
                 "change_with": mean_with,
                 "change_without": mean_without,
                 "reason": decision.reason(lang),
@@ -381,10 +390,11 @@ def measures_with_progress(
     return out
 
 
-def _share_at_cut(order: str, cutoff: dt.date) -> Subquery:
+def _share_at_cut(order: str, cutoff: dt.date, outer: str = "pk") -> Subquery:
+    """The women's share of the member ``outer`` points at, in its first or latest year."""
     base = (
         SharedYear.objects.filter(
-            participation=OuterRef("pk"),
+            participation=OuterRef(outer),
             headcount__gt=0,
             women__isnull=False,
             reference_date__lte=cutoff,
