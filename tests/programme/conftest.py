@@ -34,7 +34,12 @@ Member = Callable[..., Any]
 def member(programme: Any) -> Member:
     """Factory: a generated member with shared years written directly."""
     from koers.organisations.models import Organisation
-    from koers.programme.models import Participation, SharedMeasure, SharedYear
+    from koers.programme.models import (
+        Participation,
+        SharedMeasure,
+        SharedYear,
+        set_first_shares,
+    )
 
     counter = iter(range(1, 10_000))
 
@@ -61,25 +66,29 @@ def member(programme: Any) -> Member:
             share_scan=True,
             share_measures=True,
         )
+        rows = []
         for k, year in enumerate(years):
             w = women + lift * k
-            SharedYear.objects.create(
-                organisation=org,
-                participation=part,
-                year=year,
-                reference_date=dt.date(year, *day),
-                size_class=size,
-                headcount=headcount,
-                women=w,
-                hires=10,
-                hires_women=3,
-                leavers=8,
-                leavers_women=2,
-                pay_n_women=w,
-                pay_n_men=headcount - w,
-                pay_sum_women=pay[0] * w,
-                pay_sum_men=pay[1] * (headcount - w),
+            rows.append(
+                SharedYear(
+                    organisation=org,
+                    participation=part,
+                    year=year,
+                    reference_date=dt.date(year, *day),
+                    size_class=size,
+                    headcount=headcount,
+                    women=w,
+                    hires=10,
+                    hires_women=3,
+                    leavers=8,
+                    leavers_women=2,
+                    pay_n_women=w,
+                    pay_n_men=headcount - w,
+                    pay_sum_women=pay[0] * w,
+                    pay_sum_men=pay[1] * (headcount - w),
+                )
             )
+        SharedYear.objects.bulk_create(set_first_shares(rows))
         for m in measures:
             SharedMeasure.objects.create(organisation=org, participation=part, measure=m)
         return part

@@ -24,6 +24,7 @@ from koers.programme.models import (
     SharedMeasure,
     SharedYear,
     SizeClass,
+    set_first_shares,
 )
 
 SLUG = "techniek-in-balans"
@@ -100,7 +101,7 @@ def _generated(programme: Programme, measures: list[str]) -> None:
                     actions_n=len(chosen),
                 )
             )
-        SharedYear.objects.bulk_create(rows)
+        SharedYear.objects.bulk_create(set_first_shares(rows))
 
 
 def load_demo_programme(org: Organisation) -> str:

@@ -18,7 +18,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from koers.lib import hooks
-from koers.programme.models import Participation, SharedMeasure, SharedYear, SizeClass
+from koers.programme.models import (
+    Participation,
+    SharedMeasure,
+    SharedYear,
+    SizeClass,
+    set_first_shares,
+)
 
 LARGE = 250  # the EU's SME boundary (Commission Recommendation 2003/361/EC)
 
@@ -124,7 +130,7 @@ def refresh(participation: Participation) -> int:
                 **row,
             )
         )
-    SharedYear.objects.bulk_create(rows)
+    SharedYear.objects.bulk_create(set_first_shares(rows))
     participation.refreshed = timezone.now()
     participation.save(update_fields=["refreshed"])
     return len(rows)

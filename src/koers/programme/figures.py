@@ -27,7 +27,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Window,
 )
@@ -343,30 +342,40 @@ def measures_with_progress(
     top = list(chosen[:15])
     if not top:
         return []
-    # The change of each member (first to latest shared year), once for all members and
-    # once per measure through its choosers: two grouped aggregates, whatever the measures.
-    change = ExpressionWrapper(F("last") - F("first"), output_field=FloatField())
-    total = (
-        members.annotate(first=_share_at_cut("year", cutoff), last=_share_at_cut("-year", cutoff))
-        .filter(first__isnull=False, last__isnull=False)
-        .aggregate(n=Count("pk"), change=Sum(change))
+    # Each member's change: its latest publishable year's share minus the share of its first
+    # shared year (stored with every year). The latest year per member is the row with no
+    # later publishable row of the same member (NOT EXISTS, on the (participation, year)
+    # index); one aggregate for all members and one grouped by measure.
+    later = SharedYear.objects.filter(
+        participation=OuterRef("participation"),
+        year__gt=OuterRef("year"),
+        reference_date__lte=cutoff,
+        headcount__gt=0,
+        women__isnull=False,
     )
+    latest = SharedYear.objects.filter(
+        participation__in=members,
+        reference_date__lte=cutoff,
+        headcount__gt=0,
+        women__isnull=False,
+        first_share__isnull=False,
+    ).filter(~Exists(later))
+    change = ExpressionWrapper(
+        Cast("women", FloatField()) / Cast("headcount", FloatField()) - F("first_share"),
+        output_field=FloatField(),
+    )
+    total = latest.aggregate(n=Count("pk"), change=Sum(change))
     per_measure = {
-        row["measure"]: row
-        for row in SharedMeasure.objects.filter(
-            participation__in=members, measure__in=[item["measure"] for item in top]
+        row["participation__measures__measure"]: row
+        for row in latest.filter(
+            participation__measures__measure__in=[item["measure"] for item in top]
         )
-        .annotate(
-            first=_share_at_cut("year", cutoff, "participation"),
-            last=_share_at_cut("-year", cutoff, "participation"),
-        )
-        .filter(first__isnull=False, last__isnull=False)
-        .values("measure")
+        .values("participation__measures__measure")
         .annotate(n_with=Count("pk"), change_with=Sum(change))
     }
     out = []
     for item in top:
-        row = per_measure.get(item["measure"], {"n_with": 0, "change_with": 0.0})
+        row = per_measure.get(item["measure"]) or {"n_with": 0, "change_with": 0.0}
         n_with, n_without = row["n_with"], total["n"] - row["n_with"]
         ones_with = od.Summary(n_with, float(n_with), 1.0 if n_with else 0.0)
         ones_without = od.Summary(n_without, float(n_without), 1.0 if n_without else 0.0)
@@ -388,22 +397,6 @@ def measures_with_progress(
             }
         )
     return out
-
-
-def _share_at_cut(order: str, cutoff: dt.date, outer: str = "pk") -> Subquery:
-    """The women's share of the member ``outer`` points at, in its first or latest year."""
-    base = (
-        SharedYear.objects.filter(
-            participation=OuterRef(outer),
-            headcount__gt=0,
-            women__isnull=False,
-            reference_date__lte=cutoff,
-        )
-        .order_by(order)
-        .annotate(share=Cast("women", FloatField()) / Cast("headcount", FloatField()))
-        .values("share")[:1]
-    )
-    return Subquery(base, output_field=FloatField())
 
 
 def benchmark(

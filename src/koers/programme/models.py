@@ -127,12 +127,31 @@ class SharedYear(OrganisationOwned):
     targets_n = models.PositiveIntegerField(null=True)
     targets_met = models.PositiveIntegerField(null=True)
     actions_n = models.PositiveIntegerField(null=True)
+    # The women's share in this organisation's first shared year with one (set when the
+    # years are written, :func:`set_first_shares`), so "change since the start" is a column
+    # expression and the dashboard needs no correlated subquery per organisation.
+    first_share = models.FloatField(null=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["participation", "year"], name="programme_one_year")
         ]
         indexes = [models.Index(fields=["year", "reference_date"], name="programme_year_ref")]
+
+
+def set_first_shares(rows: list[SharedYear]) -> list[SharedYear]:
+    """Set ``first_share`` on one organisation's years (before they are saved)."""
+    first = next(
+        (
+            r.women / r.headcount
+            for r in sorted(rows, key=lambda r: r.year)
+            if r.headcount and r.women is not None
+        ),
+        None,
+    )
+    for r in rows:
+        r.first_share = first
+    return rows
 
 
 class SharedMeasure(OrganisationOwned):
