@@ -147,3 +147,28 @@ def test_the_dashboard_queries_do_not_grow_with_members(programme: Any, member: 
         member(measures=["A"])
     assert queries() == few
     assert few <= 12
+
+
+def test_a_count_of_organisations_that_singles_one_out_is_not_shown(
+    programme: Any, member: Any
+) -> None:
+    # Five of six chose "A": "5 of 6" would show that one member has no plan.
+    for _ in range(5):
+        member(measures=["A"])
+    member()
+    plans = figures.plans(programme, figures.policy())
+    assert plans["shown"]
+    assert plans["with_plan"] is None
+    assert plans["measures"] == []
+    for _ in range(4):
+        member()
+    plans = figures.plans(programme, figures.policy())
+    assert plans["with_plan"] == 5
+    assert [m["measure"] for m in plans["measures"]] == ["A"]
+
+
+def test_the_benchmark_uses_the_latest_year_past_the_lag(programme: Any, member: Any) -> None:
+    for _ in range(5):
+        member(years=(2025, 2026), day=(9, 30))
+    mine = member(years=(2025, 2026), day=(9, 30))
+    assert figures.benchmark(mine, today=TODAY)["year"] == 2025

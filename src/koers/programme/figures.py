@@ -302,7 +302,8 @@ def plans(programme: Programme, p: od.Policy) -> dict[str, Any]:
             "pk", filter=Q(Exists(SharedMeasure.objects.filter(participation=OuterRef("pk"))))
         ),
     )
-    shown = counts["n"] >= p.min_organisations
+    n = counts["n"]
+    shown = n >= p.min_organisations
     chosen = (
         SharedMeasure.objects.filter(participation__in=sharing)
         .values("measure")
@@ -310,12 +311,23 @@ def plans(programme: Programme, p: od.Policy) -> dict[str, Any]:
         .filter(n__gte=p.min_organisations)
         .order_by("-n", "measure")
     )
+    # A count of organisations is a subset too: "12 of 13" would single out the one without,
+    # so a count is shown only when those with and those without both pass (rule 4).
     return {
-        "n": counts["n"],
+        "n": n,
         "shown": shown,
-        "with_plan": counts["with_plan"] if shown else None,
-        "measures": list(chosen[:15]) if shown else [],
+        "with_plan": counts["with_plan"]
+        if shown and _count_passes(counts["with_plan"], n, p)
+        else None,
+        "measures": [m for m in chosen[:15] if _count_passes(m["n"], n, p)] if shown else [],
     }
+
+
+def _count_passes(k: int, n: int, p: od.Policy) -> bool:
+    """Rule 4 for a count of ``k`` of ``n`` organisations (each contributes one)."""
+    inside = od.Summary(k, float(k), 1.0 if k else 0.0)
+    outside = od.Summary(n - k, float(n - k), 1.0 if n - k else 0.0)
+    return od.check_subset(inside, outside, p).allowed
 
 
 def measures_with_progress(
@@ -407,7 +419,7 @@ def benchmark(
     today = today or timezone.localdate()
     mine = (
         SharedYear.objects.for_org(participation.organisation)
-        .filter(participation=participation)
+        .filter(participation=participation, reference_date__lte=od.latest_publishable(today, p))
         .order_by("-year")
         .first()
     )
