@@ -250,7 +250,8 @@ def main() -> int:
     client.force_login(office)
     print(
         f"{'members':>8} {'p50 page':>9} {'p95 page':>9} {'p95/goal':>8} {'SQL':>4} "
-        f"{'p50 filt':>9} {'p95 filt':>9} {'SQL':>4} {'aggr p50':>9} {'pandas p50':>10} {'aggr/pandas':>11}"
+        f"{'p50 filt':>9} {'p95 filt':>9} {'SQL':>4} "
+        f"{'aggr p50':>9} {'pandas p50':>10} {'aggr/pandas':>11}"
     )
     counts = {}
     for size in sizes:
