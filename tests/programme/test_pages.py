@@ -171,3 +171,36 @@ def test_the_benchmark_sets_the_organisation_beside_the_others(
     others[0].status = Participation.Status.STOPPED
     others[0].save()
     assert figures.benchmark(mine, today=TODAY)["rows"][0]["others"] is None
+
+
+def test_targets_and_measures_are_shared_without_the_scan(programme: Any, org_a: Any) -> None:
+    from koers.hrfile import check_for_import, parse_employees, read_table, suggest_mapping
+    from koers.plan.models import Action
+    from koers.programme import services
+    from koers.programme.models import SharedMeasure
+    from koers.scan.demo import dutch_export, generate_rows
+    from koers.scan.services import store_snapshot
+    from koers.targets.models import Target
+
+    day = dt.date(2026, 6, 30)
+    raw = read_table(dutch_export(generate_rows(120, seed=4, reference_date=day)), filename="x.csv")
+    checked = check_for_import(parse_employees(raw, suggest_mapping(raw.headers)), day)
+    store_snapshot(org_a, day, checked.employees, filename="x.csv")
+    Target.objects.create(
+        organisation=org_a, population="subtop", target_share=30, target_year=2028
+    )
+    Action.objects.create(organisation=org_a, measure="mentoring", owner="HR")
+    Action.objects.create(organisation=org_a, title="Eigen actie", status="stopped")
+    part = services.invite(programme, org_a)
+    services.choose(
+        part, None, sector="ict", shares={"share_targets": True, "share_measures": True}
+    )
+    (row,) = SharedYear.objects.filter(participation=part)
+    assert row.reference_date == day
+    assert row.targets_n == 1
+    assert row.headcount is None  # the scan was not shared
+    assert row.actions_n == 2
+    measures = list(
+        SharedMeasure.objects.filter(participation=part).values_list("measure", flat=True)
+    )
+    assert len(measures) == 1  # the stopped action is left out

@@ -71,15 +71,17 @@ def _scan_years(participation: Participation) -> dict[int, dict[str, Any]]:
     return years
 
 
-def _targets_years(participation: Participation) -> dict[int, dict[str, int]]:
+def _targets_years(participation: Participation) -> dict[int, dict[str, Any]]:
     from koers.targets.monitor import build_monitor
 
     monitor = build_monitor(participation.organisation, hr=False, lang="nl")
-    out: dict[int, dict[str, int]] = {}
-    for i, year in enumerate(monitor["years"]):
+    out: dict[int, dict[str, Any]] = {}
+    for i, (year, snapshot) in enumerate(zip(monitor["years"], monitor["snapshots"], strict=True)):
         cells = [row["cells"][i] for row in monitor["targets"] if row["cells"]]
         out[year] = {
+            "reference_date": snapshot.reference_date,
             "targets_n": len(monitor["targets"]),
+            # A target whose cell a person threshold hides counts as not met.
             "targets_met": sum(1 for c in cells if c.met),
         }
     return out
@@ -119,8 +121,6 @@ def refresh(participation: Participation) -> int:
             years.setdefault(year, {}).update(row)
     rows = []
     for year, row in years.items():
-        if "reference_date" not in row:
-            continue  # targets without a shared scan year: nothing to date them by
         rows.append(
             SharedYear(
                 organisation=org,
