@@ -204,3 +204,21 @@ def test_targets_and_measures_are_shared_without_the_scan(programme: Any, org_a:
         SharedMeasure.objects.filter(participation=part).values_list("measure", flat=True)
     )
     assert len(measures) == 1  # the stopped action is left out
+
+
+def test_the_django_admin_sets_up_programmes_and_invitations(
+    client: Any, admin_user: Any, programme: Any, member: Any
+) -> None:
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    member()
+    client.force_login(admin_user)
+    device = TOTPDevice.objects.create(user=admin_user, name="phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    assert client.get("/admin/programme/programme/add/").status_code == 200
+    page = client.get(f"/admin/programme/programme/{programme.pk}/change/")
+    assert page.status_code == 200
+    assert client.get("/admin/programme/querylog/").status_code == 200
