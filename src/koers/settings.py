@@ -76,6 +76,8 @@ KOERS_RETAIN_PDF_DAYS = env_int("KOERS_RETAIN_PDF_DAYS", 1)
 
 # Privacy: the smallest group any aggregate may describe. Configurable upward only.
 KOERS_MIN_GROUP_SIZE = max(5, env_int("KOERS_MIN_GROUP_SIZE", 5))
+# Figures across organisations (koers.programme): at least this many organisations each.
+KOERS_MIN_ORGANISATIONS = max(5, env_int("KOERS_MIN_ORGANISATIONS", 5))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -105,6 +107,7 @@ INSTALLED_APPS = [
     "koers.inclusion",
     "koers.dialogue",
     "koers.research",
+    "koers.programme",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from koers.inclusion import urls as inclusion_urls
 from koers.jobs import views as job_views
 from koers.paytransparency import urls as paytransparency_urls
 from koers.plan import urls as plan_urls
+from koers.programme import urls as programme_urls
 from koers.recruitment import urls as recruitment_urls
 from koers.reportbox import urls as reportbox_urls
 from koers.research import urls as research_urls
@@ -55,6 +56,7 @@ org_patterns = [
     *paytransparency_urls.org_patterns,
     *dialogue_urls.org_patterns,
     *research_urls.org_patterns,
+    *programme_urls.org_patterns,
 ]
 
 # The Django admin asks for the authenticator code too, and logs in through our login.
@@ -71,6 +73,7 @@ urlpatterns = [
     path("accounts/2fa/setup/", account_views.setup, name="twofactor_setup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("o/<slug:org>/", include(org_patterns)),
+    *programme_urls.office_patterns,
     *survey_urls.respondent_patterns,
     *compass_urls.respondent_patterns,
     *reportbox_urls.public_patterns,

@@ -71,6 +71,8 @@ TABLE = {
     "dialogue.record_flexibility": "AHM",
     "dialogue.view_flexibility": "AHMW",
     "research.participate": "A",
+    "programme.view": "AHW",
+    "programme.manage": "A",
 }
 
 # Organisation pages: name -> (method, permission). Members whose role lacks the permission
@@ -144,6 +146,9 @@ ORG = {
     "plan_action": ("GET", "plan.view"),
     "plan_action_edit": ("GET", "plan.manage"),
     "plan_action_comment": ("POST", "plan.manage"),  # an empty comment: nothing saved
+    "programme_org": ("GET", "programme.view"),
+    "programme_share": ("POST", "programme.manage"),  # empty form: refused, nothing saved
+    "programme_stop": ("POST", "programme.manage"),
     "targets_list": ("GET", "targets.view"),
     "targets_new": ("GET", "targets.manage"),
     "targets_edit": ("GET", "targets.manage"),
@@ -270,6 +275,9 @@ API = {
     "vacancy_check": "/api/v1/recruitment/vacancy-check",
 }
 API_POST = {"vacancy_check"}
+# Programme office pages (koers.programme): only the office's own users; every member of an
+# organisation gets 404, anonymous visitors the login page.
+PROGRAMME = {"programme_dashboard"}
 # Need a valid one-time token: tests/foundation/test_web.py, tests/foundation/test_members.py.
 SPECIAL = {"password_reset_confirm", "member_accept"}
 
@@ -292,8 +300,10 @@ def _all_url_names() -> set[str]:
 
 def test_every_url_is_in_the_matrix() -> None:
     known = (
-        set(ORG) | set(RESPONDENT) | set(PUBLIC) | set(LOGGED_IN) | set(RESEARCH) | set(API)
-    ) | SPECIAL
+        (set(ORG) | set(RESPONDENT) | set(PUBLIC) | set(LOGGED_IN) | set(RESEARCH) | set(API))
+        | SPECIAL
+        | PROGRAMME
+    )
     missing = _all_url_names() - known
     assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
 
@@ -448,6 +458,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         org_a, title="Matrix", team="T", audience="employees", card_keys=["culture-think-1"]
     )
     from koers.dialogue.models import FlexRequest
+    from koers.programme.models import Participation, Programme
 
     flex = FlexRequest.objects.create(
         organisation=org_a,
@@ -457,8 +468,13 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         reason="care",
         decided_on=day,
     )
+    programme = Programme.objects.create(name="Matrix", slug="matrix")
+    participation = Participation.objects.create(
+        programme=programme, organisation=org_a, status="active", share_scan=True
+    )
     pks = {
         "dialogue_flex_delete": flex.pk,
+        "programme": participation.pk,
         "dialogue_session": dialogue_session.pk,
         "dialogue_summary": dialogue_session.pk,
         "job": job.pk,
@@ -629,6 +645,25 @@ def test_research_pages_open_only_for_project_members(
     for user in (*world["users"].values(), world["charlie"]):
         client.force_login(user)
         assert call(url).status_code == expected, name
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMME))
+def test_programme_pages_open_only_for_the_programme_office(
+    client: Any, world: dict[str, Any], name: str
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from koers.programme.models import OfficeMember, Programme
+
+    url = reverse(name, kwargs={"slug": "matrix"})
+    assert client.get(url).status_code == 302
+    for user in world["users"].values():
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    office = get_user_model().objects.create_user(username="office@matrix.example")
+    OfficeMember.objects.create(programme=Programme.objects.get(slug="matrix"), user=office)
+    client.force_login(office)
+    assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("name", sorted(API))

@@ -61,6 +61,7 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "koers.dialogue.demo",
         "koers.dialogue.demo",  # a fair-flexibility register with requests
         "koers.research.demo",  # after the compass demo: its respondents consent
+        "koers.programme.demo",  # after scan, plan and targets: the demo org shares them
     ]
 
 

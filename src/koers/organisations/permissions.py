@@ -104,6 +104,11 @@ PERMISSIONS: Mapping[str, Permission] = {
     # research workspace (koers.research): whether the organisation's consenting Compass
     # respondents join an approved research project is the organisation's decision.
     "research.participate": _p("join or leave research projects", A),
+    # sector programmes (koers.programme): the admin decides what the organisation shares
+    # with a programme; HR and the works council see what is shared, the organisation's
+    # benchmark and the programme office's query log.
+    "programme.view": _p("see the organisation's sector programmes", A, H, W),
+    "programme.manage": _p("join a sector programme or stop sharing", A),
 }
 
 

@@ -13,18 +13,20 @@ from koers.jobs.services import start_job
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view, organisations_of
 from koers.organisations.models import Membership, Role
+from koers.programme.access import programmes_of
 from koers.web.forms import RoleForm
 from koers.web.overview import hr_overview
 
 
 def home(request: HttpRequest) -> HttpResponse:
     orgs = organisations_of(request.user)
-    if len(orgs) == 1:
+    programmes = programmes_of(request.user)
+    if len(orgs) == 1 and not programmes:
         return redirect("dashboard", org=orgs[0].slug)
     projects = getattr(request.user, "research_projects", None)
-    if not orgs and projects is not None and projects.exists():  # a researcher's home
-        return redirect("research_projects")
-    return render(request, "web/home.html", {"organisations": orgs})
+    if not orgs and not programmes and projects is not None and projects.exists():
+        return redirect("research_projects")  # a researcher's home
+    return render(request, "web/home.html", {"organisations": orgs, "programmes": programmes})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
