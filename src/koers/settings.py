@@ -258,6 +258,8 @@ CELERY_BEAT_SCHEDULE = {
     "retention-daily": {"task": "koers.retention", "schedule": 24 * 3600},
     # Once a day at a fixed hour: a mail per report would reveal when it was written.
     "reportbox-digest": {"task": "koers.reportbox_digest", "schedule": crontab(hour=7, minute=30)},
+    # What members share with a sector programme: their newest snapshot, targets and plan.
+    "programme-refresh": {"task": "koers.programme_refresh", "schedule": crontab(hour=3, minute=0)},
 }
 
 # Security

@@ -222,3 +222,28 @@ def test_the_django_admin_sets_up_programmes_and_invitations(
     page = client.get(f"/admin/programme/programme/{programme.pk}/change/")
     assert page.status_code == 200
     assert client.get("/admin/programme/querylog/").status_code == 200
+
+
+def test_the_nightly_refresh_brings_later_changes_and_skips_stopped_members(
+    programme: Any, org_a: Any
+) -> None:
+    """A member's later plan (and snapshot, targets) reach the programme without the admin
+    saving the sharing choice again; a member that stopped gets nothing back."""
+    from django.core.management import call_command
+
+    from koers.plan.models import Action
+    from koers.programme import services
+    from koers.programme.extract import refresh_all
+    from koers.programme.models import SharedMeasure
+
+    Action.objects.create(organisation=org_a, measure="mentoring", owner="HR")
+    part = services.invite(programme, org_a)
+    services.choose(part, None, sector="ict", shares={"share_measures": True})
+    assert SharedMeasure.objects.filter(participation=part).count() == 1
+    Action.objects.create(organisation=org_a, measure="sponsoring", owner="HR")
+    assert SharedMeasure.objects.filter(participation=part).count() == 1  # not yet
+    assert refresh_all() == 1
+    assert SharedMeasure.objects.filter(participation=part).count() == 2
+    services.stop(part, None)
+    call_command("programme_refresh", verbosity=0)
+    assert not SharedMeasure.objects.filter(participation=part).exists()

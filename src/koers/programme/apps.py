@@ -8,3 +8,6 @@ class ProgrammeConfig(AppConfig):
     name = "koers.programme"
     label = "programme"
     verbose_name = _("Sectorprogramma's")
+
+    def ready(self) -> None:
+        import koers.programme.extract  # noqa: F401  (Celery task: the nightly refresh)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -134,3 +135,24 @@ def refresh(participation: Participation) -> int:
     participation.refreshed = timezone.now()
     participation.save(update_fields=["refreshed"])
     return len(rows)
+
+
+def refresh_all() -> int:
+    """Refresh the shared copies of every organisation taking part; returns how many.
+
+    The copies are made when an organisation chooses what it shares; its later snapshots,
+    targets and plan reach the programme through this nightly refresh (Celery beat
+    ``koers.programme_refresh``, or cron running ``koers manage programme_refresh``). A
+    stopped participation has no copies to refresh.
+    """
+    active = Participation.objects.filter(status=Participation.Status.ACTIVE)
+    n = 0
+    for participation in active.select_related("organisation", "programme").order_by("pk"):
+        refresh(participation)
+        n += 1
+    return n
+
+
+@shared_task(name="koers.programme_refresh")  # type: ignore[untyped-decorator]
+def refresh_task() -> int:
+    return refresh_all()

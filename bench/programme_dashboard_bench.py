@@ -16,9 +16,9 @@ aggregate and two window queries) / the pandas peer.
 
 Fails (exit 1) when the dashboard makes more SQL statements for 5,000 members than for 500.
 
-    .venv/bin/python bench/programme_dashboard.py            # 500 … 5,000 members
-    .venv/bin/python bench/programme_dashboard.py --quick    # 50 … 500 members (make bench)
-    .venv/bin/python bench/programme_dashboard.py --database postgres://postgres@127.0.0.1/x
+    .venv/bin/python bench/programme_dashboard_bench.py            # 500 … 5,000 members
+    .venv/bin/python bench/programme_dashboard_bench.py --quick    # 50 … 500 members (make bench)
+    .venv/bin/python bench/programme_dashboard_bench.py --database postgres://postgres@127.0.0.1/x
 """
 
 from __future__ import annotations
