@@ -111,7 +111,8 @@ def trend_chart(
     """The actual share over the snapshots' years (``lines``: "counted" as each year's
     definition was, "recounted" with today's), the target line, and per break a vertical
     marker: ``breaks[i]`` is the new definition's version where year ``i`` starts counting
-    with another version than the year before (None elsewhere). A hidden year is a gap."""
+    with another version than the year before (None elsewhere), drawn midway between the
+    two years. A hidden year is a gap."""
     shown = [line for line in lines if any(v is not None for v in line.shares)]
     chart = projection_chart(shown or [Line("counted", (None,) * len(years), FEMALE)],
                              target=target, first_year=years[0] if years else 0)  # fmt: skip
@@ -120,9 +121,15 @@ def trend_chart(
     for row, year in zip(chart["rows"], years, strict=False):
         row["year"] = year
     chart["keys"] = [line["key"] for line in chart["lines"]]
+    ticks = chart["x_ticks"]
+    # Between the last year of the old definition and the first of the new one.
     chart["breaks"] = [
-        {"x": tick["x"], "year": tick["year"], "version": version}
-        for tick, version in zip(chart["x_ticks"], breaks, strict=False)
+        {
+            "x": round((ticks[i - 1]["x"] + ticks[i]["x"]) / 2, 1) if i > 0 else ticks[i]["x"],
+            "year": ticks[i]["year"],
+            "version": version,
+        }
+        for i, version in enumerate(breaks[: len(ticks)])
         if version is not None
     ]
     chart["top"] = TOP
