@@ -232,13 +232,15 @@ def populate(org: Any) -> World:
 
 def pages(only: set[str] | None = None) -> list[tuple[str, str]]:
     """(url name, role) for every GET page of the organisation area (or those in ``only``)."""
-    from tests.foundation.test_access_matrix import ORG, ROLES
+    from tests.foundation.test_access_matrix import ORG, ROLES, TABLE
 
     out = []
     for name, (method, allowed) in sorted(ORG.items()):
         if method != "GET" or (only is not None and name not in only):
             continue
-        letter = "H" if name.startswith("compass_shared") else allowed[0]
+        # The matrix names a permission; TABLE pins the roles holding it (letters).
+        letters = TABLE.get(allowed, allowed)
+        letter = "H" if name.startswith("compass_shared") else letters[0]
         out.append((name, ROLES[letter]))
     return out
 
