@@ -14,6 +14,7 @@ one: a statement count that grows with the data.
     .venv/bin/python bench/pages_bench.py --quick   # small sizes (make bench)
     .venv/bin/python bench/pages_bench.py           # 50,000 employees, 10 snapshots, 20,000
     .venv/bin/python bench/pages_bench.py --employees 10000 --snapshots 5 --responses 5000
+    .venv/bin/python bench/pages_bench.py --no-demo --pages compass_profiles,compass_scan
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--responses", type=int)
     parser.add_argument("--repeat", type=int, help="requests per page (default 5 quick, 15)")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo organisation")
+    parser.add_argument(
+        "--pages",
+        help="comma-separated url names to walk (default: every GET page), e.g. "
+        "compass_profiles,compass_scan,compass_shared_report,campaign_export",
+    )
     return parser.parse_args()
 
 
@@ -224,17 +230,19 @@ def populate(org: Any) -> World:
     return World(org, users, pks)
 
 
-def pages() -> list[tuple[str, str]]:
-    """(url name, role) for every GET page of the organisation area."""
-    from tests.foundation.test_access_matrix import ORG, ROLES
+def pages(only: set[str] | None = None) -> list[tuple[str, str]]:
+    """(url name, role) for every GET page of the organisation area (or those in ``only``)."""
+    from tests.foundation.test_access_matrix import ORG, ROLES, TABLE
 
     out = []
     for name, (method, allowed) in sorted(ORG.items()):
         # The pages of a PDF made in the background answer only the member who asked for it
         # (koers.jobs.pdf); bench/pdf_bench.py measures the rendering.
-        if method != "GET" or name.startswith("pdf_"):
+        if method != "GET" or name.startswith("pdf_") or (only is not None and name not in only):
             continue
-        letter = "H" if name.startswith("compass_shared") else allowed[0]
+        # The matrix names a permission; TABLE pins the roles holding it (letters).
+        letters = TABLE.get(allowed, allowed)
+        letter = "H" if name.startswith("compass_shared") else letters[0]
         out.append((name, ROLES[letter]))
     return out
 
@@ -268,12 +276,14 @@ def measure(client: Any, url: str, repeat: int) -> Measured:
     return Measured(pct(times[1:], 50), pct(times[1:], 95), max(queries[1:]), status)
 
 
-def walk(world: World, repeat: int, trivial: float) -> dict[str, Measured]:
+def walk(
+    world: World, repeat: int, trivial: float, only: set[str] | None = None
+) -> dict[str, Measured]:
     from django.test import Client
     from tests.foundation.test_access_matrix import _org_url
 
     results = {}
-    for name, role in pages():
+    for name, role in pages(only):
         client = Client()
         client.force_login(world.users[role])
         url = _org_url(name, world.pks, org=world.org.slug)
@@ -310,6 +320,7 @@ def main() -> int:
         args.snapshots or large.snapshots,
         args.responses or large.responses,
     )
+    only = set(args.pages.split(",")) if args.pages else None
     with tempfile.TemporaryDirectory(prefix="koers-pages-bench-") as db_dir:
         setup_django(db_dir)
         from django.core.management import call_command
@@ -335,7 +346,7 @@ def main() -> int:
             # The peer again just before each walk: a shared machine's load drifts.
             trivial = measure(Client(), "/bench-trivial/", max(repeat, 20)).p95
             header(f"{label}: {world.org.name} (trivial page p95 {trivial * 1000:.1f} ms)")
-            results[label] = walk(world, repeat, trivial)
+            results[label] = walk(world, repeat, trivial, only)
     failures = [
         f"{name}: {results['small'][name].queries} statements small, {m.queries} large"
         for name, m in results["large"].items()

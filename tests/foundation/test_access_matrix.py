@@ -157,6 +157,8 @@ ORG = {
     "targets_monitor": ("GET", "targets.view"),
     "targets_ser": ("GET", "targets.view"),
     "targets_programme_day": ("GET", "targets.view"),
+    "targets_programme_day_pdf": ("GET", "targets.view"),
+    "targets_programme_day_csv": ("GET", "targets.view"),
     "targets_ser_save": ("POST", "targets.manage"),  # empty form: refused, nothing saved
     "targets_ser_pdf": ("GET", "targets.view"),
     "targets_ser_csv": ("GET", "targets.view"),

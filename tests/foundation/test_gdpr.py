@@ -359,3 +359,68 @@ def test_a_checkpoint_that_cannot_run_never_fails_the_deletion(db: Any, monkeypa
     with monkeypatch.context() as patched:
         patched.setattr(connection, "cursor", Locked)
         assert gdpr.checkpoint() is False
+
+
+# ---- what the organisation export holds, model by model ---------------------------------
+
+
+def test_every_organisation_owned_model_is_classified_for_the_export() -> None:
+    """A new app decides, per model, whether its rows go out in full or as a count only:
+    anonymous free text (respondents, reporters, participants) must never go out verbatim
+    just because nobody listed it."""
+    from koers.organisations import gdpr
+
+    labels = {model._meta.label_lower for model in gdpr.owned_models()}
+    unclassified = sorted(labels - gdpr.FULL - gdpr.COUNT_ONLY)
+    assert unclassified == [], (
+        f"classify {unclassified} in koers/organisations/gdpr.py: FULL (the organisation's "
+        "own data) or COUNT_ONLY (free text written anonymously)"
+    )
+    assert gdpr.FULL & gdpr.COUNT_ONLY == set()
+    assert sorted((gdpr.FULL | gdpr.COUNT_ONLY) - labels) == []  # no stale names
+    assert {"reportbox.report", "dialogue.answer"} <= gdpr.COUNT_ONLY
+
+
+def test_an_unclassified_model_is_exported_as_a_count_only(
+    monkeypatch: Any, org_a: Organisation
+) -> None:
+    from koers.organisations import gdpr
+    from koers.targets.models import Target
+
+    Target.objects.create(organisation=org_a, population="board", target_share=40,
+                          target_year=2028, note="vrije tekst")  # fmt: skip
+    monkeypatch.setattr(gdpr, "FULL", gdpr.FULL - {"targets.target"})
+    archive = zipfile.ZipFile(io.BytesIO(gdpr.export_organisation(org_a)))
+    assert json.loads(archive.read("targets.target.json")) == {"count": 1}
+
+
+def test_targets_and_report_settings_are_in_the_organisation_export(org_a: Organisation) -> None:
+    from koers.organisations.gdpr import export_organisation
+    from koers.targets.models import ReportSettings, SubTopDefinition, Target, TargetExplanation
+
+    SubTopDefinition.objects.create(organisation=org_a, name="Leiding", job_levels=["12"],
+                                    valid_from=dt.date(2026, 1, 1))  # fmt: skip
+    target = Target.objects.create(organisation=org_a, population="subtop", subtop_name="Leiding",
+                                   target_share=30, target_year=2028, note="waarom 30")  # fmt: skip
+    ReportSettings.objects.create(organisation=org_a, fy_end_month=6, fy_end_day=30,
+                                  count_other_with_underrepresented=True)  # fmt: skip
+    TargetExplanation.objects.create(organisation=org_a, target=target, year=2025,
+                                     text="Geen vacature.")  # fmt: skip
+    archive = zipfile.ZipFile(io.BytesIO(export_organisation(org_a)))
+
+    def rows(name: str) -> list[dict[str, Any]]:
+        return [row["fields"] for row in json.loads(archive.read(f"targets.{name}.json"))]
+
+    assert [(r["name"], r["job_levels"], r["valid_from"]) for r in rows("subtopdefinition")] == [
+        ("Leiding", ["12"], "2026-01-01")
+    ]
+    [t] = rows("target")
+    assert (t["population"], t["subtop_name"], t["target_share"], t["note"]) == (
+        "subtop", "Leiding", "30.00", "waarom 30"
+    )  # fmt: skip
+    [conf] = rows("reportsettings")
+    assert (conf["fy_end_month"], conf["fy_end_day"]) == (6, 30)
+    assert conf["count_other_with_underrepresented"] is True
+    assert [r["text"] for r in rows("targetexplanation")] == ["Geen vacature."]
+    invitations = json.loads(archive.read("organisations.memberinvitation.json"))
+    assert all("token_hash" not in row["fields"] for row in invitations)

@@ -32,3 +32,19 @@ def test_the_lines_follow_the_yearly_shares_of_the_worked_example() -> None:
 def test_an_unreachable_target_draws_the_all_women_line() -> None:
     path = compute_target_path(EXAMPLE, 0.5, 3)
     assert [line.key for line in scenario_lines(path)] == ["all_women"]
+
+
+def test_a_break_in_the_trend_is_drawn_between_the_two_years():
+    from koers.targets.charts import Line, trend_chart
+
+    chart = trend_chart(
+        [Line("counted", (0.3, 0.4, 0.5), "#000")],
+        target=0.5,
+        years=[2024, 2025, 2026],
+        breaks=[None, None, 2],
+    )
+    xs = [tick["x"] for tick in chart["x_ticks"]]
+    assert [tick["year"] for tick in chart["x_ticks"]] == [2024, 2025, 2026]
+    [mark] = chart["breaks"]
+    assert (mark["year"], mark["version"]) == (2026, 2)
+    assert xs[1] < mark["x"] < xs[2]

@@ -74,6 +74,11 @@ ACTIONS: dict[str, Promise] = {
     "targets.ser_pdf.intern": gettext_lazy("Jaarrapportage diversiteit als PDF (intern)"),
     "targets.ser_pdf.deelbaar": gettext_lazy("Jaarrapportage diversiteit als PDF (om te delen)"),
     "targets.ser_csv": gettext_lazy("Jaarrapportage diversiteit als CSV"),
+    "targets.programme_day_pdf.intern": gettext_lazy("Terugkomdagoverzicht als PDF (intern)"),
+    "targets.programme_day_pdf.deelbaar": gettext_lazy(
+        "Terugkomdagoverzicht als PDF (om te delen)"
+    ),
+    "targets.programme_day_csv": gettext_lazy("Terugkomdagoverzicht als CSV"),
     "inclusion.view_results": gettext_lazy("Uitkomsten inclusiemonitor bekeken"),
     "inclusion.view_summary": gettext_lazy("Samenvatting inclusiemonitor bekeken"),
     "inclusion summary: new public link": gettext_lazy(

@@ -54,6 +54,7 @@ def projection_chart(lines: Sequence[Line], *, target: float, first_year: int) -
     value and the target, and the target line."""
     n_years = max(len(line.shares) for line in lines)
     values = [v for line in lines for v in line.shares if v is not None] + [target]
+    n_years = max(n_years, 1)
     top = min(1.0, math.ceil(max(values) * 1.1 * 10) / 10)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -98,3 +99,38 @@ def projection_chart(lines: Sequence[Line], *, target: float, first_year: int) -
             for i in range(n_years)
         ],
     }
+
+
+def trend_chart(
+    lines: Sequence[Line],
+    *,
+    target: float,
+    years: Sequence[int],
+    breaks: Sequence[int | None] = (),
+) -> dict[str, Any]:
+    """The actual share over the snapshots' years (``lines``: "counted" as each year's
+    definition was, "recounted" with today's), the target line, and per break a vertical
+    marker: ``breaks[i]`` is the new definition's version where year ``i`` starts counting
+    with another version than the year before (None elsewhere), drawn midway between the
+    two years. A hidden year is a gap."""
+    shown = [line for line in lines if any(v is not None for v in line.shares)]
+    chart = projection_chart(shown or [Line("counted", (None,) * len(years), FEMALE)],
+                             target=target, first_year=years[0] if years else 0)  # fmt: skip
+    for tick, year in zip(chart["x_ticks"], years, strict=False):
+        tick["year"] = year
+    for row, year in zip(chart["rows"], years, strict=False):
+        row["year"] = year
+    chart["keys"] = [line["key"] for line in chart["lines"]]
+    ticks = chart["x_ticks"]
+    # Between the last year of the old definition and the first of the new one.
+    chart["breaks"] = [
+        {
+            "x": round((ticks[i - 1]["x"] + ticks[i]["x"]) / 2, 1) if i > 0 else ticks[i]["x"],
+            "year": ticks[i]["year"],
+            "version": version,
+        }
+        for i, version in enumerate(breaks[: len(ticks)])
+        if version is not None
+    ]
+    chart["top"] = TOP
+    return chart

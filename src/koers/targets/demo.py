@@ -1,8 +1,10 @@
-"""Demo content: a sub-top definition and targets for the board, supervisory board, sub-top,
-a job level, inflow and promotion, on the demo Gender Scan."""
+"""Demo content: a sub-top definition in two versions (a break in the trend) and targets for
+the board, supervisory board, sub-top, a job level, inflow and promotion, on the demo Gender
+Scan."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from koers.organisations.models import Organisation
@@ -20,6 +22,18 @@ def load_demo_targets(org: Organisation) -> str:
         name=SUBTOP,
         version=1,
         defaults={"job_levels": ["12", "13"], "job_families": []},
+    )
+    # From 2026 the sub-top also counts level 11: the monitor shows the break in the trend
+    # and the years before it recounted with today's definition.
+    SubTopDefinition.objects.get_or_create(
+        organisation=org,
+        name=SUBTOP,
+        version=2,
+        defaults={
+            "job_levels": ["11", "12", "13"],
+            "job_families": [],
+            "valid_from": dt.date(2026, 1, 1),
+        },
     )
     rows = [
         # population, split, subtop/level, share %, year, seats

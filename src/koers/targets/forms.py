@@ -172,6 +172,17 @@ class SubTopForm(DescribedFields, forms.Form):
         help_text=_("Gescheiden door komma's, zoals in het HR-bestand: Teamleider, Manager."),
     )
 
+    valid_from = forms.DateField(
+        label=_("Geldig vanaf"),
+        required=False,
+        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        help_text=_(
+            "De eerste peildatum die met deze definitie wordt geteld (dd-mm-jjjj). Leeg: een "
+            "eerste versie telt voor alle jaren, een gewijzigde vanaf vandaag. Eerdere jaren "
+            "blijven met de oude definitie geteld; de monitor toont de breuk."
+        ),
+    )
+
     def clean_job_levels(self) -> list[str]:
         return _words(self.cleaned_data.get("job_levels") or "")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koers.organisations.models import OrganisationOwned
@@ -18,13 +20,16 @@ class SubTopDefinition(OrganisationOwned):
     Besluit inhoud bestuursverslag art. 3d), defined by job levels and/or job families.
 
     A changed definition is saved as a new version (never edited in place), so a trend over
-    the years can show where the definition changed.
+    the years can show where the definition changed. ``valid_from`` is the first reference
+    date the version counts (see :meth:`applies_from`); every year is counted with the
+    version valid on its reference date (:func:`koers.targets.versions.version_on`).
     """
 
     name = models.CharField(_("naam"), max_length=120)
     version = models.PositiveIntegerField(default=1)
     job_levels = models.JSONField(default=list, blank=True)  # e.g. ["11", "12"]
     job_families = models.JSONField(default=list, blank=True)  # e.g. ["Teamleider"]
+    valid_from = models.DateField(_("geldig vanaf"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -40,6 +45,16 @@ class SubTopDefinition(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"
+
+    def applies_from(self) -> dt.date | None:
+        """The first reference date this version counts: ``valid_from`` if given; else a
+        first version counts for every year (None) and a later one from the day it was
+        saved."""
+        if self.valid_from is not None:
+            return self.valid_from
+        if self.version == 1 or self.created is None:
+            return None
+        return timezone.localdate(self.created)
 
     def same_definition(self, job_levels: list[str], job_families: list[str]) -> bool:
         return sorted(self.job_levels) == sorted(job_levels) and sorted(

@@ -3,8 +3,11 @@
 One column per yearly Gender Scan snapshot (``Snapshot.objects.history_for``, oldest first):
 
 * each target's actual share on that snapshot's reference date against the target, counted
-  with :func:`koers.targets.inputs.inputs_from_frame` on that snapshot's rows (the sub-top
-  with the latest version of its definition, so every year is measured the same way);
+  with :func:`koers.targets.inputs.inputs_from_frame` on that snapshot's rows; a sub-top
+  category with the version of its definition valid on that date
+  (:mod:`koers.targets.versions`), so a changed definition shows as a *break* in the trend,
+  with the years before it also *recounted with today's definition* beside them where that
+  discloses nobody (:func:`target_row`);
 * the indicators (women's share, inflow, outflow, pay gap) picked from each snapshot's own
   report as the Gender Scan's trend does (:func:`koers.scan.history.build_trend`), so a viewer
   outside HR sees exactly what that snapshot's dashboard shows them;
@@ -27,8 +30,11 @@ from django.utils.translation import gettext_lazy
 from koers.lib import hooks
 from koers.lib.hooks import PlanLine
 from koers.organisations.models import Organisation
+from koers.scan.charts import FEMALE, MALE
 from koers.stats.disclosure import Discloser
-from koers.targets.inputs import PopulationInputs, counted_ids, inputs_from_frame
+from koers.targets.charts import Line, trend_chart
+from koers.targets.inputs import PopulationInputs, Selection, counted_ids, inputs_from_frame
+from koers.targets.versions import Version, breaks
 
 # The indicators of the monitor: keys of koers.scan.trend.FIGURES with their kind.
 INDICATORS: tuple[tuple[str, str, Any], ...] = (
@@ -111,13 +117,105 @@ def plan_lines(org: Organisation) -> list[PlanLine]:
     return [line for impl in hooks.plan_actions.implementations() for line in impl(org)]
 
 
+People = tuple[frozenset[str], frozenset[str]]
+
+
+def _series(
+    frames: Sequence[Any],
+    days: Sequence[Any],
+    selections: Sequence[Selection],
+    target_share: float,
+    discloser: Discloser,
+    shown: list[People],
+    k: int,
+) -> list[Cell]:
+    """One target's cells over the years; outside HR a cell is hidden when it differs from
+    any cell already in ``shown`` (which it extends) by 1 to k − 1 people."""
+    cells = []
+    for frame, day, selection in zip(frames, days, selections, strict=True):
+        cell = target_cell(inputs_from_frame(frame, day, selection), target_share, discloser)
+        if not discloser.hr and not cell.hidden:
+            # Against every earlier year shown, not only the one before.
+            people = counted_ids(frame, day, selection)
+            if any(changed_too_few(earlier, people, k) for earlier in shown):
+                cell = Cell(hidden=True)
+            else:
+                shown.append(people)
+        cells.append(cell)
+    return cells
+
+
+def target_row(
+    target: Any,
+    frames: Sequence[Any],
+    days: Sequence[Any],
+    versions: dict[str, list[Version]],
+    discloser: Discloser,
+    k: int,
+) -> dict[str, Any]:
+    """One target over the years: ``cells`` counted as each year's definition was (for a
+    sub-top category its ``versions`` per year and the ``breaks`` between them), and, when
+    some year used another version than today's, ``recount``: every year counted with
+    today's definition. Outside HR the recount is checked against every cell shown, so the
+    two series cannot be differenced down to a few people either."""
+    from koers.targets.data import selection_of, subtop_version
+
+    used = [subtop_version(target, versions, day) for day in days]
+    today = subtop_version(target, versions)
+    selections = [selection_of(target, versions, day) for day in days]
+    shown: list[People] = []
+    cells = _series(frames, days, selections, target.share, discloser, shown, k)
+    recount = None
+    if today is not None and any(v is not None and v != today for v in used):
+        now = [selection_of(target, versions)] * len(days)
+        recount = _series(frames, days, now, target.share, discloser, shown, k)
+    row_breaks = breaks(used)
+    chart = None
+    if target.population == "subtop" and days:
+        lines = [Line("counted", tuple(c.share for c in cells), FEMALE)]
+        if recount is not None:
+            lines.append(Line("recounted", tuple(c.share for c in recount), MALE, "6 4"))
+        chart = trend_chart(
+            lines,
+            target=target.share,
+            years=[day.year for day in days],
+            breaks=[v.version if b and v else None for v, b in zip(used, row_breaks, strict=True)],
+        )
+    columns = [
+        {
+            "day": day,
+            "cell": cell,
+            "version": version,
+            "break": is_break,
+            "recount": None if recount is None else recount[i],
+        }
+        for i, (day, cell, version, is_break) in enumerate(
+            zip(days, cells, used, row_breaks, strict=True)
+        )
+    ]
+    return {
+        "target": target,
+        "cells": cells,
+        "versions": used,
+        "breaks": row_breaks,
+        "columns": columns,
+        "changes": [
+            {"day": days[i], "version": used[i], "previous": used[i - 1]}
+            for i, is_break in enumerate(row_breaks)
+            if is_break
+        ],
+        "today": today,
+        "recount": recount,
+        "chart": chart,
+    }
+
+
 def build_monitor(org: Organisation, *, hr: bool, lang: str) -> dict[str, Any]:
-    """The monitor's context: ``snapshots`` (columns), ``targets`` (rows of cells),
-    ``indicators`` (rows of values) and ``plan`` (:func:`plan_summary`)."""
+    """The monitor's context: ``snapshots`` (columns), ``targets`` (:func:`target_row` per
+    target), ``indicators`` (rows of values) and ``plan`` (:func:`plan_summary`)."""
     from koers.scan import history
-    from koers.targets.data import selection_of
+    from koers.targets.data import subtop_versions
     from koers.targets.models import Target
-    from koers.targets.services import latest_subtop_definitions
 
     trend = history.build_trend(org, hr=hr, lang=lang)
     snapshots = trend["snapshots"]
@@ -127,35 +225,22 @@ def build_monitor(org: Organisation, *, hr: bool, lang: str) -> dict[str, Any]:
         for key, kind, label in INDICATORS
         if key in figures
     ]
-    definitions = {d.name: d for d in latest_subtop_definitions(org)}
+    versions = subtop_versions(org)
     targets = sorted(Target.objects.for_org(org), key=Target.sort_key)
     discloser = Discloser(hr, settings.KOERS_MIN_GROUP_SIZE)
     rows = []
     if targets and snapshots:
         load = history.FrameLoader(snapshots)
         frames = [load(snapshot) for snapshot in snapshots]
+        days = [snapshot.reference_date for snapshot in snapshots]
         k = settings.KOERS_MIN_GROUP_SIZE
-        for target in targets:
-            selection = selection_of(target, definitions)
-            cells = []
-            shown: list[tuple[frozenset[str], frozenset[str]]] = []
-            for snapshot, frame in zip(snapshots, frames, strict=True):
-                cell = target_cell(
-                    inputs_from_frame(frame, snapshot.reference_date, selection),
-                    target.share,
-                    discloser,
-                )
-                if not hr and not cell.hidden:
-                    # Against every earlier year shown, not only the one before.
-                    people = counted_ids(frame, snapshot.reference_date, selection)
-                    if any(changed_too_few(earlier, people, k) for earlier in shown):
-                        cell = Cell(hidden=True)
-                    else:
-                        shown.append(people)
-                cells.append(cell)
-            rows.append({"target": target, "cells": cells})
+        rows = [target_row(t, frames, days, versions, discloser, k) for t in targets]
     else:
-        rows = [{"target": target, "cells": []} for target in targets]
+        rows = [
+            {"target": t, "cells": [], "versions": [], "breaks": [], "columns": [],
+             "changes": [], "today": None, "recount": None, "chart": None}
+            for t in targets
+        ]  # fmt: skip
     years = [snapshot.reference_date.year for snapshot in snapshots]
     return {
         "snapshots": snapshots,
@@ -178,7 +263,27 @@ def programme_day(monitor: dict[str, Any]) -> dict[str, Any]:
         change = None
         if first is not None and last is not None and None not in (first.share, last.share):
             change = (last.share - first.share) * 100
-        targets.append({"target": row["target"], "first": first, "last": last, "change": change})
+        # A sub-top counted with another definition at the baseline than now: the change
+        # crosses a break; beside it the change with both years recounted with today's.
+        crosses = any(row["breaks"])
+        recount_change = None
+        if crosses and row["recount"]:
+            a, b = row["recount"][0], row["recount"][-1]
+            if None not in (a.share, b.share) and not (a.hidden or b.hidden):
+                recount_change = (b.share - a.share) * 100
+        targets.append(
+            {
+                "target": row["target"],
+                "first": first,
+                "last": last,
+                "change": change,
+                "break": crosses,
+                "changes": row["changes"],
+                "today": row["today"],
+                "recount_first": row["recount"][0] if crosses and row["recount"] else None,
+                "recount_change": recount_change,
+            }
+        )
     indicators = [
         {
             "label": f["label"],

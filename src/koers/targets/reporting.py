@@ -3,10 +3,11 @@
 Year-end numbers come from the first current snapshot dated on or after the financial year's
 end, counted on the year's last day from its dates (hire and exit dates show who was in
 service then; levels and layers are as in that file). Without such a snapshot, the latest one
-before the year end is used and the page says so. Who sees which figures: HR and admin
-everything; others (the works council) the one suppression rule per body (DESIGN.md), so a
-board of four shows its target but not its men and women until HR shares the filed report
-(docs/diversity-report.md explains the choice).
+before the year end is used and the page says so. A sub-top category is counted with the
+version of its definition valid on the counting day (:mod:`koers.targets.versions`). Who
+sees which figures: HR and admin everything; others (the works council) the one suppression
+rule per body (DESIGN.md), so a board of four shows its target but not its men and women
+until HR shares the filed report (docs/diversity-report.md explains the choice).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from koers.targets import ser
 from koers.targets.inputs import Selection, inputs_from_frame
 from koers.targets.models import ReportSettings, Target, TargetExplanation
 from koers.targets.monitor import plan_lines
+from koers.targets.versions import version_on
 
 BODY_LABELS = {
     "employees": ("werknemers", "employees"),
@@ -60,7 +62,7 @@ def _snapshot_for(org: Organisation, fy_end: dt.date) -> Any:
 
 
 def build_report(org: Organisation, year: int, *, hr: bool) -> ser.SerReport:
-    from koers.targets.services import latest_subtop_definitions
+    from koers.targets.data import subtop_versions
 
     conf = report_settings(org)
     fy_end = ser.financial_year_end(year, conf.fy_end_month, conf.fy_end_day)
@@ -124,16 +126,17 @@ def build_report(org: Organisation, year: int, *, hr: bool) -> ser.SerReport:
     bodies = [body("employees", BODY_LABELS["employees"], employees, None)]
     for key in ("board", "supervisory_board"):
         bodies.append(body(key, BODY_LABELS[key], stock(Selection(key)), target_for(key)))
-    definitions = latest_subtop_definitions(org)
-    if not definitions:
+    versions = subtop_versions(org)
+    if not versions:
         labels = ("de subtop", "the sub-top")
         bodies.append(body("subtop", labels, stock(Selection("subtop")), target_for("subtop")))
-    for d in definitions:
-        selection = Selection(
-            "subtop", "all", tuple(map(str, d.job_levels)), tuple(map(str, d.job_families))
-        )
-        labels = (f"de subtop '{d.name}'", f"the sub-top '{d.name}'")
-        bodies.append(body("subtop", labels, stock(selection), target_for("subtop", d.name)))
+    for name, found in versions.items():
+        # Counted with the definition valid on the counting day (koers.targets.versions).
+        d = version_on(found, count_day)
+        assert d is not None
+        selection = Selection("subtop", "all", d.job_levels, d.job_families)
+        labels = (f"de subtop '{name}'", f"the sub-top '{name}'")
+        bodies.append(body("subtop", labels, stock(selection), target_for("subtop", name)))
     return ser.SerReport(
         organisation=org.name,
         year=year,

@@ -55,10 +55,16 @@ def latest_subtop_definitions(org: Organisation) -> list[SubTopDefinition]:
 
 @transaction.atomic
 def save_subtop_definition(
-    org: Organisation, name: str, job_levels: list[str], job_families: list[str], user: Any
+    org: Organisation,
+    name: str,
+    job_levels: list[str],
+    job_families: list[str],
+    user: Any,
+    valid_from: dt.date | None = None,
 ) -> tuple[SubTopDefinition, bool]:
     """Store the definition of sub-top category ``name``: a new version when it differs from
-    the latest (never an edit in place). Returns the definition and whether it is new."""
+    the latest (never an edit in place), counting from ``valid_from`` (see
+    ``SubTopDefinition.applies_from``). Returns the definition and whether it is new."""
     latest = (
         SubTopDefinition.objects.for_org(org)
         .select_for_update()
@@ -74,6 +80,7 @@ def save_subtop_definition(
         version=1 if latest is None else latest.version + 1,
         job_levels=job_levels,
         job_families=job_families,
+        valid_from=valid_from,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     return definition, True

@@ -101,7 +101,12 @@ def subtop(request: OrgRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         definition, created = save_subtop_definition(
-            org, data["name"], data["job_levels"], data["job_families"], request.user
+            org,
+            data["name"],
+            data["job_levels"],
+            data["job_families"],
+            request.user,
+            data.get("valid_from"),
         )
         if created:
             audit.record(org, request.user, "targets.subtop", str(definition))

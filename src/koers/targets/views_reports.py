@@ -18,7 +18,7 @@ from koers.lib.pdf import PRINT_STYLES, pdf_response, render_pdf
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
 from koers.organisations.audit_log import neutralise
-from koers.targets import ser
+from koers.targets import programme_export, ser
 from koers.targets.forms import ReportForm
 from koers.targets.monitor import build_monitor, programme_day
 from koers.targets.reporting import (
@@ -138,9 +138,37 @@ def ser_csv(request: OrgRequest) -> HttpResponse:
     return response
 
 
+def _programme_day(request: OrgRequest) -> dict[str, Any]:
+    """The page's context; the PDF and the CSV use the same, so they disclose the same."""
+    org = request.organisation
+    hr = can(request, "scan.view_all_figures")
+    return programme_day(build_monitor(org, hr=hr, lang=_lang()))
+
+
 @org_view("targets.view")
 def programme_day_view(request: OrgRequest) -> HttpResponse:
+    day = _programme_day(request)
+    audit.record(request.organisation, request.user, "targets.programme_day")
+    return render(request, "targets/programme_day.html", {"d": day})
+
+
+@org_view("targets.view")
+def programme_day_pdf(request: OrgRequest) -> HttpResponse:
     org = request.organisation
-    monitor_context = build_monitor(org, hr=can(request, "scan.view_all_figures"), lang=_lang())
-    audit.record(org, request.user, "targets.programme_day")
-    return render(request, "targets/programme_day.html", {"d": programme_day(monitor_context)})
+    day = _programme_day(request)
+    context = {"d": day, "organisation": org, "today": timezone.localdate()}
+    pdf = render_pdf("targets/programme_day_pdf.html", context, stylesheets=PRINT_STYLES)
+    variant = "intern" if day["hr"] else "deelbaar"
+    audit.record(org, request.user, f"targets.programme_day_pdf.{variant}")
+    return pdf_response(pdf, f"terugkomdag-{org.slug}.pdf")
+
+
+@org_view("targets.view")
+def programme_day_csv(request: OrgRequest) -> HttpResponse:
+    org = request.organisation
+    day = _programme_day(request)
+    audit.record(org, request.user, "targets.programme_day_csv")
+    response = HttpResponse(programme_export.to_csv(day), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="terugkomdag-{org.slug}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
