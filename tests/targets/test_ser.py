@@ -211,7 +211,7 @@ def test_the_csv_lists_the_report_in_the_portals_order(small, client, member_of)
         "de subtop 'Leiding'",
     ]
     board_row = rows[6]
-    assert board_row[3:11] == ["1", "2", "0", "3", "33.3", "40.0", "2025", "nee"]
+    assert board_row[3:11] == ["1", "2", "0", "3", "33,3", "40,0", "2025", "nee"]
     assert board_row[11] == "'=Een zetel kwam pas in 2026 vrij"  # no spreadsheet formula
     assert rows[3][11] == "2026-10-31"
 

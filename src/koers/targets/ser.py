@@ -219,7 +219,9 @@ def _num(value: int | None) -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}"
+    """A percentage with a decimal comma, as Dutch Excel reads it next to ``;`` (the other
+    Dutch CSVs of Koers do the same); a dot would be read as a thousands separator."""
+    return "" if value is None else f"{value * 100:.1f}".replace(".", ",")
 
 
 def _yes(value: bool | None) -> str:
