@@ -1,44 +1,18 @@
 """Research workspace fixtures: pooled Compass v2 responses made in bulk, a project, and a
-throwaway ``koers.stats.research`` (the real one is engineer RSTAT's, merged separately):
-one analysis that counts gender by function group and suppresses small cells."""
+stand-in ``koers.stats.research`` with one analysis (gender by function group, small cells
+suppressed) and predictable downloads, so the page tests do not depend on the real
+analyses (tests/research/test_integration.py runs those through the pages)."""
 
 from __future__ import annotations
 
 import sys
 import types
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 import pytest
 
-
-@dataclass(frozen=True)
-class Table:
-    title: dict[str, str]
-    columns: list[str]
-    rows: list[list[object]]
-    note: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class Result:
-    key: str
-    n: int
-    tables: list[Table]
-    statistics: list[dict[str, object]]
-    methods: dict[str, str]
-    chart: dict[str, object] | None
-    refused: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class Analysis:
-    key: str
-    title: dict[str, str]
-    chapter: str
-    columns: tuple[str, ...]
-    run: Any = field(default=None)
+from koers.stats.research.core import Analysis, Result, Table
 
 
 def _run(frame: pd.DataFrame, k: int) -> Result:
