@@ -14,7 +14,7 @@ table note says so, without their size.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -241,6 +241,39 @@ def _crosstab_table(
     return Table(title=title, columns=columns, rows=rows, note=note)
 
 
+def _share_rows(
+    counts: pd.DataFrame,
+    k: int,
+    keys: Sequence[str],
+    column: int,
+    name: Callable[[str], dict[str, str]],
+) -> tuple[list[list[object]], list[float | None]]:
+    """Per row of a count table: key, name, n, the count in ``column``, its share and the
+    Wilson 95 % interval in percent, all hidden (None) with their row when any cell of the
+    row is below ``k``; and the shares for a bar chart (None where hidden)."""
+    _, hidden = disclosed_crosstab(counts, k)
+    values = _counts(counts)
+    rows: list[list[object]] = []
+    shares: list[float | None] = []
+    for i, key in enumerate(keys):
+        hit, total = int(values[i, column]), int(values[i].sum())
+        h = bool(hidden.iloc[i].any())
+        low, high = m.wilson(hit, total)
+        rows.append(
+            [
+                key,
+                name(key),
+                total,
+                cell(hit, h),
+                cell(100 * hit / total, h, 1),
+                cell(100 * low, h, 1),
+                cell(100 * high, h, 1),
+            ]
+        )
+        shares.append(None if h else round(100 * hit / total, 1))
+    return rows, shares
+
+
 # --- 6.1 Technical function × technical sector -------------------------------------------
 
 
@@ -448,26 +481,7 @@ def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
     type_counts = _crosstab(
         _str(by_type, "organisation_type"), _str(by_type, "sector_subjective"), types, ["yes", "no"]
     )
-    _, hidden = disclosed_crosstab(type_counts, k)
-    rows: list[list[object]] = []
-    yes_share: list[float | None] = []
-    type_values = _counts(type_counts)
-    for i, t in enumerate(types):
-        yes, total = int(type_values[i, 0]), int(type_values[i].sum())
-        h = bool(hidden.iloc[i].any())
-        low, high = m.wilson(yes, total)
-        rows.append(
-            [
-                t,
-                _org_type(t),
-                total,
-                cell(yes, h),
-                cell(100 * yes / total, h, 1),
-                cell(100 * low, h, 1),
-                cell(100 * high, h, 1),
-            ]
-        )
-        yes_share.append(None if h else round(100 * yes / total, 1))
+    rows, yes_share = _share_rows(type_counts, k, types, 0, _org_type)
     tables.append(
         Table(
             title={
@@ -1395,27 +1409,7 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
             ["stay", "leave"],
         )
         chi = m.chi_square(table.to_numpy())
-        _, hidden = disclosed_crosstab(table, k)
-        rows: list[list[object]] = []
-        shares: list[float | None] = []
-        leave_values = _counts(table)
-        for i, p in enumerate(profiles):
-            total = int(leave_values[i].sum())
-            lv = int(leave_values[i, 1])
-            h = bool(hidden.iloc[i].any())
-            low, high = m.wilson(lv, total)
-            rows.append(
-                [
-                    p,
-                    labels(p),
-                    total,
-                    cell(lv, h),
-                    cell(100 * lv / total, h, 1),
-                    cell(100 * low, h, 1),
-                    cell(100 * high, h, 1),
-                ]
-            )
-            shares.append(None if h else round(100 * lv / total, 1))
+        rows, shares = _share_rows(table, k, profiles, 1, labels)
         tables.append(
             Table(
                 title={
