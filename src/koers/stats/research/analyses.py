@@ -241,18 +241,23 @@ def _crosstab_table(
     return Table(title=title, columns=columns, rows=rows, note=note)
 
 
-def _share_rows(
+def _share_table(
     counts: pd.DataFrame,
     k: int,
+    title: dict[str, str],
+    *,
+    key_column: str,
     keys: Sequence[str],
-    column: int,
     name: Callable[[str], dict[str, str]],
-) -> tuple[list[list[object]], list[float | None]]:
-    """Per row of a count table: key, name, n, the count in ``column``, its share and the
-    Wilson 95 % interval in percent, all hidden (None) with their row when any cell of the
-    row is below ``k``; and the shares for a bar chart (None where hidden)."""
+    share: str,
+    note: dict[str, str] | None,
+) -> tuple[Table, list[float | None]]:
+    """Per row of a count table (rows ``keys``): key, name, n, the count in column ``share``,
+    its share and the Wilson 95 % interval in percent, all hidden (None) with their row when
+    a cell of the row is below ``k``; and the shares for a bar chart (None where hidden)."""
     _, hidden = disclosed_crosstab(counts, k)
     values = _counts(counts)
+    column = list(counts.columns).index(share)
     rows: list[list[object]] = []
     shares: list[float | None] = []
     for i, key in enumerate(keys):
@@ -271,7 +276,23 @@ def _share_rows(
             ]
         )
         shares.append(None if h else round(100 * hit / total, 1))
-    return rows, shares
+    columns: list[str | dict[str, str]] = [
+        key_column,
+        "label",
+        "n",
+        f"{share}: n",
+        f"{share}: %",
+        "95% CI low",
+        "95% CI high",
+    ]
+    return Table(title=title, columns=columns, rows=rows, note=note), shares
+
+
+def _chi_statistic(name: str, chi: m.ChiSquare, effect: str = "Cramér's V") -> dict[str, object]:
+    """The χ² test as a statistic: χ², p, Cramér's V and V's interval."""
+    s = statistic(name, chi.statistic, None, chi.p, effect, chi.cramers_v)
+    s["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
+    return s
 
 
 # --- 6.1 Technical function × technical sector -------------------------------------------
@@ -338,17 +359,7 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
                 m.wilson(counts[GROUPS4[0]], n),
             )
         )
-    stats.append(
-        statistic(
-            "chi-square function × sector (df 1)",
-            chi.statistic,
-            None,
-            chi.p,
-            "phi (Cramér's V)",
-            chi.cramers_v,
-        )
-    )
-    stats[-1]["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
+    stats.append(_chi_statistic("chi-square function × sector (df 1)", chi, "phi (Cramér's V)"))
     if min(a, b, c, d) > 0 and not any_hidden:
         log_or = math.log(a * d / (b * c))
         se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
@@ -382,16 +393,7 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
                 row_labels={GROUP4_LABELS[g]["en"]: GROUP4_LABELS[g] for g in GROUPS4},
             )
         )
-        s = statistic(
-            "chi-square four groups × gender (df 3)",
-            gchi.statistic,
-            None,
-            gchi.p,
-            "Cramér's V",
-            gchi.cramers_v,
-        )
-        s["effect_size_ci"] = [round(gchi.v_ci[0], 4), round(gchi.v_ci[1], 4)]
-        stats.append(s)
+        stats.append(_chi_statistic("chi-square four groups × gender (df 3)", gchi))
         gender_nl = (
             f" Vrouwen en mannen (n = {gchi.n}) zijn vergeleken met een χ²-toets op de vier "
             f"groepen × gender (χ²(3) = {fmt(gchi.statistic, 2, 'nl')}, {fmt_p(gchi.p, 'nl')}, "
@@ -481,26 +483,20 @@ def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
     type_counts = _crosstab(
         _str(by_type, "organisation_type"), _str(by_type, "sector_subjective"), types, ["yes", "no"]
     )
-    rows, yes_share = _share_rows(type_counts, k, types, 0, _org_type)
-    tables.append(
-        Table(
-            title={
-                "nl": "Zegt in de technische sector te werken, per organisatietype",
-                "en": "Says they work in the technical sector, by organisation type",
-            },
-            columns=[
-                "organisation_type",
-                "label",
-                "n",
-                "yes: n",
-                "yes: %",
-                "95% CI low",
-                "95% CI high",
-            ],
-            rows=rows,
-            note=_left_out_note({"organisation_type": small}, k),
-        )
+    share_table, yes_share = _share_table(
+        type_counts,
+        k,
+        {
+            "nl": "Zegt in de technische sector te werken, per organisatietype",
+            "en": "Says they work in the technical sector, by organisation type",
+        },
+        key_column="organisation_type",
+        keys=types,
+        name=_org_type,
+        share="yes",
+        note=_left_out_note({"organisation_type": small}, k),
     )
+    tables.append(share_table)
     stats = [
         statistic("observed agreement", kappa.agreement),
         statistic("Cohen's kappa", kappa.kappa, kappa.ci, kappa.p, "kappa", kappa.kappa),
@@ -1018,15 +1014,7 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
     stats: list[dict[str, object]] = []
     parts_nl, parts_en = [], []
     for (column, chi), p_holm in zip(tests, adjusted, strict=True):
-        s = statistic(
-            f"chi-square profile × {column} (df {chi.df})",
-            chi.statistic,
-            None,
-            chi.p,
-            "Cramér's V",
-            chi.cramers_v,
-        )
-        s["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
+        s = _chi_statistic(f"chi-square profile × {column} (df {chi.df})", chi)
         s["p_holm"] = significant(p_holm)
         s["n"] = chi.n
         stats.append(s)
@@ -1409,36 +1397,21 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
             ["stay", "leave"],
         )
         chi = m.chi_square(table.to_numpy())
-        rows, shares = _share_rows(table, k, profiles, 1, labels)
-        tables.append(
-            Table(
-                title={
-                    "nl": "Wil buiten de technische sector werken, per profiel",
-                    "en": "Intends to work outside the technical sector, by profile",
-                },
-                columns=[
-                    "profile",
-                    "label",
-                    "n",
-                    "leave: n",
-                    "leave: %",
-                    "95% CI low",
-                    "95% CI high",
-                ],
-                rows=rows,
-                note=_left_out_note({"profile": small}, k),
-            )
+        share_table, shares = _share_table(
+            table,
+            k,
+            {
+                "nl": "Wil buiten de technische sector werken, per profiel",
+                "en": "Intends to work outside the technical sector, by profile",
+            },
+            key_column="profile",
+            keys=profiles,
+            name=labels,
+            share="leave",
+            note=_left_out_note({"profile": small}, k),
         )
-        s = statistic(
-            f"chi-square profile × intention (df {chi.df})",
-            chi.statistic,
-            None,
-            chi.p,
-            "Cramér's V",
-            chi.cramers_v,
-        )
-        s["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
-        stats.append(s)
+        tables.append(share_table)
+        stats.append(_chi_statistic(f"chi-square profile × intention (df {chi.df})", chi))
         chart = {
             "kind": "bar",
             "categories": [label(p, "en") for p in profiles],
