@@ -288,6 +288,21 @@ def _share_table(
     return Table(title=title, columns=columns, rows=rows, note=note), shares
 
 
+def _column_shares(counts: pd.DataFrame, k: int) -> list[list[float | None]]:
+    """Per column of a count table, each row's percentage of the column total (one
+    decimal), None where the cell is hidden: the series of a grouped bar chart."""
+    _, hidden = disclosed_crosstab(counts, k)
+    values = _counts(counts)
+    totals = values.sum(axis=0)
+    return [
+        [
+            None if hidden.iloc[i, j] else round(100 * int(values[i, j]) / int(totals[j]), 1)
+            for i in range(len(counts))
+        ]
+        for j in range(values.shape[1])
+    ]
+
+
 def _chi_statistic(name: str, chi: m.ChiSquare, effect: str = "Cramér's V") -> dict[str, object]:
     """The χ² test as a statistic: χ², p, Cramér's V and V's interval."""
     s = statistic(name, chi.statistic, None, chi.p, effect, chi.cramers_v)
@@ -631,23 +646,11 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
         {"nl": "Inkomensklasse naar gender", "en": "Income band by gender"},
         row_name={"nl": "inkomensklasse", "en": "income band"},
     )
-    _, hidden = disclosed_crosstab(bands, k)
-    band_values = _counts(bands)
-    band_totals = band_values.sum(axis=0)
-    series = []
-    for j, g in enumerate(["woman", "man"]):
-        series.append(
-            {
-                "name": labels(g),
-                "values": [
-                    None
-                    if hidden.iloc[i, j]
-                    else round(100 * int(band_values[i, j]) / int(band_totals[j]), 1)
-                    for i in range(len(bands))
-                ],
-            }
-        )
-    hours_rows = []
+    series = [
+        {"name": labels(g), "values": band_shares}
+        for g, band_shares in zip(["woman", "man"], _column_shares(bands, k), strict=True)
+    ]
+    hours_rows: list[list[object]] = []
     for g in ("woman", "man"):
         values = hours[(_str(data, "gender") == g).to_numpy()]
         hours_rows.append(
@@ -984,24 +987,13 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
             )
         )
         if column == "function_group":
-            _, hidden = disclosed_crosstab(table, k)
-            tv = _counts(table)
-            totals = tv.sum(axis=0)
             chart = {
                 "kind": "grouped_bar",
                 "categories": [label(p, "en") for p in table.index],
                 "categories_nl": [label(p, "nl") for p in table.index],
                 "series": [
-                    {
-                        "name": labels(lv),
-                        "values": [
-                            None
-                            if hidden.iloc[i, j]
-                            else round(100 * int(tv[i, j]) / int(totals[j]), 1)
-                            for i in range(len(table))
-                        ],
-                    }
-                    for j, lv in enumerate(table.columns)
+                    {"name": labels(lv), "values": values}
+                    for lv, values in zip(table.columns, _column_shares(table, k), strict=True)
                 ],
                 "unit": "%",
             }
