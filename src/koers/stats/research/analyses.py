@@ -288,6 +288,12 @@ def _share_table(
     return Table(title=title, columns=columns, rows=rows, note=note), shares
 
 
+def _odds_statistic(name: str, fit: m.LogitFit | m.OrdinalFit, term: str) -> dict[str, object]:
+    """A model's odds ratio for ``term`` as a statistic, with its Wald interval and p."""
+    odds, low, high, p = fit.odds_ratio(term)
+    return statistic(name, odds, (low, high), p, "odds ratio", odds)
+
+
 def _column_shares(counts: pd.DataFrame, k: int) -> list[list[float | None]]:
     """Per column of a count table, each row's percentage of the column total (one
     decimal), None where the cell is hidden: the series of a grouped bar chart."""
@@ -790,12 +796,7 @@ def income_hours_by_job_sector(frame: pd.DataFrame, k: int) -> Result:
         )
     stats: list[dict[str, object]] = []
     for name in [v for v in names[:3] if v in ordinal.names]:
-        odds, low, high, p = ordinal.odds_ratio(name)
-        stats.append(
-            statistic(
-                f"income: cumulative odds ratio, {name}", odds, (low, high), p, "odds ratio", odds
-            )
-        )
+        stats.append(_odds_statistic(f"income: cumulative odds ratio, {name}", ordinal, name))
     hnames = [
         "Intercept",
         "non_technical_job",
@@ -1371,8 +1372,7 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
         ("cluster_2", "odds ratio leaving, cluster 2 vs cluster 1"),
         ("non_technical_job", "odds ratio leaving, non-technical vs technical job"),
     ):
-        orr, low, high, p_or = model1.odds_ratio(name)
-        stats.append(statistic(text, orr, (low, high), p_or, "odds ratio", orr))
+        stats.append(_odds_statistic(text, model1, name))
     tables: list[Table] = []
     chart: dict[str, object] | None = None
     or_c = model1.odds_ratio("cluster_2")
@@ -1439,15 +1439,11 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
                 )
             )
             for p in [v for v in profiles[1:] if f"profile[{v}]" in full2.names]:
-                orr, low, high, pp = full2.odds_ratio(f"profile[{p}]")
                 stats.append(
-                    statistic(
+                    _odds_statistic(
                         f"odds ratio leaving, {p} vs {profiles[0]} (controlled)",
-                        orr,
-                        (low, high),
-                        pp,
-                        "odds ratio",
-                        orr,
+                        full2,
+                        f"profile[{p}]",
                     )
                 )
             # n − n2 are the people without a (large enough) profile: name n2 only when
