@@ -26,6 +26,7 @@ from koers.stats.disclosure import check_k
 from koers.stats.research import models as m
 from koers.stats.research.core import (
     HBO_CODES,
+    LEVELS,
     NOT_APPLICABLE,
     WO_CODES,
     Refusal,
@@ -1189,18 +1190,7 @@ def scales_by_profile(frame: pd.DataFrame, k: int) -> Result:
     stats: list[dict[str, object]] = []
     pair_rows: list[list[object]] = []
     series = []
-    all_profiles = [
-        p
-        for p in (
-            "nerd",
-            "einzelganger",
-            "traditionalist",
-            "innovator",
-            "allrounder",
-            "status_seeker",
-        )
-        if any(p in r.emm for r in results.values())
-    ]
+    all_profiles = [p for p in LEVELS["profile"] if any(p in r.emm for r in results.values())]
     parts_nl, parts_en = [], []
     for outcome, r in results.items():
         emm, letters, ftest = r.emm, r.letters, r.f
