@@ -251,11 +251,12 @@ def _share_table(
     keys: Sequence[str],
     name: Callable[[str], dict[str, str]],
     share: str,
-    note: dict[str, str] | None,
+    left_out: list[str],
 ) -> tuple[Table, list[float | None]]:
     """Per row of a count table (rows ``keys``): key, name, n, the count in column ``share``,
     its share and the Wilson 95 % interval in percent, all hidden (None) with their row when
-    a cell of the row is below ``k``; and the shares for a bar chart (None where hidden)."""
+    a cell of the row is below ``k``; and the shares for a bar chart (None where hidden).
+    ``left_out`` are the levels of ``key_column`` dropped as smaller than ``k`` (a note)."""
     _, hidden = disclosed_crosstab(counts, k)
     values = _counts(counts)
     column = list(counts.columns).index(share)
@@ -286,6 +287,7 @@ def _share_table(
         "95% CI low",
         "95% CI high",
     ]
+    note = _left_out_note({key_column: left_out}, k)
     return Table(title=title, columns=columns, rows=rows, note=note), shares
 
 
@@ -516,7 +518,7 @@ def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
         keys=types,
         name=_org_type,
         share="yes",
-        note=_left_out_note({"organisation_type": small}, k),
+        left_out=small,
     )
     tables.append(share_table)
     stats = [
@@ -1390,7 +1392,7 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
             keys=profiles,
             name=labels,
             share="leave",
-            note=_left_out_note({"profile": small}, k),
+            left_out=small,
         )
         tables.append(share_table)
         stats.append(_chi_statistic(f"chi-square profile × intention (df {chi.df})", chi))
