@@ -14,7 +14,7 @@ table note says so, without their size.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -26,6 +26,7 @@ from koers.stats.disclosure import check_k
 from koers.stats.research import models as m
 from koers.stats.research.core import (
     HBO_CODES,
+    LEVELS,
     NOT_APPLICABLE,
     WO_CODES,
     Refusal,
@@ -241,6 +242,83 @@ def _crosstab_table(
     return Table(title=title, columns=columns, rows=rows, note=note)
 
 
+def _share_table(
+    counts: pd.DataFrame,
+    k: int,
+    title: dict[str, str],
+    *,
+    key_column: str,
+    keys: Sequence[str],
+    name: Callable[[str], dict[str, str]],
+    share: str,
+    left_out: list[str],
+) -> tuple[Table, list[float | None]]:
+    """Per row of a count table (rows ``keys``): key, name, n, the count in column ``share``,
+    its share and the Wilson 95 % interval in percent, all hidden (None) with their row when
+    a cell of the row is below ``k``; and the shares for a bar chart (None where hidden).
+    ``left_out`` are the levels of ``key_column`` dropped as smaller than ``k`` (a note)."""
+    _, hidden = disclosed_crosstab(counts, k)
+    values = _counts(counts)
+    column = list(counts.columns).index(share)
+    rows: list[list[object]] = []
+    shares: list[float | None] = []
+    for i, key in enumerate(keys):
+        hit, total = int(values[i, column]), int(values[i].sum())
+        h = bool(hidden.iloc[i].any())
+        low, high = m.wilson(hit, total)
+        rows.append(
+            [
+                key,
+                name(key),
+                total,
+                cell(hit, h),
+                cell(100 * hit / total, h, 1),
+                cell(100 * low, h, 1),
+                cell(100 * high, h, 1),
+            ]
+        )
+        shares.append(None if h else round(100 * hit / total, 1))
+    columns: list[str | dict[str, str]] = [
+        key_column,
+        "label",
+        "n",
+        f"{share}: n",
+        f"{share}: %",
+        "95% CI low",
+        "95% CI high",
+    ]
+    note = _left_out_note({key_column: left_out}, k)
+    return Table(title=title, columns=columns, rows=rows, note=note), shares
+
+
+def _odds_statistic(name: str, fit: m.LogitFit | m.OrdinalFit, term: str) -> dict[str, object]:
+    """A model's odds ratio for ``term`` as a statistic, with its Wald interval and p."""
+    odds, low, high, p = fit.odds_ratio(term)
+    return statistic(name, odds, (low, high), p, "odds ratio", odds)
+
+
+def _column_shares(counts: pd.DataFrame, k: int) -> list[list[float | None]]:
+    """Per column of a count table, each row's percentage of the column total (one
+    decimal), None where the cell is hidden: the series of a grouped bar chart."""
+    _, hidden = disclosed_crosstab(counts, k)
+    values = _counts(counts)
+    totals = values.sum(axis=0)
+    return [
+        [
+            None if hidden.iloc[i, j] else round(100 * int(values[i, j]) / int(totals[j]), 1)
+            for i in range(len(counts))
+        ]
+        for j in range(values.shape[1])
+    ]
+
+
+def _chi_statistic(name: str, chi: m.ChiSquare, effect: str = "Cramér's V") -> dict[str, object]:
+    """The χ² test as a statistic: χ², p, Cramér's V and V's interval."""
+    s = statistic(name, chi.statistic, None, chi.p, effect, chi.cramers_v)
+    s["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
+    return s
+
+
 # --- 6.1 Technical function × technical sector -------------------------------------------
 
 
@@ -305,17 +383,7 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
                 m.wilson(counts[GROUPS4[0]], n),
             )
         )
-    stats.append(
-        statistic(
-            "chi-square function × sector (df 1)",
-            chi.statistic,
-            None,
-            chi.p,
-            "phi (Cramér's V)",
-            chi.cramers_v,
-        )
-    )
-    stats[-1]["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
+    stats.append(_chi_statistic("chi-square function × sector (df 1)", chi, "phi (Cramér's V)"))
     if min(a, b, c, d) > 0 and not any_hidden:
         log_or = math.log(a * d / (b * c))
         se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
@@ -349,16 +417,7 @@ def function_by_sector(frame: pd.DataFrame, k: int) -> Result:
                 row_labels={GROUP4_LABELS[g]["en"]: GROUP4_LABELS[g] for g in GROUPS4},
             )
         )
-        s = statistic(
-            "chi-square four groups × gender (df 3)",
-            gchi.statistic,
-            None,
-            gchi.p,
-            "Cramér's V",
-            gchi.cramers_v,
-        )
-        s["effect_size_ci"] = [round(gchi.v_ci[0], 4), round(gchi.v_ci[1], 4)]
-        stats.append(s)
+        stats.append(_chi_statistic("chi-square four groups × gender (df 3)", gchi))
         gender_nl = (
             f" Vrouwen en mannen (n = {gchi.n}) zijn vergeleken met een χ²-toets op de vier "
             f"groepen × gender (χ²(3) = {fmt(gchi.statistic, 2, 'nl')}, {fmt_p(gchi.p, 'nl')}, "
@@ -448,45 +507,20 @@ def objective_subjective(frame: pd.DataFrame, k: int) -> Result:
     type_counts = _crosstab(
         _str(by_type, "organisation_type"), _str(by_type, "sector_subjective"), types, ["yes", "no"]
     )
-    _, hidden = disclosed_crosstab(type_counts, k)
-    rows: list[list[object]] = []
-    yes_share: list[float | None] = []
-    type_values = _counts(type_counts)
-    for i, t in enumerate(types):
-        yes, total = int(type_values[i, 0]), int(type_values[i].sum())
-        h = bool(hidden.iloc[i].any())
-        low, high = m.wilson(yes, total)
-        rows.append(
-            [
-                t,
-                _org_type(t),
-                total,
-                cell(yes, h),
-                cell(100 * yes / total, h, 1),
-                cell(100 * low, h, 1),
-                cell(100 * high, h, 1),
-            ]
-        )
-        yes_share.append(None if h else round(100 * yes / total, 1))
-    tables.append(
-        Table(
-            title={
-                "nl": "Zegt in de technische sector te werken, per organisatietype",
-                "en": "Says they work in the technical sector, by organisation type",
-            },
-            columns=[
-                "organisation_type",
-                "label",
-                "n",
-                "yes: n",
-                "yes: %",
-                "95% CI low",
-                "95% CI high",
-            ],
-            rows=rows,
-            note=_left_out_note({"organisation_type": small}, k),
-        )
+    share_table, yes_share = _share_table(
+        type_counts,
+        k,
+        {
+            "nl": "Zegt in de technische sector te werken, per organisatietype",
+            "en": "Says they work in the technical sector, by organisation type",
+        },
+        key_column="organisation_type",
+        keys=types,
+        name=_org_type,
+        share="yes",
+        left_out=small,
     )
+    tables.append(share_table)
     stats = [
         statistic("observed agreement", kappa.agreement),
         statistic("Cohen's kappa", kappa.kappa, kappa.ci, kappa.p, "kappa", kappa.kappa),
@@ -621,23 +655,11 @@ def income_hours_by_gender(frame: pd.DataFrame, k: int) -> Result:
         {"nl": "Inkomensklasse naar gender", "en": "Income band by gender"},
         row_name={"nl": "inkomensklasse", "en": "income band"},
     )
-    _, hidden = disclosed_crosstab(bands, k)
-    band_values = _counts(bands)
-    band_totals = band_values.sum(axis=0)
-    series = []
-    for j, g in enumerate(["woman", "man"]):
-        series.append(
-            {
-                "name": labels(g),
-                "values": [
-                    None
-                    if hidden.iloc[i, j]
-                    else round(100 * int(band_values[i, j]) / int(band_totals[j]), 1)
-                    for i in range(len(bands))
-                ],
-            }
-        )
-    hours_rows = []
+    series = [
+        {"name": labels(g), "values": band_shares}
+        for g, band_shares in zip(["woman", "man"], _column_shares(bands, k), strict=True)
+    ]
+    hours_rows: list[list[object]] = []
     for g in ("woman", "man"):
         values = hours[(_str(data, "gender") == g).to_numpy()]
         hours_rows.append(
@@ -777,12 +799,7 @@ def income_hours_by_job_sector(frame: pd.DataFrame, k: int) -> Result:
         )
     stats: list[dict[str, object]] = []
     for name in [v for v in names[:3] if v in ordinal.names]:
-        odds, low, high, p = ordinal.odds_ratio(name)
-        stats.append(
-            statistic(
-                f"income: cumulative odds ratio, {name}", odds, (low, high), p, "odds ratio", odds
-            )
-        )
+        stats.append(_odds_statistic(f"income: cumulative odds ratio, {name}", ordinal, name))
     hnames = [
         "Intercept",
         "non_technical_job",
@@ -974,24 +991,13 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
             )
         )
         if column == "function_group":
-            _, hidden = disclosed_crosstab(table, k)
-            tv = _counts(table)
-            totals = tv.sum(axis=0)
             chart = {
                 "kind": "grouped_bar",
                 "categories": [label(p, "en") for p in table.index],
                 "categories_nl": [label(p, "nl") for p in table.index],
                 "series": [
-                    {
-                        "name": labels(lv),
-                        "values": [
-                            None
-                            if hidden.iloc[i, j]
-                            else round(100 * int(tv[i, j]) / int(totals[j]), 1)
-                            for i in range(len(table))
-                        ],
-                    }
-                    for j, lv in enumerate(table.columns)
+                    {"name": labels(lv), "values": values}
+                    for lv, values in zip(table.columns, _column_shares(table, k), strict=True)
                 ],
                 "unit": "%",
             }
@@ -1004,15 +1010,7 @@ def profiles_by_background(frame: pd.DataFrame, k: int) -> Result:
     stats: list[dict[str, object]] = []
     parts_nl, parts_en = [], []
     for (column, chi), p_holm in zip(tests, adjusted, strict=True):
-        s = statistic(
-            f"chi-square profile × {column} (df {chi.df})",
-            chi.statistic,
-            None,
-            chi.p,
-            "Cramér's V",
-            chi.cramers_v,
-        )
-        s["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
+        s = _chi_statistic(f"chi-square profile × {column} (df {chi.df})", chi)
         s["p_holm"] = significant(p_holm)
         s["n"] = chi.n
         stats.append(s)
@@ -1194,18 +1192,7 @@ def scales_by_profile(frame: pd.DataFrame, k: int) -> Result:
     stats: list[dict[str, object]] = []
     pair_rows: list[list[object]] = []
     series = []
-    all_profiles = [
-        p
-        for p in (
-            "nerd",
-            "einzelganger",
-            "traditionalist",
-            "innovator",
-            "allrounder",
-            "status_seeker",
-        )
-        if any(p in r.emm for r in results.values())
-    ]
+    all_profiles = [p for p in LEVELS["profile"] if any(p in r.emm for r in results.values())]
     parts_nl, parts_en = [], []
     for outcome, r in results.items():
         emm, letters, ftest = r.emm, r.letters, r.f
@@ -1377,8 +1364,7 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
         ("cluster_2", "odds ratio leaving, cluster 2 vs cluster 1"),
         ("non_technical_job", "odds ratio leaving, non-technical vs technical job"),
     ):
-        orr, low, high, p_or = model1.odds_ratio(name)
-        stats.append(statistic(text, orr, (low, high), p_or, "odds ratio", orr))
+        stats.append(_odds_statistic(text, model1, name))
     tables: list[Table] = []
     chart: dict[str, object] | None = None
     or_c = model1.odds_ratio("cluster_2")
@@ -1395,56 +1381,21 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
             ["stay", "leave"],
         )
         chi = m.chi_square(table.to_numpy())
-        _, hidden = disclosed_crosstab(table, k)
-        rows: list[list[object]] = []
-        shares: list[float | None] = []
-        leave_values = _counts(table)
-        for i, p in enumerate(profiles):
-            total = int(leave_values[i].sum())
-            lv = int(leave_values[i, 1])
-            h = bool(hidden.iloc[i].any())
-            low, high = m.wilson(lv, total)
-            rows.append(
-                [
-                    p,
-                    labels(p),
-                    total,
-                    cell(lv, h),
-                    cell(100 * lv / total, h, 1),
-                    cell(100 * low, h, 1),
-                    cell(100 * high, h, 1),
-                ]
-            )
-            shares.append(None if h else round(100 * lv / total, 1))
-        tables.append(
-            Table(
-                title={
-                    "nl": "Wil buiten de technische sector werken, per profiel",
-                    "en": "Intends to work outside the technical sector, by profile",
-                },
-                columns=[
-                    "profile",
-                    "label",
-                    "n",
-                    "leave: n",
-                    "leave: %",
-                    "95% CI low",
-                    "95% CI high",
-                ],
-                rows=rows,
-                note=_left_out_note({"profile": small}, k),
-            )
+        share_table, shares = _share_table(
+            table,
+            k,
+            {
+                "nl": "Wil buiten de technische sector werken, per profiel",
+                "en": "Intends to work outside the technical sector, by profile",
+            },
+            key_column="profile",
+            keys=profiles,
+            name=labels,
+            share="leave",
+            left_out=small,
         )
-        s = statistic(
-            f"chi-square profile × intention (df {chi.df})",
-            chi.statistic,
-            None,
-            chi.p,
-            "Cramér's V",
-            chi.cramers_v,
-        )
-        s["effect_size_ci"] = [round(chi.v_ci[0], 4), round(chi.v_ci[1], 4)]
-        stats.append(s)
+        tables.append(share_table)
+        stats.append(_chi_statistic(f"chi-square profile × intention (df {chi.df})", chi))
         chart = {
             "kind": "bar",
             "categories": [label(p, "en") for p in profiles],
@@ -1480,15 +1431,11 @@ def leave_by_profile(frame: pd.DataFrame, k: int) -> Result:
                 )
             )
             for p in [v for v in profiles[1:] if f"profile[{v}]" in full2.names]:
-                orr, low, high, pp = full2.odds_ratio(f"profile[{p}]")
                 stats.append(
-                    statistic(
+                    _odds_statistic(
                         f"odds ratio leaving, {p} vs {profiles[0]} (controlled)",
-                        orr,
-                        (low, high),
-                        pp,
-                        "odds ratio",
-                        orr,
+                        full2,
+                        f"profile[{p}]",
                     )
                 )
             # n − n2 are the people without a (large enough) profile: name n2 only when

@@ -168,6 +168,18 @@ def noncentral_interval(
 # --- Logistic regression -----------------------------------------------------------------
 
 
+def _odds_ratio(
+    names: Sequence[str], params: FloatArray, cov: FloatArray, name: str
+) -> tuple[float, float, float, float]:
+    """exp(β) of coefficient ``name`` with its Wald 95 % interval exp(β ± z·SE), and Wald's
+    two-sided p (NaN when the standard error is zero)."""
+    k = names.index(name)
+    b, se = float(params[k]), float(math.sqrt(cov[k, k]))
+    z = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
+    p = float(2 * stats.norm.sf(abs(b / se))) if se > 0 else float("nan")
+    return math.exp(b), math.exp(b - z * se), math.exp(b + z * se), p
+
+
 @dataclass(frozen=True)
 class LogitFit:
     """Maximum-likelihood logistic regression; ``cov`` is the inverse Fisher information."""
@@ -181,11 +193,7 @@ class LogitFit:
 
     def odds_ratio(self, name: str) -> tuple[float, float, float, float]:
         """exp(β) with its Wald 95 % interval exp(β ± z·SE), and Wald's two-sided p."""
-        k = self.names.index(name)
-        b, se = float(self.params[k]), float(math.sqrt(self.cov[k, k]))
-        z = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
-        p = float(2 * stats.norm.sf(abs(b / se))) if se > 0 else float("nan")
-        return math.exp(b), math.exp(b - z * se), math.exp(b + z * se), p
+        return _odds_ratio(self.names, self.params, self.cov, name)
 
 
 def fit_logit(y: FloatArray, x: FloatArray, names: Sequence[str], max_iter: int = 50) -> LogitFit:
@@ -238,11 +246,7 @@ class OrdinalFit:
     converged: bool
 
     def odds_ratio(self, name: str) -> tuple[float, float, float, float]:
-        k = self.names.index(name)
-        b, se = float(self.params[k]), float(math.sqrt(self.cov[k, k]))
-        z = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
-        p = float(2 * stats.norm.sf(abs(b / se))) if se > 0 else float("nan")
-        return math.exp(b), math.exp(b - z * se), math.exp(b + z * se), p
+        return _odds_ratio(self.names, self.params, self.cov, name)
 
 
 def fit_ordinal(y: npt.ArrayLike, x: FloatArray, names: Sequence[str]) -> OrdinalFit:
