@@ -150,3 +150,11 @@ def test_guessing_from_many_addresses_meets_a_ceiling_that_spares_the_owners_bro
     # The owner's browser, which logged in to this account before, is not locked out.
     _login_from(client, "198.51.100.7", "bob@alpha.example")
     assert client.session["_auth_user_id"] == str(bob.pk)
+
+
+def test_the_login_page_does_not_move_focus_past_the_skip_link(client: Any) -> None:
+    """The first Tab must reach "Naar de inhoud"; Django's login form autofocuses the e-mail
+    field, which skipped it (the browser check is tests/e2e/test_foundation_e2e.py)."""
+    html = client.get(reverse("login")).content.decode()
+    assert 'name="username"' in html
+    assert "autofocus" not in html

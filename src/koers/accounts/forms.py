@@ -18,6 +18,9 @@ class ThrottledAuthenticationForm(DescribedFields, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mailadres")
         self.fields["password"].label = _("Wachtwoord")
+        # Django focuses the e-mail field on load; then the first Tab skips the "Naar de
+        # inhoud" link and a screen reader starts mid-page (tests/e2e/test_foundation_e2e.py).
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
     def clean(self) -> dict[str, Any]:
         username = self.data.get("username", "")
