@@ -28,7 +28,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from koers.stats.paygap import _category_codes, _pay_data
+from koers.stats.paydata import category_codes, pay_data
 
 SEED = 20_261_207
 MIN_PERMUTATIONS = 999
@@ -73,8 +73,8 @@ def category_p_values(
     """Permutation p-values for the named categories (labels as in ``CategoryGap``)."""
     if not categories:
         return {}
-    data, _counts = _pay_data(employees, on)
-    codes, labels = _category_codes(data)
+    data, _counts = pay_data(employees, on)
+    codes, labels = category_codes(data)
     log_pay = np.log(data.total)
     n_permutations = permutations_for(len(categories), alpha)
     result: dict[str, float | None] = {}

@@ -28,27 +28,47 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from koers.stats.paydata import (
+    CATEGORY_CONTROLS,
+    DEFAULT_CONTROLS,
+    EDUCATION_ORDER,
+    WEEKS_PER_YEAR,
+    CategoryDesign,
+    PayData,
+    category_codes,
+    category_design,
+    controls_of,
+    pay_data,
+)
 from koers.stats.regression import Factor, OaxacaResult, OLSFit, fit_ols, oaxaca_blinder
 from koers.stats.significance import welch_p_by_pairs
-from koers.stats.workforce import (
-    GENDERS,
-    gender_masks,
-    in_service,
-    level_sort_key,
-    share,
-    to_days,
-)
+from koers.stats.workforce import share
+
+__all__ = [
+    "CATEGORY_CONTROLS",
+    "DEFAULT_CONTROLS",
+    "EDUCATION_ORDER",
+    "INDICATIVE_BELOW_N",
+    "THRESHOLD_PCT",
+    "WEEKS_PER_YEAR",
+    "AdjustedGap",
+    "CategoryDesign",
+    "CategoryGap",
+    "PayGapResult",
+    "QuartileBand",
+    "VariablePayGap",
+    "category_design",
+    "compute_pay_gap",
+    "pay_gap_pct",
+    "quartile_bands",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 
-WEEKS_PER_YEAR = 52
 THRESHOLD_PCT = 5.0  # Art. 10(1)(a)
 INDICATIVE_BELOW_N = 5
-DEFAULT_CONTROLS = ("job_level", "age", "tenure", "hours", "education")
-CATEGORY_CONTROLS = ("age", "tenure", "hours", "education")
-EDUCATION_ORDER = ("unknown", "mbo", "hbo", "wo", "phd")
 
 
 @dataclass(frozen=True)
@@ -268,119 +288,6 @@ def _bands_from_sorted(pay: FloatArray, female: BoolArray) -> tuple[QuartileBand
     )
 
 
-@dataclass
-class _PayData:
-    """Arrays for the women and men in service, in the frame's row order."""
-
-    female: BoolArray
-    total: FloatArray  # hourly total pay
-    base: FloatArray  # hourly base pay
-    variable: FloatArray  # annual variable pay
-    annual: FloatArray  # annual total pay
-    rows: BoolArray  # mask over the frame
-    frame: pd.DataFrame
-
-
-def _pay_data(employees: pd.DataFrame, on: dt.date) -> tuple[_PayData, dict[str, int]]:
-    population = in_service(employees, on)
-    masks = gender_masks(employees)
-    counts = {g: int(np.sum(population & m)) for g, m in zip(GENDERS, masks, strict=True)}
-    rows = population & (masks[0] | masks[1])
-    salary = employees["annual_base_salary"].to_numpy(dtype=np.float64)[rows]
-    hours = employees["hours_per_week"].to_numpy(dtype=np.float64)[rows]
-    if "annual_variable_pay" in employees:
-        variable = employees["annual_variable_pay"].to_numpy(dtype=np.float64)[rows]
-        variable = np.where(np.isnan(variable), 0.0, variable)
-    else:
-        variable = np.zeros(len(salary))
-    bad = ~(salary > 0) | ~(hours > 0) | ~(variable >= 0)
-    if bad.any():
-        raise ValueError(
-            f"{int(bad.sum())} people in service on {on.isoformat()} have a missing or "
-            "non-positive salary or hours, or negative variable pay; validate the data "
-            "first (koers.hrfile.check_for_paygap)"
-        )
-    annual = salary + variable
-    yearly_hours = hours * WEEKS_PER_YEAR
-    data = _PayData(
-        female=masks[0][rows],
-        total=annual / yearly_hours,
-        base=salary / yearly_hours,
-        variable=variable,
-        annual=annual,
-        rows=rows,
-        frame=employees,
-    )
-    return data, counts
-
-
-def _factorize(values: pd.Series, name: str) -> tuple[IntArray, list[str]]:
-    codes, uniques = pd.factorize(values)
-    if len(codes) and codes.min() < 0:
-        raise ValueError(
-            f"{name} is missing for {int(np.sum(codes < 0))} people in service; validate the "
-            "data first (koers.hrfile.check_for_paygap)"
-        )
-    return codes.astype(np.intp), [str(u) for u in uniques]
-
-
-def _category_codes(data: _PayData) -> tuple[IntArray, list[str]]:
-    frame, rows = data.frame, data.rows
-    if "category" in frame and frame["category"].notna().any():
-        values = frame["category"][rows]
-        if values.isna().any():
-            default = (
-                frame["job_family"][rows].astype(str) + " / " + frame["job_level"][rows].astype(str)
-            )
-            values = values.where(values.notna(), default)
-        return _factorize(values, "category")
-    family_codes, families = _factorize(frame["job_family"][rows], "job_family")
-    level_codes, levels = _factorize(frame["job_level"][rows], "job_level")
-    combined, combos = pd.factorize(family_codes.astype(np.int64) * len(levels) + level_codes)
-    n_levels = len(levels)
-    labels = [f"{families[int(c) // n_levels]} / {levels[int(c) % n_levels]}" for c in combos]
-    return combined.astype(np.intp), labels
-
-
-def _controls(
-    data: _PayData, on: dt.date, controls: Sequence[str]
-) -> tuple[list[Factor], dict[str, FloatArray]]:
-    frame, rows = data.frame, data.rows
-    factors: list[Factor] = []
-    numerics: dict[str, FloatArray] = {}
-    for name in controls:
-        if name == "job_level":
-            codes, labels = _factorize(frame["job_level"][rows], "job_level")
-            factors.append(Factor.from_codes("job_level", codes, labels, level_sort_key))
-        elif name == "education":
-            if "education" not in frame:
-                continue
-            education = frame["education"][rows]
-            education = education.where(education.notna() & (education != ""), "unknown")
-            codes, labels = _factorize(education, "education")
-            factors.append(Factor.from_codes("education", codes, labels, _education_key))
-        elif name == "age":
-            numerics["age"] = on.year - frame["birth_year"].to_numpy(dtype=np.float64)[rows]
-        elif name == "tenure":
-            days = (np.datetime64(on, "D") - to_days(frame["hire_date"])[rows]).astype(np.float64)
-            numerics["tenure"] = days / 365.25
-        elif name == "hours":
-            numerics["hours"] = frame["hours_per_week"].to_numpy(dtype=np.float64)[rows]
-        else:
-            raise ValueError(f"unknown control {name!r}; choose from {DEFAULT_CONTROLS}")
-    for key, values in numerics.items():
-        if np.isnan(values).any():
-            raise ValueError(f"control {key!r} is missing for some people; validate the data first")
-    return factors, numerics
-
-
-def _education_key(label: str) -> tuple[int, str]:
-    return (
-        EDUCATION_ORDER.index(label) if label in EDUCATION_ORDER else len(EDUCATION_ORDER),
-        label,
-    )
-
-
 def _adjusted(fit: OLSFit, female: BoolArray, controls: Sequence[str]) -> AdjustedGap | None:
     k = fit.index("female")
     if not fit.identifiable[k] or fit.df_resid <= 0:
@@ -448,7 +355,7 @@ def compute_pay_gap(
     Directive (EU) 2023/970, Art. 3(1)(k)-(n), 9(1)(a)-(g), 10(1)(a);
     UK SI 2017/172 (Gender Pay Gap Information Regulations), regs 8-13.
     """
-    data, counts = _pay_data(employees, on)
+    data, counts = pay_data(employees, on)
     female = data.female
     order = np.argsort(data.total, kind="stable")
     total_sorted = data.total[order]
@@ -466,12 +373,12 @@ def compute_pay_gap(
         n_receiving_female=len(women_var),
         n_receiving_male=len(men_var),
     )
-    codes, labels = _category_codes(data)
+    codes, labels = category_codes(data)
     categories, blocks = _category_gaps(data, codes, labels, order, threshold_pct)
     adjusted: AdjustedGap | None = None
     oaxaca: OaxacaResult | None = None
     if adjust and n_women and n_men:
-        factors, numerics = _controls(data, on, controls)
+        factors, numerics = controls_of(data, on, controls)
         oaxaca = oaxaca_blinder(np.log(data.total), female, factors=factors, numerics=numerics)
         if oaxaca is not None:
             adjusted = _adjusted(oaxaca.pooled, female, controls)
@@ -499,7 +406,7 @@ def compute_pay_gap(
 
 
 def _category_gaps(
-    data: _PayData,
+    data: PayData,
     codes: IntArray,
     labels: list[str],
     order: IntArray,
@@ -575,12 +482,12 @@ def _category_gaps(
 
 
 def _adjust_flagged(
-    data: _PayData,
+    data: PayData,
     on: dt.date,
     categories: tuple[CategoryGap, ...],
     blocks: dict[int, IntArray],
 ) -> tuple[CategoryGap, ...]:
-    factors, numerics = _controls(data, on, CATEGORY_CONTROLS)
+    factors, numerics = controls_of(data, on, CATEGORY_CONTROLS)
     log_pay = np.log(data.total)
     updated = list(categories)
     for c, rows in blocks.items():
@@ -596,42 +503,3 @@ def _adjust_flagged(
         if adjusted is not None:
             updated[c] = replace(categories[c], adjusted_gap_pct=adjusted.gap_pct)
     return tuple(updated)
-
-
-@dataclass(frozen=True)
-class CategoryDesign:
-    """The women and men in service in one category, as arrays for a model within it.
-
-    ``hourly`` is hourly total pay and ``yearly_hours`` = hours per week × 52 (so hourly ×
-    yearly hours is annual total pay); ``factors`` and ``numerics`` are the requested
-    controls coded as in the adjusted gap (:data:`CATEGORY_CONTROLS` and ``job_level``).
-    """
-
-    category: str
-    female: BoolArray
-    hourly: FloatArray
-    yearly_hours: FloatArray
-    factors: tuple[Factor, ...]
-    numerics: dict[str, FloatArray]
-
-
-def category_design(
-    employees: pd.DataFrame, on: dt.date, category: str, controls: Sequence[str]
-) -> CategoryDesign | None:
-    """The arrays of ``category`` (a label as in :attr:`CategoryGap.category`) on ``on``;
-    None when nobody of the category is in service."""
-    data, _counts = _pay_data(employees, on)
-    codes, labels = _category_codes(data)
-    if category not in labels:
-        return None
-    rows = codes == labels.index(category)
-    factors, numerics = _controls(data, on, controls)
-    return CategoryDesign(
-        category=category,
-        female=data.female[rows],
-        hourly=data.total[rows],
-        yearly_hours=employees["hours_per_week"].to_numpy(dtype=np.float64)[data.rows][rows]
-        * WEEKS_PER_YEAR,
-        factors=tuple(Factor(f.name, f.codes[rows], f.labels) for f in factors),
-        numerics={k: v[rows] for k, v in numerics.items()},
-    )
