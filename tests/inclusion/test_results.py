@@ -14,13 +14,8 @@ import pytest
 from koers.inclusion import results
 from koers.inclusion.generate import generate_answers
 from koers.instruments import get_instrument, scoring_key
-from koers.stats.disclosure import (
-    PriorRelease,
-    conditions_key,
-    conditions_mask,
-    key_conditions,
-)
 from koers.stats.inclusion import compare_genders, compare_rounds
+from koers.stats.release import PriorRelease, conditions_key, conditions_mask, key_conditions
 
 K = 5
 KEY = scoring_key(get_instrument("inclusion", 1))

@@ -17,7 +17,7 @@ from koers.inclusion.services import results_context
 from koers.instruments import get_instrument, scoring_key
 from koers.lib import hooks
 from koers.organisations.models import Role
-from koers.stats.disclosure import conditions_key
+from koers.stats.release import conditions_key
 from koers.surveys import links
 from koers.surveys.models import Answer, Campaign, Response
 

@@ -17,15 +17,14 @@ import pandas as pd
 import pytest
 
 from koers.compass import teamscan
-from koers.stats.disclosure import (
+from koers.stats.disclosure import check_filters, suppress_breakdown
+from koers.stats.release import (
     PriorRelease,
     ReleasedFamily,
-    check_filters,
     conditions_key,
     conditions_mask,
     key_conditions,
     plan_release,
-    suppress_breakdown,
 )
 
 K = 5

@@ -18,13 +18,8 @@ from django.utils import timezone
 
 from koers.compass import teamscan
 from koers.compass.models import ProfileAssignment, Release, ResponseScores
-from koers.stats.disclosure import (
-    Discloser,
-    PriorRelease,
-    ReleasePlan,
-    conditions_key,
-    plan_release,
-)
+from koers.stats.disclosure import Discloser
+from koers.stats.release import PriorRelease, ReleasePlan, conditions_key, plan_release
 from koers.surveys.models import Answer, Campaign
 
 # Planning runs once per release, inside the request that makes it; past this many seconds of

@@ -6,7 +6,7 @@ the leave wish and the subgroup flags every statistic is computed over (``_tech`
 the technical sector, the denominator of the leave share; ``_answered_<scale>``: answered the
 scale, the denominator of its mean; ``_complete_<scale>``: the complete cases of the scale's
 reliability). Which figure may be shown is decided once per release for the whole family of
-figures (:func:`koers.stats.disclosure.plan_release`); this module only asks the
+figures (:func:`koers.stats.release.plan_release`); this module only asks the
 :class:`~koers.stats.disclosure.Discloser`. No Django here: ``tests/compass/test_results.py``
 and ``tests/stats/test_release_plan.py`` call it directly.
 """
@@ -20,7 +20,8 @@ from typing import Any
 import pandas as pd
 
 from koers.compass.profiles import REPORT_IDENTIFICATION_RANK, REPORT_LEAVE_SHARE, load_profiles
-from koers.stats.disclosure import MAX_FILTERS, Conditions, Discloser, figure_candidates
+from koers.stats.disclosure import MAX_FILTERS, Discloser
+from koers.stats.release import Conditions, figure_candidates
 
 CAREER_SCALES = (
     "identification",

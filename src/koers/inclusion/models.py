@@ -10,7 +10,7 @@ from koers.surveys.models import Campaign
 
 
 class RoundRelease(models.Model):
-    """Which figures of a closed round may be shown (``koers.stats.disclosure.plan_release``).
+    """Which figures of a closed round may be shown (``koers.stats.release.plan_release``).
 
     Made once, on the first view after the campaign closed (one fixed moment: nobody can
     watch the figures move as answers arrive). ``planned`` is what it showed then; after a

@@ -3,10 +3,10 @@
 No Django here (``tests/inclusion/test_results.py`` calls it directly). A *round* is one
 closed campaign of the inclusion survey: a frame with one row per finished response (item
 columns, the background columns ``gender``, ``department``, ``function_type`` and the open
-answers) and the :class:`~koers.stats.disclosure.ReleasePlan` of its figures.
+answers) and the :class:`~koers.stats.release.ReleasePlan` of its figures.
 
 Which figure may be shown is decided once per round, for the whole family of figures the
-page can show, by :func:`koers.stats.disclosure.plan_release` (DESIGN.md: groups of at least
+page can show, by :func:`koers.stats.release.plan_release` (DESIGN.md: groups of at least
 k, complementary suppression, no figure that follows from others by subtraction). A figure
 here is described by the set of people its sums run over (see :func:`candidates`): women,
 men, women and men together, and per breakdown group (department, function type) its women
@@ -28,19 +28,13 @@ from typing import Any
 
 import pandas as pd
 
-from koers.stats.disclosure import (
-    Conditions,
-    PriorRelease,
-    ReleasePlan,
-    conditions_key,
-    plan_release,
-)
 from koers.stats.inclusion import (
     GenderGap,
     InclusionResult,
     compare_genders,
     compare_rounds,
 )
+from koers.stats.release import Conditions, PriorRelease, ReleasePlan, conditions_key, plan_release
 from koers.stats.scales import ScaleKey
 
 WOMEN, MEN = "woman", "man"

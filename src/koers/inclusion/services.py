@@ -16,8 +16,8 @@ from koers.inclusion import results
 from koers.inclusion.models import RoundRelease
 from koers.instruments import scoring_key
 from koers.organisations.models import Organisation
-from koers.stats.disclosure import PriorRelease, ReleasePlan
 from koers.stats.inclusion import InclusionResult, compare_genders
+from koers.stats.release import PriorRelease, ReleasePlan
 from koers.stats.scales import ScaleKey, scoring_key_fingerprint
 from koers.surveys.models import Answer, Campaign
 
