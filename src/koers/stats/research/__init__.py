@@ -254,7 +254,7 @@ def run_analysis(key: str, frame: pd.DataFrame, k: int = 5) -> Result:
     return result
 
 
-# Words for the design columns the models may leave out (analyses._design).
+# Words for the design columns the models may leave out (common._design).
 _TERMS: dict[str, dict[str, str]] = {
     "age": {"nl": "leeftijd", "en": "age"},
     "contract_hours": {"nl": "contracturen", "en": "contract hours"},
