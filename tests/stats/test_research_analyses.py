@@ -379,6 +379,22 @@ def test_stigma_interactions_and_the_clarity_slope_are_recovered_and_match_stats
     assert s["p"] == pytest.approx(float(np.squeeze(women.pvalue)), abs=1e-6)
 
 
+
+def test_the_clarity_slope_for_women_survives_a_dropped_covariate() -> None:
+    """With everyone the same age, age leaves the design; the women's slope still matches."""
+    frame = simulate(1500, seed=3, effects={"clarity_stigma_woman": -0.4})
+    frame["age"] = 40.0
+    result = run_analysis("gender-stigma", frame)
+    data = frame[frame.gender.isin(["woman", "man"])].dropna(
+        subset=["career_clarity", "contract_hours", "gender_stigma"]
+    )
+    data = data.assign(woman=(data.gender == "woman").astype(float))
+    clarity = smf.ols("career_clarity ~ gender_stigma * woman + contract_hours", data).fit()
+    women = clarity.t_test("gender_stigma + gender_stigma:woman = 0")
+    s = stat(result, "slope of career clarity on stigma, women")
+    assert s["estimate"] == pytest.approx(float(np.squeeze(women.effect)), abs=1e-4)
+
+
 # --- interval coverage ----------------------------------------------------------------------
 
 COVERAGE_REPS = 30

@@ -367,8 +367,9 @@ def gender_stigma(frame: pd.DataFrame, k: int) -> Result:
             )
         )
         men = fit_b.coefficient("gender_stigma")
-        women_w = np.zeros(len(names_b))
-        women_w[1] = women_w[3] = 1.0
+        # The fitted names: _design may have dropped a constant or collinear covariate.
+        women_w = np.zeros(len(fit_b.names))
+        women_w[fit_b.index("gender_stigma")] = women_w[fit_b.index("gender_stigma:woman")] = 1.0
         women = fit_b.contrast(women_w)
         stats.append(
             statistic(
