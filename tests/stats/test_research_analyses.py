@@ -379,7 +379,6 @@ def test_stigma_interactions_and_the_clarity_slope_are_recovered_and_match_stats
     assert s["p"] == pytest.approx(float(np.squeeze(women.pvalue)), abs=1e-6)
 
 
-
 def test_the_clarity_slope_for_women_survives_a_dropped_covariate() -> None:
     """With everyone the same age, age leaves the design; the women's slope still matches."""
     frame = simulate(1500, seed=3, effects={"clarity_stigma_woman": -0.4})

@@ -176,3 +176,12 @@ def test_the_leave_methods_do_not_count_a_handful_without_a_profile() -> None:
     frame.loc[in_sector[:3], "profile"] = "nerd"
     result = run_analysis("leave-by-profile", frame, k=5)
     assert f"for the {result.n} people with a profile" in result.methods["en"]
+
+
+def test_separation_in_the_leaving_model_is_refused_as_separation() -> None:
+    """A small pool where the logistic model separates (its information matrix turns
+    singular) is refused with that reason, not with a numerical error."""
+    result = run_analysis("leave-by-profile", simulate(150, seed=0), k=5)
+    assert result.refused is not None
+    assert "separation" in result.refused["en"]
+    assert "scheiding" in result.refused["nl"]

@@ -211,7 +211,12 @@ def fit_logit(y: FloatArray, x: FloatArray, names: Sequence[str], max_iter: int 
         mu = special.expit(eta)
         w = mu * (1 - mu)
         info = x.T @ (x * w[:, None])
-        step = np.linalg.solve(info, x.T @ (y - mu))
+        try:
+            step = np.linalg.solve(info, x.T @ (y - mu))
+        except np.linalg.LinAlgError:
+            # Separation: fitted probabilities reach 0 or 1, the weights vanish and the
+            # information matrix is singular. Not converged; callers refuse.
+            break
         beta = beta + step
         if float(np.max(np.abs(step))) < 1e-10:
             converged = True
@@ -219,7 +224,11 @@ def fit_logit(y: FloatArray, x: FloatArray, names: Sequence[str], max_iter: int 
     eta = x @ beta
     mu = special.expit(eta)
     w = mu * (1 - mu)
-    cov = np.linalg.inv(x.T @ (x * w[:, None]))
+    try:
+        cov = np.linalg.inv(x.T @ (x * w[:, None]))
+    except np.linalg.LinAlgError:
+        cov = np.full((p, p), np.nan)
+        converged = False
     loglik = float(np.sum(y * eta - np.logaddexp(0.0, eta)))
     converged = converged and bool(np.all(np.abs(beta) < 25))
     return LogitFit(tuple(names), beta, cov, n, loglik, converged)
