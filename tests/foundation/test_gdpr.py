@@ -75,6 +75,24 @@ def test_an_organisation_exports_everything_but_individual_answers(
     assert AuditEvent.objects.filter(action="organisation.export").exists()
 
 
+def test_the_export_carries_no_open_link(client: Any, alice: Any, campaign: Campaign) -> None:
+    """The campaign's public link and the reporting box's form token stay out of the export:
+    each opens a form that writes into the organisation."""
+    from koers.reportbox import services as reportbox
+
+    box = reportbox.box_of(campaign.organisation)
+    client.force_login(alice)
+    response = client.post(
+        reverse("organisation_data", kwargs={"org": "alpha"}), {"action": "export"}
+    )
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    for token in (campaign.public_token, box.public_token):
+        assert token and token.encode() not in everything
+    (row,) = json.loads(archive.read("surveys.campaign.json"))
+    assert "public_token" not in row["fields"] and row["fields"]["name"] == campaign.name
+
+
 def test_deleting_an_organisation_needs_its_exact_name(
     client: Any, alice: Any, campaign: Campaign, org_b: Organisation
 ) -> None:

@@ -46,6 +46,10 @@ SKIP_FIELDS = {
     # The desk link for workers' own requests and the hash of their receipt codes.
     "paytransparency.desksettings": {"public_token"},
     "paytransparency.informationrequest": {"code_hash"},
+    # Open links: a campaign's public link and the reporting box's public form. Whoever holds
+    # an export must not be able to answer the questionnaire or file a report with it.
+    "surveys.campaign": {"public_token"},
+    "reportbox.reportbox": {"public_token"},
 }
 
 # Every organisation-owned model is classified here, so each app decides what its rows
