@@ -199,6 +199,20 @@ def test_an_organisation_already_in_the_programme_is_told_so_and_the_code_stays_
     assert ratelimit.count(ratelimit.failed_lookup_key(_request())) == 0
 
 
+def test_two_codes_entered_at_once_leave_the_second_one_open(
+    programme: Any, org_a: Any, alice: Any, monkeypatch: Any
+) -> None:
+    """The race the check before the update cannot see: the unique participation decides."""
+    _first, one = services.create_invitation(programme, "Een", None)
+    _second, two = services.create_invitation(programme, "Twee", None)
+    services.use_code(org_a, one, alice)
+    monkeypatch.setattr(services, "_taking_part", lambda *_: False)  # checked before the first
+    with pytest.raises(services.AlreadyTakingPart):
+        services.use_code(org_a, two, alice)
+    assert Invitation.objects.get(name="Twee").state() == "open"
+    assert Participation.objects.filter(organisation=org_a).count() == 1
+
+
 def test_only_the_admin_enters_a_code(
     client: Any, programme: Any, office: Any, org_a: Any, alice: Any
 ) -> None:

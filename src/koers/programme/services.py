@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -110,6 +110,10 @@ def _find(code: str) -> Invitation | None:
     return found
 
 
+def _taking_part(organisation: Organisation, programme: Programme) -> bool:
+    return bool(Participation.objects.for_org(organisation).filter(programme=programme).exists())
+
+
 @transaction.atomic
 def use_code(organisation: Organisation, code: str, user: Any) -> Participation:
     """The organisation's admin enters a code: the organisation is invited (once per code).
@@ -123,16 +127,22 @@ def use_code(organisation: Organisation, code: str, user: Any) -> Participation:
     if invitation is None or invitation.state(now) != "open":
         raise CodeRefused
     programme = invitation.programme
-    if Participation.objects.for_org(organisation).filter(programme=programme).exists():
+    if _taking_part(organisation, programme):
         raise AlreadyTakingPart(programme.name)
     used = Invitation.objects.filter(
         pk=invitation.pk, used__isnull=True, withdrawn__isnull=True, expires__gt=now
     ).update(used=now, organisation=organisation)
     if used != 1:
         raise CodeRefused
-    participation: Participation = Participation.objects.create(
-        programme=programme, organisation=organisation, status=Participation.Status.INVITED
-    )
+    try:
+        with transaction.atomic():
+            participation: Participation = Participation.objects.create(
+                programme=programme, organisation=organisation, status=Participation.Status.INVITED
+            )
+    except IntegrityError:
+        # Another code of the same programme, entered at the same moment: the exception
+        # rolls the outer transaction back, so this code stays open.
+        raise AlreadyTakingPart(programme.name) from None
     audit.record(organisation, user, "programme.code", programme.name)
     return participation
 
