@@ -148,6 +148,7 @@ ORG = {
     "plan_action_comment": ("POST", "plan.manage"),  # an empty comment: nothing saved
     "programme_org": ("GET", "programme.view"),
     "programme_share": ("POST", "programme.manage"),  # empty form: refused, nothing saved
+    "programme_code": ("POST", "programme.manage"),  # empty code: refused, nothing counted
     "programme_stop": ("POST", "programme.manage"),
     "targets_list": ("GET", "targets.view"),
     "targets_new": ("GET", "targets.manage"),
@@ -279,7 +280,11 @@ API = {
 API_POST = {"vacancy_check"}
 # Programme office pages (koers.programme): only the office's own users; every member of an
 # organisation gets 404, anonymous visitors the login page.
-PROGRAMME = {"programme_dashboard"}
+PROGRAMME = {
+    "programme_dashboard": "GET",
+    "programme_invite": "GET",
+    "programme_invite_withdraw": "POST",  # an open invitation of the programme: withdrawn
+}
 # Need a valid one-time token: tests/foundation/test_web.py, tests/foundation/test_members.py.
 SPECIAL = {"password_reset_confirm", "member_accept"}
 
@@ -304,7 +309,7 @@ def test_every_url_is_in_the_matrix() -> None:
     known = (
         (set(ORG) | set(RESPONDENT) | set(PUBLIC) | set(LOGGED_IN) | set(RESEARCH) | set(API))
         | SPECIAL
-        | PROGRAMME
+        | set(PROGRAMME)
     )
     missing = _all_url_names() - known
     assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
@@ -655,17 +660,28 @@ def test_programme_pages_open_only_for_the_programme_office(
 ) -> None:
     from django.contrib.auth import get_user_model
 
+    from koers.programme import services
     from koers.programme.models import OfficeMember, Programme
 
-    url = reverse(name, kwargs={"slug": "matrix"})
-    assert client.get(url).status_code == 302
-    for user in world["users"].values():
+    programme = Programme.objects.get(slug="matrix")
+    invitation, _code = services.create_invitation(programme, "Matrix BV", None)
+    kwargs: dict[str, Any] = {"slug": "matrix"}
+    if name == "programme_invite_withdraw":
+        kwargs["pk"] = invitation.pk
+    url = reverse(name, kwargs=kwargs)
+    call = client.post if PROGRAMME[name] == "POST" else client.get
+    assert call(url).status_code == 302
+    for user in (*world["users"].values(), world["charlie"]):
         client.force_login(user)
-        assert client.get(url).status_code == 404
+        assert call(url).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.withdrawn is None
     office = get_user_model().objects.create_user(username="office@matrix.example")
-    OfficeMember.objects.create(programme=Programme.objects.get(slug="matrix"), user=office)
+    OfficeMember.objects.create(programme=programme, user=office)
     client.force_login(office)
-    assert client.get(url).status_code == 200
+    assert call(url).status_code == (302 if PROGRAMME[name] == "POST" else 200)
+    invitation.refresh_from_db()
+    assert (invitation.withdrawn is not None) == (name == "programme_invite_withdraw")
 
 
 @pytest.mark.parametrize("name", sorted(API))

@@ -150,6 +150,28 @@ def test_outsider_cannot_change_a_membership_of_a_through_their_own_organisation
     assert Membership.objects.get(pk=pk).role == Role.ADMIN
 
 
+def test_outsider_cannot_join_a_to_a_programme_with_a_valid_code(
+    client: Any, charlie: Any, org_a: Any, org_b: Any
+) -> None:
+    """The walk above posts to the code page too; here with a code that works."""
+    from koers.programme import services
+    from koers.programme.models import Participation, Programme
+
+    programme = Programme.objects.create(name="Pilot", slug="pilot")
+    invitation, code = services.create_invitation(programme, "Alpha", None)
+    client.force_login(charlie)
+    response = client.post(reverse("programme_code", kwargs={"org": "alpha"}), {"code-code": code})
+    assert response.status_code == 404
+    assert b"Alpha Engineering" not in response.content
+    assert not Participation.objects.filter(organisation=org_a).exists()
+    invitation.refresh_from_db()
+    assert invitation.state() == "open"
+    # Through charlie's own organisation the code joins Beta, never Alpha.
+    response = client.post(reverse("programme_code", kwargs={"org": "beta"}), {"code-code": code})
+    assert response.status_code == 302
+    assert Participation.objects.get(programme=programme).organisation == org_b
+
+
 @pytest.mark.parametrize(("name", "args"), ORG_URLS)
 def test_anonymous_visitors_are_sent_to_login(
     client: Any, org_a: Any, job_of_a: Job, name: str, args: list[str]

@@ -63,6 +63,7 @@ ACTIONS: dict[str, Promise] = {
     "programme.view": gettext_lazy("Sectorprogramma bekeken"),
     "programme.share": gettext_lazy("Delen met sectorprogramma ingesteld"),
     "programme.stop": gettext_lazy("Gestopt met delen met sectorprogramma"),
+    "programme.code": gettext_lazy("Uitnodigingscode van een sectorprogramma ingevoerd"),
     "targets.view": gettext_lazy("Streefcijfers bekeken"),
     "targets.save": gettext_lazy("Streefcijfer opgeslagen"),
     "targets.delete": gettext_lazy("Streefcijfer verwijderd"),

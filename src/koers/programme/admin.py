@@ -1,8 +1,9 @@
-"""Programmes, their office and their invitations are set up in the Django admin.
+"""Programmes and their office are set up in the Django admin.
 
-An invitation is a participation added here (status "invited"); what an organisation
-shares is its own admin's choice, so those fields are read-only here. The shared figures
-are not in the admin.
+The office invites organisations on its own page (``/programma/<slug>/uitnodigen/``, a
+one-time code). A participation may still be added here (status "invited"); what an
+organisation shares is its own admin's choice, so those fields are read-only here. The
+shared figures and the invitation codes are not in the admin.
 """
 
 from __future__ import annotations

@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from koers.organisations.demo import DEMO_PASSWORD
 from koers.organisations.models import Organisation
-from koers.programme import extract
+from koers.programme import extract, services
 from koers.programme.models import (
+    Invitation,
     OfficeMember,
     Participation,
     Programme,
@@ -30,6 +31,7 @@ from koers.programme.models import (
 SLUG = "techniek-in-balans"
 OFFICE_USER = "programma@techniekinbalans.nl"
 N_GENERATED = 12
+INVITED = "Jansen Techniek BV"  # an open invitation (the office's own name for it)
 YEARS = (2024, 2025, 2026)  # as the demo organisation's snapshots (30 June)
 # Measures the generated members choose from (Dutch titles, as the plan shows them).
 MEASURES = (
@@ -139,8 +141,11 @@ def load_demo_programme(org: Organisation) -> str:
     # so the titles group across members.
     theirs = list(SharedMeasure.objects.for_org(org).values_list("measure", flat=True))
     _generated(programme, sorted(set(theirs) | set(MEASURES)))
+    # One open invitation on the office's invitation page; its code is not kept anywhere.
+    if not Invitation.objects.filter(programme=programme, name=INVITED).exists():
+        services.create_invitation(programme, INVITED, user)
     url = reverse("programme_dashboard", kwargs={"slug": SLUG})
     return (
         f"Sector programme: {OFFICE_USER} / {DEMO_PASSWORD} (programme office) at {url}; "
-        f"{N_GENERATED} generated members and {org.slug}"
+        f"{N_GENERATED} generated members and {org.slug}; one open invitation"
     )

@@ -39,3 +39,33 @@ class ShareForm(DescribedFields, forms.Form):
         required=False,
         help_text=_("Nog niet in gebruik: het programma toont deze verdeling nog niet."),
     )
+
+
+class InvitationForm(DescribedFields, forms.Form):
+    name = forms.CharField(
+        label=_("Naam van de organisatie"),
+        max_length=200,
+        help_text=_(
+            "Zoals u de organisatie kent, bijvoorbeeld Jansen Techniek BV. Alleen u ziet deze "
+            "naam; Koers zoekt er niet mee."
+        ),
+    )
+    email = forms.EmailField(
+        label=_("E-mailadres van de contactpersoon"),
+        required=False,
+        help_text=_(
+            "Koers stuurt de uitnodiging met de code naar dit adres en bewaart het adres niet. "
+            "Leeg laten: u stuurt de tekst zelf."
+        ),
+    )
+
+
+class CodeForm(DescribedFields, forms.Form):
+    code = forms.CharField(
+        label=_("Uitnodigingscode"),
+        max_length=40,
+        help_text=_("12 tekens, bijvoorbeeld ABCD-EFGH-JKMN; streepjes en spaties mogen."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )

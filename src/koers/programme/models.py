@@ -10,8 +10,11 @@ dashboard aggregates them in the database. Stopping deletes those copies at once
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koers.organisations.models import OrganisationOwned
@@ -186,3 +189,50 @@ class QueryLog(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
+
+
+class Invitation(models.Model):
+    """An invitation of the programme office: a one-time code for an organisation it names.
+
+    The office names the organisation in its own words (``name``): Koers never lets the
+    office pick from, or look up, the organisations it holds. Only the code's keyed hash is
+    stored; the code is shown once. An organisation's admin enters the code on its own
+    programme page, which creates the :class:`Participation` (status invited) and links
+    ``organisation`` here, so the office sees who accepted its invitation and nothing else.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    name = models.CharField(_("naam van de organisatie"), max_length=200)
+    code_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires = models.DateTimeField()
+    emailed = models.DateTimeField(null=True, blank=True)  # the address itself is not kept
+    withdrawn = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    used = models.DateTimeField(null=True, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("uitnodiging voor een sectorprogramma")
+        verbose_name_plural = _("uitnodigingen voor een sectorprogramma")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.programme})"
+
+    def state(self, now: dt.datetime | None = None) -> str:
+        """``open``, ``accepted``, ``withdrawn`` or ``expired``."""
+        if self.used is not None:
+            return "accepted"
+        if self.withdrawn is not None:
+            return "withdrawn"
+        if self.expires <= (now or timezone.now()):
+            return "expired"
+        return "open"
