@@ -92,6 +92,7 @@ FULL = frozenset(
         "programme.participation",
         "programme.sharedyear",
         "programme.sharedmeasure",
+        "programme.sharedprofiles",
         # the organisation's decision to take part in a research project
         "research.participation",
     }

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
-from koers.programme import figures, services
+from koers.programme import figures, profiles, services
 from koers.programme.access import ProgrammeRequest, programme_view
 from koers.programme.forms import ShareForm
 from koers.programme.models import Participation, Sector, SizeClass
@@ -35,6 +35,7 @@ def _org_context(request: OrgRequest, forms: dict[int, ShareForm] | None = None)
                 "p": p,
                 "form": form,
                 "benchmark": figures.benchmark(p, lang=_lang()) if p.is_active else None,
+                "profiles": profiles.shared_by(p, _lang()) if p.share_compass else [],
                 "log": services.query_log(p.programme, 20) if p.status != p.Status.INVITED else [],
             }
         )
@@ -108,6 +109,7 @@ def dashboard(request: ProgrammeRequest) -> HttpResponse:
         {
             "programme": programme,
             "d": context,
+            "mix": profiles.mix(programme, chosen, lang=_lang()),
             "sizes": SizeClass.choices,
             "sectors": Sector.choices,
             "chosen": dict(chosen),
