@@ -202,7 +202,7 @@ def mix(
     """The pooled profile mix per year, every share through rules 1–4 and :func:`check_parts`.
 
     A fixed number of statements whatever the number of members: one grouped aggregate per
-    group of members the filters need (one without a filter, seven with one, sixteen with two)."""
+    group of members the filters need (one without a filter, three with one, nine with two)."""
     p = figures.policy()
     today = today or timezone.localdate()
     filters = list(filters)[: od.MAX_FILTERS]
