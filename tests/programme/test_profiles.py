@@ -322,3 +322,48 @@ def test_parts_of_a_whole_are_shown_all_or_none() -> None:
         assert out[key].n_organisations == 6
         assert [r.code for r in out[key].refusals] == ["complement", "threshold"]
         assert "Innovator" in out[key].reason("nl")
+
+
+def test_a_profile_the_fitted_model_merges_is_not_shared(programme: Any, org_a: Any) -> None:
+    """Nerds and Einzelgängers counted together under "nerd+einzelganger": neither reference
+    profile gets a count (a 0 would claim there are none); the merged people stay in the
+    respondents, the base."""
+    from koers.compass import releases
+    from koers.compass.models import ProfileAssignment, ProfileModel
+    from koers.programme import services
+
+    campaign = _campaign_with_profiles(
+        org_a,
+        {"nerd": 20, "traditionalist": 12, "innovator": 9, "allrounder": 10, "status_seeker": 14},
+    )
+    ProfileAssignment.objects.filter(profile_key="nerd").update(profile_key="nerd+einzelganger")
+    keys = ["nerd+einzelganger", "traditionalist", "innovator", "allrounder", "status_seeker"]
+    ProfileModel.objects.create(
+        organisation=org_a,
+        campaign=campaign,
+        version=1,
+        n_rows=65,
+        facets=[],
+        center=[],
+        scale=[],
+        weights=[],
+        means=[],
+        covariances=[],
+        fits=[],
+        selected_k=5,
+        names=[{"key": k, "nl": k, "en": k} for k in keys],
+    )
+    releases.load(campaign)
+    campaign.releases.update(created=timezone.now() - dt.timedelta(days=120))
+    part = services.invite(programme, org_a)
+    services.choose(part, None, sector="ict", shares={"share_compass": True})
+    (row,) = SharedProfiles.objects.filter(participation=part)
+    assert row.respondents == 65
+    assert row.nerd is None
+    assert row.einzelganger is None
+    assert (row.traditionalist, row.innovator, row.allrounder, row.status_seeker) == (
+        12,
+        9,
+        10,
+        14,
+    )
