@@ -40,7 +40,7 @@ def mixer(programme: Any) -> Callable[..., Participation]:
     ) -> Participation:
         i = next(counter)
         org = organisation or Organisation.objects.create(name=f"Kompas {i}", slug=f"kompas-{i}")
-        part = Participation.objects.create(
+        part: Participation = Participation.objects.create(
             programme=programme,
             organisation=org,
             status=Participation.Status.ACTIVE,
