@@ -2,17 +2,19 @@
 
 Builds, in a throwaway PostgreSQL database, 5,000 generated organisations, each with the
 figures it shares from three yearly snapshots (``SharedYear``: headcount, women, inflow,
-outflow, pay sums, targets; what :mod:`koers.programme.extract` copies from a snapshot) and
-a few chosen measures, and four programmes with the first 500, 1,000, 2,000 and 5,000 of them
-as members. For each programme it opens the office's dashboard (``/programma/<slug>/``,
-through Django's test client: access, query log, aggregates, rendering) and prints p50/p95
-of the wall time, the SQL statements per request, and p95 against the 0.5 s goal.
+outflow, pay sums, targets; what :mod:`koers.programme.extract` copies from a snapshot), a
+few chosen measures and three years of Compass profile mix (``SharedProfiles``), and four
+programmes with the first 500, 1,000, 2,000 and 5,000 of them as members. For each
+programme it opens the office's dashboard (``/programma/<slug>/``, through Django's test
+client: access, query log, aggregates, rendering) and prints p50/p95 of the wall time, the
+SQL statements per request, and p95 against the 0.5 s goal.
 
 The peer, measured in the same run on the same rows: the dashboard's yearly figures by
 loading the rows into pandas (``DataFrame`` from ``.values()``, ``groupby`` sums, maxima and
 the second-largest pay sum) instead of aggregating in PostgreSQL. The ratio is the same
 figures by Koers' database aggregate (``koers.programme.figures.group``: one grouped
-aggregate and two window queries) / the pandas peer.
+aggregate and two window queries) / the pandas peer. "mix p50": the pooled profile mix alone
+(:func:`koers.programme.profiles.mix`, one grouped aggregate), part of the page's time.
 
 Fails (exit 1) when the dashboard makes more SQL statements for 5,000 members than for 500.
 
@@ -81,14 +83,17 @@ def generate(n_orgs: int, sizes: list[int]) -> Any:
 
     from koers.organisations.models import Organisation
     from koers.programme.models import (
+        PROFILE_FIELDS,
         OfficeMember,
         Participation,
         Programme,
         SharedMeasure,
+        SharedProfiles,
         SharedYear,
     )
 
     rng = np.random.default_rng(21)
+    mix = np.array([0.16, 0.16, 0.16, 0.11, 0.19, 0.22])
     office = get_user_model().objects.create_user(username="bureau@bench.example")
     with transaction.atomic():
         orgs = Organisation.objects.bulk_create(
@@ -111,6 +116,7 @@ def generate(n_orgs: int, sizes: list[int]) -> Any:
                         share_scan=True,
                         share_targets=True,
                         share_measures=True,
+                        share_compass=True,
                     )
                     for i, org in enumerate(orgs[:size])
                 ],
@@ -146,6 +152,28 @@ def generate(n_orgs: int, sizes: list[int]) -> Any:
                         )
                     )
             SharedYear.objects.bulk_create(rows, batch_size=5000)
+            # The Compass profile mix: a quarter of the staff responds each year; a count under
+            # 5 is withheld (NULL), as the member's release would.
+            profile_rows = []
+            for i, part in enumerate(parts):
+                respondents = max(20, int(heads[i]) // 4)
+                for year in YEARS:
+                    counts = rng.multinomial(respondents, mix)
+                    profile_rows.append(
+                        SharedProfiles(
+                            organisation_id=part.organisation_id,
+                            participation=part,
+                            year=year,
+                            reference_date=dt.date(year, 5, 31),
+                            size_class="large" if int(heads[i]) >= 250 else "small",
+                            respondents=respondents,
+                            **{
+                                field: None if 0 < c < 5 else int(c)
+                                for field, c in zip(PROFILE_FIELDS.values(), counts, strict=True)
+                            },
+                        )
+                    )
+            SharedProfiles.objects.bulk_create(profile_rows, batch_size=5000)
             SharedMeasure.objects.bulk_create(
                 [
                     SharedMeasure(
@@ -240,7 +268,7 @@ def main() -> int:
     setup_django(args.database)
     from django.test import Client
 
-    from koers.programme import figures
+    from koers.programme import figures, profiles
     from koers.programme.models import Programme
 
     start = time.perf_counter()
@@ -251,7 +279,7 @@ def main() -> int:
     print(
         f"{'members':>8} {'p50 page':>9} {'p95 page':>9} {'p95/goal':>8} {'SQL':>4} "
         f"{'p50 filt':>9} {'p95 filt':>9} {'SQL':>4} "
-        f"{'aggr p50':>9} {'pandas p50':>10} {'aggr/pandas':>11}"
+        f"{'aggr p50':>9} {'pandas p50':>10} {'aggr/pandas':>11} {'mix p50':>8}"
     )
     counts = {}
     for size in sizes:
@@ -265,12 +293,13 @@ def main() -> int:
         filtered = timed(lambda url=url: client.get(url + "?grootte=large"), repeat)
         aggregate = timed(lambda p=programme: figures.group(figures.shared_years(p)), repeat)
         peer = timed(lambda p=programme: pandas_peer(p), repeat)
+        mix50 = statistics.median(timed(lambda p=programme: profiles.mix(p), repeat))
         agg50, peer50 = statistics.median(aggregate), statistics.median(peer)
         print(
             f"{size:>8,} {statistics.median(page):>8.3f}s {p95(page):>8.3f}s "
             f"{p95(page) / GOAL:>8.2f} {q:>4} {statistics.median(filtered):>8.3f}s "
             f"{p95(filtered):>8.3f}s "
-            f"{qf:>4} {agg50:>8.3f}s {peer50:>9.3f}s {agg50 / peer50:>11.2f}"
+            f"{qf:>4} {agg50:>8.3f}s {peer50:>9.3f}s {agg50 / peer50:>11.2f} {mix50:>7.3f}s"
         )
     first, last = counts[sizes[0]], counts[sizes[-1]]
     if last[0] > first[0] or last[1] > first[1]:

@@ -96,6 +96,7 @@ FULL = frozenset(
         "programme.participation",
         "programme.sharedyear",
         "programme.sharedmeasure",
+        "programme.sharedprofiles",
         # the organisation's decision to take part in a research project
         "research.participation",
     }

@@ -1,28 +1,34 @@
 """Demo: a sector programme of 12 generated organisations plus the demo organisation.
 
-The generated members get their shared yearly figures written directly (no HR files, no
-snapshots: ``load_demo`` stays fast); the demo organisation shares through the real path
-(:func:`koers.programme.extract.refresh` on its Gender Scan, targets and plan). Idempotent.
+The generated members get their shared yearly figures and Compass profile mix written
+directly (no HR files, no snapshots, no responses: ``load_demo`` stays fast); the demo
+organisation shares through the real path (:func:`koers.programme.extract.refresh` on its
+Gender Scan, targets, plan and Compass releases). Idempotent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from koers.compass.profiles import load_profiles
 from koers.organisations.demo import DEMO_PASSWORD
 from koers.organisations.models import Organisation
 from koers.programme import extract, services
 from koers.programme.models import (
     Invitation,
+    PROFILE_FIELDS,
     OfficeMember,
     Participation,
     Programme,
     Sector,
     SharedMeasure,
+    SharedProfiles,
     SharedYear,
     SizeClass,
     set_first_shares,
@@ -61,6 +67,7 @@ def _generated(programme: Programme, measures: list[str]) -> None:
                 "share_scan": True,
                 "share_targets": True,
                 "share_measures": True,
+                "share_compass": True,
             },
         )
         if not created:
@@ -104,6 +111,40 @@ def _generated(programme: Programme, measures: list[str]) -> None:
                 )
             )
         SharedYear.objects.bulk_create(set_first_shares(rows))
+        SharedProfiles.objects.bulk_create(_profile_years(rng, org, part, n, rows))
+
+
+def _profile_years(
+    rng: np.random.Generator, org: Organisation, part: Participation, n: int, years: list[Any]
+) -> list[SharedProfiles]:
+    """A Compass campaign each year with a fifth to a third of the staff responding; counts
+    from the reference shares (5 % without a profile), withheld as a release would: a count
+    under k is NULL, and when that hides one profile alone the next smallest goes too."""
+    k = settings.KOERS_MIN_GROUP_SIZE
+    profiles = load_profiles()
+    shares = np.array([profiles.get(key).share for key in PROFILE_FIELDS])
+    probabilities = np.append(shares / shares.sum() * 0.95, 0.05)
+    out = []
+    for shared in years:
+        respondents = int(shared.headcount * rng.uniform(0.2, 0.35))
+        counts = rng.multinomial(respondents, probabilities)[: len(PROFILE_FIELDS)]
+        kept: list[int | None] = [None if 0 < c < k else int(c) for c in counts]
+        if sum(c is None for c in kept) == 1:
+            rest = [(c, i) for i, c in enumerate(kept) if c]
+            if rest:
+                kept[min(rest)[1]] = None
+        out.append(
+            SharedProfiles(
+                organisation=org,
+                participation=part,
+                year=shared.year,
+                reference_date=dt.date(shared.year, 5, 31),
+                size_class=shared.size_class,
+                respondents=respondents,
+                **dict(zip(PROFILE_FIELDS.values(), kept, strict=True)),
+            )
+        )
+    return out
 
 
 def load_demo_programme(org: Organisation) -> str:
@@ -133,6 +174,7 @@ def load_demo_programme(org: Organisation) -> str:
             "share_scan": True,
             "share_targets": True,
             "share_measures": True,
+            "share_compass": True,
         },
     )
     if created:

@@ -8,6 +8,8 @@ not see. Pay amounts (sums of hourly pay) come from the HR variant, only for a y
 gap the shared variant shows. Targets and their progress come from the targets monitor
 (:func:`koers.targets.monitor.build_monitor`), the measures from the plan through the
 ``plan_actions`` hook (as the monitor reads them), in Dutch so titles group across members.
+The Compass profile mix comes from the Compass's released team scan figures
+(:func:`koers.programme.profiles.compass_years`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from koers.lib import hooks
+from koers.programme import profiles
 from koers.programme.models import (
     Participation,
     SharedMeasure,
+    SharedProfiles,
     SharedYear,
     SizeClass,
     set_first_shares,
@@ -104,6 +108,7 @@ def refresh(participation: Participation) -> int:
     """Copy what ``participation`` shares into the programme's tables; returns the years."""
     SharedYear.objects.filter(participation=participation).delete()
     SharedMeasure.objects.filter(participation=participation).delete()
+    SharedProfiles.objects.filter(participation=participation).delete()
     if not participation.is_active:
         return 0
     org = participation.organisation
@@ -132,6 +137,12 @@ def refresh(participation: Participation) -> int:
             )
         )
     SharedYear.objects.bulk_create(set_first_shares(rows))
+    if participation.share_compass:
+        sizes = {y: r["size_class"] for y, r in years.items() if r.get("size_class")}
+        SharedProfiles.objects.bulk_create(
+            SharedProfiles(organisation=org, participation=participation, year=year, **row)
+            for year, row in profiles.compass_years(participation, sizes).items()
+        )
     participation.refreshed = timezone.now()
     participation.save(update_fields=["refreshed"])
     return len(rows)

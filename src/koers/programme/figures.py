@@ -12,9 +12,9 @@ figure and year, whether it is shown; a refused figure carries its reason.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db.models import (
@@ -163,6 +163,19 @@ class Group:
         return row[f"{key}__num"] / total if total else None
 
 
+class Aggregates(Protocol):
+    """What rule 4 needs of a group's aggregates (:class:`Group`, ``profiles.ProfileGroup``)."""
+
+    @property
+    def rows(self) -> dict[int, dict[str, Any]]: ...
+
+    def counts(self, year: int, key: str) -> od.Summary: ...
+
+    def decide(self, year: int, key: str, p: od.Policy) -> od.Decision: ...
+
+    def value(self, year: int, key: str) -> float | None: ...
+
+
 def group(qs: QuerySet[SharedYear]) -> Group:
     return Group(
         _aggregate(qs), _second_largest(qs, "pay_sum_women"), _second_largest(qs, "pay_sum_men")
@@ -174,9 +187,16 @@ def _filter_q(filters: Sequence[tuple[str, str]]) -> list[tuple[str, Q]]:
 
 
 def _decide_filtered(
-    qs: QuerySet[SharedYear], filters: Sequence[tuple[str, str]], p: od.Policy
-) -> tuple[Group, Any]:
-    """The group the filters select, and a function (year, key) -> Decision applying rule 4."""
+    qs: QuerySet[Any],
+    filters: Sequence[tuple[str, str]],
+    p: od.Policy,
+    group: Callable[[QuerySet[Any]], Aggregates] = group,
+) -> tuple[Aggregates, Any]:
+    """The group the filters select, and a function (year, key) -> Decision applying rule 4.
+
+    ``group`` aggregates a queryset into an object with ``counts(year, key)`` and
+    ``decide(year, key, p)`` (:class:`Group` here; the profile mix passes its own,
+    :mod:`koers.programme.profiles`)."""
     qs_filters = _filter_q(filters)
     combined = Q()
     for _label, q in qs_filters:
@@ -185,7 +205,7 @@ def _decide_filtered(
     if not qs_filters:
         return selected, lambda year, key: selected.decide(year, key, p)
     # Each filter alone and combined, with its complement; for two filters the differences.
-    checks: list[tuple[str, Group, Group | None]] = []
+    checks: list[tuple[str, Aggregates, Aggregates | None]] = []
     subsets = list(qs_filters)
     if len(qs_filters) == 2:
         subsets.append((f"{qs_filters[0][0]} & {qs_filters[1][0]}", combined))

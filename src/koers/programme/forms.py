@@ -37,7 +37,10 @@ class ShareForm(DescribedFields, forms.Form):
     share_compass = forms.BooleanField(
         label=_("Profielverdeling van het Carrière Kompas"),
         required=False,
-        help_text=_("Nog niet in gebruik: het programma toont deze verdeling nog niet."),
+        help_text=_(
+            "Per jaar het aantal respondenten per profiel, zoals de teamscan van uw "
+            "Kompas-campagne het toont (kleine groepen weggelaten)."
+        ),
     )
 
 

@@ -3,9 +3,10 @@
 The programme office is not a member of any organisation: :class:`OfficeMember` is its own
 membership, and an office user reaches only ``/programma/<slug>/``. An organisation's admin
 accepts an invitation (:class:`Participation`) and chooses what it shares; the figures it
-shares are copied, per year, into :class:`SharedYear` and :class:`SharedMeasure` (person
-thresholds already applied inside the organisation, :mod:`koers.programme.extract`), so the
-dashboard aggregates them in the database. Stopping deletes those copies at once.
+shares are copied, per year, into :class:`SharedYear`, :class:`SharedMeasure` and
+:class:`SharedProfiles` (person thresholds already applied inside the organisation,
+:mod:`koers.programme.extract`), so the dashboard aggregates them in the database.
+Stopping deletes those copies at once.
 """
 
 from __future__ import annotations
@@ -169,6 +170,50 @@ class SharedMeasure(OrganisationOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["participation", "measure"], name="programme_one_measure"
+            )
+        ]
+
+
+# The six reference profiles of the Career Compass (``compass/data/profiles.yaml``): key ->
+# column of :class:`SharedProfiles`.
+PROFILE_FIELDS = {
+    "nerd": "nerd",
+    "einzelganger": "einzelganger",
+    "traditionalist": "traditionalist",
+    "innovator": "innovator",
+    "allrounder": "allrounder",
+    "status_seeker": "status_seeker",
+}
+
+
+class SharedProfiles(OrganisationOwned):
+    """One organisation's shared Compass profile mix for one campaign year.
+
+    The counts are those of the campaign's whole-campaign team scan figures in a release (the
+    person threshold k and the complementary suppression inside the organisation applied,
+    :mod:`koers.programme.profiles`); a count the release withholds, or a profile the
+    campaign's model does not separate, is NULL and the organisation does not contribute to
+    that profile's figure. ``respondents`` is the release's number of respondents (the base).
+    """
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="profiles"
+    )
+    year = models.PositiveIntegerField()
+    reference_date = models.DateField()  # the date of the release the counts come from
+    size_class = models.CharField(max_length=8, choices=SizeClass.choices, blank=True)
+    respondents = models.PositiveIntegerField()
+    nerd = models.PositiveIntegerField(null=True)
+    einzelganger = models.PositiveIntegerField(null=True)
+    traditionalist = models.PositiveIntegerField(null=True)
+    innovator = models.PositiveIntegerField(null=True)
+    allrounder = models.PositiveIntegerField(null=True)
+    status_seeker = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "year"], name="programme_one_profile_year"
             )
         ]
 

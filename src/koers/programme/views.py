@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from koers.lib import ratelimit
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
-from koers.programme import figures, services
+from koers.programme import figures, profiles, services
 from koers.programme.access import ProgrammeRequest, programme_view
 from koers.programme.forms import CodeForm, InvitationForm, ShareForm
 from koers.programme.models import Participation, Sector, SizeClass
@@ -42,6 +42,7 @@ def _org_context(
                 "p": p,
                 "form": form,
                 "benchmark": figures.benchmark(p, lang=_lang()) if p.is_active else None,
+                "profiles": profiles.shared_by(p, _lang()) if p.share_compass else [],
                 "log": services.query_log(p.programme, 20) if p.status != p.Status.INVITED else [],
             }
         )
@@ -158,6 +159,7 @@ def dashboard(request: ProgrammeRequest) -> HttpResponse:
         {
             "programme": programme,
             "d": context,
+            "mix": profiles.mix(programme, chosen, lang=_lang()),
             "sizes": SizeClass.choices,
             "sectors": Sector.choices,
             "chosen": dict(chosen),

@@ -27,6 +27,8 @@ rules are those of statistical agencies and benchmark providers:
    for people, applied to organisations). At most two filters combine; for two
    filters A and B, "A and not B" and "B and not A" must be empty or pass too, so
    the difference of two shown figures never describes a protected group.
+   Parts of one whole (the six shares of a profile mix) are shown all or not at all
+   (:func:`check_parts`): one part withheld would follow from the others.
 5. **Publication lag.** Figures come only from snapshots whose reference date
    lies at least ``lag_months`` (3) months in the past, so a figure cannot be
    tied to a recent, still-recognisable event in one member.
@@ -44,6 +46,7 @@ import calendar
 import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 MIN_ORGANISATIONS = 5
 MAX_SHARE = 0.25
@@ -265,6 +268,7 @@ def check_subset(
 
 
 Attributes = Mapping[str, object]
+K = TypeVar("K", bound=Hashable)
 
 
 def check_filters(
@@ -345,6 +349,41 @@ def check_filters(
                     ),
                 )
     return result
+
+
+# --- parts of a whole ---------------------------------------------------------------------
+
+
+def check_parts(
+    decisions: Mapping[K, Decision], labels: Mapping[K, str] | None = None
+) -> dict[K, Decision]:
+    """Rule 4 for figures that are parts of one whole (the shares of a profile mix).
+
+    Parts add up to the whole (the six profile shares to about 100 %), so one part withheld
+    among shown ones would follow from the others by subtraction. Complementary suppression
+    would withhold a second part; then their sum is still known, and for counts of people per
+    organisation whether that sum may be shown is a figure of its own. This rule takes the
+    simple, safe way: when any part is refused, every part is refused, each with the reason
+    that names the refused part (Hundepool et al. 2012, §4.4 on secondary suppression).
+    """
+    refused = [key for key, d in decisions.items() if not d.allowed]
+    if not refused:
+        return dict(decisions)
+    first = refused[0]
+    name = (labels or {}).get(first, str(first))
+    complement = Refusal(
+        "complement",
+        f"Het cijfer voor {name} voldoet niet aan de regels; omdat de delen samen het "
+        "geheel vormen, zou het uit de andere volgen. Daarom wordt geen enkel deel getoond.",
+        f"The figure for {name} does not pass the rules; because the parts add up to the "
+        "whole, it would follow from the others. So no part is shown.",
+    )
+    return {
+        key: d
+        if not d.allowed
+        else Decision(False, d.n_organisations, (complement, *decisions[first].refusals))
+        for key, d in decisions.items()
+    }
 
 
 # --- publication lag ----------------------------------------------------------------------
