@@ -21,8 +21,8 @@ from koers.organisations.demo import DEMO_PASSWORD
 from koers.organisations.models import Organisation
 from koers.programme import extract, services
 from koers.programme.models import (
-    Invitation,
     PROFILE_FIELDS,
+    Invitation,
     OfficeMember,
     Participation,
     Programme,
