@@ -308,6 +308,22 @@ def test_the_pages_show_the_mix_to_the_office_and_the_counts_to_the_member(
     assert mine.share_compass
 
 
+def test_the_works_council_sees_that_the_mix_is_shared_but_not_its_counts(
+    client: Any, programme: Any, mixer: Any, org_a: Any, member_of: Any
+) -> None:
+    """The counts are team-scan figures; the works council reads the programme page but may
+    not see the team scan (organisations/permissions.py)."""
+    mixer((16, 16, 16, None, 19, 22), organisation=org_a)
+    council = member_of("works_council")
+    client.force_login(council)
+    page = client.get(reverse("programme_org", kwargs={"org": org_a.slug}))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Wat u deelt van de profielverdeling" not in text
+    assert "de aantallen zien alleen de rollen die de teamscan mogen zien" in text
+    assert "Statuszoeker" not in text
+
+
 def test_parts_of_a_whole_are_shown_all_or_none() -> None:
     from koers.stats import orgdisclosure as od
 

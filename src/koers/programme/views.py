@@ -33,6 +33,9 @@ def _org_context(
     code_form: CodeForm | None = None,
 ) -> dict[str, Any]:
     items = []
+    # The shared counts are team-scan figures: only roles that may see the team scan see them
+    # here (the works council reads this page but not the team scan).
+    see_profiles = can(request, "compass.view_teamscan")
     for p in services.participations_of(request.organisation):
         initial = {name: getattr(p, name) for name in services.SHARE_FIELDS}
         initial["sector"] = p.sector or Sector.OTHER
@@ -42,13 +45,16 @@ def _org_context(
                 "p": p,
                 "form": form,
                 "benchmark": figures.benchmark(p, lang=_lang()) if p.is_active else None,
-                "profiles": profiles.shared_by(p, _lang()) if p.share_compass else [],
+                "profiles": (
+                    profiles.shared_by(p, _lang()) if p.share_compass and see_profiles else []
+                ),
                 "log": services.query_log(p.programme, 20) if p.status != p.Status.INVITED else [],
             }
         )
     return {
         "items": items,
         "manage": can(request, "programme.manage"),
+        "see_profiles": see_profiles,
         "code_form": code_form or CodeForm(prefix="code"),
     }
 
