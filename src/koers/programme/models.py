@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koers.organisations.models import OrganisationOwned
@@ -186,3 +187,30 @@ class QueryLog(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
+
+
+class PublishedFigure(models.Model):
+    """A figure as the programme office (or a member, on its benchmark) was shown it.
+
+    The release register against differencing over time (``orgdisclosure.check_release``):
+    ``key`` names the figure (year, figure, filters; or the measure; or the benchmark of one
+    participation), ``value`` what was shown, ``contributions`` each contributing
+    participation's numbers as they were then (``{participation id: [base, amounts, detail,
+    side]}``), so a later value is published only if its difference with every earlier one
+    is itself a publishable group. ``fingerprint`` summarises the contributions in a way the
+    database aggregate can reproduce, so an unchanged figure is recognised without loading
+    any member's row. Never shown to anyone as such; deleted with the programme.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="published")
+    key = models.CharField(max_length=255)
+    published = models.DateTimeField(default=timezone.now)
+    value = models.JSONField()
+    n = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=255)
+    contributions = models.JSONField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["programme", "key", "published"], name="programme_published_key")
+        ]
