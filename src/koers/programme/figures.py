@@ -353,6 +353,9 @@ def _cell(year: int, shown: release.Shown, lang: str) -> dict[str, Any]:
         "reason": "" if shown.value is not None else shown.reason(lang),
         "frozen": shown.published,
         "withdrawn": shown.withdrawn,
+        "code": shown.decision.refusal.code
+        if shown.value is None and shown.decision.refusal
+        else "",
     }
 
 
@@ -479,9 +482,8 @@ class _PlanPart:
         self, key: str, n: int, k: int, everyone: tuple[Any, ...], k_sum: Any
     ) -> release.Candidate:
         decision = _count_decision(k, n, self.p)
-        return release.Candidate(
-            key, decision, [float(k)], release.fingerprint(*everyone, k, k_sum)
-        )
+        value: list[float | None] = [float(k), float(n)]
+        return release.Candidate(key, decision, value, release.fingerprint(*everyone, k, k_sum))
 
     def contributions(
         self, changed: list[release.Candidate], measures_of: dict[str, set[str]]
@@ -515,6 +517,8 @@ class _PlanPart:
             "n": self.n,
             "shown": self.shown,
             "with_plan": with_plan,
+            # Of how many, as published (the number sharing now may have changed since).
+            "with_plan_of": int(plan.value[1] or 0) if plan.value is not None else None,
             "with_plan_reason": plan.reason(lang) if plan.withdrawn else "",
             "measures": measures,
         }
