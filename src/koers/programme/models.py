@@ -202,8 +202,18 @@ class PublishedFigure(models.Model):
     any member's row. Never shown to anyone as such; deleted with the programme.
     """
 
+    class Status(models.TextChoices):
+        # The value was published at this view (its contributions are history).
+        PUBLISHED = "published", "published"
+        # Memos of a decision for a fingerprint, so an unchanged figure needs no rows: the
+        # latest publication shown again, or nothing shown (``refusals`` says why).
+        FROZEN = "frozen", "frozen"
+        WITHHELD = "withheld", "withheld"
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="published")
     key = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    refusals = models.JSONField(default=list, blank=True)
     published = models.DateTimeField(default=timezone.now)
     value = models.JSONField()
     n = models.PositiveIntegerField()

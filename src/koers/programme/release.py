@@ -82,11 +82,12 @@ class Register:
 
     @classmethod
     def load(cls, programme: Programme, keys: Q, policy: od.Policy) -> Register:
-        """One query: the latest publication of every key ``keys`` selects (no contributions)."""
+        """One query: the latest row (a publication or a memo) of every key ``keys`` selects,
+        without the contributions."""
         later = PublishedFigure.objects.filter(
             programme=OuterRef("programme"),
             key=OuterRef("key"),
-            published__gt=OuterRef("published"),
+            pk__gt=OuterRef("pk"),
         )
         rows = (
             PublishedFigure.objects.filter(keys, programme=programme)
@@ -101,11 +102,20 @@ class Register:
         return sorted(k[len(prefix) :] for k in self.latest if k.startswith(prefix))
 
     def unchanged(self, candidate: Candidate) -> Shown | None:
-        """The published value when the figure's fingerprint has not changed since."""
+        """What was decided for the figure when its fingerprint was the same as now."""
         row = self.latest.get(candidate.key)
         if row is None or row.fingerprint != candidate.fingerprint:
             return None
-        return Shown(list(row.value), row.n, od.Decision(True, row.n))
+        if row.status == PublishedFigure.Status.WITHHELD:
+            refusals = tuple(od.Refusal(**r) for r in row.refusals)
+            return Shown(
+                None,
+                row.n,
+                od.Decision(False, row.n, refusals),
+                withdrawn=any(r.code == "withdrawn" for r in refusals),
+            )
+        frozen = row.published if row.status == PublishedFigure.Status.FROZEN else None
+        return Shown(list(row.value), row.n, od.Decision(True, row.n), frozen)
 
     def resolve(
         self, changed: Sequence[tuple[Candidate, dict[str, od.Contribution]]]
@@ -118,26 +128,28 @@ class Register:
         for family in sorted({c.family for c, _ in changed if c.family}):
             wanted |= Q(key__startswith=family)
         rows = (
-            PublishedFigure.objects.filter(wanted, programme=self.programme)
-            .order_by("published", "pk")
-            .values_list("key", "contributions")
+            PublishedFigure.objects.filter(
+                wanted, programme=self.programme, status=PublishedFigure.Status.PUBLISHED
+            )
+            .order_by("pk")
+            .values_list("key", "contributions", "value", "n")
         )
         published = [
-            (key, {org: od.Contribution.from_json(c) for org, c in raw.items()})
-            for key, raw in rows
+            (key, {org: od.Contribution.from_json(c) for org, c in raw.items()}, value, n)
+            for key, raw, value, n in rows
         ]
         out: dict[str, Shown] = {}
         now = dt.datetime.now(dt.UTC)
         for candidate, current in changed:
             family = candidate.family or candidate.key
-            own = [c for key, c in published if key == candidate.key]
+            own = [(c, value, n) for key, c, value, n in published if key == candidate.key]
             decision = od.check_release(
                 current,
                 candidate.now,
-                shown=own[-1] if own else None,
+                shown=own[-1][0] if own else None,
                 history=[
                     c
-                    for key, c in published
+                    for key, c, _value, _n in published
                     if key == candidate.key or (candidate.family and key.startswith(family))
                 ],
                 policy=self.policy,
@@ -155,18 +167,34 @@ class Register:
                 self.pending.append(row)
                 out[candidate.key] = Shown(candidate.value, row.n, candidate.now)
             elif decision.action == "frozen":
-                latest = self.latest[candidate.key]
-                out[candidate.key] = Shown(
-                    list(latest.value), latest.n, decision.decision, latest.published
-                )
+                _c, value, n = own[-1]
+                shown = Shown(list(value), n, decision.decision, now)
+                out[candidate.key] = shown
+                self._memo(candidate, PublishedFigure.Status.FROZEN, shown, now)
             else:
-                out[candidate.key] = Shown(
-                    None,
-                    candidate.now.n_organisations,
-                    decision.decision,
-                    withdrawn=bool(own),
+                shown = Shown(
+                    None, candidate.now.n_organisations, decision.decision, withdrawn=bool(own)
                 )
+                out[candidate.key] = shown
+                self._memo(candidate, PublishedFigure.Status.WITHHELD, shown, now)
         return out
+
+    def _memo(self, candidate: Candidate, status: str, shown: Shown, now: dt.datetime) -> None:
+        """Remember the decision for this fingerprint: the next view with the same data
+        shows the same without loading any row (nothing of it is history)."""
+        self.pending.append(
+            PublishedFigure(
+                programme=self.programme,
+                key=candidate.key,
+                status=status,
+                published=now,
+                value=shown.value or [],
+                n=shown.n,
+                fingerprint=candidate.fingerprint,
+                refusals=[r.to_dict() for r in shown.decision.refusals],
+                contributions={},
+            )
+        )
 
     def save(self) -> None:
         if self.pending:
