@@ -195,11 +195,12 @@ class PublishedFigure(models.Model):
     The release register against differencing over time (``orgdisclosure.check_release``):
     ``key`` names the figure (year, figure, filters; or the measure; or the benchmark of one
     participation), ``value`` what was shown, ``contributions`` each contributing
-    participation's numbers as they were then (``{participation id: [base, amounts, detail,
-    side]}``), so a later value is published only if its difference with every earlier one
-    is itself a publishable group. ``fingerprint`` summarises the contributions in a way the
-    database aggregate can reproduce, so an unchanged figure is recognised without loading
-    any member's row. Never shown to anyone as such; deleted with the programme.
+    participation's numbers as they were then (columns: participation ids, bases, amounts,
+    details, sides; ``release.encode``), so a later value is published only if its
+    difference with every earlier one is itself a publishable group. ``fingerprint``
+    summarises the contributions in a way the database aggregate can reproduce, so an
+    unchanged figure is recognised without loading any member's row. Never shown to anyone
+    as such; deleted with the programme.
     """
 
     class Status(models.TextChoices):

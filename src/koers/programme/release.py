@@ -41,6 +41,37 @@ def fingerprint(*parts: Any) -> str:
     return ":".join(out)
 
 
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else x
+
+
+def encode(contributions: dict[str, od.Contribution]) -> dict[str, list[Any]]:
+    """Contributions as columns (participation ids, bases, amounts, details, sides): a few
+    long lists rather than one small list per organisation, to store and read fast."""
+    orgs = sorted(contributions, key=lambda o: (len(o), o))
+    cs = [contributions[o] for o in orgs]
+    return {
+        "org": orgs,
+        "base": [_num(c.base) for c in cs],
+        "amounts": [[_num(x) for x in c.amounts] for c in cs] if any(c.amounts for c in cs) else [],
+        "detail": [[_num(x) for x in c.detail] for c in cs] if any(c.detail for c in cs) else [],
+        "side": [c.group for c in cs] if any(c.group for c in cs) else [],
+    }
+
+
+def decode(raw: dict[str, list[Any]]) -> dict[str, od.Contribution]:
+    orgs = raw.get("org", [])
+    amounts = raw.get("amounts") or [()] * len(orgs)
+    detail = raw.get("detail") or [()] * len(orgs)
+    side = raw.get("side") or [""] * len(orgs)
+    return {
+        org: od.Contribution(
+            float(base), tuple(float(x) for x in a), tuple(float(x) for x in d), str(g)
+        )
+        for org, base, a, d, g in zip(orgs, raw.get("base", []), amounts, detail, side, strict=True)
+    }
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One figure as computed now: its key, rules 1–5, value and fingerprint."""
@@ -134,10 +165,7 @@ class Register:
             .order_by("pk")
             .values_list("key", "contributions", "value", "n")
         )
-        published = [
-            (key, {org: od.Contribution.from_json(c) for org, c in raw.items()}, value, n)
-            for key, raw, value, n in rows
-        ]
+        published = [(key, decode(raw), value, n) for key, raw, value, n in rows]
         out: dict[str, Shown] = {}
         now = dt.datetime.now(dt.UTC)
         for candidate, current in changed:
@@ -162,7 +190,7 @@ class Register:
                     value=candidate.value,
                     n=candidate.now.n_organisations,
                     fingerprint=candidate.fingerprint,
-                    contributions={org: c.to_json() for org, c in current.items()},
+                    contributions=encode(current),
                 )
                 self.pending.append(row)
                 out[candidate.key] = Shown(candidate.value, row.n, candidate.now)

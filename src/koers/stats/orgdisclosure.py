@@ -418,19 +418,6 @@ class Contribution:
     detail: tuple[float, ...] = ()
     group: str = ""
 
-    def to_json(self) -> list[object]:
-        return [self.base, list(self.amounts), list(self.detail), self.group]
-
-    @classmethod
-    def from_json(cls, raw: Sequence[object]) -> Contribution:
-        base, amounts, detail, grp = raw
-        return cls(
-            float(base),  # type: ignore[arg-type]
-            tuple(float(x) for x in amounts),  # type: ignore[attr-defined]
-            tuple(float(x) for x in detail),  # type: ignore[attr-defined]
-            str(grp),
-        )
-
 
 Contributions = Mapping[Any, Contribution]
 
