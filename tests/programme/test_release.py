@@ -193,8 +193,8 @@ def _simulate(programme: Any, member: Any, start: int, seed: int) -> dict[str, i
         latest_of = {
             f.key: f
             for f in PublishedFigure.objects.filter(
-                programme=programme, key__endswith="|alle"
-            ).order_by("published", "pk")
+                programme=programme, key__endswith="|alle", status="published"
+            ).order_by("pk")
         }
         for row in shown_now["rows"]:
             for cell in row["cells"]:
