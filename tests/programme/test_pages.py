@@ -86,9 +86,21 @@ def test_stopping_removes_the_organisation_from_every_later_figure(
     mine.refresh_from_db()
     assert mine.status == Participation.Status.STOPPED
     assert not SharedYear.objects.filter(participation=mine).exists()
+    # The figure it contributed to is withdrawn: a new one over the five others would give
+    # away its value as the difference with the one shown before.
     after = figures.dashboard(programme, today=TODAY)
-    assert after["rows"][0]["cells"][0]["value"] == pytest.approx(100 / 500)
+    cell = after["rows"][0]["cells"][0]
+    assert cell["value"] is None
+    assert cell["reason"].startswith("Ingetrokken")
+    # So is a figure asked for the first time that would be the five others (small ones).
+    small = figures.dashboard(programme, [("grootte", "small")], today=TODAY)
+    assert small["rows"][0]["cells"][0]["value"] is None
     assert figures.plans(programme, figures.policy())["n"] == 5
+    # Once five more members share, the figure returns, without the organisation.
+    for _ in range(5):
+        member(100, 30)
+    again = figures.dashboard(programme, today=TODAY)
+    assert again["rows"][0]["cells"][0]["value"] == pytest.approx((100 + 150) / 1000)
 
 
 def test_only_the_admin_chooses_what_is_shared(

@@ -128,9 +128,8 @@ def test_one_withheld_profile_withholds_all_six(programme: Any, mixer: Any) -> N
     five = [mixer() for _ in range(5)]
     for _ in range(2):
         mixer((16, 16, 16, None, 19, 22))
-    assert all(
-        c["value"] is not None for c in _cells(profiles.mix(programme, today=TODAY)).values()
-    )
+    # (Not viewed before the stop: a view would publish the figures, and rule 6 would then
+    # withdraw them all after the stop, test_release_rule_covers_the_mix.)
     five[0].status = Participation.Status.STOPPED
     five[0].save()
     board = profiles.mix(programme, today=TODAY, lang="en")
@@ -170,13 +169,22 @@ def test_the_mix_queries_do_not_grow_with_members(programme: Any, mixer: Any) ->
             profiles.mix(programme, filters, today=TODAY)
         return len(captured)
 
+    def publishing_and_steady(filters: list[tuple[str, str]]) -> tuple[int, int]:
+        return queries(filters), queries(filters)
+
     for _ in range(6):
         mixer(size="small")
-    few, few_filtered = queries([]), queries([("grootte", "small")])
+    few = publishing_and_steady([])
+    few_filtered = publishing_and_steady([("grootte", "small")])
     for i in range(30):
         mixer(size="large" if i % 2 else "small", years=(2024, 2025))
-    assert queries([]) == few == 1
-    assert queries([("grootte", "small")]) == few_filtered == 3
+    # The first view after a change publishes (the register: its history, the members'
+    # rows of the changed figures, one insert); later views load the register and the
+    # aggregates only. Neither grows with the members.
+    assert publishing_and_steady([]) == few
+    assert publishing_and_steady([("grootte", "small")]) == few_filtered
+    assert few[1] == 2
+    assert few_filtered[1] == 4
 
 
 # --- extraction from the Compass's releases --------------------------------------------------
@@ -284,7 +292,11 @@ def test_unticking_or_stopping_removes_the_profile_counts(
     assert _cells(profiles.mix(programme, today=later), 2026)["nerd"]["n"] == 6
     services.stop(part, None)
     assert not SharedProfiles.objects.filter(participation=part).exists()
-    assert _cells(profiles.mix(programme, today=later), 2026)["nerd"]["n"] == 5
+    # Rule 6: the share over the five that remain differs from the one shown by a single
+    # organisation, so the year is withdrawn, not shown without it.
+    after = _cells(profiles.mix(programme, today=later), 2026)["nerd"]
+    assert after["value"] is None
+    assert after["withdrawn"]
     assert others
 
 
@@ -383,3 +395,20 @@ def test_a_profile_the_fitted_model_merges_is_not_shared(programme: Any, org_a: 
         10,
         14,
     )
+
+
+def test_release_rule_covers_the_mix(programme: Any, mixer: Any) -> None:
+    """Shown once, then one member joins: the shares stay as shown (frozen, marked); one
+    member stops: every share of the year is withdrawn, none shows a value without it."""
+    members = [mixer() for _ in range(6)]
+    first = _cells(profiles.mix(programme, today=TODAY))
+    assert all(c["value"] is not None for c in first.values())
+    mixer((30, 2, 2, 2, 2, 2))
+    joined = _cells(profiles.mix(programme, today=TODAY))
+    assert {k: c["value"] for k, c in joined.items()} == {k: c["value"] for k, c in first.items()}
+    assert all(c["frozen"] for c in joined.values())
+    members[0].status = Participation.Status.STOPPED
+    members[0].save()
+    stopped = _cells(profiles.mix(programme, today=TODAY))
+    assert all(c["value"] is None for c in stopped.values())
+    assert any(c["withdrawn"] for c in stopped.values())

@@ -281,3 +281,41 @@ class Invitation(models.Model):
         if self.expires <= (now or timezone.now()):
             return "expired"
         return "open"
+
+
+class PublishedFigure(models.Model):
+    """A figure as the programme office (or a member, on its benchmark) was shown it.
+
+    The release register against differencing over time (``orgdisclosure.check_release``):
+    ``key`` names the figure (year, figure, filters; or the measure; or the benchmark of one
+    participation), ``value`` what was shown, ``contributions`` each contributing
+    participation's numbers as they were then (columns: participation ids, bases, amounts,
+    details, sides; ``release.encode``), so a later value is published only if its
+    difference with every earlier one is itself a publishable group. ``fingerprint``
+    summarises the contributions in a way the database aggregate can reproduce, so an
+    unchanged figure is recognised without loading any member's row. Never shown to anyone
+    as such; deleted with the programme.
+    """
+
+    class Status(models.TextChoices):
+        # The value was published at this view (its contributions are history).
+        PUBLISHED = "published", "published"
+        # Memos of a decision for a fingerprint, so an unchanged figure needs no rows: the
+        # latest publication shown again, or nothing shown (``refusals`` says why).
+        FROZEN = "frozen", "frozen"
+        WITHHELD = "withheld", "withheld"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="published")
+    key = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    refusals = models.JSONField(default=list, blank=True)
+    published = models.DateTimeField(default=timezone.now)
+    value = models.JSONField()
+    n = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=255)
+    contributions = models.JSONField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["programme", "key", "published"], name="programme_published_key")
+        ]

@@ -34,7 +34,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from koers.programme import figures
+from koers.programme import figures, release
 from koers.programme.models import PROFILE_FIELDS, Participation, Programme, SharedProfiles
 from koers.stats import orgdisclosure as od
 
@@ -153,12 +153,16 @@ def _aggregate(qs: QuerySet[SharedProfiles]) -> dict[int, dict[str, Any]]:
         annotations[f"{key}__total"] = Sum("respondents", filter=q)
         annotations[f"{key}__largest"] = Max("respondents", filter=q)
         annotations[f"{key}__num"] = Sum(field, filter=q)
+        annotations[f"{key}__pid"] = Sum("participation_id", filter=q)
+        annotations[f"{key}__pid2"] = Sum(figures.PID2, filter=q)
     q = Q(respondents__gt=0)
     annotations |= {
         f"{ALL}__n": Count("pk", filter=q),
         f"{ALL}__total": Sum("respondents", filter=q),
         f"{ALL}__largest": Max("respondents", filter=q),
         f"{ALL}__num": Sum("respondents", filter=q),
+        f"{ALL}__pid": Sum("participation_id", filter=q),
+        f"{ALL}__pid2": Sum(figures.PID2, filter=q),
     }
     rows = qs.order_by().values("year").annotate(**annotations)
     return {row["year"]: row for row in rows}
@@ -187,6 +191,36 @@ class ProfileGroup:
             return None
         return float(row[f"{key}__num"]) / float(row[f"{key}__total"])
 
+    def fingerprint(self, year: int, key: str) -> str:
+        """The contributors and sums of one figure (``release``: unchanged, no rows)."""
+        row = self.rows.get(year) or {}
+        return release.fingerprint(
+            *(row.get(f"{key}__{name}") for name in ("n", "pid", "pid2", "total", "num"))
+        )
+
+
+def _contributions(
+    qs: QuerySet[SharedProfiles], wanted: dict[tuple[int, str], release.Candidate]
+) -> dict[str, dict[str, od.Contribution]]:
+    """One query: the rows of the years whose figures changed, as contributions (base: the
+    member's respondents; detail: its count of the profile)."""
+    out: dict[str, dict[str, od.Contribution]] = {c.key: {} for c in wanted.values()}
+    years = sorted({year for year, _ in wanted})
+    fields = ["participation_id", "year", "respondents", *PROFILE_FIELDS.values()]
+    for row in qs.filter(year__in=years).order_by().values(*fields):
+        respondents = row["respondents"]
+        if not respondents:
+            continue
+        org = str(row["participation_id"])
+        c = wanted.get((row["year"], ALL))
+        if c is not None:
+            out[c.key][org] = od.Contribution(float(respondents), (), (float(respondents),))
+        for profile, field in PROFILE_FIELDS.items():
+            c = wanted.get((row["year"], key_of(profile)))
+            if c is not None and row[field] is not None:
+                out[c.key][org] = od.Contribution(float(respondents), (), (float(row[field]),))
+    return out
+
 
 def profile_group(qs: QuerySet[Any]) -> ProfileGroup:
     return ProfileGroup(_aggregate(qs))
@@ -208,38 +242,77 @@ def mix(
     filters = list(filters)[: od.MAX_FILTERS]
     qs = shared_profiles(programme, today)
     selected, decide = figures._decide_filtered(qs, filters, p, profile_group)
+    assert isinstance(selected, ProfileGroup)
     years = sorted(selected.rows)
     labels = {key_of(profile): _name(profile, lang) for profile in PROFILE_FIELDS}
     labels[ALL] = "respondenten" if not lang.startswith("en") else "respondents"
-    per_year: dict[int, dict[str, od.Decision]] = {}
+    # Rule 6 (differencing over time, koers.programme.release): each share and the year's
+    # respondents is a figure with its own key, compared with every earlier publication of the
+    # same year and profile under any filter.
+    fkey = figures._filter_key(filters)
+    register = release.Register.load(
+        programme, Q(key__startswith="m|", key__endswith=f"|{fkey}"), p
+    )
+    candidates: dict[tuple[int, str], release.Candidate] = {}
     for year in years:
         decisions: dict[str, od.Decision] = {key: decide(year, key) for key in labels}
-        per_year[year] = od.check_parts(decisions, labels)
+        for key, decision in od.check_parts(decisions, labels).items():
+            candidates[(year, key)] = release.Candidate(
+                f"m|{year}|{key}|{fkey}",
+                decision,
+                [
+                    selected.value(year, key) if decision.allowed else None,
+                    float(selected.rows[year][f"{ALL}__total"] or 0) if key == ALL else None,
+                ],
+                selected.fingerprint(year, key),
+                f"m|{year}|{key}|",
+            )
+    shown, changed = release.split(register, candidates.values())
+    if changed:
+        combined = Q()
+        for _label, q in figures._filter_q(filters):
+            combined &= q
+        keys = {c.key for c in changed}
+        wanted = {yk: c for yk, c in candidates.items() if c.key in keys}
+        contributions = _contributions(qs.filter(combined), wanted)
+        shown |= register.resolve([(c, contributions[c.key]) for c in changed])
+        register.save()
+    # Parts of a whole once more: a share withheld by rule 6 would follow from the others.
+    final: dict[tuple[int, str], release.Shown] = {}
+    for year in years:
+        year_shown = {key: shown[candidates[(year, key)].key] for key in labels}
+        missing = [key for key, s in year_shown.items() if s.value is None]
+        for key, s in year_shown.items():
+            if missing and s.value is not None:
+                first = year_shown[missing[0]]
+                s = release.Shown(None, s.n, od.Decision(False, s.n, first.decision.refusals))
+            final[(year, key)] = s
     rows = []
     for profile in PROFILE_FIELDS:
         key = key_of(profile)
         cells = []
         for year in years:
-            decision = per_year[year][key]
+            s = final[(year, key)]
             cells.append(
                 {
                     "year": year,
-                    "value": selected.value(year, key) if decision.allowed else None,
-                    "n": decision.n_organisations,
-                    "reason": decision.reason(lang),
+                    "value": s.first(),
+                    "n": s.n,
+                    "reason": s.reason(lang),
+                    "frozen": s.published is not None,
+                    "withdrawn": s.withdrawn,
                 }
             )
         rows.append({"key": key, "label": labels[key], "cells": cells})
     totals = []
     for year in years:
-        shown = per_year[year][ALL].allowed
-        row = selected.rows[year]
+        s = final[(year, ALL)]
         totals.append(
             {
                 "year": year,
-                "organisations": row[f"{ALL}__n"] if shown else None,
-                "respondents": row[f"{ALL}__total"] if shown else None,
-                "reason": per_year[year][ALL].reason(lang),
+                "organisations": s.n if s.value is not None else None,
+                "respondents": round(s.value[1] or 0) if s.value is not None else None,
+                "reason": s.reason(lang),
             }
         )
     return {"years": years, "rows": rows, "totals": totals}
