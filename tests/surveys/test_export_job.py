@@ -133,8 +133,8 @@ def test_excel_and_spss_match_the_synchronous_export_in_either_language(
     client.force_login(member_of(Role.RESEARCHER))
     client.cookies["django_language"] = language
     for fmt, same in (("xlsx", _xlsx_parts), ("sav", _sav_without_time)):
-        export._shuffle = random.Random(SEED).shuffle  # type: ignore[assignment]
-        job, _page = _ask(client, campaign, fmt, django_capture_on_commit_callbacks)
+        with mock.patch.object(export, "_shuffle", random.Random(SEED).shuffle):
+            job, _page = _ask(client, campaign, fmt, django_capture_on_commit_callbacks)
         got = client.get(reverse("download_file", kwargs={"org": "alpha", "pk": job.pk}))
         assert got.status_code == 200, fmt
         assert got["Content-Type"] == export.FORMATS[fmt][0]
