@@ -25,7 +25,7 @@ def is_tagged(data: bytes) -> bool:
 
 
 def fetch_pdf(client: Any, url: str, capture: Any, data: dict[str, str] | None = None) -> Any:
-    """Ask for a PDF made in the background (koers.jobs.pdf) and download it.
+    """Ask for a file made in the background (koers.jobs.downloads) and download it.
 
     ``capture`` is pytest-django's ``django_capture_on_commit_callbacks``: the job runs when
     the transaction commits. Returns the download, or the start's answer when it did not go
@@ -34,8 +34,8 @@ def fetch_pdf(client: Any, url: str, capture: Any, data: dict[str, str] | None =
     with capture(execute=True):
         start = client.post(url, data or {})
     location = start.get("Location", "")
-    if start.status_code != 302 or "/pdf/" not in location:
+    if start.status_code != 302 or "/download/" not in location:
         return start
     page = client.get(location)
     assert page.status_code == 200, page.status_code
-    return client.get(f"{location}download/")
+    return client.get(f"{location}bestand/")

@@ -68,9 +68,10 @@ KOERS_RETAIN_APPRAISALS_MONTHS = env_int("KOERS_RETAIN_APPRAISALS_MONTHS", 24)
 KOERS_RETAIN_DIALOGUE_MONTHS = env_int("KOERS_RETAIN_DIALOGUE_MONTHS", 12)
 KOERS_RETAIN_FLEXIBILITY_MONTHS = env_int("KOERS_RETAIN_FLEXIBILITY_MONTHS", 36)
 
-# A PDF made in the background (koers.jobs.pdf) can be downloaded by the member who asked for
-# it for this many minutes, then it is deleted; the retention rule removes leftovers after
-# KOERS_RETAIN_PDF_DAYS days.
+# A file made in the background (koers.jobs.downloads: a PDF, a research export) can be
+# downloaded by the member who asked for it for this many minutes, then it is deleted; the
+# retention rule removes leftovers after KOERS_RETAIN_PDF_DAYS days. (The names are older
+# than the other files.)
 KOERS_PDF_KEEP_MINUTES = env_int("KOERS_PDF_KEEP_MINUTES", 30)
 KOERS_RETAIN_PDF_DAYS = env_int("KOERS_RETAIN_PDF_DAYS", 1)
 

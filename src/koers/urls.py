@@ -42,9 +42,11 @@ org_patterns = [
     path("jobs/selfcheck/", views.start_selfcheck, name="start_selfcheck"),
     path("jobs/<int:pk>/", views.job_page, name="job"),
     path("jobs/<int:pk>/status.json", views.job_status, name="job_status"),
-    path("pdf/<int:pk>/", job_views.pdf_job, name="pdf_job"),
-    path("pdf/<int:pk>/status.json", job_views.pdf_job_status, name="pdf_job_status"),
-    path("pdf/<int:pk>/download/", job_views.pdf_download, name="pdf_download"),
+    path("download/<int:pk>/", job_views.download_job, name="download_job"),
+    path(
+        "download/<int:pk>/status.json", job_views.download_job_status, name="download_job_status"
+    ),
+    path("download/<int:pk>/bestand/", job_views.download_file, name="download_file"),
     *survey_urls.org_patterns,
     *scan_urls.org_patterns,
     *compass_urls.org_patterns,

@@ -79,7 +79,7 @@ def login(page: Any, base: str, email: str, password: str | None = None) -> None
 
 
 def pdf_via_job(page: Any, button: str, shot: str = "") -> Any:
-    """Ask for a PDF made in the background (koers.jobs.pdf) and download it: while it is
+    """Ask for a PDF made in the background (koers.jobs.downloads) and download it: while it is
     made the button shows a progress bar, then the progress page offers the download.
     Returns Playwright's download."""
     # Without a worker the server makes the PDF before it answers; meanwhile the old page
@@ -96,7 +96,7 @@ def pdf_via_job(page: Any, button: str, shot: str = "") -> Any:
         }"""
     )
     page.get_by_role("button", name=button).click()
-    page.wait_for_url("**/pdf/*/")
+    page.wait_for_url("**/download/*/")
     shown = page.evaluate("sessionStorage.getItem('pdfWaiting')") or ""
     assert "De PDF wordt gemaakt" in shown, shown
     assert page.get_by_role("heading", level=1).inner_text() == "Je PDF is klaar"

@@ -90,17 +90,17 @@ ORG = {
     "start_selfcheck": ("POST", "jobs.view"),
     "job": ("GET", "jobs.view"),
     "job_status": ("GET", "jobs.view"),
-    # A PDF made in the background (koers.jobs.pdf): every member may open these pages, and
-    # then only the member who asked for that PDF (in the role they asked in).
-    "pdf_job": ("GET", "organisation.view"),
-    "pdf_job_status": ("GET", "organisation.view"),
-    "pdf_download": ("GET", "organisation.view"),
+    # A file made in the background (koers.jobs.downloads): every member may open these
+    # pages, and then only the member who asked for that file (in the role they asked in).
+    "download_job": ("GET", "organisation.view"),
+    "download_job_status": ("GET", "organisation.view"),
+    "download_file": ("GET", "organisation.view"),
     "campaign_list": ("GET", "campaigns.view"),
     "campaign_detail": ("GET", "campaigns.view"),
     "campaign_invite": ("POST", "campaigns.manage"),
     "campaign_remind": ("POST", "campaigns.manage"),
     "campaign_close": ("POST", "campaigns.manage"),
-    "campaign_export": ("GET", "campaigns.export"),
+    "campaign_export": ("POST", "campaigns.export"),
     "compass_shared_list": ("GET", "compass.view_shared_reports"),
     # ... and then only the person it was shared with:
     "compass_shared_report": ("GET", "compass.view_shared_reports"),
@@ -355,7 +355,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     from django.utils import timezone
 
     from koers.compass.models import ReportShare
-    from koers.jobs.models import Job, StoredPdf
+    from koers.jobs.models import Job, StoredDownload
     from koers.scan.demo import generate_rows
     from koers.scan.models import Upload
     from koers.scan.services import store_snapshot
@@ -403,12 +403,12 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
     job = Job.objects.create(organisation=org_a, kind="selfcheck")
     pdf_job = Job.objects.create(
         organisation=org_a,
-        kind="pdf",
+        kind="download",
         created_by=users[H],
         status=Job.Status.DONE,
         params={"builder": "scan.report", "role": H, "args": {"snapshot": 0}},
     )
-    StoredPdf.objects.create(
+    StoredDownload.objects.create(
         organisation=org_a,
         job=pdf_job,
         user=users[H],
@@ -485,7 +485,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "dialogue_session": dialogue_session.pk,
         "dialogue_summary": dialogue_session.pk,
         "job": job.pk,
-        "pdf": pdf_job.pk,
+        "download": pdf_job.pk,
         "campaign": campaign.pk,
         "compass_shared": share.pk,
         "compass": campaign.pk,
@@ -559,7 +559,7 @@ def test_organisation_pages_follow_the_matrix(
             assert status == 403, f"{name} as {role}: {status}"
         elif name == "compass_shared_report" and role != H:
             assert status == 404, f"{name} as {role} (not shared with them): {status}"
-        elif name.startswith("pdf_") and role != H:
+        elif name.startswith("download_") and role != H:
             assert status == 404, f"{name} as {role} (not asked for by them): {status}"
         else:
             assert status in OK, f"{name} as {role}: {status}"

@@ -23,8 +23,16 @@ def test_the_built_in_apps_register_their_jobs_retention_rules_and_demos() -> No
         "scan.read",
         "scan.import",
         "compass.fit_model",
-        "pdf",
+        "download",
     } <= kinds
+    builders = {name for name, _ in hooks.download_builders.items()}
+    assert {
+        "scan.report",
+        "compass.teamscan",
+        "surveys.export.csv",
+        "surveys.export.xlsx",
+        "surveys.export.sav",
+    } == builders
     rules = dict(hooks.retention_rules.items())
     assert set(rules) == {
         "audit_log",

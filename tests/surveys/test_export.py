@@ -167,9 +167,11 @@ def test_spreadsheet_formulas_are_neutralised() -> None:
 
 
 def test_the_researcher_downloads_spss_with_value_labels(
-    client: Any, member_of: Any, campaign: Campaign
+    client: Any, member_of: Any, campaign: Campaign, django_capture_on_commit_callbacks: Any
 ) -> None:
     import pyreadstat
+
+    from tests.pdftext import fetch_pdf
 
     rng = random.Random(4)
     instrument = campaign.instrument()
@@ -182,7 +184,8 @@ def test_the_researcher_downloads_spss_with_value_labels(
         _complete(campaign, rng, overrides={**alike, "gender": "woman" if i < 5 else "man"})
     client.force_login(member_of(Role.RESEARCHER))
     url = reverse("campaign_export", kwargs={"org": "alpha", "pk": campaign.pk, "fmt": "sav"})
-    response = client.get(url)
+    # A background download (koers.jobs.downloads): start, then fetch from the job's page.
+    response = fetch_pdf(client, url, django_capture_on_commit_callbacks)
     assert response.status_code == 200
     import tempfile
 
@@ -193,7 +196,7 @@ def test_the_researcher_downloads_spss_with_value_labels(
     assert len(frame) == 10
     assert {1.0: "Vrouw", 2.0: "Man"}.items() <= meta.variable_value_labels["gender"].items()
     assert "5-anoniem" in " ".join(meta.notes)
-    xlsx = client.get(url.replace(".sav", ".xlsx"))
+    xlsx = fetch_pdf(client, url.replace(".sav", ".xlsx"), django_capture_on_commit_callbacks)
     sheets = pd.read_excel(io.BytesIO(xlsx.content), sheet_name=None)
     assert set(sheets) == {"data", "codebook", "note"}
 
@@ -204,4 +207,4 @@ def test_only_researchers_export_rows(
 ) -> None:
     client.force_login(member_of(role))
     url = reverse("campaign_export", kwargs={"org": "alpha", "pk": campaign.pk, "fmt": "csv"})
-    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403

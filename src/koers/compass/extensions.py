@@ -24,7 +24,7 @@ hooks.demo_loaders.register(demo.load_demo_shared_report)
 hooks.response_finished.register(services.process_finished)
 hooks.respondent_report.register(personal_report_url)
 hooks.respondent_data.register(services.derived_data)
-# The team scan PDF is made in the background (koers.jobs.pdf).
-hooks.pdf_builders.register(
-    "compass.teamscan", hooks.PdfBuilder("compass.view_teamscan", manage_views.build_scan_pdf)
+# The team scan PDF is made in the background (koers.jobs.downloads).
+hooks.download_builders.register(
+    "compass.teamscan", hooks.DownloadBuilder("compass.view_teamscan", manage_views.build_scan_pdf)
 )

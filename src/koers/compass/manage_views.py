@@ -19,7 +19,7 @@ from koers.compass.models import ProfileModel, ReportShare
 from koers.compass.profiles import load_profiles
 from koers.compass.report import build_context
 from koers.compass.services import usable_count
-from koers.jobs import pdf as pdf_jobs
+from koers.jobs import downloads
 from koers.jobs.services import start_job
 from koers.lib.language import current_language
 from koers.lib.pdf import PRINT_STYLES, render_pdf
@@ -135,11 +135,11 @@ def campaign_scan(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_view("compass.view_teamscan")
 def campaign_scan_pdf(request: OrgRequest, pk: int) -> HttpResponse:
-    """Start the team scan PDF as a background job (koers.jobs.pdf)."""
+    """Start the team scan PDF as a background job (koers.jobs.downloads)."""
     campaign = _campaign(request, pk)
     back = reverse("compass_scan", kwargs={"org": request.organisation.slug, "pk": campaign.pk})
     query = request.GET.urlencode()
-    return pdf_jobs.start(
+    return downloads.start(
         request, "compass.teamscan", {"campaign": campaign.pk}, back=f"{back}?{query}"
     )
 

@@ -80,20 +80,22 @@ class Job(OrganisationOwned):
         self.save()
 
 
-class StoredPdf(OrganisationOwned):
-    """A PDF made by a background job (:mod:`koers.jobs.pdf`), for the one member who asked.
+class StoredDownload(OrganisationOwned):
+    """A file made by a background job (:mod:`koers.jobs.downloads`), for the one member who
+    asked: a PDF report or a research export.
 
     Kept only until ``expires`` (``KOERS_PDF_KEEP_MINUTES``): the download refuses it after
-    that and every new PDF job deletes the expired ones; the retention rule
+    that and every new download job deletes the expired ones; the retention rule
     ``generated_pdfs`` removes anything older than a day in case no one asks again. The
     member's role when asked is kept with it: a PDF made for HR (every figure with its n)
     is not handed to the same person after their role changed.
     """
 
-    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="pdf")
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="download")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     role = models.CharField(max_length=32)
     filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100, default="application/pdf")
     content = models.BinaryField()
     created = models.DateTimeField(auto_now_add=True)
     expires = models.DateTimeField()

@@ -1,8 +1,9 @@
-"""The pages of a PDF made in the background (:mod:`koers.jobs.pdf`): progress, download.
+"""The pages of a file made in the background (:mod:`koers.jobs.downloads`): progress,
+download.
 
 Every member may open them (``organisation.view``), but each answers only the member who
-asked for the PDF, in the role they asked in (:func:`koers.jobs.pdf.job_of`); anyone else
-gets 404.
+asked for the file, in the role they asked in (:func:`koers.jobs.downloads.job_of`); anyone
+else gets 404.
 """
 
 from __future__ import annotations
@@ -10,24 +11,25 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from koers.jobs import pdf as pdf_jobs
-from koers.lib.pdf import pdf_response
+from koers.jobs import downloads
 from koers.organisations.access import OrgRequest, org_view
 
 
 @org_view("organisation.view")
-def pdf_job(request: OrgRequest, pk: int) -> HttpResponse:
-    job = pdf_jobs.job_of(request, pk)
-    stored = pdf_jobs.stored(job) if job.status == job.Status.DONE else None
+def download_job(request: OrgRequest, pk: int) -> HttpResponse:
+    job = downloads.job_of(request, pk)
+    stored = downloads.stored(job) if job.status == job.Status.DONE else None
+    builder = downloads.builder_of(job)
     response = render(
         request,
-        "jobs/pdf_job.html",
+        "jobs/download_job.html",
         {
             "job": job,
             "stored": stored,
+            "is_pdf": builder is None or builder.is_pdf,
             "expired": job.status == job.Status.DONE and stored is None,
             "back": job.params.get("back") or "",
-            "keep_minutes": int(pdf_jobs.keep_for().total_seconds() // 60),
+            "keep_minutes": int(downloads.keep_for().total_seconds() // 60),
         },
     )
     response["Cache-Control"] = "no-store"
@@ -35,8 +37,8 @@ def pdf_job(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @org_view("organisation.view")
-def pdf_job_status(request: OrgRequest, pk: int) -> HttpResponse:
-    job = pdf_jobs.job_of(request, pk)
+def download_job_status(request: OrgRequest, pk: int) -> HttpResponse:
+    job = downloads.job_of(request, pk)
     data = job.as_dict()
     data.pop("result", None)
     response = JsonResponse(data)
@@ -45,9 +47,15 @@ def pdf_job_status(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @org_view("organisation.view")
-def pdf_download(request: OrgRequest, pk: int) -> HttpResponse:
-    job = pdf_jobs.job_of(request, pk)
-    stored = pdf_jobs.stored(job)
+def download_file(request: OrgRequest, pk: int) -> HttpResponse:
+    job = downloads.job_of(request, pk)
+    stored = downloads.stored(job)
     if stored is None or stored.user_id != request.user.pk:
-        raise Http404("no such PDF, or no longer")
-    return pdf_response(bytes(stored.content), stored.filename)
+        raise Http404("no such file, or no longer")
+    content = bytes(stored.content)
+    # As koers.lib.pdf.pdf_response: an attachment that no cache keeps.
+    response = HttpResponse(content, content_type=stored.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stored.filename}"'
+    response["Cache-Control"] = "no-store"
+    response["Content-Length"] = str(len(content))
+    return response

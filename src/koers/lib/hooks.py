@@ -26,9 +26,9 @@ The hooks:
                         goes to after finishing, or None when the app has no report for
                         this response's questionnaire; the first URL wins, without one
                         the thank-you page.
-``pdf_builders``        name → :class:`PdfBuilder`: a PDF made as a background job with
-                        progress and a download for the member who asked
-                        (:mod:`koers.jobs.pdf`).
+``download_builders``   name → :class:`DownloadBuilder`: a file (a PDF, a research export)
+                        made as a background job with progress and a download for the
+                        member who asked (:mod:`koers.jobs.downloads`).
 ``plan_actions``        ``hook(organisation) -> list[PlanLine]``: the actions of the
                         organisation's action plan, for the monitor and the yearly
                         diversity report (``koers.targets``) without importing the plan app.
@@ -155,22 +155,28 @@ retention_rules: NamedHook[RetentionRule] = NamedHook(
 
 
 @dataclass(frozen=True)
-class PdfBuilder:
-    """A PDF that :mod:`koers.jobs.pdf` makes in the background.
+class DownloadBuilder:
+    """A file that :mod:`koers.jobs.downloads` makes in the background (a PDF, an export).
 
-    ``build(request, args, progress)`` returns ``(pdf bytes, file name)``; ``request`` is the
-    asking member's request as rebuilt in the job (organisation, membership, user, the
+    ``build(request, args, progress)`` returns ``(file bytes, file name)``; ``request`` is
+    the asking member's request as rebuilt in the job (organisation, membership, user, the
     query string and the language of the page it was asked from), ``args`` what the
     starting view passed, ``progress(percent, message)`` reports to the progress page.
-    ``permission`` is checked when the PDF is asked for and again at its download.
+    ``permission`` is checked when the file is asked for and again at its download;
+    ``content_type`` is sent with the download (a PDF unless said otherwise).
     """
 
     permission: str
     build: Callable[[OrgRequest, dict[str, Any], Callable[[int, str], None]], tuple[bytes, str]]
+    content_type: str = "application/pdf"
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
 
 
-pdf_builders: NamedHook[PdfBuilder] = NamedHook(
-    "pdf_builders", missing="no PDF builder registered under {key!r}"
+download_builders: NamedHook[DownloadBuilder] = NamedHook(
+    "download_builders", missing="no download builder registered under {key!r}"
 )
 demo_loaders: Hook[Callable[[Organisation], str]] = Hook("demo_loaders")
 response_finished: Hook[Callable[[Response], None]] = Hook("response_finished")

@@ -130,7 +130,8 @@ def render_pdf(
     """``template`` with ``context`` as tagged PDF bytes, styled by the static ``stylesheets``.
 
     ``progress(percent, message)``, when given, hears of the two long steps (layout, about
-    two thirds of the time, then writing): a background job (:mod:`koers.jobs.pdf`) shows them.
+    two thirds of the time, then writing): a background job (:mod:`koers.jobs.downloads`)
+    shows them.
     """
     from django.utils.translation import gettext as _
     from weasyprint import HTML

@@ -108,15 +108,15 @@ FULL = frozenset(
 # that gave them, and their texts are never shown verbatim to HR or the admin (DESIGN.md,
 # docs/dialogue.md). The fair-flexibility register is a tally of individual decisions that
 # nobody but the recorder sees one by one (its note is for the recorder alone): the export
-# counts it too. A PDF made in the background is a copy of a report for one member for
-# minutes (koers.jobs.pdf): counted.
+# counts it too. A file made in the background (a PDF report, a research export) is a copy
+# for one member for minutes (koers.jobs.downloads): counted.
 COUNT_ONLY = frozenset(
     {
         "reportbox.report",
         "dialogue.answer",
         "dialogue.flexrequest",
         "dialogue.flexrelease",
-        "jobs.storedpdf",
+        "jobs.storeddownload",
     }
 )
 

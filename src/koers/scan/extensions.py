@@ -18,5 +18,7 @@ hooks.retention_rules.register(
     "hr_replaced_snapshots",
     hooks.RetentionRule("KOERS_SNAPSHOT_UNDO_DAYS", versions.remove_replaced_before, unit="days"),
 )
-# The report PDF is made in the background (koers.jobs.pdf): 2.6 s for HR's on the demo.
-hooks.pdf_builders.register("scan.report", hooks.PdfBuilder("scan.view", views.build_report_pdf))
+# The report PDF is made in the background (koers.jobs.downloads): 2.6 s for HR's on the demo.
+hooks.download_builders.register(
+    "scan.report", hooks.DownloadBuilder("scan.view", views.build_report_pdf)
+)

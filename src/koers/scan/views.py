@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.hrfile.columns import normalise_header
-from koers.jobs import pdf as pdf_jobs
+from koers.jobs import downloads
 from koers.jobs.models import Job
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
@@ -173,7 +173,7 @@ def scan_snapshot(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_view("scan.view")
 def scan_snapshot_pdf(request: OrgRequest, pk: int) -> HttpResponse:
-    """Start the report PDF as a background job (koers.jobs.pdf); its page shows progress."""
+    """Start the report PDF as a background job (koers.jobs.downloads); its page shows progress."""
     snapshot = _snapshot(request, pk)
     hr = can(request, "scan.view_all_figures") and request.GET.get("variant") == "intern"
     if not snapshot.is_current:
@@ -189,7 +189,7 @@ def scan_snapshot_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     query.pop("variant", None)
     back = reverse("scan_snapshot", kwargs={"org": request.organisation.slug, "pk": pk})
     back += f"?{query.urlencode()}" if query else ""
-    return pdf_jobs.start(request, "scan.report", {"snapshot": pk, "hr": hr}, back=back)
+    return downloads.start(request, "scan.report", {"snapshot": pk, "hr": hr}, back=back)
 
 
 def build_report_pdf(

@@ -16,13 +16,18 @@ cell is neutralised against spreadsheet formulas.
 from __future__ import annotations
 
 import io
+import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from koers.instruments import Instrument, scoring_key
 from koers.stats.anonymity import QuasiIdentifier, Rung, k_anonymise
@@ -30,6 +35,12 @@ from koers.stats.scales import score_scales
 from koers.surveys.models import Answer, Campaign, Response
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Format → (content type, writer in this module).
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "to_csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "to_xlsx"),
+    "sav": ("application/x-spss-sav", "to_sav"),
+}
 
 
 class ExportRefused(Exception):
@@ -84,6 +95,11 @@ class ResearchExport:
     note: str = ""
 
 
+def _shuffle(rows: list[Any]) -> None:
+    """Row order says nothing about who came first (tests and the bench fix the order)."""
+    secrets.SystemRandom().shuffle(rows)
+
+
 def neutralise(value: Any) -> Any:
     """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
@@ -91,31 +107,37 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def build_export(campaign: Campaign, language: str = "nl") -> ResearchExport:
+def build_export(
+    campaign: Campaign,
+    language: str = "nl",
+    progress: Callable[[int, str], None] | None = None,
+) -> ResearchExport:
+    """The research export; ``progress(percent, message)`` reports to a background job.
+
+    Byte for byte the file of the synchronous export it replaced
+    (tests/surveys/export_reference.py, tests/surveys/test_export_job.py)."""
+    report = progress or (lambda percent, message: None)
     k = settings.KOERS_MIN_GROUP_SIZE
     instrument: Instrument = campaign.instrument()
     responses = list(
-        Response.objects.filter(campaign=campaign, finished_on__isnull=False).only("pk")
+        Response.objects.filter(campaign=campaign, finished_on__isnull=False).values_list(
+            "pk", flat=True
+        )
     )
     if len(responses) < k:
         raise ExportRefused(
             f"This campaign has {len(responses)} finished responses; an export needs at least {k}."
         )
-    secrets.SystemRandom().shuffle(responses)  # row order says nothing about who came first
+    _shuffle(responses)
     items = [item for item in instrument.items if item.type != "text"]
-    # Plain values, not an Answer object per answer (a fifth of the time at 20,000 responses).
-    answers: dict[int, dict[str, Any]] = {r.pk: {} for r in responses}
-    for response_id, item_id, value in Answer.objects.filter(
-        response__campaign=campaign, response__finished_on__isnull=False
-    ).values_list("response_id", "item_id", "value"):
-        if value is not None:
-            answers[response_id][item_id] = value
-    rows = [answers[r.pk] for r in responses]
+    free_text = [item.id for item in instrument.items if item.type == "text"]
+    raw_columns = _answer_columns(campaign, responses, items, free_text)
+    report(30, _("Antwoorden gelezen"))
     value_labels: dict[str, dict[int, str]] = {}
     columns: dict[str, list[Any]] = {}
     codebook: list[dict[str, Any]] = []
     for item in items:
-        raw = [row.get(item.id) for row in rows]
+        raw = raw_columns[item.id]
         if item.type == "choice":
             codes = {option.value: i for i, option in enumerate(item.options, start=1)}
             value_labels[item.id] = {
@@ -142,6 +164,7 @@ def build_export(campaign: Campaign, language: str = "nl") -> ResearchExport:
     )
     texts = _STEP_TEXT.get(language, _STEP_TEXT["nl"])
     quasi = _quasi_identifiers(items, value_labels)
+    report(50, _("Achtergrondvragen k-anoniem maken"))
     anonymised = k_anonymise(
         data,
         quasi,
@@ -169,6 +192,7 @@ def build_export(campaign: Campaign, language: str = "nl") -> ResearchExport:
         columns=", ".join(q.column for q in quasi),
         dropped=texts["note_dropped"].format(columns=", ".join(dropped)) if dropped else "",
     )
+    report(75, _("Schaalscores berekenen"))
     scale_items = [i.id for i in items if i.type == "scale"]
     item_frame = data[scale_items].astype(float)
     scores = score_scales(item_frame, scoring_key(instrument))
@@ -192,6 +216,41 @@ def build_export(campaign: Campaign, language: str = "nl") -> ResearchExport:
     data = pd.concat([respondent, data], axis=1)
     book = pd.DataFrame(codebook).map(neutralise)
     return ResearchExport(data=data, codebook=book, value_labels=value_labels, note=note)
+
+
+def _answer_columns(
+    campaign: Campaign, order: list[int], items: list[Any], free_text: list[str]
+) -> dict[str, list[Any]]:
+    """Per exported item, the finished responses' answers in ``order`` (None where not
+    answered or cleared).
+
+    Measured at 5,000 responses (820,000 answers, bench/export_bench.py): two thirds of the
+    export was Django decoding one JSON value per answer (``JSONField.from_db_value``) and
+    building a dict per response. Here the database hands over each value's JSON text
+    (a cast to text: no converter runs), one ``json.loads`` decodes all of them at once (the
+    same decoder, so the same values), and each value goes straight to its column. Free-text
+    answers are not even read (``NOT IN`` the few text items: an ``IN`` of every exported
+    item cost SQLite more than the decoding saved).
+    """
+    position = {pk: i for i, pk in enumerate(order)}
+    columns: dict[str, list[Any]] = {item.id: [None] * len(order) for item in items}
+    rows = [
+        row
+        for row in Answer.objects.filter(
+            response__campaign=campaign, response__finished_on__isnull=False
+        )
+        .exclude(item_id__in=free_text)
+        .annotate(text=Cast("value", output_field=TextField()))
+        .values_list("response_id", "item_id", "text")
+        if row[2] is not None
+    ]
+    values = json.loads("[" + ",".join(row[2] for row in rows) + "]")
+    for (response_id, item_id, _text), value in zip(rows, values, strict=True):
+        column = columns.get(item_id)  # None: an item of an older version of the questionnaire
+        at = position.get(response_id)  # None: finished since the list of responses was read
+        if value is not None and column is not None and at is not None:
+            column[at] = value
+    return columns
 
 
 def _quasi_identifiers(

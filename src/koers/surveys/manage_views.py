@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koers.jobs import downloads
 from koers.jobs.services import start_job
 from koers.organisations import audit
 from koers.organisations.access import OrgRequest, can, org_view
@@ -168,32 +169,22 @@ def campaign_close(request: OrgRequest, pk: int) -> HttpResponse:
     return redirect("campaign_detail", org=slug, pk=pk)
 
 
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "to_csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "to_xlsx"),
-    "sav": ("application/x-spss-sav", "to_sav"),
-}
-
-
+@require_POST
 @org_view("campaigns.export")
 def campaign_export(request: OrgRequest, pk: int, fmt: str) -> HttpResponse:
-    """Research export (researcher role only): refused below k finished responses."""
+    """Start the research export (researcher role only) as a background download
+    (koers.jobs.downloads); refused below k finished responses."""
     from koers.surveys import export
 
     campaign = _campaign(request, pk)
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in export.FORMATS:
         raise Http404("unknown export format")
-    try:
-        built = export.build_export(campaign, language=(request.LANGUAGE_CODE or "nl")[:2])
-    except export.ExportRefused:
+    k = settings.KOERS_MIN_GROUP_SIZE
+    if campaign.responses.filter(finished_on__isnull=False).count() < k:
         messages.error(
-            request,
-            _("Exporteren kan pas bij minstens %(k)d afgeronde antwoorden.")
-            % {"k": settings.KOERS_MIN_GROUP_SIZE},
+            request, _("Exporteren kan pas bij minstens %(k)d afgeronde antwoorden.") % {"k": k}
         )
         return redirect("campaign_detail", org=campaign.organisation.slug, pk=pk)
     audit.record(campaign.organisation, request.user, f"campaign.export.{fmt}", campaign)
-    content_type, writer = EXPORT_FORMATS[fmt]
-    response = HttpResponse(getattr(export, writer)(built), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}.{fmt}"'
-    return response
+    back = reverse("campaign_detail", kwargs={"org": campaign.organisation.slug, "pk": pk})
+    return downloads.start(request, f"surveys.export.{fmt}", {"campaign": campaign.pk}, back=back)

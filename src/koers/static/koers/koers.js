@@ -85,9 +85,9 @@ function pdfLink(link) {
   });
 }
 
-// A PDF made in the background (koers/jobs/pdf.py): the form starts the job and the
+// A file made in the background (koers/jobs/downloads.py): the form starts the job and the
 // browser goes to its progress page. While the server answers (without a worker it makes
-// the PDF before answering) the button shows that it is busy and the seconds waited.
+// the file before answering) the button shows that it is busy and the seconds waited.
 function pdfStart(form) {
   form.addEventListener("submit", () => {
     const button = form.querySelector("button");

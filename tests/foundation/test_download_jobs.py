@@ -1,4 +1,5 @@
-"""PDFs made in the background (koers.jobs.pdf): progress, a download for the asker only."""
+"""Files made in the background (koers.jobs.downloads): progress, a download for the asker
+only. A PDF here; the research export in tests/surveys/test_export_job.py."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from koers.jobs import pdf as pdf_jobs
-from koers.jobs.models import Job, StoredPdf
+from koers.jobs import downloads
+from koers.jobs.models import Job, StoredDownload
 from koers.lib import hooks
 from koers.organisations.access import OrgRequest, org_view
 from koers.organisations.models import Membership
@@ -30,16 +31,18 @@ def _build(
 
 @org_view("organisation.view")
 def _start(request: OrgRequest) -> Any:
-    return pdf_jobs.start(request, "test.pdf", {"x": 1}, back="/terug/")
+    return downloads.start(request, "test.pdf", {"x": 1}, back="/terug/")
 
 
 @pytest.fixture
 def builder() -> Iterator[None]:
     # The HR-only permission: a PDF with every figure and its n.
-    hooks.pdf_builders.register("test.pdf", hooks.PdfBuilder("scan.view_all_figures", _build))
+    hooks.download_builders.register(
+        "test.pdf", hooks.DownloadBuilder("scan.view_all_figures", _build)
+    )
     BUILT.clear()
     yield
-    hooks.pdf_builders._items.pop("test.pdf", None)
+    hooks.download_builders._items.pop("test.pdf", None)
 
 
 def _ask(rf: Any, user: Any, capture: Any, query: str = "") -> Job:
@@ -49,17 +52,17 @@ def _ask(rf: Any, user: Any, capture: Any, query: str = "") -> Job:
     with capture(execute=True):
         response: HttpResponse = _start(request, org="alpha")
     assert response.status_code == 302
-    job = Job.objects.get(kind="pdf", created_by=user)
-    assert response["Location"] == reverse("pdf_job", kwargs={"org": "alpha", "pk": job.pk})
+    job = Job.objects.get(kind="download", created_by=user)
+    assert response["Location"] == reverse("download_job", kwargs={"org": "alpha", "pk": job.pk})
     return job
 
 
 def _urls(job: Job) -> tuple[str, str, str]:
     kwargs = {"org": "alpha", "pk": job.pk}
     return (
-        reverse("pdf_job", kwargs=kwargs),
-        reverse("pdf_job_status", kwargs=kwargs),
-        reverse("pdf_download", kwargs=kwargs),
+        reverse("download_job", kwargs=kwargs),
+        reverse("download_job_status", kwargs=kwargs),
+        reverse("download_file", kwargs=kwargs),
     )
 
 
@@ -93,7 +96,7 @@ def test_a_running_job_refreshes_itself_without_javascript(
     hr = member_of("hr_analyst")
     job = Job.objects.create(
         organisation=org_a,
-        kind="pdf",
+        kind="download",
         created_by=hr,
         status=Job.Status.RUNNING,
         progress=40,
@@ -155,7 +158,7 @@ def test_a_role_without_the_builders_permission_cannot_ask(
     request.session = {}
     with pytest.raises(Http404):
         _start(request, org="alpha")
-    assert not Job.objects.filter(kind="pdf").exists()
+    assert not Job.objects.filter(kind="download").exists()
 
 
 @pytest.mark.usefixtures("builder")
@@ -167,7 +170,7 @@ def test_the_job_refuses_when_the_role_changed_before_it_ran(
     hr = member_of("hr_analyst")
     job = Job.objects.create(
         organisation=org_a,
-        kind="pdf",
+        kind="download",
         created_by=hr,
         params={"builder": "test.pdf", "role": "hr_analyst", "language": "nl"},
     )
@@ -176,7 +179,7 @@ def test_the_job_refuses_when_the_role_changed_before_it_ran(
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert "rol is veranderd" in job.message
-    assert not StoredPdf.objects.exists()
+    assert not StoredDownload.objects.exists()
     assert BUILT == []
 
 
@@ -191,16 +194,18 @@ def test_a_stored_pdf_expires_and_is_deleted(
     settings.KOERS_PDF_KEEP_MINUTES = 30
     hr = member_of("hr_analyst")
     job = _ask(rf, hr, django_capture_on_commit_callbacks)
-    stored = StoredPdf.objects.get(job=job)
+    stored = StoredDownload.objects.get(job=job)
     assert dt.timedelta(minutes=29) < stored.expires - timezone.now() <= dt.timedelta(minutes=30)
-    StoredPdf.objects.filter(pk=stored.pk).update(expires=timezone.now() - dt.timedelta(seconds=1))
+    StoredDownload.objects.filter(pk=stored.pk).update(
+        expires=timezone.now() - dt.timedelta(seconds=1)
+    )
     client.force_login(hr)
     assert client.get(_urls(job)[2]).status_code == 404
     assert "niet meer te downloaden" in client.get(_urls(job)[0]).content.decode()
     # The next PDF asked for deletes it.
     _ask(rf, member_of("admin"), django_capture_on_commit_callbacks)
-    assert not StoredPdf.objects.filter(pk=stored.pk).exists()
-    assert StoredPdf.objects.count() == 1
+    assert not StoredDownload.objects.filter(pk=stored.pk).exists()
+    assert StoredDownload.objects.count() == 1
 
 
 @pytest.mark.usefixtures("builder")
@@ -211,6 +216,6 @@ def test_the_retention_rule_removes_what_is_left(
 
     job = _ask(rf, member_of("hr_analyst"), django_capture_on_commit_callbacks)
     assert enforce(timezone.localdate())["generated_pdfs"] == 0
-    StoredPdf.objects.filter(job=job).update(created=timezone.now() - dt.timedelta(days=2))
+    StoredDownload.objects.filter(job=job).update(created=timezone.now() - dt.timedelta(days=2))
     assert enforce(timezone.localdate())["generated_pdfs"] == 1
-    assert not StoredPdf.objects.exists()
+    assert not StoredDownload.objects.exists()
