@@ -6,7 +6,8 @@ also sees, for each of their organisations with a current snapshot
 (``Snapshot.objects.current_for``, the scan's one public way in) that has promotion dates,
 the promotion rates of part-time and full-time staff over the scan's default period (the
 most recent complete calendar year): suppressed under k for everyone outside HR
-(:mod:`koers.dialogue.promotions`).
+(:mod:`koers.dialogue.promotions`), planned together with the scan's own figures
+for the same viewer (:func:`koers.scan.history.shown_sets`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.conf import settings
 from koers.dialogue.promotions import promotion_by_hours
 from koers.organisations.models import Membership
 from koers.organisations.permissions import allows
+from koers.scan import history
 from koers.scan.models import Snapshot
 from koers.scan.periods import default_fixed_period
 
@@ -43,12 +45,17 @@ def part_time_promotions(user: Any) -> list[dict[str, Any]]:
             continue
         full = Snapshot.objects.current_for(org).defer(None).get(pk=snapshot.pk)
         period = default_fixed_period(snapshot.reference_date)
+        frame = full.frame()
+        hr = allows(membership.role, "scan.view_all_figures")
         rates = promotion_by_hours(
-            full.frame(),
+            frame,
             period.start,
             period.end,
-            hr=allows(membership.role, "scan.view_all_figures"),
+            hr=hr,
             k=k(),
+            # What the same viewer sees on the scan: planned together, so that no
+            # subtraction across the two pages isolates a small group.
+            published=None if hr else history.shown_sets(full, frame),
         )
         if rates is not None:
             found.append({"organisation": org, "period": period.code, **rates})

@@ -38,8 +38,11 @@ from koers.stats.workforce import (
     GENDERS,
     PART_TIME_BELOW_HOURS,
     board_composition,
+    employed_on,
     headcount_by,
     in_service,
+    staff_mask,
+    to_days,
 )
 
 PAY_GENDERS = ("female", "male")
@@ -413,3 +416,85 @@ def _apply_pay(ledger: Ledger, pay: dict[str, Any], withheld: Sequence[str]) -> 
     metrics["adjusted_ci_high"] = None if adjusted is None else adjusted["ci_high_pct"]
     metrics["n_categories"] = pay["categories"]["n_categories"]
     metrics["n_flagged_categories"] = pay["categories"]["n_flagged"]
+
+
+# -- the people behind each count (for pages that show figures beside the scan's) -------------
+
+
+def figure_masks(
+    frame: pd.DataFrame, reference_date: dt.date, periods: Sequence[Period]
+) -> dict[Any, np.ndarray]:
+    """For each count :func:`build_ledger` registers, the rows of ``frame`` it counts.
+
+    Another page that shows figures over the same people (the calculator's promotion table,
+    :mod:`koers.dialogue.promotions`) plans its own figures with these sets as already shown,
+    so that no subtraction across the two pages isolates fewer than k people. Pay counts
+    (quartile bands, receivers of variable pay, the adjusted model) are not mapped: they
+    are not sums over a fixed set of people (quartile ties are shared).
+    """
+    staff = in_service(frame, reference_date)
+    female, male, other = (frame["gender"].to_numpy() == g for g in GENDERS)
+    by_gender = dict(zip(GENDERS, (female, male, other), strict=True))
+    masks: dict[Any, np.ndarray] = {}
+
+    def per_gender(key: tuple[Any, ...], rows: np.ndarray) -> None:
+        masks[key] = rows
+        for g, m in by_gender.items():
+            masks[(*key, g)] = rows & m
+
+    per_gender(("T",), staff)
+    masks[("N",)] = staff & (female | male)
+    hours = frame["hours_per_week"].to_numpy(dtype=np.float64)
+    part = hours < PART_TIME_BELOW_HOURS
+    for g, m in by_gender.items():
+        masks[("pt", g)] = staff & m & part
+        masks[("ft", g)] = staff & m & ~part
+    for name, column, rows in (
+        ("pipeline", "job_level", staff),
+        ("technical", "is_technical", staff),
+        ("management", "management_layer", employed_on(frame, reference_date)),
+    ):
+        if column not in frame:
+            continue
+        values = frame[column].astype("str").to_numpy()
+        for value in pd.unique(values[rows]):
+            per_gender((name, str(value)), rows & (values == value))
+    hire = to_days(frame["hire_date"])
+    leave = to_days(frame["exit_date"]) if "exit_date" in frame else None
+    promoted = to_days(frame["last_promotion_date"]) if "last_promotion_date" in frame else None
+    staff_rows = staff_mask(frame)
+    for period in periods:
+        for day in (period.start, period.end):
+            per_gender(_h(day, reference_date), in_service(frame, day))
+        lo, hi = np.datetime64(period.start, "D"), np.datetime64(period.end, "D")
+        per_gender(("hires", period.code), staff_rows & (hire > lo) & (hire <= hi))
+        leavers = (
+            staff_rows & (leave >= lo) & (leave < hi)
+            if leave is not None
+            else np.zeros(len(frame), dtype=bool)
+        )
+        per_gender(("leavers", period.code), leavers)
+        masks[("leavers_part_time", period.code)] = leavers & part
+        masks[("leavers_full_time", period.code)] = leavers & ~part
+        if promoted is not None:
+            per_gender(("promotions", period.code), staff_rows & (promoted > lo) & (promoted <= hi))
+    return masks
+
+
+def shown_masks(ledger: Ledger, masks: dict[Any, np.ndarray]) -> list[np.ndarray] | None:
+    """The sets of people behind every count ``ledger`` shows; None when a shown count has
+    no mapped set or its set does not have the count's size (then nothing can be planned
+    against the scan, and a page beside it should show less, not more)."""
+    shown = []
+    for key in ledger.keys():
+        if ledger.value(key) is None:
+            continue
+        if isinstance(key, tuple) and key and key[0] in ("qn", "q", "recv", "adj"):
+            continue  # pay counts: see figure_masks
+        rows = masks.get(key)
+        if rows is None and ledger.true_value(key) == 0:
+            continue  # an empty row (a layer nobody is in) counts no one
+        if rows is None or int(rows.sum()) != ledger.true_value(key):
+            return None
+        shown.append(rows)
+    return shown

@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 
@@ -24,7 +25,7 @@ from koers.organisations.models import Organisation
 from koers.scan import report_cache, trend
 from koers.scan.models import Snapshot
 from koers.scan.periods import Period, default_fixed_period
-from koers.scan.report import build_context, default_period
+from koers.scan.report import build_context, default_period, shown_figure_sets
 from koers.scan.storage import decode_frame
 
 Load = Callable[[Snapshot], pd.DataFrame]
@@ -145,3 +146,16 @@ def replacement_losses(pending: Snapshot, current: Snapshot, *, lang: str) -> li
     old = snapshot_report(current, hr=True, lang=lang, load=load)
     new = snapshot_report(pending, hr=True, lang=lang, load=load)
     return trend.changed_figures(old, new)
+
+
+def shown_sets(snapshot: Snapshot, frame: pd.DataFrame) -> list[np.ndarray] | None:
+    """The sets of rows of ``frame`` (the snapshot's) whose counts the shared variant of its
+    report shows, disclosed against the snapshot before it exactly as its dashboard is
+    (:func:`koers.scan.report.shown_figure_sets`); None when they cannot be mapped."""
+    previous = previous_of(snapshot)
+    return shown_figure_sets(
+        frame,
+        snapshot.reference_date,
+        settings.KOERS_MIN_GROUP_SIZE,
+        None if previous is None else (previous.frame(), previous.reference_date),
+    )

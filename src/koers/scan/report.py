@@ -327,6 +327,23 @@ def _solved_ledger(
     return ledger, since_previous, withheld
 
 
+def shown_figure_sets(
+    employees: pd.DataFrame,
+    reference_date: dt.date,
+    k: int,
+    previous: tuple[pd.DataFrame, dt.date] | None = None,
+) -> list[np.ndarray] | None:
+    """The people behind every count the report shows outside HR, over all its fixed periods
+    (:func:`koers.scan.disclose.shown_masks`, the same solved ledger as the dashboard), for a
+    page that shows figures over the same people beside the scan. None: not mappable."""
+    periods = fixed_periods(reference_date)
+    pay_result = compute_pay_gap(employees, reference_date)
+    ledger, _since, _withheld = _solved_ledger(
+        employees, reference_date, periods, k, pay_result, previous
+    )
+    return disclose.shown_masks(ledger, disclose.figure_masks(employees, reference_date, periods))
+
+
 def _fixed_period(
     reference_date: dt.date, period: Period | tuple[dt.date, dt.date] | None
 ) -> Period:
