@@ -6,8 +6,8 @@ period) and, on ``/keuzes/``, the calculator's part-time/full-time promotion tab
 attacker here takes every figure both pages show this viewer, turns each into the set of
 people it counts (defined here from the scan's documented definitions, independently of
 ``koers.scan.disclose.figure_masks``) and looks for any linear combination (every sum and
-difference) whose people are fewer than k: an exact rank test per candidate group of small
-atoms, not the rank test of ``koers.stats.disclosure.ReleasedFamily``.
+difference) whose people are fewer than k (``tests/subtraction.py``: an exact rank test per
+candidate group of small atoms, not the one of ``koers.stats.disclosure.ReleasedFamily``).
 
 Found (issue: outside review): where every part-timer is a woman, the scan shows 7
 promotions of women and 0 part-time men, the calculator 5 promotions of part-timers, so
@@ -17,7 +17,6 @@ promotions of women and 0 part-time men, the calculator 5 promotions of part-tim
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,6 +30,7 @@ from koers.organisations.models import Role
 from koers.scan.periods import Period, default_fixed_period, fixed_periods
 from koers.scan.report import build_context, shown_figure_sets
 from koers.scan.services import store_snapshot
+from tests import subtraction
 
 K = 5
 REF = dt.date(2026, 6, 30)
@@ -160,30 +160,7 @@ def calculator_figures(frame: pd.DataFrame, table: dict[str, Any]) -> list[np.nd
 
 
 def smallest_isolated(sets: list[np.ndarray], k: int = K) -> int | None:
-    """The fewest people (< k) some linear combination of ``sets`` is nonzero on, or None.
-
-    People in exactly the same sets form an atom; every combination is constant on atoms.
-    A combination nonzero only on the atoms of S exists iff removing S's rows from the
-    atoms × sets matrix lowers its rank. S ranges over every group of small atoms with
-    fewer than k people in all."""
-    if not sets:
-        return None
-    matrix = np.column_stack(sets).astype(np.int64)
-    atoms, sizes = np.unique(matrix, axis=0, return_counts=True)
-    keep = atoms.any(axis=1)  # people in no shown set are in no combination
-    atoms, sizes = atoms[keep].astype(np.float64), sizes[keep]
-    rank = np.linalg.matrix_rank(atoms)
-    small = [i for i in range(len(sizes)) if sizes[i] < k]
-    best: int | None = None
-    for r in range(1, k):
-        for group in itertools.combinations(small, r):
-            people = int(sizes[list(group)].sum())
-            if people >= k or (best is not None and people >= best):
-                continue
-            rest = np.delete(atoms, list(group), axis=0)
-            if np.linalg.matrix_rank(rest) < rank:
-                best = people
-    return best
+    return subtraction.smallest_isolated(sets, k)
 
 
 def everything_shown(frame: pd.DataFrame, table: dict[str, Any]) -> list[np.ndarray]:

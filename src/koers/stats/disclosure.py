@@ -380,14 +380,24 @@ class ReleasedFamily:
     takes about a second; the rank test runs on atoms, not people.)
     """
 
-    def __init__(self, n: int, k: int, *, budget_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        n: int,
+        k: int,
+        *,
+        budget_seconds: float | None = None,
+        everyone_known: bool = True,
+    ) -> None:
         self.k = check_k(k)
         self.labels = np.zeros(n, dtype=np.int64)
         # The rank test costs O(r³) for r released sets; past the budget only figures that need
         # no rank test (every atom still ≥ k) are admitted. Safe either way, only less shown.
         self.deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
         # A linearly independent basis of the released sets (people × r) and its Gram matrix.
-        self.basis = np.ones((n, 1), dtype=np.float64)
+        # ``everyone_known``: the n people are themselves a released set (a campaign's
+        # population); False when n is only the union of the sets added (e.g. requests of
+        # several versions, some since deleted), whose size nobody was shown.
+        self.basis = np.ones((n, 1 if everyone_known else 0), dtype=np.float64)
         self.gram = self.basis.T @ self.basis
 
     def _refined(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
