@@ -106,7 +106,7 @@ def _plan_beside(
     universe = np.zeros_like(next(iter(sets.values())))
     for rows in (*published, *sets.values()):
         universe |= rows
-    family = ReleasedFamily(int(universe.sum()), k, everyone_known=False)
+    family = ReleasedFamily(int(universe.sum()), k, everyone_known=False, new_only=True)
     for rows in published:
         family.add(rows[universe])
     for entry, rows in sets.items():

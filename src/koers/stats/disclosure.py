@@ -387,6 +387,7 @@ class ReleasedFamily:
         *,
         budget_seconds: float | None = None,
         everyone_known: bool = True,
+        new_only: bool = False,
     ) -> None:
         self.k = check_k(k)
         self.labels = np.zeros(n, dtype=np.int64)
@@ -399,6 +400,11 @@ class ReleasedFamily:
         # several versions, some since deleted), whose size nobody was shown.
         self.basis = np.ones((n, 1 if everyone_known else 0), dtype=np.float64)
         self.gram = self.basis.T @ self.basis
+        # ``new_only``: a set is also admitted when no combination that uses it vanishes on
+        # every atom of k or more (whatever the sets added before allow is theirs: another
+        # page's figures, judged by its own rule). Sound on its own: a combination on fewer
+        # than k people vanishes on every large atom of the moment its last set was added.
+        self.new_only = new_only
 
     def _refined(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         combined = self.labels * 2 + mask.astype(np.int64)
@@ -427,6 +433,8 @@ class ReleasedFamily:
         null = vectors[:, np.abs(values) <= tol]
         if null.shape[1] == 0:
             return True
+        if self.new_only and float(np.abs(null[-1, :]).max()) <= 1e-8:
+            return True  # every such combination leaves the new set out
         # The combinations themselves, on the small atoms (one row per atom).
         small_atoms = np.flatnonzero(sizes < self.k)
         _, reps = np.unique(labels, return_index=True)

@@ -275,7 +275,9 @@ def plan_version(
         out[[index[i] for i in requests]] = True
         return out
 
-    family = ReleasedFamily(len(ids), k, budget_seconds=budget_seconds, everyone_known=False)
+    family = ReleasedFamily(
+        len(ids), k, budget_seconds=budget_seconds, everyone_known=False, new_only=True
+    )
     for version in earlier:
         for _, requests in version:
             family.add(mask(requests))
