@@ -13,6 +13,7 @@ from django.urls import reverse
 from koers.dialogue.promotions import promotion_by_hours
 from koers.organisations.models import Role
 from koers.scan.models import Snapshot
+from koers.scan.report import build_context
 from koers.scan.storage import encode_frame
 
 START, END = dt.date(2024, 12, 31), dt.date(2025, 12, 31)  # the fixed period 2025
@@ -25,6 +26,12 @@ def _person(i: int, hours: float, promoted: str | None, **extra: Any) -> dict[st
         "hire_date": extra.get("hire", "2020-01-01"),
         "exit_date": extra.get("exit"),
         "management_layer": extra.get("layer", "none"),
+        "job_family": "Staf",  # the columns a real snapshot has, so the scan can run
+        "birth_year": 1980.0,
+        "education": "hbo",
+        "is_technical": False,
+        "annual_variable_pay": 0.0,
+        "training_spend": 0.0,
         "job_level": "5",
         "hours_per_week": hours,
         "annual_base_salary": 50000.0,
@@ -55,7 +62,7 @@ def small_org(part_time_promoted: int = 5) -> pd.DataFrame:
 def test_the_rates_match_a_hand_computation() -> None:
     # Part-time: 5 of 12 promoted in 2025 = 0.4167; full-time: 6 of 20 = 0.30 (the one
     # promoted in 2024, the new hire, the leaver and the board member do not count).
-    result = promotion_by_hours(small_org(), START, END, hr=False, k=5)
+    result = promotion_by_hours(small_org(), START, END, hr=True, k=5)
     assert result is not None
     part, full = result["groups"]["part_time"], result["groups"]["full_time"]
     assert (part["n"], part["promoted"], full["n"], full["promoted"]) == (12, 5, 20, 6)
@@ -63,14 +70,13 @@ def test_the_rates_match_a_hand_computation() -> None:
     assert full["rate"] == pytest.approx(0.30)
 
 
-def test_a_small_cell_hides_both_rates_outside_hr_but_not_for_hr() -> None:
-    # 4 part-timers promoted (< k): that cell and, so it cannot be derived from the
-    # margins, the others of its row and column go; both rates are withheld.
-    hidden = promotion_by_hours(small_org(4), START, END, hr=False, k=5)
-    assert hidden is not None
-    assert hidden["groups"]["part_time"]["promoted"] is None
-    assert hidden["groups"]["part_time"]["rate"] is None
-    assert hidden["groups"]["full_time"]["rate"] is None
+def test_outside_hr_nothing_of_the_table_is_shown_for_hr_everything() -> None:
+    # Outside HR the table is withheld whole, also where every cell is 5 or more
+    # (beside the scan it would subtract: test_promotions_across_pages.py).
+    for size in (4, 5):
+        hidden = promotion_by_hours(small_org(size), START, END, hr=False, k=5)
+        assert hidden is not None
+        assert all(v is None for g in hidden["groups"].values() for v in g.values())
     full = promotion_by_hours(small_org(4), START, END, hr=True, k=5)
     assert full is not None
     assert full["groups"]["part_time"]["rate"] == pytest.approx(4 / 12)
@@ -100,11 +106,22 @@ def test_the_public_calculator_shows_the_rates_only_to_members_who_may_see_the_s
     assert "Promotie bij" not in client.get(url).content.decode()  # anonymous: nothing
     client.force_login(member_of(Role.CONFIDENTIAL_ADVISER))  # no scan.view
     assert "Promotie bij" not in client.get(url).content.decode()
-    client.force_login(member_of(Role.MANAGER))
+    client.force_login(member_of(Role.HR_ANALYST))
     html = client.get(url).content.decode()
     assert "Promotie bij Alpha" in html
     assert "42%" in html
     assert "30%" in html
+    client.force_login(member_of(Role.MANAGER))
+    html = client.get(url).content.decode()
+    assert "Promotie bij Alpha" in html
+    # Beside the scan the promotions would subtract: the manager's scan shows 13
+    # promotions in 2025 (everyone with a promotion date in 2025), the calculator 5 + 6 of
+    # the people in service on 1 January, so 13 - 5 - 6 = 2 people: the one hired in 2025
+    # and the one gone before it (test_promotions_across_pages.py).
+    shared = build_context(small_org(), dt.date(2026, 6, 30), hr=False, k=5)
+    assert shared["flows"]["totals"]["promotions"] == 13
+    assert "42%" not in html
+    assert "30%" not in html
 
 
 @pytest.mark.django_db

@@ -331,3 +331,19 @@ def test_keys_are_order_free_and_round_trip() -> None:
 def test_a_population_under_k_shows_nothing() -> None:
     frame = simulated_campaign(1, n=K - 1)
     assert plan_for(frame).released == frozenset()
+
+
+def test_new_only_admits_a_set_that_adds_no_small_combination_of_its_own() -> None:
+
+    # Already shown (another page's figures): all 30 and 28 of them, so the other 2 follow.
+    everyone = np.ones(30, dtype=bool)
+    most = np.arange(30) >= 2
+    # New: 10 of the 28, which adds nothing about the 2; and 27 of the 28, which isolates 1.
+    harmless = (np.arange(30) >= 2) & (np.arange(30) < 12)
+    isolating = np.arange(30) >= 3
+    for new_only, expected in ((True, True), (False, False)):
+        family = ReleasedFamily(30, 5, everyone_known=False, new_only=new_only)
+        family.add(everyone)
+        family.add(most)
+        assert family.admits(harmless) is expected
+        assert family.admits(isolating) is False

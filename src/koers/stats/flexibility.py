@@ -32,13 +32,14 @@ small groups are withheld.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import stats
 
-from koers.stats.disclosure import check_k, suppress_with_margins
+from koers.stats.disclosure import check_k, suppress_breakdown, suppress_with_margins
+from koers.stats.release import ReleasedFamily
 
 KINDS = ("hours", "place", "schedule")
 GENDERS = ("female", "male", "other")
@@ -191,3 +192,143 @@ def register_figures(
         by_gender=by_gender,
         comparison=compare_genders(by_gender, k, alpha),
     )
+
+
+# --- Versions: what two published versions show together -------------------------------------
+#
+# The register is published in steps of at least k requests (``koers.dialogue.flexibility``).
+# A step of k requests can still move one cell by one request: k new requests, four in team A
+# and one in team B, move team B's counts by one, and the viewer learns that one decision in
+# team B (and whether it was a grant). So a new version is planned as one release with every
+# earlier version of the year: each figure of a version is a count over a set of requests; a
+# figure is shown only when no sum or difference of it with the figures already shown (in
+# this version and every earlier one) counts fewer than k requests
+# (:class:`koers.stats.release.ReleasedFamily`, the Compass's release plan). The entries
+# it refuses are stored with the version and hidden on top of the table rule.
+
+Entry = tuple[str, str, str]  # (table, key, column): ("team", "A", "granted"), ("total", "", "n")
+COLUMNS = ("n", "granted", "refused")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One request of a version, by its id: what it counts in and its refusal reason."""
+
+    id: int
+    request: Request
+    reason: str
+
+
+def shown_entries(figures: RegisterFigures, reasons: Mapping[str, int | None]) -> list[Entry]:
+    """Every count the register page shows, in the order a plan keeps them: the outcome
+    margin, the gender, kind and team tables, then the refusal reasons."""
+    out: list[Entry] = []
+    for column in COLUMNS:
+        if getattr(figures.by_kind.total, column) is not None:
+            out.append(("total", "", column))
+    for table, t in (
+        ("gender", figures.by_gender),
+        ("kind", figures.by_kind),
+        ("team", figures.by_team),
+    ):
+        for row in t.rows:
+            out += [(table, row.key, c) for c in COLUMNS if getattr(row, c) is not None]
+    out += [("reason", key, "refused") for key, n in reasons.items() if n is not None]
+    return out
+
+
+def entry_ids(entry: Entry, units: Sequence[Unit]) -> frozenset[int]:
+    """The requests an entry counts."""
+    table, key, column = entry
+
+    def counted(u: Unit) -> bool:
+        if table == "reason":
+            return not u.request.granted and u.reason == key
+        if table != "total" and getattr(u.request, table) != key:
+            return False
+        return column == "n" or u.request.granted == (column == "granted")
+
+    return frozenset(u.id for u in units if counted(u))
+
+
+def plan_version(
+    shown: Sequence[tuple[Entry, frozenset[int]]],
+    earlier: Sequence[Sequence[tuple[Entry, frozenset[int]]]],
+    k: int,
+    *,
+    budget_seconds: float | None = 5.0,
+) -> frozenset[Entry]:
+    """The entries of a new version (``shown``: entry and its requests) to hide as well, so
+    that together with every ``earlier`` version's shown entries no linear combination
+    counts fewer than k requests. The universe is every request in any of them; refused
+    when the rank tests run out of time (safe: less shown)."""
+    k = check_k(k)
+    ids = sorted({i for _, s in shown for i in s} | {i for v in earlier for _, s in v for i in s})
+    index = {i: n for n, i in enumerate(ids)}
+
+    def mask(requests: frozenset[int]) -> np.ndarray:
+        out = np.zeros(len(ids), dtype=bool)
+        out[[index[i] for i in requests]] = True
+        return out
+
+    family = ReleasedFamily(
+        len(ids), k, budget_seconds=budget_seconds, everyone_known=False, new_only=True
+    )
+    for version in earlier:
+        for _, requests in version:
+            family.add(mask(requests))
+    hidden: set[Entry] = set()
+    for entry, requests in shown:
+        m = mask(requests)
+        if 0 < int(m.sum()) < k or not family.admits(m):
+            hidden.add(entry)
+        else:
+            family.add(m)
+    return frozenset(hidden)
+
+
+def hide_entries(
+    figures: RegisterFigures,
+    reasons: Mapping[str, int | None],
+    hidden: Iterable[Entry],
+    *,
+    alpha: float = ALPHA,
+) -> tuple[RegisterFigures, dict[str, int | None]]:
+    """The figures with ``hidden`` entries hidden too (rates and the comparison follow)."""
+    gone = set(hidden)
+
+    def row(table: str, r: Row) -> Row:
+        key = "" if table == "total" else r.key
+        n, granted, refused = (None if (table, key, c) in gone else getattr(r, c) for c in COLUMNS)
+        return Row(key=r.key, n=n, granted=granted, refused=refused)
+
+    def tab(table: str, t: Table) -> Table:
+        return Table(tuple(row(table, r) for r in t.rows), row("total", t.total))
+
+    by_gender = tab("gender", figures.by_gender)
+    result = replace(
+        figures,
+        by_kind=tab("kind", figures.by_kind),
+        by_team=tab("team", figures.by_team),
+        by_gender=by_gender,
+        comparison=compare_genders(by_gender, figures.k, alpha),
+    )
+    return result, {
+        key: None if ("reason", key, "refused") in gone else n for key, n in reasons.items()
+    }
+
+
+def version_figures(
+    units: Sequence[Unit], k: int, reason_keys: Sequence[str], *, teams: Sequence[str] | None = None
+) -> tuple[RegisterFigures, dict[str, int | None]]:
+    """A version's suppressed tables (table rule only) and its refusal reasons: a breakdown of
+    the refused total (rules 1 and 2), shown only when that total is (None = hidden)."""
+    result = register_figures([u.request for u in units], k, teams=teams)
+    reasons: dict[str, int | None] = {}
+    if result.by_kind.total.refused is not None:
+        cells: dict[Hashable, int] = {
+            key: sum(1 for u in units if not u.request.granted and u.reason == key)
+            for key in reason_keys
+        }
+        reasons = {str(key): n for key, n in suppress_breakdown(cells, k).counts.items()}
+    return result, reasons

@@ -125,15 +125,31 @@ class ReleasedFamily:
     takes about a second; the rank test runs on atoms, not people.)
     """
 
-    def __init__(self, n: int, k: int, *, budget_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        n: int,
+        k: int,
+        *,
+        budget_seconds: float | None = None,
+        everyone_known: bool = True,
+        new_only: bool = False,
+    ) -> None:
         self.k = check_k(k)
         self.labels = np.zeros(n, dtype=np.int64)
         # The rank test costs O(r³) for r released sets; past the budget only figures that need
         # no rank test (every atom still ≥ k) are admitted. Safe either way, only less shown.
         self.deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
         # A linearly independent basis of the released sets (people × r) and its Gram matrix.
-        self.basis = np.ones((n, 1), dtype=np.float64)
+        # ``everyone_known``: the n people are themselves a released set (a campaign's
+        # population); False when n is only the union of the sets added (e.g. requests of
+        # several versions, some since deleted), whose size nobody was shown.
+        self.basis = np.ones((n, 1 if everyone_known else 0), dtype=np.float64)
         self.gram = self.basis.T @ self.basis
+        # ``new_only``: a set is also admitted when no combination that uses it vanishes on
+        # every atom of k or more (whatever the sets added before allow is theirs: another
+        # page's figures, judged by its own rule). Sound on its own: a combination on fewer
+        # than k people vanishes on every large atom of the moment its last set was added.
+        self.new_only = new_only
 
     def _refined(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         combined = self.labels * 2 + mask.astype(np.int64)
@@ -162,6 +178,8 @@ class ReleasedFamily:
         null = vectors[:, np.abs(values) <= tol]
         if null.shape[1] == 0:
             return True
+        if self.new_only and float(np.abs(null[-1, :]).max()) <= 1e-8:
+            return True  # every such combination leaves the new set out
         # The combinations themselves, on the small atoms (one row per atom).
         small_atoms = np.flatnonzero(sizes < self.k)
         _, reps = np.unique(labels, return_index=True)
