@@ -41,7 +41,7 @@ def url(name: str, org: Any, **kwargs: Any) -> str:
 
 
 @pytest.mark.django_db
-def test_the_assessment_shows_each_factors_share_the_cost_and_that_leave_data_are_missing(
+def test_the_assessment_shows_each_factors_share_the_cost_and_the_pay_rise_after_leave(
     client, demo, member_of
 ):
     login(client, member_of, Role.HR_ANALYST)
@@ -51,7 +51,11 @@ def test_the_assessment_shows_each_factors_share_the_cost_and_that_leave_data_ar
     for label in ("Diensttijd", "Leeftijd", "Uren per week", "Opleidingsniveau"):
         assert label in html
     assert "Niet verklaard door de factoren" in html
-    assert "bevat geen verlofperiodes" in html
+    # The demo's HR files have the leave columns: the figure against the 2025 snapshot.
+    assert "Terug van verlof" in html
+    assert "Andere werknemers in de categorie" in html
+    assert "in de nulmeting van 30 juni 2025" in html
+    assert "geen verlofkolommen" not in html
     assert "Tot het gemiddelde van de andere sekse in de categorie" in html
     assert "met 30.0% werkgeverslasten" in html or "met 30,0% werkgeverslasten" in html
     # HR may put the finding into the plan, with the indicator the evaluation follows.
@@ -329,3 +333,59 @@ def test_the_desk_link_is_kept_out_of_the_logs():
     from koers.lib.redact import redact
 
     assert "secret-token" not in redact('"GET /loonvraag/secret-token/ HTTP/1.1" 404')
+
+
+@pytest.mark.django_db
+def test_the_pay_rise_after_leave_is_shown_in_full_to_hr_and_under_k_withheld_for_the_council(
+    client, demo, member_of
+):
+    item = PayAssessment.objects.for_org(demo).get()
+    snapshot = services.current_snapshot(demo)
+    dates = services.snapshot_dates(demo)
+    history = services.snapshot_history(demo, services.leave_comparison_day(snapshot, dates))
+    leave = services.assessment_leave_rise(
+        snapshot, history, item.category, services.category_of(demo)
+    )
+    assert leave is not None
+    assert leave.computable
+    assert leave.returners.n > 0
+    women, men = leave.returners_female, leave.returners_male
+    login(client, member_of, Role.HR_ANALYST)
+    html = client.get(url("paytransparency_assessment", demo, pk=item.pk)).content.decode()
+    assert f"({leave.returners.n_rise} van {leave.returners.n})" in html
+    assert f"({women.n_rise} van {women.n})" in html
+    assert f"({men.n_rise} van {men.n})" in html
+    client.logout()
+    login(client, member_of, Role.WORKS_COUNCIL)
+    html = client.get(url("paytransparency_assessment", demo, pk=item.pk)).content.decode()
+    section = html[html.index('id="verlof"') : html.index("Kosten van herstel")]
+    # The demo's category has fewer than 5 women back from leave: their share is withheld,
+    # and the men's as well, since it would follow from the total.
+    assert 0 < women.n < 5
+    assert f"({women.n_rise} van {women.n})" not in section
+    assert f"({men.n_rise} van {men.n})" not in section
+    assert section.count("<td>niet getoond</td>") == 2
+    assert f"({leave.others.n_rise} van {leave.others.n})" in section
+
+
+@pytest.mark.django_db
+def test_without_leave_columns_the_workbook_says_how_to_get_the_figure(client, org_a, member_of):
+    from koers.hrfile import check_for_import, parse_employees, read_table, suggest_mapping
+    from koers.scan.demo import dutch_export, generate_rows
+    from koers.scan.services import store_snapshot
+
+    rows = generate_rows(300, seed=7, reference_date=DEMO_REFERENCE_DATE)
+    raw = read_table(dutch_export(rows), filename="x.csv")
+    assert "Soort verlof" not in raw.headers
+    checked = check_for_import(
+        parse_employees(raw, suggest_mapping(raw.headers)), DEMO_REFERENCE_DATE
+    )
+    store_snapshot(org_a, DEMO_REFERENCE_DATE, checked.employees, filename="x.csv")
+    frame = Snapshot.objects.current_for(org_a).defer(None).get().frame()
+    category = str(frame["job_family"].iloc[0]) + " / " + str(frame["job_level"].iloc[0])
+    leave = services.assessment_leave_rise(
+        Snapshot.objects.current_for(org_a).defer(None).get(), [], category, {}
+    )
+    assert leave is not None
+    assert not leave.has_leave_data
+    assert not leave.computable

@@ -78,3 +78,28 @@ def test_translations_name_the_value_and_the_fix() -> None:
         message = translate_message('"Q" is not a known gender: use V/vrouw/F/female, M/man/male')
     assert message == '"Q" is geen bekend geslacht: gebruik V (vrouw), M (man) of X (anders)'
     assert translate_message("something new") == "something new"
+
+
+def test_every_leave_column_problem_has_a_dutch_wording() -> None:
+    header = HEADER + ";Soort verlof;Datum terugkeer verlof"
+    person = "{}1;V;1980;1-1-2020;;Monteur;5;Ja;;40;€ 40.000;;MBO;A;;"
+    rows = [";1-3-2026", "zorgverlof;", "sabbatical;1-3-2026", "zorgverlof;1-9-2026"]
+    data = "\n".join([header, *(person.format(i) + ";" + r for i, r in enumerate(rows))]) + "\n"
+    raw = read_table(data.encode("utf-8"), filename="x.csv")
+    checked = check_for_import(parse_employees(raw, suggest_mapping(raw.headers)), REF)
+    assert len(checked.problems) == 4
+    assert all(is_known(p.message) for p in checked.problems), checked.problems
+    text = HEADER + ";Soort verlof\n" + person.format(0) + ";zorgverlof\n"
+    alone = read_table(text.encode(), filename="x.csv")
+    problems = check_for_import(
+        parse_employees(alone, suggest_mapping(alone.headers)), REF
+    ).problems
+    assert [p.row for p in problems] == [None]
+    with translation.override("nl"):
+        late = translate_message(
+            "2026-09-01 is after the reference date 2026-06-30: give the latest return on or "
+            "before it"
+        )
+        lone = translate_message(problems[0].message)
+    assert late.startswith("1-9-2026 ligt na de peildatum 30-6-2026")
+    assert lone.startswith("staat in het bestand zonder ‘Datum terugkeer verlof’")

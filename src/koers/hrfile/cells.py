@@ -294,6 +294,51 @@ def parse_education(value: Cell) -> str:
     raise CellError(f"{show(value)} is not an education level: use mbo, hbo, wo or phd")
 
 
+# Leave after which a pay rise is reported (EU 2023/970 Art. 10): the Dutch names of the
+# WAZO leaves and the English ones, case- and hyphen-insensitive.
+LEAVE_TYPES = {
+    "maternity": "maternity",
+    "maternity leave": "maternity",
+    "zwangerschapsverlof": "maternity",
+    "bevallingsverlof": "maternity",
+    "zwangerschaps en bevallingsverlof": "maternity",
+    "zwangerschaps- en bevallingsverlof": "maternity",
+    "wazo": "maternity",
+    "paternity": "paternity",
+    "paternity leave": "paternity",
+    "geboorteverlof": "paternity",
+    "aanvullend geboorteverlof": "paternity",
+    "partnerverlof": "paternity",
+    "vaderschapsverlof": "paternity",
+    "parental": "parental",
+    "parental leave": "parental",
+    "ouderschapsverlof": "parental",
+    "betaald ouderschapsverlof": "parental",
+    "onbetaald ouderschapsverlof": "parental",
+    "carer": "carer",
+    "carers": "carer",
+    "carer's leave": "carer",
+    "carers leave": "carer",
+    "carers' leave": "carer",
+    "zorgverlof": "carer",
+    "kortdurend zorgverlof": "carer",
+    "langdurend zorgverlof": "carer",
+    "mantelzorgverlof": "carer",
+}
+
+
+def parse_leave_type(value: Cell) -> str:
+    """``maternity``, ``paternity``, ``parental`` or ``carer`` from the English or Dutch name."""
+    key = " ".join(_clean_text(value).lower().replace("\u2019", "'").split())
+    if key in LEAVE_TYPES:
+        return LEAVE_TYPES[key]
+    raise CellError(
+        f"{show(value)} is not a leave type: use zwangerschapsverlof/bevallingsverlof "
+        "(maternity), geboorteverlof/partnerverlof (paternity), ouderschapsverlof (parental) "
+        "or zorgverlof (carer)"
+    )
+
+
 def parse_management_layer(value: Cell) -> str:
     key = " ".join(_clean_text(value).lower().split())
     if key in MANAGEMENT_LAYERS:

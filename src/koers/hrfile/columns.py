@@ -261,6 +261,32 @@ EMPLOYEE_COLUMNS: tuple[ColumnSpec, ...] = (
         ),
         "last 12 months",
     ),
+    # Koers' optional leave columns (not in spec/hr-data.md's table; docs/hr-data.md):
+    # the pay rise after return from leave in the Art. 10 workbook.
+    ColumnSpec(
+        "leave_type",
+        "leave_type",
+        False,
+        ("soort verlof", "verlofsoort"),
+        ("leave type", "type of leave", "type verlof", "verloftype", "soort laatste verlof"),
+        "maternity, paternity, parental or carer; with leave_return_date",
+    ),
+    ColumnSpec(
+        "leave_return_date",
+        "date",
+        False,
+        ("datum terugkeer verlof", "terugkeer uit verlof"),
+        (
+            "leave return date",
+            "return from leave",
+            "date of return from leave",
+            "einddatum verlof",
+            "einde verlof",
+            "datum einde verlof",
+            "terugkeerdatum",
+        ),
+        "first working day after the latest such leave; with leave_type",
+    ),
 )
 
 COLUMNS_BY_NAME: dict[str, ColumnSpec] = {c.name: c for c in EMPLOYEE_COLUMNS}

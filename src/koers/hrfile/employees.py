@@ -208,6 +208,7 @@ def _parser(kind: str, decimal: str) -> Callable[[c.Cell], Any]:
         "bool": c.parse_bool,
         "education": c.parse_education,
         "management_layer": c.parse_management_layer,
+        "leave_type": c.parse_leave_type,
     }
     if kind in simple:
         return simple[kind]

@@ -223,6 +223,52 @@ class _Collector:
             else:
                 seen[value] = position
 
+    def leave(self, rows: np.ndarray, reference: np.ndarray) -> None:
+        """The optional leave columns go together: a type needs its return date and a
+        return date its type, and nobody returns after the reference date (``reference``,
+        per row). Unreadable cells are reported by the caller's cell checks."""
+        present = self.table.present & {"leave_type", "leave_return_date"}
+        if not present:
+            return
+        if len(present) == 1:
+            (name,) = present
+            other = "leave_return_date" if name == "leave_type" else "leave_type"
+            self.problems.append(
+                Problem(
+                    None,
+                    self.label(name),
+                    f"is in the file without {other}: the two leave columns go together; "
+                    f"name a column {describe_accepted(COLUMNS_BY_NAME[other])} or leave "
+                    "this one out",
+                    name,
+                )
+            )
+            self.usable = False
+            return
+        typed = self.valid("leave_type")
+        dated = self.valid("leave_return_date")
+        for position in np.flatnonzero(rows & dated & self.table.blank["leave_type"]):
+            self.add(
+                int(position),
+                "leave_type",
+                "is empty; a return date from leave needs the type of leave "
+                "(maternity, paternity, parental or carer)",
+            )
+        for position in np.flatnonzero(rows & typed & self.table.blank["leave_return_date"]):
+            self.add(
+                int(position),
+                "leave_return_date",
+                "is empty; a type of leave needs the date of return from it",
+            )
+        back = self.frame["leave_return_date"].to_numpy()
+        for position in np.flatnonzero(rows & dated & (back > reference)):
+            self.add(
+                int(position),
+                "leave_return_date",
+                f"{_iso(back[position])} is after the reference date "
+                f"{_iso(reference[position])}: give the latest return on or before it",
+            )
+
     def result(self, rows: np.ndarray) -> CheckedEmployees:
         keep = rows & ~self.bad
         employees = self.frame.loc[keep].copy()
@@ -371,5 +417,10 @@ def check_for_import(table: EmployeeTable, reference_date: dt.date) -> CheckedEm
         key = dates
     if "birth_year" in table.present:
         check.birth_years(staff, years)
+    reference = np.full(len(table), np.datetime64(reference_date, "s"))
+    if "reference_date" in table.present:
+        own = table.frame["reference_date"].to_numpy()
+        reference = np.where(np.isnat(own), reference, own)
+    check.leave(rows, reference)
     check.duplicates(rows, key)
     return check.result(rows)

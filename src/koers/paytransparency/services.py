@@ -26,9 +26,10 @@ from koers.paytransparency.models import (
     InformationRequest,
     PayAssessment,
 )
-from koers.paytransparency.workbook import category_figures
+from koers.paytransparency.workbook import category_figures, leave_rise
 from koers.scan.models import Snapshot
 from koers.scan.services import pseudonymise
+from koers.stats.leaverise import LeaveRise, comparison_date
 from koers.stats.workforce import in_service
 
 
@@ -155,10 +156,13 @@ def desk_settings(org: Organisation) -> DeskSettings:
     return found
 
 
-def assessment_figures(org: Organisation, item: PayAssessment) -> dict[str, Any] | None:
+def assessment_figures(
+    org: Organisation, item: PayAssessment, snapshot: Snapshot | None = None
+) -> dict[str, Any] | None:
     """The remediation and decomposition of the assessment's category on the current
-    snapshot, with the factors HR named (None without a snapshot or nobody in it)."""
-    snapshot = current_snapshot(org)
+    snapshot (read here unless given), with the factors HR named (None without a snapshot
+    or nobody in it)."""
+    snapshot = snapshot or current_snapshot(org)
     if snapshot is None:
         return None
     return category_figures(
@@ -195,10 +199,17 @@ def snapshot_history(org: Organisation, days: set[dt.date]) -> list[tuple[dt.dat
     return [(s.reference_date, s.frame()) for s in chosen]
 
 
-def needed_days(org: Organisation, lines: list[PlanLine]) -> set[dt.date]:
+def snapshot_dates(org: Organisation) -> list[dt.date]:
+    """The reference dates of the current snapshots, oldest first (one query)."""
+    return list(Snapshot.objects.history_for(org).values_list("reference_date", flat=True))
+
+
+def needed_days(
+    org: Organisation, lines: list[PlanLine], dates: list[dt.date] | None = None
+) -> set[dt.date]:
     """The reference dates the evaluation reads: per start date the last one on or before
-    it and the newest one after it."""
-    dates = list(Snapshot.objects.history_for(org).values_list("reference_date", flat=True))
+    it and the newest one after it (``dates`` from :func:`snapshot_dates`, read if None)."""
+    dates = snapshot_dates(org) if dates is None else dates
     days: set[dt.date] = set()
     for line in lines:
         if line.start is None:
@@ -207,6 +218,29 @@ def needed_days(org: Organisation, lines: list[PlanLine]) -> set[dt.date]:
         later = [d for d in dates if d > line.start]
         days.update(earlier[-1:] + later[-1:])
     return days
+
+
+def leave_comparison_day(snapshot: Snapshot | None, dates: list[dt.date]) -> set[dt.date]:
+    """The earlier snapshot the pay rise after leave compares with (empty set: none)."""
+    if snapshot is None:
+        return set()
+    day = comparison_date(
+        [d for d in dates if d < snapshot.reference_date], snapshot.reference_date
+    )
+    return {day} if day is not None else set()
+
+
+def assessment_leave_rise(
+    snapshot: Snapshot | None,
+    history: list[tuple[dt.date, pd.DataFrame]],
+    category: str,
+    mapping: Mapping[str, str] | None,
+) -> LeaveRise | None:
+    """The category's pay rise after leave on the current snapshot (None without one);
+    ``history`` holds the earlier snapshot (:func:`leave_comparison_day`) when there is one."""
+    if snapshot is None:
+        return None
+    return leave_rise((snapshot.reference_date, snapshot.frame()), history, category, mapping)
 
 
 # --- workers' own requests (Art. 7(1)) through the desk link -------------------------------

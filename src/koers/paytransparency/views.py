@@ -42,7 +42,12 @@ from koers.paytransparency.models import (
     PayRange,
 )
 from koers.paytransparency.report import build_report, flagged_categories, flat_rows, to_json
-from koers.paytransparency.workbook import evaluation, remediation_overview, rule_cells
+from koers.paytransparency.workbook import (
+    evaluation,
+    leave_rise_rows,
+    remediation_overview,
+    rule_cells,
+)
 from koers.stats.disclosure import Discloser
 from koers.stats.remediation import RULES
 
@@ -379,12 +384,17 @@ def assessment_detail(request: OrgRequest, pk: int) -> HttpResponse:
     day = today()
     # The workbook's figures only for a category the viewer may see (flagged_categories
     # leaves out categories under k women or men outside HR).
-    workbook = services.assessment_figures(org, item) if figures else None
+    snapshot = services.current_snapshot(org) if figures else None
+    workbook = services.assessment_figures(org, item, snapshot) if figures else None
     d = _discloser(request)
     if workbook is not None:
         workbook["cells"] = rule_cells(workbook["remediation"], d)
     lines = services.category_measures(org, item.category)
-    history = services.snapshot_history(org, services.needed_days(org, lines))
+    dates = services.snapshot_dates(org)
+    compare = services.leave_comparison_day(snapshot, dates)
+    history = services.snapshot_history(org, services.needed_days(org, lines, dates) | compare)
+    mapping = services.category_of(org)
+    leave = services.assessment_leave_rise(snapshot, history, item.category, mapping)
     indicator = services.plan_indicator(item.category)
     return render(
         request,
@@ -397,7 +407,11 @@ def assessment_detail(request: OrgRequest, pk: int) -> HttpResponse:
             "factor_labels": FACTOR_LABELS,
             "factors_named": [FACTOR_LABELS.get(f, f) for f in item.factors],
             "charges_pct": services.desk_settings(org).employer_charges_pct,
-            "evaluation": evaluation(lines, history, item.category, services.category_of(org), d),
+            "evaluation": evaluation(lines, history, item.category, mapping, d),
+            "leave": leave,
+            "leave_rows": leave_rise_rows(leave, d) if leave is not None else None,
+            "d_hr": d.hr,
+            "k": d.k,
             "plan_query": urlencode(
                 {
                     "titel": _("Loonkloof %(c)s dichten") % {"c": item.category},

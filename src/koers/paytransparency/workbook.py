@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from koers.paytransparency.figures import with_categories
+from koers.stats.leaverise import LeaveRise, RiseShare, comparison_date, leave_pay_rise
 from koers.stats.paygap import category_design, compute_pay_gap
 from koers.stats.remediation import RULES, Remediation, decompose, remediation
 
@@ -165,3 +166,55 @@ def evaluation(
             change = after["gap"] - before["gap"]
         out.append({"line": line, "before": before, "after": after, "change": change})
     return out
+
+
+def leave_rise(
+    current: tuple[dt.date, pd.DataFrame],
+    history: Sequence[tuple[dt.date, pd.DataFrame]],
+    category: str,
+    mapping: Mapping[str, str] | None,
+) -> LeaveRise:
+    """The pay rise after leave of ``category`` on the current snapshot, compared with the
+    earlier snapshot :func:`~koers.stats.leaverise.comparison_date` picks from ``history``
+    (each frame gets the scheme's categories)."""
+    on, frame = current
+    wanted = comparison_date([day for day, _f in history if day < on], on)
+    previous = next(
+        ((day, with_categories(f, mapping)) for day, f in history if day == wanted), None
+    )
+    return leave_pay_rise(with_categories(frame, mapping), on, previous, category)
+
+
+def _group(share: RiseShare, shown: bool) -> dict[str, Any]:
+    return {
+        "n": share.n if shown else None,
+        "n_rise": share.n_rise if shown else None,
+        "share": share.share if shown else None,
+        "shown": shown,
+    }
+
+
+def leave_rise_rows(result: LeaveRise, d: Discloser) -> list[dict[str, Any]]:
+    """The workbook's rows (returners, then the category's other workers): all, women, men.
+
+    HR sees every figure with its n. Everyone else (DESIGN.md): a group's share only when it
+    has at least k people; women and men as one breakdown per row, so when one of them is
+    under k the other is withheld too where it would follow from the total
+    (``Discloser.counts``: rules 1 and 2).
+    """
+    rows = []
+    for key in ("returners", "others"):
+        everyone: RiseShare = getattr(result, key)
+        female: RiseShare = getattr(result, f"{key}_female")
+        male: RiseShare = getattr(result, f"{key}_male")
+        other_n = everyone.n - female.n - male.n
+        counts = d.counts({"female": female.n, "male": male.n, "other": other_n})
+        rows.append(
+            {
+                "group": key,
+                "all": _group(everyone, d.enough(everyone.n) or everyone.n == 0),
+                "female": _group(female, counts["female"] is not None),
+                "male": _group(male, counts["male"] is not None),
+            }
+        )
+    return rows

@@ -42,6 +42,17 @@ DUTCH_HEADERS = {
     "last_promotion_date": "Laatste promotie",
     "training_spend": "Opleidingskosten",
 }
+# The optional leave columns (docs/hr-data.md), written only when the rows have them.
+LEAVE_HEADERS = {
+    "leave_type": "Soort verlof",
+    "leave_return_date": "Datum terugkeer verlof",
+}
+_LEAVE_NAMES = {
+    "maternity": "Zwangerschapsverlof",
+    "paternity": "Geboorteverlof",
+    "parental": "Ouderschapsverlof",
+    "carer": "Zorgverlof",
+}
 
 _TECHNICAL = [
     ("Monteur", 4, 7),
@@ -178,6 +189,39 @@ def generate_rows(
     return rows
 
 
+def add_leave(
+    rows: list[dict[str, Any]], reference_date: dt.date, seed: int
+) -> list[dict[str, Any]]:
+    """Give a few percent of the staff in service a latest return from leave in the two
+    years before ``reference_date`` (about half of them in the last 12 months): maternity
+    leave for women and paternity (birth) leave for men of 25 to 42, parental and carer's
+    leave now and then. A random stream of its own, so every other column stays as
+    :func:`generate_rows` made it."""
+    rng = np.random.default_rng([seed, 17])
+    for row in rows:
+        draw, kind_draw, day_draw = rng.random(3)
+        if row.get("exit_date") is not None or row.get("job_family") == "Raad van commissarissen":
+            continue
+        age = reference_date.year - int(row["birth_year"])
+        young = 25 <= age <= 42
+        female = row["gender"] == "V"
+        p_birth = (0.07 if female else 0.05) if young else 0.0
+        p_other = 0.02 if young else 0.006
+        if draw >= p_birth + p_other:
+            continue
+        if draw < p_birth:
+            kind = "maternity" if female else "paternity"
+        else:
+            kind = "parental" if young and kind_draw < 0.7 else "carer"
+        days = int(day_draw * 730)
+        back = reference_date - dt.timedelta(days=days)
+        if back <= row["hire_date"]:
+            continue
+        row["leave_type"] = _LEAVE_NAMES[kind]
+        row["leave_return_date"] = back
+    return rows
+
+
 def _cell(name: str, value: Any) -> str:
     if value is None or value == "":
         return ""
@@ -211,15 +255,20 @@ def dutch_export(
     encoding: str = "cp1252",
 ) -> bytes:
     """Rows as a Dutch Excel CSV export; ``overrides[(index, column)]`` replaces a cell's
-    text (tests use it to put mistakes in the file)."""
+    text (tests use it to put mistakes in the file). The leave columns are written only
+    when some row has them (:func:`add_leave`)."""
     overrides = overrides or {}
+    rows = list(rows)
+    headers = dict(DUTCH_HEADERS)
+    if any(name in row for row in rows for name in LEAVE_HEADERS):
+        headers.update(LEAVE_HEADERS)
     lines = []
     if title:
-        lines.append(title + ";" * (len(DUTCH_HEADERS) - 1))
-    lines.append(";".join(DUTCH_HEADERS.values()))
+        lines.append(title + ";" * (len(headers) - 1))
+    lines.append(";".join(headers.values()))
     for index, row in enumerate(rows):
         cells = []
-        for name in DUTCH_HEADERS:
+        for name in headers:
             text = overrides.get((index, name), _cell(name, row.get(name)))
             cells.append(f'"{text}"' if ";" in text else text)
         lines.append(";".join(cells))
@@ -240,7 +289,8 @@ def demo_rows(reference_date: dt.date) -> list[dict[str, Any]]:
     """The generated rows of the demo's snapshot on ``reference_date`` (one of DEMO_YEARS)."""
     for day, n_staff, seed, shift in DEMO_YEARS:
         if day == reference_date:
-            return generate_rows(n_staff, seed=seed, reference_date=day, female_shift=shift)
+            rows = generate_rows(n_staff, seed=seed, reference_date=day, female_shift=shift)
+            return add_leave(rows, day, seed)
     raise ValueError(f"the demo has no snapshot on {reference_date}")
 
 

@@ -24,6 +24,8 @@ COLUMN_LABELS: dict[str, Promise] = {
     "department": _("Afdeling"),
     "last_promotion_date": _("Laatste promotie"),
     "training_spend": _("Opleidingskosten"),
+    "leave_type": _("Soort verlof"),
+    "leave_return_date": _("Datum terugkeer verlof"),
 }
 
 COLUMN_HELP: dict[str, Promise] = {
@@ -45,6 +47,8 @@ COLUMN_HELP: dict[str, Promise] = {
     "department": _("voor teamoverzichten"),
     "last_promotion_date": _("datum van de laatste promotie"),
     "training_spend": _("opleidingskosten over de laatste 12 maanden"),
+    "leave_type": _("zwangerschaps-, geboorte-, ouderschaps- of zorgverlof (het laatste)"),
+    "leave_return_date": _("eerste werkdag na dat verlof, d-m-jjjj"),
 }
 
 GENDER_LABELS: dict[str, Promise] = {

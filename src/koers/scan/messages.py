@@ -126,6 +126,17 @@ _PATTERNS: list[tuple[re.Pattern[str], Translator]] = [
         ),
     ),
     (
+        re.compile(rf"{_VALUE} is not a leave type: .*"),
+        lambda m: (
+            _(
+                "%(value)s is geen soort verlof: gebruik zwangerschapsverlof of "
+                "bevallingsverlof, geboorteverlof of partnerverlof, ouderschapsverlof of "
+                "zorgverlof"
+            )
+            % m.groupdict()
+        ),
+    ),
+    (
         re.compile(rf"{_VALUE} is not a management layer: .*"),
         lambda m: (
             _("%(value)s is geen managementlaag: gebruik directie, subtop, RvC of laat de cel leeg")
@@ -174,6 +185,43 @@ _PATTERNS: list[tuple[re.Pattern[str], Translator]] = [
     (
         re.compile(r"is empty; a value is required(?: (?P<why>.*))?"),
         lambda m: _("is leeg; deze waarde is verplicht"),
+    ),
+    (
+        re.compile(r"is empty; a return date from leave needs the type of leave .*"),
+        lambda m: _(
+            "is leeg; bij een datum van terugkeer uit verlof hoort de soort verlof "
+            "(zwangerschaps-, geboorte-, ouderschaps- of zorgverlof)"
+        ),
+    ),
+    (
+        re.compile(r"is empty; a type of leave needs the date of return from it"),
+        lambda m: _("is leeg; bij een soort verlof hoort de datum van terugkeer uit dat verlof"),
+    ),
+    (
+        re.compile(
+            r"(?P<back>\S+) is after the reference date (?P<day>\S+): give the latest return "
+            r"on or before it"
+        ),
+        lambda m: (
+            _(
+                "%(back)s ligt na de peildatum %(day)s; geef de laatste terugkeer uit verlof "
+                "op of vóór de peildatum"
+            )
+            % {"back": _dmy(m["back"]), "day": _dmy(m["day"])}
+        ),
+    ),
+    (
+        re.compile(
+            r"is in the file without (?P<other>\w+): the two leave columns go together; "
+            r"name a column (?P<names>.*) or leave this one out"
+        ),
+        lambda m: (
+            _(
+                "staat in het bestand zonder ‘%(other)s’: de twee verlofkolommen horen bij "
+                "elkaar. Koppel ook een kolom %(names)s, of laat deze kolom weg."
+            )
+            % {"other": column_label(m["other"]), "names": m["names"].replace(" or ", " / ")}
+        ),
     ),
     (
         re.compile(r"(?P<exit>\S+) is before the hire date (?P<hire>\S+)"),
