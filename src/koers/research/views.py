@@ -141,6 +141,7 @@ def analysis(request: HttpRequest, project: str, key: str) -> HttpResponse:
     if key not in research.ANALYSES or not found.is_approved:
         raise Http404("No such analysis")
     definition = research.ANALYSES[key]
+    status = 200
     dataset = _dataset(found, definition.columns)
     language = current_language()
     context: dict[str, Any] = {
@@ -156,11 +157,14 @@ def analysis(request: HttpRequest, project: str, key: str) -> HttpResponse:
         "k": _k(),
     }
     if dataset is not None:
+        # run_analysis returns a refusal (with its reason) when the data do not allow the
+        # analysis; anything it raises is a fault of Koers: logged, and said as such.
         try:
             result = research.run_analysis(key, dataset.frame, dataset.k)
-        except Exception:  # a numerical failure on these data: say so, do not crash
+        except Exception:
             logger.exception("research analysis %s failed on project %s", key, found.slug)
             context["failed"] = True
+            status = 500
         else:
             context["result"] = result_context(result, language, dataset.k)
         services.log_access(
@@ -171,7 +175,7 @@ def analysis(request: HttpRequest, project: str, key: str) -> HttpResponse:
             target=key,
             n_rows=dataset.n,
         )
-    return render(request, "research/analysis.html", context)
+    return render(request, "research/analysis.html", context, status=status)
 
 
 @never_cache
