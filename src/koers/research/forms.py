@@ -64,9 +64,5 @@ class MemberForm(DescribedFields, forms.Form):
         label=_("Rol"),
         choices=ProjectMember.Role.choices,
         initial=ProjectMember.Role.RESEARCHER,
-        required=False,
         help_text=_("Een projectleider kan zelf ook leden toevoegen en weghalen."),
     )
-
-    def clean_role(self) -> str:
-        return str(self.cleaned_data.get("role") or ProjectMember.Role.RESEARCHER)

@@ -39,7 +39,7 @@ from koers.organisations.access import OrgRequest, org_view
 from koers.research import services
 from koers.research.dataset import PooledDataset, TooFewRows, build_dataset
 from koers.research.forms import MemberForm, ProposalForm
-from koers.research.models import Participation, ResearchProject
+from koers.research.models import Participation, ProjectMember, ResearchProject
 from koers.research.render import result_context, text
 
 View = Callable[..., HttpResponse]
@@ -295,7 +295,9 @@ def project_members(request: HttpRequest, project: str) -> HttpResponse:
             if removed.user_id == request.user.pk:
                 return redirect("research_projects")
         return redirect(reverse("research_project", kwargs={"project": found.slug}) + "#team")
-    form = MemberForm(request.POST)
+    data = request.POST.copy()
+    data.setdefault("role", ProjectMember.Role.RESEARCHER)  # the select always sends one
+    form = MemberForm(data)
     if form.is_valid():
         email = form.cleaned_data["email"]
         try:
