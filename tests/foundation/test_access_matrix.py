@@ -264,7 +264,9 @@ LOGGED_IN = {
 # name -> (method, status for a logged-in user who is no project member nor Koers staff).
 RESEARCH = {
     "research_projects": ("GET", 200),
+    "research_propose": ("GET", 200),  # any account proposes a project (and is its lead)
     "research_project": ("GET", 404),
+    "research_members": ("POST", 404),  # a lead's; another member: 403 (test_workspace.py)
     "research_decide": ("GET", 404),
     "research_dataset": ("GET", 404),
     "research_analysis": ("GET", 404),
@@ -636,7 +638,8 @@ def test_research_pages_open_only_for_project_members(
 
     ResearchProject.objects.create(slug="matrix", title="M", description="M", state="approved")
     method, expected = RESEARCH[name]
-    kwargs: dict[str, str] = {} if name == "research_projects" else {"project": "matrix"}
+    no_project = {"research_projects", "research_propose"}
+    kwargs: dict[str, str] = {} if name in no_project else {"project": "matrix"}
     if name in {"research_analysis", "research_syntax"}:
         kwargs["key"] = "any"
     if name == "research_syntax":

@@ -29,3 +29,11 @@ def test_the_demo_project_pools_several_organisations_and_is_idempotent(
     assert len(pooled.n_by_organisation) == 4
     assert pooled.n == 3 * 32  # four in five of each generated organisation consent
     assert demo.load_demo_research in hooks.demo_loaders.implementations()
+    assert project.members.get().role == "lead"
+    # A proposal awaits a decision by Koers staff, proposed by the same researcher.
+    proposal = ResearchProject.objects.get(slug=demo.PROPOSAL_SLUG)
+    assert proposal.state == ResearchProject.State.PENDING
+    assert proposal.lead == researcher
+    assert [(m.user, m.role) for m in proposal.members.all()] == [(researcher, "lead")]
+    assert proposal.ethics_reference
+    assert list(proposal.log.values_list("action", flat=True)) == ["research.propose"]

@@ -72,7 +72,7 @@ def test_a_constant_covariate_is_left_out_and_named_in_the_methods() -> None:
     assert any("women vs men" in str(s["name"]) for s in result.statistics)
 
 
-def test_an_unforeseen_numerical_failure_becomes_a_refusal(monkeypatch: Any) -> None:
+def test_a_singular_design_becomes_a_refusal(monkeypatch: Any) -> None:
     def boom(frame: pd.DataFrame, k: int) -> Result:
         raise np.linalg.LinAlgError("Singular matrix")
 
@@ -82,6 +82,16 @@ def test_an_unforeseen_numerical_failure_becomes_a_refusal(monkeypatch: Any) -> 
     assert result.refused is not None
     assert "niet worden berekend" in result.refused["nl"]
     assert "cannot be computed" in result.refused["en"]
+
+
+def test_any_other_exception_of_an_analysis_propagates(monkeypatch: Any) -> None:
+    def boom(frame: pd.DataFrame, k: int) -> Result:
+        raise ValueError("a bug in the analysis")
+
+    key = "income-hours-by-gender"
+    monkeypatch.setitem(ANALYSES, key, replace(ANALYSES[key], run=boom))
+    with pytest.raises(ValueError, match="a bug in the analysis"):
+        run_analysis(key, simulate(200, seed=1), K)
 
 
 def test_suppressed_and_not_applicable_cells_differ() -> None:

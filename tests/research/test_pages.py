@@ -290,8 +290,8 @@ def test_an_analysis_sees_only_its_own_columns_anonymised_among_themselves(
     assert frame["identification"].isna().all()
 
 
-def test_an_analysis_that_fails_on_the_data_says_so_instead_of_crashing(
-    client: Any, pooled: Any, researcher: Any, fake_research: Any
+def test_an_analysis_that_raises_is_an_error_of_koers_not_a_refusal(
+    client: Any, pooled: Any, researcher: Any, fake_research: Any, caplog: Any
 ) -> None:
     real = fake_research.ANALYSES["gender-by-function"]
 
@@ -302,9 +302,15 @@ def test_an_analysis_that_fails_on_the_data_says_so_instead_of_crashing(
         real.key, real.title, real.chapter, real.columns, broken
     )
     client.force_login(researcher)
-    page = client.get(PROJECT + "analyse/gender-by-function/")
-    assert page.status_code == 200
-    assert "kon op deze gegevens niet worden berekend" in page.content.decode()
+    with caplog.at_level("ERROR", logger="koers.research.views"):
+        page = client.get(PROJECT + "analyse/gender-by-function/")
+    assert page.status_code == 500
+    assert "Er ging iets mis in deze analyse" in page.content.decode()
+    assert "De fout is vastgelegd" in page.content.decode()
+    assert page.context.get("result") is None
+    logged = [r for r in caplog.records if r.name == "koers.research.views"]
+    assert logged
+    assert logged[0].exc_info is not None
 
 
 def test_koers_staff_create_projects_and_add_researchers_in_the_admin(

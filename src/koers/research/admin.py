@@ -1,5 +1,7 @@
-"""Koers staff create research projects and add their researchers here; approving or
-refusing happens on ``/onderzoek/<project>/besluit/`` (who and when are recorded there)."""
+"""Koers staff can create research projects and add their researchers here (researchers
+propose projects on ``/onderzoek/nieuw/`` and their leads add members on the project page);
+approving or refusing happens on ``/onderzoek/<project>/besluit/`` (who and when are
+recorded there)."""
 
 from __future__ import annotations
 

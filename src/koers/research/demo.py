@@ -4,7 +4,9 @@ The demo organisation's Compass respondents (koers.compass.demo) consent for abo
 in ten; three more generated organisations each get a closed Compass campaign of
 :data:`N_PER_ORGANISATION` generated respondents (about eight in ten consenting), scored
 and profiled in bulk. All four take part in the project; a researcher account (no
-organisation membership) is its member. Idempotent.
+organisation membership) is its lead. The same researcher has proposed a second project,
+"Terugkeer na ouderschapsverlof", which waits for a decision by Koers staff
+(``/onderzoek/``, "Wachten op een besluit van Koers"). Idempotent.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from koers.instruments import get_instrument
 from koers.organisations.demo import DEMO_PASSWORD, _demo_authenticator
 from koers.organisations.models import Organisation
 from koers.research.dataset import INSTRUMENT_KEY, INSTRUMENT_VERSION
-from koers.research.models import Participation, ProjectMember, ResearchProject
+from koers.research.models import AccessLog, Participation, ProjectMember, ResearchProject
 from koers.surveys import links
 from koers.surveys.models import Answer, Campaign, Response
 
 PROJECT_SLUG = "carrierepaden-in-techniek"
+PROPOSAL_SLUG = "terugkeer-na-ouderschapsverlof"
 RESEARCHER = "onderzoeker@universiteit.nl"
 N_PER_ORGANISATION = 500
 # slug, name, seed, what the organisation is (its employees mostly say so)
@@ -73,7 +76,10 @@ def load_demo_research(org: Organisation) -> str:
             "decided_on": timezone.now(),
         },
     )
-    ProjectMember.objects.get_or_create(project=project, user=researcher)
+    ProjectMember.objects.update_or_create(
+        project=project, user=researcher, defaults={"role": ProjectMember.Role.LEAD}
+    )
+    _proposal(researcher)
     _consent_demo_respondents(org)
     organisations = [org]
     for slug, name, seed, kind in OTHER_ORGANISATIONS:
@@ -92,8 +98,40 @@ def load_demo_research(org: Organisation) -> str:
     return (
         f"{RESEARCHER:34} Onderzoeker, project '{project.title}' "
         f"(/onderzoek/{PROJECT_SLUG}/; {len(organisations)} organisations, "
-        f"{n} consenting respondents)\n" + _demo_authenticator(researcher)
+        f"{n} consenting respondents; proposal /onderzoek/{PROPOSAL_SLUG}/ awaits "
+        "a decision by Koers staff)\n" + _demo_authenticator(researcher)
     )
+
+
+def _proposal(researcher: Any) -> None:
+    """A project the researcher proposed on /onderzoek/nieuw/, awaiting a decision."""
+    project, created = ResearchProject.objects.get_or_create(
+        slug=PROPOSAL_SLUG,
+        defaults={
+            "title": "Terugkeer na ouderschapsverlof",
+            "title_en": "Returning after parental leave",
+            "research_question": (
+                "Verschillen carrière-duidelijkheid en binding met de techniek tussen "
+                "vrouwen en mannen die na ouderschapsverlof minder uren zijn gaan werken?"
+            ),
+            "institution": "Universiteit Voorbeeld",
+            "planned_end": dt.date(2027, 12, 31),
+            "data_needed": (
+                "Gender, leeftijd, contracturen, functie en sector; de schalen carrière-"
+                "duidelijkheid, betrokkenheid en verbondenheid."
+            ),
+            "ethics_reference": "ETC-2026-041",
+            "lead": researcher,
+            "state": ResearchProject.State.PENDING,
+        },
+    )
+    ProjectMember.objects.get_or_create(
+        project=project, user=researcher, defaults={"role": ProjectMember.Role.LEAD}
+    )
+    if created:
+        AccessLog.objects.create(
+            project=project, user=researcher, action="research.propose", target=RESEARCHER
+        )
 
 
 def _consent_demo_respondents(org: Organisation) -> None:

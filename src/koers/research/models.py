@@ -29,8 +29,16 @@ class ResearchProject(models.Model):
     slug = models.SlugField(_("korte naam"), max_length=60, unique=True)
     title = models.CharField(_("titel"), max_length=200)
     title_en = models.CharField(_("titel in het Engels"), max_length=200, blank=True)
-    description = models.TextField(_("beschrijving"), max_length=4000)
+    description = models.TextField(_("beschrijving"), max_length=4000, blank=True)
     description_en = models.TextField(_("beschrijving in het Engels"), max_length=4000, blank=True)
+    # What a researcher proposes on /onderzoek/nieuw/ (Koers staff decide on it).
+    research_question = models.TextField(_("onderzoeksvraag"), max_length=2000, blank=True)
+    institution = models.CharField(_("instelling"), max_length=200, blank=True)
+    planned_end = models.DateField(_("geplande einddatum"), null=True, blank=True)
+    data_needed = models.TextField(_("benodigde gegevens"), max_length=1000, blank=True)
+    ethics_reference = models.CharField(
+        _("kenmerk ethische goedkeuring"), max_length=200, blank=True
+    )
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -69,18 +77,28 @@ class ResearchProject(models.Model):
 
 
 class ProjectMember(models.Model):
-    """A researcher of a project (its own membership: never an organisation's)."""
+    """A researcher of a project (its own membership: never an organisation's). A lead
+    adds and removes the project's members on the project page."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("projectleider")
+        RESEARCHER = "researcher", _("onderzoeker")
 
     project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="research_projects"
     )
+    role = models.CharField(_("rol"), max_length=12, choices=Role.choices, default=Role.RESEARCHER)
     added = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["project", "user"], name="one_project_membership")
         ]
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == self.Role.LEAD
 
 
 class Participation(OrganisationOwned):
@@ -112,7 +130,8 @@ class Participation(OrganisationOwned):
 
 class AccessLog(models.Model):
     """Every page view and download of a project's data (the organisations taking part
-    see the same events in their own audit log)."""
+    see the same events in their own audit log), and every change of its members
+    (``research.member.add`` / ``research.member.remove``, ``target`` the e-mail address)."""
 
     project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="log")
     user = models.ForeignKey(

@@ -3,7 +3,9 @@
 Researchers are project members, not organisation members: every page here checks the
 project membership (404 for anyone else, as organisation pages do) and asks for the
 second factor whatever the account's roles, because these pages show pooled answers of
-many organisations. Koers staff (Django ``is_staff``) approve or refuse projects on
+many organisations. Any such account proposes a project on ``/onderzoek/nieuw/`` and is
+its lead; a lead adds and removes members on the project page (403 for other members).
+Koers staff (Django ``is_staff``) approve or refuse projects on
 ``/onderzoek/<project>/besluit/``; they see the data only if they are members too.
 Every page view and download is logged in the project's log and in the audit log of each
 organisation whose data it contained (:func:`koers.research.services.log_access`).
@@ -24,7 +26,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,7 +38,8 @@ from koers.lib.language import current_language
 from koers.organisations.access import OrgRequest, org_view
 from koers.research import services
 from koers.research.dataset import PooledDataset, TooFewRows, build_dataset
-from koers.research.models import Participation, ResearchProject
+from koers.research.forms import MemberForm, ProposalForm
+from koers.research.models import Participation, ProjectMember, ResearchProject
 from koers.research.render import result_context, text
 
 View = Callable[..., HttpResponse]
@@ -108,6 +111,7 @@ def project_detail(request: HttpRequest, project: str) -> HttpResponse:
     found = _project(request, project)
     dataset = _dataset(found) if found.is_approved else None
     context: dict[str, Any] = {"project": found, "dataset": dataset, "k": _k()}
+    context.update(_team(request, found))
     if dataset is not None:
         language = current_language()
         research = _research()
@@ -141,6 +145,7 @@ def analysis(request: HttpRequest, project: str, key: str) -> HttpResponse:
     if key not in research.ANALYSES or not found.is_approved:
         raise Http404("No such analysis")
     definition = research.ANALYSES[key]
+    status = 200
     dataset = _dataset(found, definition.columns)
     language = current_language()
     context: dict[str, Any] = {
@@ -156,11 +161,14 @@ def analysis(request: HttpRequest, project: str, key: str) -> HttpResponse:
         "k": _k(),
     }
     if dataset is not None:
+        # run_analysis returns a refusal (with its reason) when the data do not allow the
+        # analysis; anything it raises is a fault of Koers: logged, and said as such.
         try:
             result = research.run_analysis(key, dataset.frame, dataset.k)
-        except Exception:  # a numerical failure on these data: say so, do not crash
+        except Exception:
             logger.exception("research analysis %s failed on project %s", key, found.slug)
             context["failed"] = True
+            status = 500
         else:
             context["result"] = result_context(result, language, dataset.k)
         services.log_access(
@@ -171,7 +179,7 @@ def analysis(request: HttpRequest, project: str, key: str) -> HttpResponse:
             target=key,
             n_rows=dataset.n,
         )
-    return render(request, "research/analysis.html", context)
+    return render(request, "research/analysis.html", context, status=status)
 
 
 @never_cache
@@ -216,6 +224,110 @@ def syntax_download(request: HttpRequest, project: str, key: str, lang: str) -> 
     return _attachment(script.encode("utf-8"), "text/plain; charset=utf-8", f"{key}.{lang}")
 
 
+@never_cache
+@research_view
+def project_propose(request: HttpRequest) -> HttpResponse:
+    """Any account (second factor given) proposes a project; Koers staff decide on it."""
+    too_many = services.open_proposals(request.user) >= services.MAX_OPEN_PROPOSALS
+    form = ProposalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not too_many and form.is_valid():
+        found = services.propose(request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _(
+                "Je voorstel is ingediend. Koers beoordeelt het; tot het is goedgekeurd zie "
+                "je geen gegevens. Je kunt intussen al onderzoekers toevoegen."
+            ),
+        )
+        return redirect("research_project", project=found.slug)
+    return render(
+        request,
+        "research/project_propose.html",
+        {"form": form, "too_many": too_many, "limit": services.MAX_OPEN_PROPOSALS},
+    )
+
+
+MEMBER_ERRORS = {
+    "no_account": lambda email: (
+        _(
+            "Er is geen Koers-account met het e-mailadres %(email)s. Hier worden geen accounts "
+            "aangemaakt: laat de persoon een Koers-beheerder vragen om een account, en voeg "
+            "hem of haar daarna toe."
+        )
+        % {"email": email}
+    ),
+    "already": lambda email: _("%(email)s is al lid van dit project.") % {"email": email},
+    "role": lambda email: _("Kies een rol: projectleider of onderzoeker."),
+}
+
+
+@never_cache
+@research_view
+def project_members(request: HttpRequest, project: str) -> HttpResponse:
+    """A lead adds (by e-mail address of an existing account) or removes a member.
+    Anyone who is no member: 404; a member who is no lead: 403."""
+    found = _project(request, project)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    me = services.membership(found, request.user)
+    if me is None or not me.is_lead:
+        return render(request, "research/not_lead.html", {"project": found}, status=403)
+    if request.POST.get("action") == "remove":
+        try:
+            removed = services.remove_member(
+                found, request.user, int(request.POST.get("member", 0))
+            )
+        except (ValueError, services.MemberError) as error:
+            if isinstance(error, services.MemberError) and error.code == "last_lead":
+                messages.error(
+                    request,
+                    _(
+                        "Je bent de enige projectleider, en een project houdt altijd een "
+                        "projectleider. Voeg eerst iemand als projectleider toe (een lid haal "
+                        "je daarvoor weg en voeg je opnieuw toe als projectleider)."
+                    ),
+                )
+            else:
+                messages.error(request, _("Dat lid hoort niet (meer) bij dit project."))
+        else:
+            who = removed.user.email or removed.user.get_username()
+            messages.success(request, _("%(email)s is uit het project gehaald.") % {"email": who})
+            if removed.user_id == request.user.pk:
+                return redirect("research_projects")
+        return redirect(reverse("research_project", kwargs={"project": found.slug}) + "#team")
+    data = request.POST.copy()
+    data.setdefault("role", ProjectMember.Role.RESEARCHER)  # the select always sends one
+    form = MemberForm(data)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            services.add_member(found, request.user, email, form.cleaned_data["role"])
+        except services.MemberError as error:
+            form.add_error("email", MEMBER_ERRORS[error.code](email))
+        else:
+            messages.success(
+                request, _("%(email)s is toegevoegd aan het project.") % {"email": email}
+            )
+            return redirect(reverse("research_project", kwargs={"project": found.slug}) + "#team")
+    # The project page again, with the form's errors (no data: the dataset waits for a GET).
+    context: dict[str, Any] = {"project": found, "dataset": None, "k": _k(), "members_only": True}
+    context.update(_team(request, found, form))
+    return render(request, "research/project_detail.html", context, status=400)
+
+
+def _team(request: HttpRequest, project: ResearchProject, form: Any = None) -> dict[str, Any]:
+    members = list(project.members.select_related("user").order_by("role", "added", "pk"))
+    me = next((m for m in members if m.user_id == request.user.pk), None)
+    is_lead = me is not None and me.is_lead
+    return {
+        "members": members,
+        "is_lead": is_lead,
+        "member_form": (form or MemberForm()) if is_lead else None,
+        "only_lead": sum(m.is_lead for m in members) == 1,
+        "member_changes": services.member_changes(project),
+    }
+
+
 def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -246,7 +358,7 @@ def project_decide(request: HttpRequest, project: str) -> HttpResponse:
                 else _("Het project is afgewezen."),
             )
             return redirect("research_projects")
-    members = found.members.select_related("user")
+    members = found.members.select_related("user").order_by("role", "added", "pk")
     return render(request, "research/project_decide.html", {"project": found, "members": members})
 
 

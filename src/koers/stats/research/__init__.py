@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from koers.stats.disclosure import check_k
@@ -215,8 +216,12 @@ ANALYSES: dict[str, Analysis] = {a.key: a for a in _ALL}
 
 def run_analysis(key: str, frame: pd.DataFrame, k: int = 5) -> Result:
     """Run one analysis on the pooled frame; a Result with ``refused`` set (nl/en) when the
-    groups are too small. Unknown keys raise KeyError; a frame missing a needed column
-    raises ValueError (the dataset builder's bug, not the data's size)."""
+    data do not allow it: a :class:`Refusal` the analysis raises on purpose (too few people,
+    a group empty after coarsening, a model that does not converge), a singular design
+    (``np.linalg.LinAlgError``), or a failure after the design had to leave out constant or
+    collinear columns (named in the reason). Any other exception is a fault of the analysis
+    and propagates (the page logs it and answers 500). Unknown keys raise KeyError; a frame
+    missing a needed column raises ValueError (the dataset builder's bug)."""
     analysis = ANALYSES[key]
     k = check_k(k)
     missing = [c for c in analysis.columns if c not in frame.columns]
@@ -226,12 +231,27 @@ def run_analysis(key: str, frame: pd.DataFrame, k: int = 5) -> Result:
     token = _DROPPED.set(dropped)
     try:
         result = analysis.run(frame, k)
-    except Refusal as refusal:
+    except Refusal as refusal:  # too few people, a group empty after coarsening, ...
         return refused(key, len(frame), refusal.reason)
-    except Exception as error:  # noqa: BLE001 - a page must never crash on its data
-        # The coarsened data can defeat a model in ways no check above foresaw (a singular
-        # information matrix, an effect of interest left out as collinear): refuse, say why.
-        _log.warning("research analysis %s failed on its data: %r", key, error)
+    except np.linalg.LinAlgError as error:
+        # A singular design or information matrix (models.fit_linear raises it on purpose):
+        # the (coarsened) data cannot identify the model. Refuse, say why.
+        _log.warning("research analysis %s: singular design on its data: %r", key, error)
+        return refused(key, len(frame), _failure_reason(dropped))
+    except Exception as error:
+        if not dropped:
+            raise  # a fault of the analysis, not of the data: the caller logs and says so
+        # The design left out constant or collinear columns (the effect of interest among
+        # them, say) and the analysis could not go on without them: a refusal naming them.
+        # Kept with its traceback: it may also be an analysis that mishandles a left-out
+        # column.
+        _log.warning(
+            "research analysis %s failed after leaving out %s: %r",
+            key,
+            dropped,
+            error,
+            exc_info=True,
+        )
         return refused(key, len(frame), _failure_reason(dropped))
     finally:
         _DROPPED.reset(token)
