@@ -239,7 +239,7 @@ def populate(org: Any) -> World:
 
 def pages(only: set[str] | None = None) -> list[tuple[str, str]]:
     """(url name, role) for every GET page of the organisation area (or those in ``only``)."""
-    from tests.foundation.test_access_matrix import ORG, ROLES, TABLE
+    from tests.foundation.access_tables import ORG, ROLES, TABLE
 
     out = []
     for name, (method, allowed) in sorted(ORG.items()):
@@ -289,7 +289,7 @@ def walk(
     world: World, repeat: int, trivial: float, only: set[str] | None = None
 ) -> dict[str, Measured]:
     from django.test import Client
-    from tests.foundation.test_access_matrix import _org_url
+    from tests.foundation.access_tables import org_url as _org_url
 
     results = {}
     for name, role in pages(only):

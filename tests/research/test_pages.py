@@ -27,7 +27,7 @@ def pooled(project: Any, org_a: Any, org_b: Any) -> Any:
 def test_a_researcher_never_reaches_an_organisations_pages(
     client: Any, pooled: Any, researcher: Any
 ) -> None:
-    from tests.foundation.test_access_matrix import ORG
+    from tests.foundation.access_tables import ORG
 
     client.force_login(researcher)
     for slug in ("alpha", "beta"):
