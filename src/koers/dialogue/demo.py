@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from koers.dialogue import flexibility, services
 from koers.dialogue.deck import load_deck
 from koers.dialogue.models import FlexRequest, Session
@@ -76,12 +78,17 @@ FLEX_GRANT_RATE = {"Engineering": 0.75, "Data": 0.7, "Klantenservice": 0.55}
 
 
 def load_demo_flexibility(org: Organisation) -> str:
-    """A fair-flexibility register over two years, three teams (seeded, idempotent)."""
+    """A fair-flexibility register, three teams (seeded, idempotent): 84 decided requests
+    last year (a closed year, so its figures show) and 6 this year (open: no figures yet,
+    the page says when they appear)."""
     if FlexRequest.objects.for_org(org).exists():
         return ""
     rng = random.Random(2020)  # noqa: S311 - demo data, not a secret
+    today = timezone.localdate()
     rows = []
-    for year, n in ((2025, 60), (2026, 84)):
+    for year, n in ((today.year - 1, 84), (today.year, 6)):
+        start = dt.date(year, 1, 1)
+        last = min(today, dt.date(year, 12, 31))
         for _ in range(n):
             gender = rng.choice(("female", "male"))
             kind = rng.choices(("hours", "place", "schedule"), (0.4, 0.35, 0.25))[0]
@@ -96,7 +103,7 @@ def load_demo_flexibility(org: Organisation) -> str:
                     gender=gender,
                     outcome="granted" if granted else "refused",
                     reason=rng.choice(reasons[:-1]),
-                    decided_on=dt.date(year, rng.randint(1, 11), rng.randint(1, 28)),
+                    decided_on=start + dt.timedelta(days=rng.randint(0, (last - start).days)),
                 )
             )
     FlexRequest.objects.bulk_create(rows)

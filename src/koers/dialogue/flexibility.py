@@ -5,16 +5,16 @@ for a team: the kind, granted or refused, the reason as a category, an optional 
 the gender of who asked (for the women-versus-men comparison). No name and no employee
 number is stored (docs/dialogue.md says why). Everyone who may see the register (the
 team through its manager, the works council, HR) sees the same aggregates:
-:func:`koers.stats.flexibility.register_figures` with small cells suppressed, per calendar
-year of the decision. The recorder alone sees the rows they recorded (to correct them);
-the note is shown to nobody else and the organisation's export counts the rows only.
+:func:`koers.stats.flexibility.register_figures` with small cells suppressed, per *closed*
+calendar year of the decision, published once after the year ended and planned as a whole
+(:func:`published`); the open year shows no figures. The recorder alone sees the rows
+they recorded (to correct them); the note is shown to nobody else and the organisation's
+export counts the rows only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Hashable
 from typing import Any
 
 from django.conf import settings
@@ -25,8 +25,16 @@ from django.utils import timezone
 from koers.dialogue.models import FlexReason, FlexRelease, FlexRequest
 from koers.lib import hooks
 from koers.organisations.models import Organisation
-from koers.stats.disclosure import suppress_breakdown
-from koers.stats.flexibility import RegisterFigures, Request, register_figures
+from koers.stats.flexibility import (
+    RegisterFigures,
+    Request,
+    Unit,
+    entry_ids,
+    hide_entries,
+    plan_version,
+    shown_entries,
+    version_figures,
+)
 
 GRANT_REASONS = (
     FlexReason.FITS_WORK,
@@ -49,70 +57,121 @@ def k() -> int:
     return int(settings.KOERS_MIN_GROUP_SIZE)
 
 
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+def appears_on(year: int) -> dt.date:
+    """The day a year's figures can first be published: 1 January of the next year."""
+    return dt.date(year + 1, 1, 1)
+
+
 def years_of(org: Organisation) -> list[int]:
-    """Calendar years with decided requests, newest first (this year when there are none)."""
-    years = (
+    """The closed calendar years the register has figures for, newest first: every year
+    from the first year with a decided request up to last year (a year without requests
+    in between is listed too, so the list does not move with one backdated request)."""
+    first = (
         FlexRequest.objects.for_org(org)
         .annotate(y=ExtractYear("decided_on"))
+        .order_by("y")
         .values_list("y", flat=True)
-        .distinct()
+        .first()
     )
-    found = sorted({int(y) for y in years}, reverse=True)
-    return found or [timezone.localdate().year]
+    if first is None:
+        return []
+    return list(range(this_year() - 1, int(first) - 1, -1))
 
 
-def published(org: Organisation, year: int) -> list[list[Any]]:
-    """The requests the year's figures are computed from: the last published version.
+def _units(rows: list[list[Any]]) -> list[Unit]:
+    return [
+        Unit(int(r[4]), Request(str(r[0]), str(r[1]), str(r[2]), bool(r[3])), str(r[5]))
+        for r in rows
+    ]
 
-    A new version is published (here, when the figures are asked for) only when at least
-    k requests of the year were added or removed since the last one. Someone who looks
-    before and after one decision is recorded sees the same figures, so no figure ever
-    moves by one request; each published step covers at least k requests.
+
+def plan(rows: list[list[Any]]) -> list[list[str]]:
+    """The entries of a closed year's one version to hide on top of the table rule, so that
+    no sum or difference of its own shown counts (the three tables, the margin, the refusal
+    reasons) singles out fewer than k requests (:func:`plan_version` with no earlier
+    version; deterministic, no time budget: about 0.02 s for 500 requests in 10 teams)."""
+    units = _units(rows)
+    result, reasons = version_figures(units, k(), [str(r) for r in REFUSAL_REASONS])
+    shown = [(e, entry_ids(e, units)) for e in shown_entries(result, reasons)]
+    hidden = plan_version(shown, [], k(), budget_seconds=None)
+    return sorted([list(e) for e in hidden])
+
+
+def published(org: Organisation, year: int) -> FlexRelease | None:
+    """The one version of a closed year's figures, or None while the year is open.
+
+    Made on the first request for the figures on or after 1 January of the next year, from
+    the year's requests at that moment, planned as a whole (:func:`plan`) and frozen: rows
+    of that year added or removed later change nothing. An open year has no figures at all,
+    so nothing on the page moves with one decision; a year before the register's first
+    year has none either (None).
     """
-    live = list(
+    if year >= this_year():
+        return None
+    release: FlexRelease | None = FlexRelease.objects.for_org(org).filter(year=year).first()
+    if release is not None and release.hidden is not None:
+        return release
+    if release is not None and timezone.localtime(release.created).year > year:
+        # Published under the old step rule after the year had ended: its rows are the
+        # figures viewers last saw; keep them (no new version) and plan them once.
+        release.hidden = plan(list(release.rows))
+        release.save(update_fields=["hidden"])
+        return release
+    if release is None and year not in years_of(org):
+        return None  # before the register's first year: nothing to publish
+    live = (
         FlexRequest.objects.for_org(org)
         .filter(decided_on__year=year)
         .order_by("pk")
         .values_list("pk", "kind", "team", "gender", "outcome", "reason")
     )
-    release = FlexRelease.objects.for_org(org).filter(year=year).first()
-    before = {int(row[4]) for row in release.rows} if release is not None else set()
-    now = {row[0] for row in live}
-    if release is None or len(before ^ now) >= k():
-        rows: list[list[Any]] = [
-            [kind, team, gender, outcome == "granted", pk, reason]
-            for pk, kind, team, gender, outcome, reason in live
-        ]
-        FlexRelease.objects.update_or_create(organisation=org, year=year, defaults={"rows": rows})
-        return rows
-    return list(release.rows)
+    rows: list[list[Any]] = [
+        [kind, team, gender, outcome == "granted", pk, reason]
+        for pk, kind, team, gender, outcome, reason in live
+    ]
+    if release is not None:  # an old-rule version made while the year was still open
+        release.rows, release.hidden = rows, plan(rows)
+        release.save(update_fields=["rows", "hidden", "created"])
+        return release
+    made: FlexRelease
+    # get_or_create: when two first requests race, the first version stays.
+    made, _ = FlexRelease.objects.get_or_create(
+        organisation=org, year=year, defaults={"rows": rows, "hidden": plan(rows)}
+    )
+    return made
 
 
-def figures(org: Organisation, year: int) -> tuple[RegisterFigures, dict[str, int | None]]:
-    """The year's suppressed tables from the published version (:func:`published`), and
-    the refusal reasons (None = hidden). Teams are those of the published version."""
-    rows = published(org, year)
-    requests = [Request(str(r[0]), str(r[1]), str(r[2]), bool(r[3])) for r in rows]
-    result = register_figures(requests, k())
-    reasons: dict[str, int | None] = {}
-    if result.by_kind.total.refused is not None:
-        # A breakdown of the refusals: its total is the refused margin, shown already.
-        counts = Counter(str(r[5]) for r in rows if not r[3])
-        cells: dict[Hashable, int] = {
-            str(reason): counts.get(reason, 0) for reason in REFUSAL_REASONS
-        }
-        reasons = {str(key): n for key, n in suppress_breakdown(cells, k()).counts.items()}
-    return result, reasons
+def figures(org: Organisation, year: int) -> tuple[RegisterFigures, dict[str, int | None]] | None:
+    """A closed year's figures from its one version (:func:`published`): the suppressed
+    tables with the plan's entries hidden too, and the refusal reasons (None = hidden).
+    None for the open year."""
+    release = published(org, year)
+    if release is None:
+        return None
+    units = _units(list(release.rows))
+    result, reasons = version_figures(units, k(), [str(r) for r in REFUSAL_REASONS])
+    hidden = [(str(t), str(key), str(c)) for t, key, c in release.hidden or []]
+    return hide_entries(result, reasons, hidden)
 
 
-def register_context(org: Organisation, year: int) -> dict[str, Any]:
-    result, reasons = figures(org, year)
+def register_context(org: Organisation, year: int | None) -> dict[str, Any]:
+    """The page: a closed year's figures, and always when this year's figures appear."""
+    now = this_year()
+    context: dict[str, Any] = {"k": k(), "open_year": now, "appears_on": appears_on(now)}
+    found = figures(org, year) if year is not None else None
+    if found is None:
+        return {**context, "year": None}
+    result, reasons = found
     kind_label = dict(FlexRequest._meta.get_field("kind").flatchoices)
     gender_label = dict(FlexRequest._meta.get_field("gender").flatchoices)
     reason_label = dict(FlexReason.choices)
     return {
+        **context,
         "year": year,
-        "k": result.k,
         "total": result.by_kind.total,
         "by_kind": [(kind_label.get(r.key, r.key), r) for r in result.by_kind.rows],
         "by_team": [(r.key, r) for r in result.by_team.rows],
@@ -153,12 +212,29 @@ def delete_old_requests(cutoff: dt.date) -> int:
 
 
 def flexibility_grants(org: Organisation, on: dt.date) -> hooks.FlexibilityGrants | None:
-    """The register's figures for the calendar year of ``on`` (the same ones the register
-    page shows for that year, so nothing new can be derived), or None without requests."""
+    """The register's figures for the calendar year of ``on``: those of the year's one
+    version, the same the register page shows (so nothing new can be derived). For the open
+    year no figures, only the day they appear. None when the organisation has no register
+    (no request in any year)."""
     year = on.year
-    if not FlexRequest.objects.for_org(org).filter(decided_on__year=year).exists():
+    if not FlexRequest.objects.for_org(org).exists():
         return None
-    result, _reasons = figures(org, year)
+    url = reverse("dialogue_flex", kwargs={"org": org.slug})
+    found = figures(org, year)
+    if found is None:
+        if year < this_year():
+            return None
+        return hooks.FlexibilityGrants(
+            year=year,
+            n=None,
+            rate_all=None,
+            rate_female=None,
+            rate_male=None,
+            difference=False,
+            url=url,
+            appears_on=appears_on(year),
+        )
+    result, _reasons = found
     comparison = result.comparison
     return hooks.FlexibilityGrants(
         year=year,
@@ -167,5 +243,5 @@ def flexibility_grants(org: Organisation, on: dt.date) -> hooks.FlexibilityGrant
         rate_female=comparison.rate_female if comparison.shown else None,
         rate_male=comparison.rate_male if comparison.shown else None,
         difference=comparison.difference,
-        url=reverse("dialogue_flex", kwargs={"org": org.slug}) + f"?jaar={year}",
+        url=url + f"?jaar={year}",
     )

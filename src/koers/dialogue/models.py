@@ -169,13 +169,17 @@ class FlexRequest(OrganisationOwned):
 
 
 class FlexRelease(OrganisationOwned):
-    """The register's figures of one calendar year as last published: the rows they are
-    computed from (kind, team, gender, granted, the request's id). A new version replaces
-    it only when at least k requests of that year were added or removed since, so that
-    watching the page never shows what one request changed (docs/dialogue.md)."""
+    """The register's figures of one *closed* calendar year, published once: the rows they
+    are computed from (kind, team, gender, granted, the request's id, the refusal reason)
+    and the entries the plan hides on top of the table rule (``[table, key, column]``,
+    :func:`koers.stats.flexibility.plan_version`). Made on the first request for the year's
+    figures on or after 1 January of the next year and never replaced: rows of that year
+    added or removed later change nothing (docs/dialogue.md). ``hidden`` None: a version
+    published before the closed-year rule (0005), planned when next asked for."""
 
     year = models.PositiveIntegerField()
     rows = models.JSONField(default=list)
+    hidden = models.JSONField(null=True, blank=True)
     created = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -343,11 +343,14 @@ def guide(request: OrgRequest) -> HttpResponse:
 
 @org_view("dialogue.view_flexibility")
 def flex_register(request: OrgRequest) -> HttpResponse:
-    """The register in aggregate, per calendar year: the same figures for every viewer."""
+    """The register in aggregate, per closed calendar year (one frozen version each): the
+    same figures for every viewer; the open year shows only when its figures appear."""
     org = request.organisation
     years = flexibility.years_of(org)
     wanted = request.GET.get("jaar", "")
-    year = int(wanted) if wanted.isdigit() and int(wanted) in years else years[0]
+    year = int(wanted) if wanted.isdigit() and int(wanted) in years else None
+    if year is None and years:
+        year = years[0]
     context = flexibility.register_context(org, year)
     context["years"] = years
     return render(request, "dialogue/flex_register.html", context)

@@ -34,7 +34,8 @@ The hooks:
                         diversity report (``koers.targets``) without importing the plan app.
 ``flexibility_grants``  ``hook(organisation, on) -> FlexibilityGrants | None``: the fair-
                         flexibility register's disclosed grant rates for the calendar year
-                        of ``on`` (``koers.dialogue``), for the inclusion results page
+                        of ``on`` once it has ended (``koers.dialogue``; for the open
+                        year only the day they appear), for the inclusion results page
                         without importing the dialogue app; the first answer wins.
 """
 
@@ -214,6 +215,8 @@ class FlexibilityGrants:
     rate_male: float | None
     difference: bool  # a difference women vs men may be stated (Fisher's exact test)
     url: str = ""  # the register's page
+    # The year is still open: no figures yet, they appear on this day (n and rates None).
+    appears_on: dt.date | None = None
 
 
 flexibility_grants: Hook[Callable[[Organisation, dt.date], FlexibilityGrants | None]] = Hook(
