@@ -194,17 +194,19 @@ def register_figures(
     )
 
 
-# --- Versions: what two published versions show together -------------------------------------
+# --- Versions: what the published figures show together --------------------------------------
 #
-# The register is published in steps of at least k requests (``koers.dialogue.flexibility``).
-# A step of k requests can still move one cell by one request: k new requests, four in team A
-# and one in team B, move team B's counts by one, and the viewer learns that one decision in
-# team B (and whether it was a grant). So a new version is planned as one release with every
-# earlier version of the year: each figure of a version is a count over a set of requests; a
-# figure is shown only when no sum or difference of it with the figures already shown (in
-# this version and every earlier one) counts fewer than k requests
-# (:class:`koers.stats.release.ReleasedFamily`, the Compass's release plan). The entries
-# it refuses are stored with the version and hidden on top of the table rule.
+# Each figure of a version is a count over a set of requests; a viewer can add and subtract
+# them. Two versions of one year subtract (k new requests, four in team A and one in team B,
+# move team B's counts by one), and even one version's three tables count the same requests,
+# so a sum or difference across them can be nonzero on a few requests only. The register
+# (``koers.dialogue.flexibility``) therefore publishes one version per closed calendar year
+# and plans it as a whole: a figure is shown only when no sum or difference of it with the
+# figures already kept counts fewer than k requests (``plan_version`` with no earlier
+# version; :class:`koers.stats.release.ReleasedFamily`, the Compass's release plan). The
+# entries it refuses are stored with the version and hidden on top of the table rule.
+# ``plan_version`` also takes earlier versions (tests/stats/test_flexibility_versions.py:
+# planning every version against all earlier ones leaves almost nothing by year end).
 
 Entry = tuple[str, str, str]  # (table, key, column): ("team", "A", "granted"), ("total", "", "n")
 COLUMNS = ("n", "granted", "refused")
