@@ -166,6 +166,7 @@ ORG = {
     "paytransparency_categories_edit": ("GET", "paytransparency.manage"),
     "paytransparency_agreement": ("GET", "paytransparency.manage"),
     "paytransparency_requests": ("GET", "paytransparency.requests"),
+    "paytransparency_personal_links": ("GET", "paytransparency.requests"),
     "paytransparency_request": ("GET", "paytransparency.requests"),
     "paytransparency_letter": ("GET", "paytransparency.requests"),
     "paytransparency_notice": ("GET", "paytransparency.requests"),
@@ -233,6 +234,7 @@ PUBLIC = {
     "reportbox_status": ("GET", 200),
     "paytransparency_public": ("GET", 200),  # while HR keeps the link open
     "paytransparency_public_status": ("GET", 200),
+    "paytransparency_personal": ("GET", 200),  # a worker's personal link, until replaced
     "inclusion_summary_public": ("GET", 200),  # while HR keeps the link on
     "dialogue_join": ("GET", 200),
     "dialogue_costs": ("GET", 200),

@@ -211,6 +211,9 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
 
     pay_desk = pay_services.desk_settings(org_a)
     pay_services.open_link(pay_desk, True)
+    [(_number, pay_personal)] = pay_services.generate_personal_links(
+        org_a, [("1", str(staff["employee_id"].iloc[0]))]
+    )
     pay_range = PayRange.objects.create(
         organisation=org_a, category="x / 1", vacancy="Ingenieur", minimum=3000, maximum=4000
     )
@@ -270,6 +273,7 @@ def world(org_a: Any, org_b: Any, alice: Any, charlie: Any, member_of: Any) -> d
         "box_token": box.public_token,
         "summary_token": summary_token,
         "pay_token": pay_desk.public_token,
+        "pay_personal": pay_personal,
     }
 
 
@@ -349,6 +353,8 @@ def test_public_pages_open_for_everyone(client: Any, world: dict[str, Any], name
         "paytransparency_public": world["pay_token"],
     }
     kwargs = {"token": tokens[name]} if name in tokens else {}
+    if name == "paytransparency_personal":
+        kwargs = {"secret": world["pay_personal"]}
     url = reverse(name, kwargs=kwargs) if not name.startswith("openapi") else reverse(f"api:{name}")
     call = client.post if method == "POST" else client.get
     assert call(url, {"language": "en"} if name == "set_language" else {}).status_code == expected

@@ -104,6 +104,9 @@ ACTIONS: dict[str, Promise] = {
     "paytransparency.notice": gettext_lazy(
         "Jaarlijkse kennisgeving over het recht op informatie vastgelegd"
     ),
+    "paytransparency.personal_links": gettext_lazy(
+        "Persoonlijke links voor informatieverzoeken gemaakt (de oude vervangen)"
+    ),
     "paytransparency.pay_range": gettext_lazy("Loonschaal voor een vacature vastgelegd"),
     "paytransparency.pay_range_delete": gettext_lazy("Loonschaal voor een vacature verwijderd"),
     "paytransparency.letter": gettext_lazy("Antwoordbrief op een informatieverzoek gedownload"),

@@ -46,6 +46,8 @@ SKIP_FIELDS = {
     # The desk link for workers' own requests and the hash of their receipt codes.
     "paytransparency.desksettings": {"public_token"},
     "paytransparency.informationrequest": {"code_hash"},
+    # Workers' personal links to the desk: the export carries the pseudonym, not the hash.
+    "paytransparency.personallink": {"secret_hash"},
     # Open links: a campaign's public link and the reporting box's public form. Whoever holds
     # an export must not be able to answer the questionnaire or file a report with it.
     "surveys.campaign": {"public_token"},
@@ -81,6 +83,7 @@ FULL = frozenset(
         "paytransparency.payassessment",
         "paytransparency.desksettings",
         "paytransparency.payrange",
+        "paytransparency.personallink",
         "plan.action",
         "plan.actioncomment",
         "plan.actionchange",

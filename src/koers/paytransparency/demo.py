@@ -12,6 +12,7 @@ from koers.paytransparency.models import (
     CategoryScheme,
     InformationRequest,
     PayAssessment,
+    PersonalLink,
     PayRange,
 )
 
@@ -111,6 +112,13 @@ def load_demo_paytransparency(org: Organisation) -> str:
             language="nl",
             source="worker",
         )
+    if not PersonalLink.objects.for_org(org).exists():
+        # A few personal links, as HR makes them for the yearly notice; the demo keeps no
+        # download (the secrets are gone, only their hashes stay).
+        matched, _unknown = services.match_employee_numbers(
+            org, [str(10000 + n) for n in range(1, 6)]
+        )
+        services.generate_personal_links(org, matched)
     if not PayRange.objects.for_org(org).exists():
         for category, vacancy, low, high in RANGES:
             PayRange.objects.create(

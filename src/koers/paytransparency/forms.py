@@ -189,6 +189,31 @@ class OwnRequestForm(DescribedFields, forms.Form):
     )
 
 
+class PersonalRequestForm(DescribedFields, forms.Form):
+    """A worker's own request through a personal link: the link says who files it."""
+
+    language = forms.ChoiceField(
+        label=_("Taal van de brief"), choices=InformationRequest.Language.choices
+    )
+
+
+class PersonalLinksForm(DescribedFields, forms.Form):
+    """The employee numbers to make personal links for (the snapshot keeps pseudonyms only)."""
+
+    numbers = forms.CharField(
+        label=_("Personeelsnummers"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Eén personeelsnummer per regel (of gescheiden door komma's), bijvoorbeeld de "
+            "kolom uit het HR-bestand van de nulmeting. Koers bewaart de nummers niet."
+        ),
+    )
+
+    def numbers_list(self) -> list[str]:
+        text = self.cleaned_data["numbers"].replace(",", "\n").replace(";", "\n")
+        return [n.strip() for n in text.splitlines() if n.strip()]
+
+
 class ReceiptCodeForm(DescribedFields, forms.Form):
     code = forms.CharField(label=_("Je ontvangstcode"), max_length=40)
 

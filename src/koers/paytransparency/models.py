@@ -195,3 +195,20 @@ class PayRange(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.vacancy} ({self.category})"
+
+
+class PersonalLink(OrganisationOwned):
+    """A worker's personal link to the request desk (Art. 7): opening it files a request
+    for this worker without typing an employee number. Only the keyed hash of the link's
+    secret is kept (domain ``"pay-personal-link"``) with the worker's pseudonym; the links
+    themselves went once into HR's download. Generating again replaces every link."""
+
+    worker = models.CharField(max_length=64)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"personal link {self.pk}"

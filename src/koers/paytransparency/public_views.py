@@ -6,6 +6,10 @@ hash of the receipt code. The code travels only in POST bodies. Unknown links an
 count towards :func:`koers.lib.ratelimit.too_many_failures`; submissions are limited per
 address with :func:`koers.lib.ratelimit.over_limit` (the counters hold keyed hashes only).
 The letter itself stays with HR, who hands it to the worker.
+
+A worker's personal link (:func:`personal_request`) files the request for the link's worker:
+no employee number is typed; the link is found by the keyed hash of its secret. It works
+whether or not the organisation's desk link is open; HR replaces all of them at once.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from koers.lib import codes, ratelimit
 from koers.paytransparency import services
 from koers.paytransparency.clock import answer_deadline
-from koers.paytransparency.forms import OwnRequestForm, ReceiptCodeForm
+from koers.paytransparency.forms import OwnRequestForm, PersonalRequestForm, ReceiptCodeForm
 
 # Five requests an hour from one address is more than a worker needs.
 FLOOD_LIMIT, FLOOD_WINDOW = 5, 3600
@@ -60,6 +64,39 @@ def own_request(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "paytransparency/public_form.html",
         {"organisation": desk.organisation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+def personal_request(request: HttpRequest, secret: str) -> HttpResponse:
+    if ratelimit.too_many_failures(request):
+        return ratelimit.refused(request)
+    link = services.personal_link_for(secret)
+    if link is None:
+        return _unknown(request)
+    form = PersonalRequestForm(request.POST or None)
+    if request.method == "POST":
+        if ratelimit.over_limit(request, "pay-request", FLOOD_LIMIT, FLOOD_WINDOW):
+            return ratelimit.refused(request, "flooding")
+        if form.is_valid():
+            day = timezone.localdate()
+            code = services.file_request_for(
+                link.organisation, link.worker, form.cleaned_data["language"], day
+            )
+            return render(
+                request,
+                "paytransparency/public_received.html",
+                {
+                    "organisation": link.organisation,
+                    "code": codes.format_code(code),
+                    "deadline": answer_deadline(day),
+                },
+            )
+    return render(
+        request,
+        "paytransparency/public_form.html",
+        {"organisation": link.organisation, "form": form, "personal": True},
         status=400 if form.errors else 200,
     )
 

@@ -25,6 +25,7 @@ from koers.paytransparency.models import (
     DeskSettings,
     InformationRequest,
     PayAssessment,
+    PersonalLink,
 )
 from koers.paytransparency.workbook import category_figures, leave_rise
 from koers.scan.models import Snapshot
@@ -271,10 +272,16 @@ def file_request(desk: DeskSettings, employee_number: str, language: str, on: dt
     """Store a worker's own request (the pseudonym of the number typed, never the number)
     and return the receipt code; only its keyed hash is kept."""
     org = desk.organisation
+    worker = pseudonymise([employee_number.strip()], org.pseudonym_key)[0]
+    return file_request_for(org, worker, language, on)
+
+
+def file_request_for(org: Organisation, worker: str, language: str, on: dt.date) -> str:
+    """Store a worker's own request for the pseudonym ``worker``; return the receipt code."""
     code = codes.new_code(CODE_LENGTH)
     InformationRequest.objects.create(
         organisation=org,
-        worker=pseudonymise([employee_number.strip()], org.pseudonym_key)[0],
+        worker=worker,
         received_on=on,
         language=language,
         source="worker",
@@ -290,4 +297,74 @@ def find_own_request(code: str) -> InformationRequest | None:
     found: InformationRequest | None = InformationRequest.objects.filter(
         code_hash=codes.keyed_hash(CODE_DOMAIN, normalised)
     ).first()
+    return found
+
+
+PERSONAL_LINK_DOMAIN = "pay-personal-link"
+
+
+def snapshot_workers(org: Organisation, snapshot: Snapshot | None = None) -> set[str]:
+    """The pseudonyms of the current snapshot's workers (empty without a snapshot)."""
+    snapshot = snapshot or current_snapshot(org)
+    if snapshot is None:
+        return set()
+    return set(snapshot.frame()["employee_id"].astype(str))
+
+
+def match_employee_numbers(
+    org: Organisation, numbers: list[str]
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Each employee number HR gave with its pseudonym, pseudonymised exactly as the desk
+    does (:func:`file_request`), and the numbers not in the current snapshot."""
+    workers = snapshot_workers(org)
+    found: list[tuple[str, str]] = []
+    unknown: list[str] = []
+    seen: set[str] = set()
+    for number in numbers:
+        number = number.strip()
+        if not number or number in seen:
+            continue
+        seen.add(number)
+        pseudonym = pseudonymise([number], org.pseudonym_key)[0]
+        if pseudonym in workers:
+            found.append((number, pseudonym))
+        else:
+            unknown.append(number)
+    return found, unknown
+
+
+def generate_personal_links(
+    org: Organisation, matched: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Replace every personal link of ``org`` by a new one per (number, pseudonym); return
+    (number, secret) pairs. The secrets are not kept: only their keyed hashes are."""
+    out: list[tuple[str, str]] = []
+    rows: list[PersonalLink] = []
+    for number, worker in matched:
+        secret = codes.new_secret()
+        out.append((number, secret))
+        rows.append(
+            PersonalLink(
+                organisation=org,
+                worker=worker,
+                secret_hash=codes.keyed_hash(PERSONAL_LINK_DOMAIN, secret),
+            )
+        )
+    with transaction.atomic():
+        PersonalLink.objects.for_org(org).delete()
+        PersonalLink.objects.bulk_create(rows)
+    return out
+
+
+def personal_link_for(secret: str) -> PersonalLink | None:
+    """The personal link whose secret this is (None for a wrong or replaced link)."""
+    if not secret or len(secret) > 200:
+        return None
+    links = PersonalLink.objects.select_related("organisation")
+    digest = codes.keyed_hash(PERSONAL_LINK_DOMAIN, secret)
+    found: PersonalLink | None = links.filter(secret_hash=digest).first()
+    if found is None and codes.adopt_former_hash(
+        PersonalLink, "secret_hash", PERSONAL_LINK_DOMAIN, secret
+    ):
+        found = links.filter(secret_hash=digest).first()
     return found

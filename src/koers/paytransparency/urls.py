@@ -6,6 +6,11 @@ from koers.paytransparency import public_views, views
 
 public_patterns = [
     path("loonvraag/mijn-verzoek/", public_views.own_status, name="paytransparency_public_status"),
+    path(
+        "loonvraag/persoonlijk/<str:secret>/",
+        public_views.personal_request,
+        name="paytransparency_personal",
+    ),
     path("loonvraag/<str:token>/", public_views.own_request, name="paytransparency_public"),
     path("loontransparantie/herstelkosten/", views.remediation, name="paytransparency_remediation"),
     path(
@@ -52,6 +57,11 @@ org_patterns = [
         name="paytransparency_agreement",
     ),
     path("loontransparantie/verzoeken/", views.requests_list, name="paytransparency_requests"),
+    path(
+        "loontransparantie/verzoeken/persoonlijke-links/",
+        views.personal_links,
+        name="paytransparency_personal_links",
+    ),
     path(
         "loontransparantie/verzoeken/<int:pk>/",
         views.request_detail,

@@ -32,6 +32,7 @@ from koers.paytransparency.forms import (
     ChargesForm,
     OpenAssessmentForm,
     PayRangeForm,
+    PersonalLinksForm,
     RequestForm,
 )
 from koers.paytransparency.models import (
@@ -40,6 +41,7 @@ from koers.paytransparency.models import (
     InformationRequest,
     PayAssessment,
     PayRange,
+    PersonalLink,
 )
 from koers.paytransparency.report import build_report, flagged_categories, flat_rows, to_json
 from koers.paytransparency.workbook import (
@@ -492,6 +494,65 @@ def request_link(request: OrgRequest) -> HttpResponse:
             org, request.user, "paytransparency.link", target="open" if is_open else "closed"
         )
     return redirect("paytransparency_requests", org=org.slug)
+
+
+@org_view("paytransparency.requests")
+def personal_links(request: OrgRequest) -> HttpResponse:
+    """Personal links for the workers of the current snapshot (Art. 7), as a CSV download made
+    once: employee number and link, to mail-merge with the yearly notice. Koers keeps only a
+    keyed hash of each link; generating again replaces every link."""
+    org = request.organisation
+    form = PersonalLinksForm(request.POST or None)
+    snapshot = services.current_snapshot(org)
+    if request.method == "POST" and form.is_valid():
+        if snapshot is None:
+            form.add_error(None, _("Er is nog geen nulmeting: laad eerst het HR-bestand."))
+        else:
+            matched, unknown = services.match_employee_numbers(org, form.numbers_list())
+            if unknown:
+                shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+                form.add_error(
+                    "numbers",
+                    _(
+                        "%(n)d personeelsnummers staan niet in de huidige nulmeting: "
+                        "%(numbers)s. Haal ze weg of laad eerst het nieuwe HR-bestand."
+                    )
+                    % {"n": len(unknown), "numbers": shown},
+                )
+            elif not matched:
+                form.add_error("numbers", _("Vul minstens één personeelsnummer in."))
+            else:
+                made = services.generate_personal_links(org, matched)
+                audit.record(org, request.user, "paytransparency.personal_links", target=str(len(made)))
+                out = io.StringIO()
+                writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+                writer.writerow(["employee_number", "personal_link"])
+                for number, secret in made:
+                    link = request.build_absolute_uri(
+                        reverse("paytransparency_personal", kwargs={"secret": secret})
+                    )
+                    safe = "'" + number if number[:1] in ("=", "+", "-", "@") else number
+                    writer.writerow([safe, link])
+                response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+                response["Content-Disposition"] = (
+                    f'attachment; filename="persoonlijke-links-{org.slug}.csv"'
+                )
+                response["Cache-Control"] = "no-store"
+                return response
+    links = PersonalLink.objects.for_org(org)
+    latest = links.order_by("-created").values_list("created", flat=True).first()
+    return render(
+        request,
+        "paytransparency/personal_links.html",
+        {
+            "form": form,
+            "snapshot": snapshot,
+            "n_workers": len(services.snapshot_workers(org, snapshot)) if snapshot else 0,
+            "n_links": links.count(),
+            "made_on": latest,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @org_view("paytransparency.requests")
