@@ -114,9 +114,7 @@ def test_making_links_again_replaces_the_old_ones(client, demo, member_of):
 
 
 @pytest.mark.django_db
-def test_numbers_outside_the_snapshot_are_refused_and_nothing_is_replaced(
-    client, demo, member_of
-):
+def test_numbers_outside_the_snapshot_are_refused_and_nothing_is_replaced(client, demo, member_of):
     login(client, member_of, Role.HR_ANALYST)
     before = set(PersonalLink.objects.for_org(demo).values_list("secret_hash", flat=True))
     number = next(iter(snapshot_numbers(demo)))

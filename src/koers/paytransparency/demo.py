@@ -12,8 +12,8 @@ from koers.paytransparency.models import (
     CategoryScheme,
     InformationRequest,
     PayAssessment,
-    PersonalLink,
     PayRange,
+    PersonalLink,
 )
 
 # Art. 5: gross monthly ranges at 40 hours, as HR would put them in a vacancy text.

@@ -523,7 +523,9 @@ def personal_links(request: OrgRequest) -> HttpResponse:
                 form.add_error("numbers", _("Vul minstens één personeelsnummer in."))
             else:
                 made = services.generate_personal_links(org, matched)
-                audit.record(org, request.user, "paytransparency.personal_links", target=str(len(made)))
+                audit.record(
+                    org, request.user, "paytransparency.personal_links", target=str(len(made))
+                )
                 out = io.StringIO()
                 writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
                 writer.writerow(["employee_number", "personal_link"])
