@@ -150,3 +150,14 @@ def test_the_works_council_and_another_organisation_cannot_make_links(
 @pytest.mark.django_db
 def test_the_demo_has_a_few_personal_links(demo):
     assert PersonalLink.objects.for_org(demo).count() == 5
+
+
+@pytest.mark.django_db
+def test_without_a_snapshot_the_page_says_to_load_the_hr_file_first(client, org_b, charlie):
+    client.login(username=charlie.username, password=PASSWORD)
+    url = page(org_b)
+    assert "laad eerst het HR-bestand" in client.get(url).content.decode()
+    response = client.post(url, {"numbers": "10001"})
+    assert response.status_code == 400
+    assert "laad eerst het HR-bestand" in response.content.decode()
+    assert not PersonalLink.objects.for_org(org_b).exists()
