@@ -15,11 +15,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from koers.paytransparency.figures import with_categories
 from koers.stats.leaverise import LeaveRise, RiseShare, comparison_date, leave_pay_rise
 from koers.stats.paygap import category_design, compute_pay_gap
+from koers.stats.release import ReleasedFamily
 from koers.stats.remediation import RULES, Remediation, decompose, remediation
 
 if TYPE_CHECKING:
@@ -197,24 +199,69 @@ def _group(share: RiseShare, shown: bool) -> dict[str, Any]:
 def leave_rise_rows(result: LeaveRise, d: Discloser) -> list[dict[str, Any]]:
     """The workbook's rows (returners, then the category's other workers): all, women, men.
 
-    HR sees every figure with its n. Everyone else (DESIGN.md): a group's share only when it
-    has at least k people; women and men as one breakdown per row, so when one of them is
-    under k the other is withheld too where it would follow from the total
-    (``Discloser.counts``: rules 1 and 2).
+    HR sees every figure with its n. Everyone else (DESIGN.md): the page (and the desk) also
+    shows how many women and men the category has, and returners + others + those without
+    pay on the earlier snapshot (never shown here) make up those totals. So the rows are
+    planned with those two totals as already shown: a count is shown when it has at least
+    k people (or none) and no sum or difference of it with the totals and the counts
+    shown before it describes fewer than k people
+    (:class:`~koers.stats.release.ReleasedFamily`); e.g. the women among the other
+    workers are withheld when a single woman came back from maternity leave. Women and men
+    go first, then each row's total.
     """
-    rows = []
-    for key in ("returners", "others"):
-        everyone: RiseShare = getattr(result, key)
-        female: RiseShare = getattr(result, f"{key}_female")
-        male: RiseShare = getattr(result, f"{key}_male")
-        other_n = everyone.n - female.n - male.n
-        counts = d.counts({"female": female.n, "male": male.n, "other": other_n})
-        rows.append(
-            {
-                "group": key,
-                "all": _group(everyone, d.enough(everyone.n) or everyone.n == 0),
-                "female": _group(female, counts["female"] is not None),
-                "male": _group(male, counts["male"] is not None),
-            }
+    groups = ("returners", "others")
+    shares = {
+        key: {
+            "all": getattr(result, key),
+            "female": getattr(result, f"{key}_female"),
+            "male": getattr(result, f"{key}_male"),
+        }
+        for key in groups
+    }
+    shown = {(key, column): True for key in groups for column in ("all", "female", "male")}
+    if not d.hr:
+        group, gender = _leave_people(result)
+        family = ReleasedFamily(len(group), d.k, everyone_known=False)
+        family.add(gender == "female")
+        family.add(gender == "male")
+        for column in ("female", "male", "all"):
+            for index, key in enumerate(groups):
+                mask = group == index
+                if column != "all":
+                    mask &= gender == column
+                n = int(mask.sum())
+                allowed = n == 0 or (n >= d.k and family.admits(mask))
+                shown[key, column] = allowed
+                if allowed:
+                    family.add(mask)
+    return [
+        {"group": key, **{c: _group(shares[key][c], shown[key, c]) for c in shares[key]}}
+        for key in groups
+    ]
+
+
+def _leave_people(result: LeaveRise) -> tuple[np.ndarray, np.ndarray]:
+    """One entry per worker in the category on R: row (0 returners, 1 others, 2 neither:
+    no pay on the earlier snapshot) and gender ("female", "male", "other")."""
+    cells: list[tuple[int, str, int]] = []
+    for index, key in enumerate(("returners", "others")):
+        everyone, female, male = (
+            getattr(result, key),
+            getattr(result, f"{key}_female"),
+            getattr(result, f"{key}_male"),
         )
-    return rows
+        cells += [
+            (index, "female", female.n),
+            (index, "male", male.n),
+            (index, "other", everyone.n - female.n - male.n),
+        ]
+    counted = {g: sum(n for _i, gg, n in cells if gg == g) for g in ("female", "male", "other")}
+    in_category = {
+        "female": result.staff_female,
+        "male": result.staff_male,
+        "other": result.staff - result.staff_female - result.staff_male,
+    }
+    cells += [(2, g, in_category[g] - counted[g]) for g in in_category]
+    group = np.repeat([i for i, _g, _n in cells], [n for _i, _g, n in cells])
+    gender = np.repeat([g for _i, g, _n in cells], [n for _i, _g, n in cells])
+    return group, gender

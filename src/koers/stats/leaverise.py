@@ -103,6 +103,11 @@ class LeaveRise:
     others_female: RiseShare
     others_male: RiseShare
     returned_by_type: dict[str, int]
+    # Everyone in service in the category on R (the column totals the rows are part of:
+    # returners + others + those without pay on P), for planning what may be shown.
+    staff: int
+    staff_female: int
+    staff_male: int
 
     @property
     def computable(self) -> bool:
@@ -162,6 +167,9 @@ def leave_pay_rise(
             & (back <= np.datetime64(on, "s"))
         )
     by_type = {t: int((returned & (kinds == t)).sum()) for t in LEAVE_TYPES}
+    gender = staff["gender"].to_numpy()
+    female, male = gender == "female", gender == "male"
+    n_staff, n_female, n_male = len(staff), int(female.sum()), int(male.sum())
     if previous is None or not has_leave:
         return LeaveRise(
             category=category,
@@ -173,6 +181,9 @@ def leave_pay_rise(
             n_without_earlier_pay=0,
             returned_by_type=by_type,
             **dict.fromkeys(GROUPS, empty),
+            staff=n_staff,
+            staff_female=n_female,
+            staff_male=n_male,
         )
     day, before = previous
     before = before[in_service(before, day)]
@@ -183,8 +194,6 @@ def leave_pay_rise(
     now = _hourly_base(staff)
     known = ~np.isnan(then) & ~np.isnan(now)
     rise = known & (now > then * (1 + 1e-9))
-    gender = staff["gender"].to_numpy()
-    female, male = gender == "female", gender == "male"
     others = ~returned & known
     back_known = returned & known
     return LeaveRise(
@@ -202,4 +211,7 @@ def leave_pay_rise(
         others_female=_share(others & female, rise),
         others_male=_share(others & male, rise),
         returned_by_type=by_type,
+        staff=n_staff,
+        staff_female=n_female,
+        staff_male=n_male,
     )
