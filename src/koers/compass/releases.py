@@ -20,6 +20,7 @@ from koers.compass import teamscan
 from koers.compass.models import ProfileAssignment, Release, ResponseScores
 from koers.stats.disclosure import Discloser
 from koers.stats.release import PriorRelease, ReleasePlan, conditions_key, plan_release
+from koers.surveys.answers import answer_values
 from koers.surveys.models import Answer, Campaign
 
 # Planning runs once per release, inside the request that makes it; past this many seconds of
@@ -60,9 +61,7 @@ def population(campaign: Campaign, ids: list[int], *, items: bool = False) -> pd
     # statements at 20 or 20,000 responses; rows outside ``ids`` drop out in the joins below.
     finished = {"response__campaign": campaign, "response__finished_on__isnull": False}
     answers = pd.DataFrame(
-        Answer.objects.filter(item_id__in=ITEMS, **finished).values_list(
-            "response_id", "item_id", "value"
-        ),
+        answer_values(Answer.objects.filter(item_id__in=ITEMS, **finished)),
         columns=["response", "item", "value"],
     )
     if not answers.empty:

@@ -28,6 +28,7 @@ from koers.compass.profiles import (
 from koers.instruments import Instrument, scoring_key
 from koers.stats.lpa import LatentProfileModel
 from koers.stats.scales import score_scales, scoring_key_fingerprint
+from koers.surveys.answers import answer_values
 from koers.surveys.models import Answer, Campaign, Response
 
 # The key of the Career Compass definitions (koers/instruments/data/career_compass/).
@@ -44,9 +45,8 @@ def answers_frame(responses: list[Response], instrument: Instrument) -> pd.DataF
     """Scale items as a float DataFrame, one row per response (index = response pk)."""
     ids = [item.id for item in instrument.items if item.type == "scale"]
     rows: dict[int, dict[str, Any]] = {r.pk: {} for r in responses}
-    for response_id, item_id, value in Answer.objects.filter(
-        response__in=[r.pk for r in responses], item_id__in=ids
-    ).values_list("response_id", "item_id", "value"):
+    answers = Answer.objects.filter(response__in=[r.pk for r in responses], item_id__in=ids)
+    for response_id, item_id, value in answer_values(answers):
         rows[response_id][item_id] = value
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=ids)
     numeric: pd.DataFrame = frame.apply(pd.to_numeric, errors="coerce").astype(float)

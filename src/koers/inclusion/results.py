@@ -283,7 +283,11 @@ def _item_rows(result: InclusionResult, plan: ReleasePlan) -> list[dict[str, Any
 
 
 def _breakdown(
-    rnd: Round, key: Mapping[str, ScaleKey], column: str, k: int
+    rnd: Round,
+    key: Mapping[str, ScaleKey],
+    column: str,
+    k: int,
+    compare: Callable[..., InclusionResult] = compare_genders,
 ) -> list[dict[str, Any]]:
     cells = []
     values = sorted({str(v) for v in rnd.frame[column].dropna()})
@@ -294,7 +298,7 @@ def _breakdown(
             continue
         people = plan_population(rnd.frame)
         subset = people[people[column] == value]
-        result = compare_genders(subset, key, label=value, details=False)
+        result = compare(subset, key, label=value, details=False)
         rows = [_scale_row(gap, result, rnd.plan, k, group) for gap in result.gaps]
         cells.append({"value": value, "shown": True, "n": len(subset), "scales": rows})
     return cells
@@ -389,7 +393,7 @@ def build_context(
             "reliability": _reliability_rows(result, plan),
             "items": _item_rows(result, plan),
             "breakdowns": (
-                {column: _breakdown(latest, key, column, k) for column in BREAKDOWNS}
+                {column: _breakdown(latest, key, column, k, compare) for column in BREAKDOWNS}
                 if breakdowns
                 else {}
             ),

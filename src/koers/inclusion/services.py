@@ -19,6 +19,7 @@ from koers.organisations.models import Organisation
 from koers.stats.inclusion import InclusionResult, compare_genders
 from koers.stats.release import PriorRelease, ReleasePlan
 from koers.stats.scales import ScaleKey, scoring_key_fingerprint
+from koers.surveys.answers import answer_values
 from koers.surveys.models import Answer, Campaign
 
 INSTRUMENT_KEY = "inclusion"
@@ -52,9 +53,10 @@ def round_frame(campaign: Campaign, ids: list[int], key: dict[str, ScaleKey]) ->
     instrument = campaign.instrument()
     columns = [item.id for item in instrument.items]
     rows: dict[int, dict[str, Any]] = {rid: {} for rid in ids}
-    for rid, item_id, value in Answer.objects.filter(
+    answers = Answer.objects.filter(
         response__campaign=campaign, response__finished_on__isnull=False, item_id__in=columns
-    ).values_list("response_id", "item_id", "value"):
+    )
+    for rid, item_id, value in answer_values(answers):
         if rid in rows and value not in (None, ""):
             rows[rid][item_id] = value
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns)

@@ -46,6 +46,7 @@ from koers.lib.codes import keyed_hash
 from koers.organisations.models import Organisation
 from koers.research.models import Participation, ResearchProject
 from koers.stats.anonymity import OTHER, Anonymised, QuasiIdentifier, Rung, k_anonymise
+from koers.surveys.answers import answer_values
 from koers.surveys.export import _STEP_TEXT, _describe
 from koers.surveys.models import Answer, Response
 
@@ -262,9 +263,9 @@ def _raw_frame(
     ids = [pk for pk, _ in rows]
     index = {pk: i for i, pk in enumerate(ids)}
     answers: dict[str, list[Any]] = {item: [None] * len(ids) for item in ITEMS}
-    for response_id, item_id, value in Answer.objects.filter(
-        response__in=responses, item_id__in=ITEMS
-    ).values_list("response_id", "item_id", "value"):
+    for response_id, item_id, value in answer_values(
+        Answer.objects.filter(response__in=responses, item_id__in=ITEMS)
+    ):
         answers[item_id][index[response_id]] = value
     scores: dict[str, list[float]] = {s: [np.nan] * len(ids) for s in SCALES_ALL}
     for response_id, values in ResponseScores.objects.filter(response__in=responses).values_list(

@@ -16,7 +16,6 @@ cell is neutralised against spreadsheet formulas.
 from __future__ import annotations
 
 import io
-import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,13 +24,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db.models import TextField
-from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from koers.instruments import Instrument, scoring_key
 from koers.stats.anonymity import QuasiIdentifier, Rung, k_anonymise
 from koers.stats.scales import score_scales
+from koers.surveys.answers import answer_values
 from koers.surveys.models import Answer, Campaign, Response
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -224,28 +222,17 @@ def _answer_columns(
     """Per exported item, the finished responses' answers in ``order`` (None where not
     answered or cleared).
 
-    Measured at 5,000 responses (820,000 answers, bench/export_bench.py): two thirds of the
-    export was Django decoding one JSON value per answer (``JSONField.from_db_value``) and
-    building a dict per response. Here the database hands over each value's JSON text
-    (a cast to text: no converter runs), one ``json.loads`` decodes all of them at once (the
-    same decoder, so the same values), and each value goes straight to its column. Free-text
-    answers are not even read (``NOT IN`` the few text items: an ``IN`` of every exported
-    item cost SQLite more than the decoding saved).
+    The values are decoded in one call (:func:`koers.surveys.answers.answer_values`) and each
+    goes straight to its column, without a dict per response. Free-text answers are not even
+    read (``NOT IN`` the few text items: an ``IN`` of every exported item cost SQLite more
+    than the decoding saved).
     """
     position = {pk: i for i, pk in enumerate(order)}
     columns: dict[str, list[Any]] = {item.id: [None] * len(order) for item in items}
-    rows = [
-        row
-        for row in Answer.objects.filter(
-            response__campaign=campaign, response__finished_on__isnull=False
-        )
-        .exclude(item_id__in=free_text)
-        .annotate(text=Cast("value", output_field=TextField()))
-        .values_list("response_id", "item_id", "text")
-        if row[2] is not None
-    ]
-    values = json.loads("[" + ",".join(row[2] for row in rows) + "]")
-    for (response_id, item_id, _text), value in zip(rows, values, strict=True):
+    answers = Answer.objects.filter(
+        response__campaign=campaign, response__finished_on__isnull=False
+    ).exclude(item_id__in=free_text)
+    for response_id, item_id, value in answer_values(answers):
         column = columns.get(item_id)  # None: an item of an older version of the questionnaire
         at = position.get(response_id)  # None: finished since the list of responses was read
         if value is not None and column is not None and at is not None:
