@@ -23,6 +23,7 @@ help:
 	@echo "make lint / typecheck / lock / messages / worker / bench / clean"
 
 setup: $(STAMP)
+	@scripts/ensure-pdf-libs
 
 $(STAMP): pyproject.toml requirements.lock
 	@py=$$(scripts/find-python) || exit 1; \

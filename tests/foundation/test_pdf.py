@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -80,3 +82,19 @@ def test_a_pdf_response_is_an_attachment_no_cache_keeps() -> None:
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Disposition"] == 'attachment; filename="rapport.pdf"'
     assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.skipif(
+    os.environ.get("CI") != "true",
+    reason="the fast font subsetter is installed by make setup where apt-get can (CI)",
+)
+def test_under_ci_fonts_are_subset_by_harfbuzz_not_fonttools(caplog: Any) -> None:
+    # scripts/ensure-pdf-libs installs libharfbuzz-subset0: WeasyPrint's fontTools fallback
+    # made a report PDF 3-5 times as slow (docs/performance.md, "PDFs").
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    assert harfbuzz_subset is not None
+    assert harfbuzz.hb_version_atleast(4, 1, 0)
+    with caplog.at_level("WARNING"):
+        pdf.render_pdf("web/privacy.html", {}, stylesheets=pdf.PRINT_STYLES)
+    assert "fontTools instead of HarfBuzz-Subset" not in caplog.text
