@@ -27,6 +27,7 @@ from koers.programme.aggregates import (
 from koers.programme.measure_figures import _measures_of, _PlanPart, _ProgressPart
 from koers.programme.models import Participation, Programme, SharedYear
 from koers.stats import orgdisclosure as od
+from koers.stats.orgrelease import Contribution
 
 
 def policy() -> od.Policy:
@@ -89,9 +90,9 @@ def _year_candidates(
 
 def _year_contributions(
     qs: QuerySet[SharedYear], wanted: dict[tuple[int, str], release.Candidate]
-) -> dict[str, dict[str, od.Contribution]]:
+) -> dict[str, dict[str, Contribution]]:
     """One query: the rows of the years whose figures changed, as contributions."""
-    out: dict[str, dict[str, od.Contribution]] = {c.key: {} for c in wanted.values()}
+    out: dict[str, dict[str, Contribution]] = {c.key: {} for c in wanted.values()}
     years = sorted({year for year, _ in wanted})
     for row in qs.filter(year__in=years).order_by().values(*YEAR_FIELDS):
         org = str(row["participation_id"])
@@ -99,11 +100,11 @@ def _year_contributions(
             c = wanted.get((row["year"], f.key))
             base, num = row[f.base], row[f.numerator]
             if c is not None and base and num is not None:
-                out[c.key][org] = od.Contribution(float(base), (), (float(num),))
+                out[c.key][org] = Contribution(float(base), (), (float(num),))
         c = wanted.get((row["year"], "pay"))
         nw, nm, sw, sm = (row[k] for k in YEAR_FIELDS[-4:])
         if c is not None and nw and nm and sw and sm:
-            out[c.key][org] = od.Contribution(
+            out[c.key][org] = Contribution(
                 float(nw + nm), (float(sw), float(sm)), (float(nw), float(nm))
             )
     return out
@@ -113,7 +114,7 @@ def _release_years(
     register: release.Register,
     candidates: dict[tuple[int, str], release.Candidate],
     qs: QuerySet[SharedYear],
-) -> tuple[dict[str, release.Shown], list[tuple[release.Candidate, dict[str, od.Contribution]]]]:
+) -> tuple[dict[str, release.Shown], list[tuple[release.Candidate, dict[str, Contribution]]]]:
     shown, changed = release.split(register, candidates.values())
     if not changed:
         return shown, []

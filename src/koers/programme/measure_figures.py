@@ -25,6 +25,7 @@ from koers.programme import release
 from koers.programme.aggregates import PID2
 from koers.programme.models import Participation, Programme, SharedMeasure, SharedYear
 from koers.stats import orgdisclosure as od
+from koers.stats.orgrelease import Contribution
 
 
 def _measures_of(programme: Programme) -> dict[str, set[str]]:
@@ -94,7 +95,7 @@ class _PlanPart:
 
     def contributions(
         self, changed: list[release.Candidate], measures_of: dict[str, set[str]]
-    ) -> list[tuple[release.Candidate, dict[str, od.Contribution]]]:
+    ) -> list[tuple[release.Candidate, dict[str, Contribution]]]:
         out = []
         for c in changed:
             if c.key == "p|with_plan":
@@ -104,7 +105,7 @@ class _PlanPart:
                 sides = {
                     org: "with" if name in ms else "without" for org, ms in measures_of.items()
                 }
-            out.append((c, {org: od.Contribution(1.0, group=side) for org, side in sides.items()}))
+            out.append((c, {org: Contribution(1.0, group=side) for org, side in sides.items()}))
         return out
 
     def result(self, shown: dict[str, release.Shown], lang: str) -> dict[str, Any]:
@@ -243,7 +244,7 @@ class _ProgressPart:
 
     def contributions(
         self, changed: list[release.Candidate], measures_of: dict[str, set[str]]
-    ) -> list[tuple[release.Candidate, dict[str, od.Contribution]]]:
+    ) -> list[tuple[release.Candidate, dict[str, Contribution]]]:
         if not changed or self.latest is None:
             return []
         rows = [
@@ -256,7 +257,7 @@ class _ProgressPart:
         for c in changed:
             name = c.key[len("g|") :]
             contributions = {
-                org: od.Contribution(
+                org: Contribution(
                     1.0,
                     (),
                     (float(change),),

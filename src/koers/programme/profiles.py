@@ -37,6 +37,7 @@ from django.utils import timezone
 from koers.programme import aggregates, figures, release
 from koers.programme.models import PROFILE_FIELDS, Participation, Programme, SharedProfiles
 from koers.stats import orgdisclosure as od
+from koers.stats.orgrelease import Contribution
 
 ALL = "profile:all"  # the year's respondents, a figure of its own (its base: respondents)
 
@@ -201,10 +202,10 @@ class ProfileGroup:
 
 def _contributions(
     qs: QuerySet[SharedProfiles], wanted: dict[tuple[int, str], release.Candidate]
-) -> dict[str, dict[str, od.Contribution]]:
+) -> dict[str, dict[str, Contribution]]:
     """One query: the rows of the years whose figures changed, as contributions (base: the
     member's respondents; detail: its count of the profile)."""
-    out: dict[str, dict[str, od.Contribution]] = {c.key: {} for c in wanted.values()}
+    out: dict[str, dict[str, Contribution]] = {c.key: {} for c in wanted.values()}
     years = sorted({year for year, _ in wanted})
     fields = ["participation_id", "year", "respondents", *PROFILE_FIELDS.values()]
     for row in qs.filter(year__in=years).order_by().values(*fields):
@@ -214,11 +215,11 @@ def _contributions(
         org = str(row["participation_id"])
         c = wanted.get((row["year"], ALL))
         if c is not None:
-            out[c.key][org] = od.Contribution(float(respondents), (), (float(respondents),))
+            out[c.key][org] = Contribution(float(respondents), (), (float(respondents),))
         for profile, field in PROFILE_FIELDS.items():
             c = wanted.get((row["year"], key_of(profile)))
             if c is not None and row[field] is not None:
-                out[c.key][org] = od.Contribution(float(respondents), (), (float(row[field]),))
+                out[c.key][org] = Contribution(float(respondents), (), (float(row[field]),))
     return out
 
 
