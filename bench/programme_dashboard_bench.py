@@ -12,7 +12,7 @@ SQL statements per request, and p95 against the 0.5 s goal.
 The peer, measured in the same run on the same rows: the dashboard's yearly figures by
 loading the rows into pandas (``DataFrame`` from ``.values()``, ``groupby`` sums, maxima and
 the second-largest pay sum) instead of aggregating in PostgreSQL. The ratio is the same
-figures by Koers' database aggregate (``koers.programme.figures.group``: one grouped
+figures by Koers' database aggregate (``koers.programme.aggregates.group``: one grouped
 aggregate and two window queries) / the pandas peer. "mix p50": the pooled profile mix alone
 (:func:`koers.programme.profiles.mix`, one grouped aggregate), part of the page's time.
 
@@ -268,7 +268,7 @@ def main() -> int:
     setup_django(args.database)
     from django.test import Client
 
-    from koers.programme import figures, profiles
+    from koers.programme import aggregates, figures, profiles
     from koers.programme.models import Programme
 
     start = time.perf_counter()
@@ -294,7 +294,7 @@ def main() -> int:
         counts[size] = (q, qf)
         page = timed(lambda url=url: client.get(url), repeat)
         filtered = timed(lambda url=url: client.get(url + "?grootte=large"), repeat)
-        aggregate = timed(lambda p=programme: figures.group(figures.shared_years(p)), repeat)
+        aggregate = timed(lambda p=programme: aggregates.group(figures.shared_years(p)), repeat)
         peer = timed(lambda p=programme: pandas_peer(p), repeat)
         mix50 = statistics.median(timed(lambda p=programme: profiles.mix(p), repeat))
         agg50, peer50 = statistics.median(aggregate), statistics.median(peer)

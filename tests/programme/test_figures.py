@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from koers.programme import figures
+from koers.programme import figures, measure_figures
 from koers.programme.models import SharedYear
 
 TODAY = dt.date(2026, 12, 7)
@@ -162,13 +162,13 @@ def test_a_count_of_organisations_that_singles_one_out_is_not_shown(
     for _ in range(5):
         member(measures=["A"])
     member()
-    plans = figures.plans(programme, figures.policy())
+    plans = measure_figures.plans(programme, figures.policy())
     assert plans["shown"]
     assert plans["with_plan"] is None
     assert plans["measures"] == []
     for _ in range(4):
         member()
-    plans = figures.plans(programme, figures.policy())
+    plans = measure_figures.plans(programme, figures.policy())
     assert plans["with_plan"] == 5
     assert [m["measure"] for m in plans["measures"]] == ["A"]
 

@@ -73,7 +73,7 @@ def test_every_dashboard_query_is_logged_and_shown_to_the_members(
 def test_stopping_removes_the_organisation_from_every_later_figure(
     client: Any, member: Any, org_a: Any, alice: Any, programme: Any
 ) -> None:
-    from koers.programme import figures
+    from koers.programme import figures, measure_figures
 
     for _ in range(5):
         member(100, 20)
@@ -95,7 +95,7 @@ def test_stopping_removes_the_organisation_from_every_later_figure(
     # So is a figure asked for the first time that would be the five others (small ones).
     small = figures.dashboard(programme, [("grootte", "small")], today=TODAY)
     assert small["rows"][0]["cells"][0]["value"] is None
-    assert figures.plans(programme, figures.policy())["n"] == 5
+    assert measure_figures.plans(programme, figures.policy())["n"] == 5
     # Once five more members share, the figure returns, without the organisation.
     for _ in range(5):
         member(100, 30)

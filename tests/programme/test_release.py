@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from koers.programme import figures, services
+from koers.programme import figures, measure_figures, services
 from koers.programme.models import Participation, PublishedFigure, SharedYear
 from koers.programme.release import decode
 
@@ -105,11 +105,11 @@ def test_the_benchmark_of_one_member_is_frozen_and_withdrawn_too(
 
 def test_plan_counts_are_withdrawn_when_a_member_stops(member: Any, programme: Any) -> None:
     parts = [member(measures=["Mentoring"] if i < 5 else []) for i in range(10)]
-    plans = figures.plans(programme, figures.policy())
+    plans = measure_figures.plans(programme, figures.policy())
     assert plans["with_plan"] == 5
     assert [m["n"] for m in plans["measures"]] == [5]
     services.stop(parts[0], None)
-    plans = figures.plans(programme, figures.policy(), lang="en")
+    plans = measure_figures.plans(programme, figures.policy(), lang="en")
     # "4 of 9" would say that the member that stopped had chosen mentoring.
     assert plans["with_plan"] is None
     assert plans["with_plan_reason"].startswith("Withdrawn")

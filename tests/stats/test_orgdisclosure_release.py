@@ -1,10 +1,11 @@
-"""Rule 6 of stats/orgdisclosure: differencing over time, by hand-worked histories."""
+"""Rule 6 of stats/orgdisclosure (stats/orgrelease): differencing over time, by hand-worked
+histories."""
 
 from __future__ import annotations
 
-from koers.stats.orgdisclosure import (
+from koers.stats.orgdisclosure import Decision
+from koers.stats.orgrelease import (
     Contribution,
-    Decision,
     check_difference,
     check_release,
     difference_group,

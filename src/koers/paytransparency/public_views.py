@@ -14,6 +14,11 @@ whether or not the organisation's desk link is open; HR replaces all of them at 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from koers.lib import codes, ratelimit
+from koers.organisations.models import Organisation
 from koers.paytransparency import services
 from koers.paytransparency.clock import answer_deadline
 from koers.paytransparency.forms import OwnRequestForm, PersonalRequestForm, ReceiptCodeForm
@@ -34,6 +40,39 @@ def _unknown(request: HttpRequest) -> HttpResponse:
     return render(request, "paytransparency/public_unknown.html", status=404)
 
 
+def _request_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    form: forms.Form,
+    file: Callable[[dict[str, Any], dt.date], str],
+    **extra: Any,
+) -> HttpResponse:
+    """The request form and, once filed, its receipt: the same for the desk link and a
+    personal link. ``file(cleaned_data, day)`` stores the request and returns the receipt
+    code; ``extra`` goes to the form's template."""
+    if request.method == "POST":
+        if ratelimit.over_limit(request, "pay-request", FLOOD_LIMIT, FLOOD_WINDOW):
+            return ratelimit.refused(request, "flooding")
+        if form.is_valid():
+            day = timezone.localdate()
+            code = file(form.cleaned_data, day)
+            return render(
+                request,
+                "paytransparency/public_received.html",
+                {
+                    "organisation": organisation,
+                    "code": codes.format_code(code),
+                    "deadline": answer_deadline(day),
+                },
+            )
+    return render(
+        request,
+        "paytransparency/public_form.html",
+        {"organisation": organisation, "form": form, **extra},
+        status=400 if form.errors else 200,
+    )
+
+
 @sensitive_post_parameters("employee_number")
 @never_cache
 def own_request(request: HttpRequest, token: str) -> HttpResponse:
@@ -42,29 +81,13 @@ def own_request(request: HttpRequest, token: str) -> HttpResponse:
     desk = services.desk_for_token(token)
     if desk is None:
         return _unknown(request)
-    form = OwnRequestForm(request.POST or None)
-    if request.method == "POST":
-        if ratelimit.over_limit(request, "pay-request", FLOOD_LIMIT, FLOOD_WINDOW):
-            return ratelimit.refused(request, "flooding")
-        if form.is_valid():
-            day = timezone.localdate()
-            code = services.file_request(
-                desk, form.cleaned_data["employee_number"], form.cleaned_data["language"], day
-            )
-            return render(
-                request,
-                "paytransparency/public_received.html",
-                {
-                    "organisation": desk.organisation,
-                    "code": codes.format_code(code),
-                    "deadline": answer_deadline(day),
-                },
-            )
-    return render(
+    return _request_page(
         request,
-        "paytransparency/public_form.html",
-        {"organisation": desk.organisation, "form": form},
-        status=400 if form.errors else 200,
+        desk.organisation,
+        OwnRequestForm(request.POST or None),
+        lambda data, day: services.file_request(
+            desk, data["employee_number"], data["language"], day
+        ),
     )
 
 
@@ -75,29 +98,14 @@ def personal_request(request: HttpRequest, secret: str) -> HttpResponse:
     link = services.personal_link_for(secret)
     if link is None:
         return _unknown(request)
-    form = PersonalRequestForm(request.POST or None)
-    if request.method == "POST":
-        if ratelimit.over_limit(request, "pay-request", FLOOD_LIMIT, FLOOD_WINDOW):
-            return ratelimit.refused(request, "flooding")
-        if form.is_valid():
-            day = timezone.localdate()
-            code = services.file_request_for(
-                link.organisation, link.worker, form.cleaned_data["language"], day
-            )
-            return render(
-                request,
-                "paytransparency/public_received.html",
-                {
-                    "organisation": link.organisation,
-                    "code": codes.format_code(code),
-                    "deadline": answer_deadline(day),
-                },
-            )
-    return render(
+    return _request_page(
         request,
-        "paytransparency/public_form.html",
-        {"organisation": link.organisation, "form": form, "personal": True},
-        status=400 if form.errors else 200,
+        link.organisation,
+        PersonalRequestForm(request.POST or None),
+        lambda data, day: services.file_request_for(
+            link.organisation, link.worker, data["language"], day
+        ),
+        personal=True,
     )
 
 

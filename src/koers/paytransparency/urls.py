@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from koers.paytransparency import public_views, views
+from koers.paytransparency import assessment_views, public_views, views
 
 public_patterns = [
     path("loonvraag/mijn-verzoek/", public_views.own_status, name="paytransparency_public_status"),
@@ -12,10 +12,14 @@ public_patterns = [
         name="paytransparency_personal",
     ),
     path("loonvraag/<str:token>/", public_views.own_request, name="paytransparency_public"),
-    path("loontransparantie/herstelkosten/", views.remediation, name="paytransparency_remediation"),
+    path(
+        "loontransparantie/herstelkosten/",
+        assessment_views.remediation,
+        name="paytransparency_remediation",
+    ),
     path(
         "loontransparantie/herstelkosten/lasten/",
-        views.remediation_charges,
+        assessment_views.remediation_charges,
         name="paytransparency_charges",
     ),
     path("loontransparantie/verzoeken/link/", views.request_link, name="paytransparency_link"),
@@ -73,26 +77,34 @@ org_patterns = [
         name="paytransparency_letter",
     ),
     path("loontransparantie/kennisgeving/", views.notice, name="paytransparency_notice"),
-    path("loontransparantie/beoordeling/", views.assessments, name="paytransparency_assessments"),
+    path(
+        "loontransparantie/beoordeling/",
+        assessment_views.assessments,
+        name="paytransparency_assessments",
+    ),
     path(
         "loontransparantie/beoordeling/openen/",
-        views.assessment_open,
+        assessment_views.assessment_open,
         name="paytransparency_assessment_open",
     ),
     path(
         "loontransparantie/beoordeling/<int:pk>/",
-        views.assessment_detail,
+        assessment_views.assessment_detail,
         name="paytransparency_assessment",
     ),
     path(
         "loontransparantie/beoordeling/<int:pk>/bewerken/",
-        views.assessment_edit,
+        assessment_views.assessment_edit,
         name="paytransparency_assessment_edit",
     ),
-    path("loontransparantie/herstelkosten/", views.remediation, name="paytransparency_remediation"),
+    path(
+        "loontransparantie/herstelkosten/",
+        assessment_views.remediation,
+        name="paytransparency_remediation",
+    ),
     path(
         "loontransparantie/herstelkosten/lasten/",
-        views.remediation_charges,
+        assessment_views.remediation_charges,
         name="paytransparency_charges",
     ),
     path("loontransparantie/verzoeken/link/", views.request_link, name="paytransparency_link"),

@@ -286,7 +286,7 @@ class Invitation(models.Model):
 class PublishedFigure(models.Model):
     """A figure as the programme office (or a member, on its benchmark) was shown it.
 
-    The release register against differencing over time (``orgdisclosure.check_release``):
+    The release register against differencing over time (``orgrelease.check_release``):
     ``key`` names the figure (year, figure, filters; or the measure; or the benchmark of one
     participation), ``value`` what was shown, ``contributions`` each contributing
     participation's numbers as they were then (columns: participation ids, bases, amounts,

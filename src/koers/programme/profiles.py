@@ -16,10 +16,10 @@ aged, and the member's row never leaves a figure because a newer release appeare
 
 **What the office sees** (:func:`mix`): per year and profile the share of respondents with
 that profile, pooled over the members that contribute it (``SUM(count) / SUM(respondents)``,
-one grouped aggregate per group of members, as :mod:`koers.programme.figures` does), under
+one grouped aggregate per group of members, as :mod:`koers.programme.aggregates` does), under
 rules 1–4 of :mod:`koers.stats.orgdisclosure` with the respondents as the base (≥ 5
 organisations, none above 25 % of the figure's respondents, filters and their complements
-through :func:`koers.programme.figures._decide_filtered`), and then rule 4 for parts of a
+through :func:`koers.programme.aggregates._decide_filtered`), and then rule 4 for parts of a
 whole (:func:`koers.stats.orgdisclosure.check_parts`): the six shares add up to about
 100 %, so if one is refused none is shown.
 """
@@ -34,9 +34,10 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from koers.programme import figures, release
+from koers.programme import aggregates, figures, release
 from koers.programme.models import PROFILE_FIELDS, Participation, Programme, SharedProfiles
 from koers.stats import orgdisclosure as od
+from koers.stats.orgrelease import Contribution
 
 ALL = "profile:all"  # the year's respondents, a figure of its own (its base: respondents)
 
@@ -154,7 +155,7 @@ def _aggregate(qs: QuerySet[SharedProfiles]) -> dict[int, dict[str, Any]]:
         annotations[f"{key}__largest"] = Max("respondents", filter=q)
         annotations[f"{key}__num"] = Sum(field, filter=q)
         annotations[f"{key}__pid"] = Sum("participation_id", filter=q)
-        annotations[f"{key}__pid2"] = Sum(figures.PID2, filter=q)
+        annotations[f"{key}__pid2"] = Sum(aggregates.PID2, filter=q)
     q = Q(respondents__gt=0)
     annotations |= {
         f"{ALL}__n": Count("pk", filter=q),
@@ -162,7 +163,7 @@ def _aggregate(qs: QuerySet[SharedProfiles]) -> dict[int, dict[str, Any]]:
         f"{ALL}__largest": Max("respondents", filter=q),
         f"{ALL}__num": Sum("respondents", filter=q),
         f"{ALL}__pid": Sum("participation_id", filter=q),
-        f"{ALL}__pid2": Sum(figures.PID2, filter=q),
+        f"{ALL}__pid2": Sum(aggregates.PID2, filter=q),
     }
     rows = qs.order_by().values("year").annotate(**annotations)
     return {row["year"]: row for row in rows}
@@ -170,7 +171,7 @@ def _aggregate(qs: QuerySet[SharedProfiles]) -> dict[int, dict[str, Any]]:
 
 @dataclass(frozen=True)
 class ProfileGroup:
-    """The profile aggregates of one group of members, per year (as ``figures.Group``)."""
+    """The profile aggregates of one group of members, per year (as ``aggregates.Group``)."""
 
     rows: dict[int, dict[str, Any]]
 
@@ -201,10 +202,10 @@ class ProfileGroup:
 
 def _contributions(
     qs: QuerySet[SharedProfiles], wanted: dict[tuple[int, str], release.Candidate]
-) -> dict[str, dict[str, od.Contribution]]:
+) -> dict[str, dict[str, Contribution]]:
     """One query: the rows of the years whose figures changed, as contributions (base: the
     member's respondents; detail: its count of the profile)."""
-    out: dict[str, dict[str, od.Contribution]] = {c.key: {} for c in wanted.values()}
+    out: dict[str, dict[str, Contribution]] = {c.key: {} for c in wanted.values()}
     years = sorted({year for year, _ in wanted})
     fields = ["participation_id", "year", "respondents", *PROFILE_FIELDS.values()]
     for row in qs.filter(year__in=years).order_by().values(*fields):
@@ -214,11 +215,11 @@ def _contributions(
         org = str(row["participation_id"])
         c = wanted.get((row["year"], ALL))
         if c is not None:
-            out[c.key][org] = od.Contribution(float(respondents), (), (float(respondents),))
+            out[c.key][org] = Contribution(float(respondents), (), (float(respondents),))
         for profile, field in PROFILE_FIELDS.items():
             c = wanted.get((row["year"], key_of(profile)))
             if c is not None and row[field] is not None:
-                out[c.key][org] = od.Contribution(float(respondents), (), (float(row[field]),))
+                out[c.key][org] = Contribution(float(respondents), (), (float(row[field]),))
     return out
 
 
@@ -241,7 +242,7 @@ def mix(
     today = today or timezone.localdate()
     filters = list(filters)[: od.MAX_FILTERS]
     qs = shared_profiles(programme, today)
-    selected, decide = figures._decide_filtered(qs, filters, p, profile_group)
+    selected, decide = aggregates._decide_filtered(qs, filters, p, profile_group)
     assert isinstance(selected, ProfileGroup)
     years = sorted(selected.rows)
     labels = {key_of(profile): _name(profile, lang) for profile in PROFILE_FIELDS}
@@ -270,7 +271,7 @@ def mix(
     shown, changed = release.split(register, candidates.values())
     if changed:
         combined = Q()
-        for _label, q in figures._filter_q(filters):
+        for _label, q in aggregates._filter_q(filters):
             combined &= q
         keys = {c.key for c in changed}
         wanted = {yk: c for yk, c in candidates.items() if c.key in keys}

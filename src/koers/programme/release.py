@@ -6,7 +6,7 @@ contributor's numbers). Later views show the published value again while all of 
 contributors still share; a new value is published only when its difference with every
 earlier publication of the key is itself a publishable group of organisations, and a figure
 one of whose contributors stopped is withdrawn until then
-(:func:`koers.stats.orgdisclosure.check_release`, the pure rule).
+(:func:`koers.stats.orgrelease.check_release`, the pure rule).
 
 Cost: the figures' aggregates carry a *fingerprint* of their contributors (their number, the
 sum and the sum of squares of their participation ids, the sums the figure is made of). When
@@ -26,6 +26,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from koers.programme.models import Programme, PublishedFigure
 from koers.stats import orgdisclosure as od
+from koers.stats.orgrelease import Contribution, check_release
 
 
 def fingerprint(*parts: Any) -> str:
@@ -45,7 +46,7 @@ def _num(x: float) -> float | int:
     return int(x) if float(x).is_integer() else x
 
 
-def encode(contributions: dict[str, od.Contribution]) -> dict[str, list[Any]]:
+def encode(contributions: dict[str, Contribution]) -> dict[str, list[Any]]:
     """Contributions as columns (participation ids, bases, amounts, details, sides): a few
     long lists rather than one small list per organisation, to store and read fast."""
     orgs = sorted(contributions, key=lambda o: (len(o), o))
@@ -59,13 +60,13 @@ def encode(contributions: dict[str, od.Contribution]) -> dict[str, list[Any]]:
     }
 
 
-def decode(raw: dict[str, list[Any]]) -> dict[str, od.Contribution]:
+def decode(raw: dict[str, list[Any]]) -> dict[str, Contribution]:
     orgs = raw.get("org", [])
     amounts = raw.get("amounts") or [()] * len(orgs)
     detail = raw.get("detail") or [()] * len(orgs)
     side = raw.get("side") or [""] * len(orgs)
     return {
-        org: od.Contribution(
+        org: Contribution(
             float(base), tuple(float(x) for x in a), tuple(float(x) for x in d), str(g)
         )
         for org, base, a, d, g in zip(orgs, raw.get("base", []), amounts, detail, side, strict=True)
@@ -149,7 +150,7 @@ class Register:
         return Shown(list(row.value), row.n, od.Decision(True, row.n), frozen)
 
     def resolve(
-        self, changed: Sequence[tuple[Candidate, dict[str, od.Contribution]]]
+        self, changed: Sequence[tuple[Candidate, dict[str, Contribution]]]
     ) -> dict[str, Shown]:
         """Rule 6 for the figures that changed; one query for their history."""
         if not changed:
@@ -171,7 +172,7 @@ class Register:
         for candidate, current in changed:
             family = candidate.family or candidate.key
             own = [(c, value, n) for key, c, value, n in published if key == candidate.key]
-            decision = od.check_release(
+            decision = check_release(
                 current,
                 candidate.now,
                 shown=own[-1][0] if own else None,
