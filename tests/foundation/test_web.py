@@ -99,3 +99,27 @@ def test_demo_admin_can_log_in(client: Any, db: Any) -> None:
 
 def test_the_page_title_names_the_page_and_koers(client: Any, db: Any) -> None:
     assert "<title>Inloggen · Koers</title>" in client.get(reverse("login")).content.decode()
+
+
+def test_every_organisation_page_is_only_reachable_under_its_organisation() -> None:
+    """A view protected by ``org_view`` takes the organisation from ``/o/<org>/``; the same
+    view under another prefix has no organisation and would fail (found: seven pay desk
+    pages were also listed among the public pages, and answered 500)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from koers.organisations.access import PERMISSION_ATTRIBUTE
+
+    outside: list[str] = []
+
+    def walk(patterns: Any, prefix: str) -> None:
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern):
+                protected = hasattr(entry.callback, PERMISSION_ATTRIBUTE)
+                if protected and not route.startswith("o/<slug:org>/"):
+                    outside.append(f"{route} ({entry.name})")
+
+    walk(get_resolver().url_patterns, "")
+    assert outside == []

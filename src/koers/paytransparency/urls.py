@@ -12,33 +12,6 @@ public_patterns = [
         name="paytransparency_personal",
     ),
     path("loonvraag/<str:token>/", public_views.own_request, name="paytransparency_public"),
-    path(
-        "loontransparantie/herstelkosten/",
-        assessment_views.remediation,
-        name="paytransparency_remediation",
-    ),
-    path(
-        "loontransparantie/herstelkosten/lasten/",
-        assessment_views.remediation_charges,
-        name="paytransparency_charges",
-    ),
-    path("loontransparantie/verzoeken/link/", views.request_link, name="paytransparency_link"),
-    path(
-        "loontransparantie/kennisgeving/gegeven/",
-        views.notice_given,
-        name="paytransparency_notice_given",
-    ),
-    path("loontransparantie/loonschalen/", views.pay_ranges, name="paytransparency_pay_ranges"),
-    path(
-        "loontransparantie/loonschalen/nieuw/",
-        views.pay_range_new,
-        name="paytransparency_pay_range_new",
-    ),
-    path(
-        "loontransparantie/loonschalen/<int:pk>/verwijderen/",
-        views.pay_range_delete,
-        name="paytransparency_pay_range_delete",
-    ),
 ]
 
 org_patterns = [
