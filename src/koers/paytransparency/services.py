@@ -14,6 +14,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import get_language
 
 from koers.lib import codes, hooks
 from koers.lib.hooks import PlanLine
@@ -27,9 +28,12 @@ from koers.paytransparency.models import (
     PayAssessment,
     PersonalLink,
 )
+from koers.paytransparency.report import build_report
 from koers.paytransparency.workbook import category_figures, leave_rise
+from koers.scan import report_cache
 from koers.scan.models import Snapshot
 from koers.scan.services import pseudonymise
+from koers.stats.disclosure import Discloser
 from koers.stats.leaverise import LeaveRise, comparison_date
 from koers.stats.workforce import in_service
 
@@ -45,6 +49,43 @@ def jobs_in(frame: pd.DataFrame, on: dt.date) -> list[str]:
     """The job (function) values of the staff in service on ``on``, sorted (the supervisory
     board is not staff and has no job to evaluate)."""
     return sorted({str(v) for v in frame["job_family"][in_service(frame, on)].dropna()})
+
+
+def art9_report(
+    org: Organisation, hr: bool
+) -> tuple[Snapshot | None, CategoryScheme | None, dict[str, Any] | None]:
+    """The current snapshot, category version and the Art. 9 report's figures for an HR
+    (``hr``) or other viewer; the figures kept per snapshot (``koers.scan.report_cache``:
+    a snapshot never changes, and its figures leave the cache with it) under the category
+    version's mapping, the viewer's side of the suppression rule and the language. Reading
+    and decoding the snapshot's rows took most of the page at 2,000 employees (docs/
+    performance.md)."""
+    snapshot = Snapshot.objects.current_for(org).first()  # the rows only to build
+    scheme = current_scheme(org)
+    if snapshot is None:
+        return None, scheme, None
+    mapping = scheme.mapping() if scheme is not None else None
+    k = settings.KOERS_MIN_GROUP_SIZE
+    params = (
+        "paytransparency.art9",
+        hr,
+        k,
+        scheme.version if scheme is not None else None,
+        sorted(mapping.items()) if mapping else None,
+        get_language(),
+    )
+
+    def build() -> dict[str, Any] | None:
+        return build_report(
+            snapshot.frame(),
+            snapshot.reference_date,
+            Discloser(hr, k),
+            mapping=mapping,
+            scheme_version=scheme.version if scheme is not None else None,
+        )
+
+    report: dict[str, Any] | None = report_cache.cached(snapshot.pk, params, build)
+    return snapshot, scheme, report
 
 
 def current_scheme(org: Organisation) -> CategoryScheme | None:
