@@ -39,8 +39,7 @@ from koers.paytransparency.models import (
     PayRange,
     PersonalLink,
 )
-from koers.paytransparency.report import build_report, flat_rows, to_json
-from koers.stats.disclosure import Discloser
+from koers.paytransparency.report import flat_rows, to_json
 
 PDF_STYLES = ("koers/print.css",)
 
@@ -51,19 +50,8 @@ def today() -> dt.date:
 
 
 def _report(request: OrgRequest) -> dict[str, Any]:
-    org = request.organisation
-    snapshot = services.current_snapshot(org)
-    scheme = services.current_scheme(org)
     hr = can(request, "scan.view_all_figures")
-    report = None
-    if snapshot is not None:
-        report = build_report(
-            snapshot.frame(),
-            snapshot.reference_date,
-            Discloser(hr, settings.KOERS_MIN_GROUP_SIZE),
-            mapping=scheme.mapping() if scheme else None,
-            scheme_version=scheme.version if scheme else None,
-        )
+    snapshot, scheme, report = services.art9_report(request.organisation, hr)
     day = today()
     rules = load_rules()
     duty = reporting_duty(report["headcount"], day, rules) if report else None
