@@ -120,7 +120,9 @@ def test_numbers_outside_the_snapshot_are_refused_and_nothing_is_replaced(client
     number = next(iter(snapshot_numbers(demo)))
     response = client.post(page(demo), {"numbers": f"{number}\nX-999"})
     assert response.status_code == 400
-    assert "staan niet in de huidige nulmeting: X-999" in response.content.decode()
+    assert (
+        "1 personeelsnummer staat niet in de huidige nulmeting: X-999" in response.content.decode()
+    )
     after = set(PersonalLink.objects.for_org(demo).values_list("secret_hash", flat=True))
     assert after == before
 

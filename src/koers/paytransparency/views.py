@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from koers.lib import pdf
 from koers.organisations import audit
@@ -331,9 +332,12 @@ def personal_links(request: OrgRequest) -> HttpResponse:
                 shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
                 form.add_error(
                     "numbers",
-                    _(
+                    ngettext(
+                        "%(n)d personeelsnummer staat niet in de huidige nulmeting: "
+                        "%(numbers)s. Haal het weg of laad eerst het nieuwe HR-bestand.",
                         "%(n)d personeelsnummers staan niet in de huidige nulmeting: "
-                        "%(numbers)s. Haal ze weg of laad eerst het nieuwe HR-bestand."
+                        "%(numbers)s. Haal ze weg of laad eerst het nieuwe HR-bestand.",
+                        len(unknown),
                     )
                     % {"n": len(unknown), "numbers": shown},
                 )

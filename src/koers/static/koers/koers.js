@@ -111,6 +111,25 @@ function pdfStart(form) {
   });
 }
 
+// A form answered with a download (data-download) keeps its page: on sending, what an
+// earlier try marked wrong is cleared, so no error stays shown once the file has arrived.
+function downloadForm(form) {
+  form.addEventListener("submit", () => {
+    const summary = form.previousElementSibling;
+    if (summary && summary.matches("[data-error-summary]")) summary.remove();
+    for (const error of form.querySelectorAll(".field-error[id]")) {
+      for (const field of form.querySelectorAll(`[aria-describedby~="${error.id}"]`)) {
+        const ids = field.getAttribute("aria-describedby").split(/\s+/);
+        const rest = ids.filter((id) => id !== error.id);
+        if (rest.length) field.setAttribute("aria-describedby", rest.join(" "));
+        else field.removeAttribute("aria-describedby");
+        field.removeAttribute("aria-invalid");
+      }
+      error.remove();
+    }
+  });
+}
+
 // Folded sections (details.scan-fold): a link to something inside opens its section, and
 // printing opens every section, then restores what the reader had folded.
 function openFoldOf(hash) {
@@ -134,5 +153,6 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const el of document.querySelectorAll("[data-job-status-url]")) pollJob(el);
   for (const el of document.querySelectorAll("a[data-pdf]")) pdfLink(el);
   for (const el of document.querySelectorAll("form[data-pdf-start]")) pdfStart(el);
+  for (const el of document.querySelectorAll("form[data-download]")) downloadForm(el);
   focusErrorSummary();
 });
