@@ -82,3 +82,39 @@ def test_a_new_category_version_or_a_deleted_snapshot_is_not_served_from_the_cac
     from koers.scan import report_cache
 
     assert report_cache.cache.get(report_cache._index(pk)) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "page",
+    [
+        "paytransparency",
+        "paytransparency_assessments",
+        "paytransparency_remediation",
+        "paytransparency_categories_edit",
+        "paytransparency_personal_links",
+        "paytransparency_report_json",
+    ],
+)
+def test_a_second_view_of_a_desk_page_does_not_read_the_snapshot_again(
+    client, demo, member_of, monkeypatch, page
+) -> None:
+    from django.urls import reverse
+
+    from koers.organisations.models import Role
+    from tests.conftest import PASSWORD
+
+    user = member_of(Role.HR_ANALYST)
+    client.login(username=user.username, password=PASSWORD)
+    address = reverse(page, kwargs={"org": demo.slug})
+    first = client.get(address)
+    assert first.status_code == 200
+
+    def no_rows(self: Snapshot) -> Any:
+        raise AssertionError("the snapshot's rows were read again")
+
+    monkeypatch.setattr(Snapshot, "frame", no_rows)
+    again = client.get(address)
+    assert again.status_code == 200
+    if page.endswith("_json"):  # HTML pages differ in their form tokens
+        assert again.content == first.content

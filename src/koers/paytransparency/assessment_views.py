@@ -43,11 +43,14 @@ def _flagged(request: OrgRequest) -> list[dict[str, Any]]:
     if snapshot is None:
         return []
     hr = can(request, "scan.view_all_figures")
-    return flagged_categories(
-        snapshot.frame(),
-        snapshot.reference_date,
-        Discloser(hr, settings.KOERS_MIN_GROUP_SIZE),
-        mapping=services.category_of(org),
+    k = settings.KOERS_MIN_GROUP_SIZE
+    mapping = services.category_of(org)
+    return services.kept(
+        snapshot,
+        ("flagged", hr, k, sorted(mapping.items())),
+        lambda: flagged_categories(
+            snapshot.frame(), snapshot.reference_date, Discloser(hr, k), mapping=mapping
+        ),
     )
 
 
@@ -162,13 +165,15 @@ def remediation(request: OrgRequest) -> HttpResponse:
         categories = [
             (c["category"], factors.get(c["category"], default)) for c in _flagged(request)
         ]
-        overview = remediation_overview(
-            snapshot.frame(),
-            snapshot.reference_date,
-            categories,
-            services.category_of(org),
-            float(desk.employer_charges_pct),
-            _discloser(request),
+        mapping = services.category_of(org)
+        charges = float(desk.employer_charges_pct)
+        d = _discloser(request)
+        overview = services.kept(
+            snapshot,
+            ("remediation", categories, sorted(mapping.items()), charges, d.hr, d.k),
+            lambda: remediation_overview(
+                snapshot.frame(), snapshot.reference_date, categories, mapping, charges, d
+            ),
         )
     return render(
         request,

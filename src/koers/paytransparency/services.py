@@ -7,8 +7,8 @@ version of the newest reference date); the categories through :func:`category_of
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import pandas as pd
 from django.conf import settings
@@ -37,6 +37,8 @@ from koers.stats.disclosure import Discloser
 from koers.stats.leaverise import LeaveRise, comparison_date
 from koers.stats.workforce import in_service
 
+T = TypeVar("T")
+
 
 def current_snapshot(org: Organisation) -> Snapshot | None:
     snapshot: Snapshot | None = (
@@ -49,6 +51,22 @@ def jobs_in(frame: pd.DataFrame, on: dt.date) -> list[str]:
     """The job (function) values of the staff in service on ``on``, sorted (the supervisory
     board is not staff and has no job to evaluate)."""
     return sorted({str(v) for v in frame["job_family"][in_service(frame, on)].dropna()})
+
+
+def snapshot_jobs(snapshot: Snapshot) -> list[str]:
+    """:func:`jobs_in` the snapshot on its reference date (kept per snapshot)."""
+    return kept(snapshot, ("jobs",), lambda: jobs_in(snapshot.frame(), snapshot.reference_date))
+
+
+def kept(snapshot: Snapshot, params: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """``build()``, kept per snapshot under ``params`` (``koers.scan.report_cache``: a
+    snapshot never changes, and what is kept for it leaves the cache when it is deleted).
+    Every page of the desk works on the current snapshot's rows; at 50,000 employees
+    decoding them and computing per category took seconds per view (docs/performance.md).
+    ``params`` must name everything else the result depends on (mapping, viewer side, k,
+    language)."""
+    value: T = report_cache.cached(snapshot.pk, ("paytransparency", *params), build)
+    return value
 
 
 def art9_report(
@@ -67,7 +85,7 @@ def art9_report(
     mapping = scheme.mapping() if scheme is not None else None
     k = settings.KOERS_MIN_GROUP_SIZE
     params = (
-        "paytransparency.art9",
+        "art9",
         hr,
         k,
         scheme.version if scheme is not None else None,
@@ -84,8 +102,7 @@ def art9_report(
             scheme_version=scheme.version if scheme is not None else None,
         )
 
-    report: dict[str, Any] | None = report_cache.cached(snapshot.pk, params, build)
-    return snapshot, scheme, report
+    return snapshot, scheme, kept(snapshot, params, build)
 
 
 def current_scheme(org: Organisation) -> CategoryScheme | None:
@@ -344,11 +361,18 @@ def find_own_request(code: str) -> InformationRequest | None:
 PERSONAL_LINK_DOMAIN = "pay-personal-link"
 
 
+def n_workers(snapshot: Snapshot) -> int:
+    """How many workers the snapshot has (kept per snapshot)."""
+    return kept(snapshot, ("n_workers",), lambda: len(_workers(snapshot)))
+
+
 def snapshot_workers(org: Organisation, snapshot: Snapshot | None = None) -> set[str]:
     """The pseudonyms of the current snapshot's workers (empty without a snapshot)."""
     snapshot = snapshot or current_snapshot(org)
-    if snapshot is None:
-        return set()
+    return _workers(snapshot) if snapshot is not None else set()
+
+
+def _workers(snapshot: Snapshot) -> set[str]:
     return set(snapshot.frame()["employee_id"].astype(str))
 
 

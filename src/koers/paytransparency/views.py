@@ -157,7 +157,7 @@ def categories_edit(request: OrgRequest) -> HttpResponse:
     org = request.organisation
     snapshot = services.current_snapshot(org)
     scheme = services.current_scheme(org)
-    jobs = services.jobs_in(snapshot.frame(), snapshot.reference_date) if snapshot else []
+    jobs = services.snapshot_jobs(snapshot) if snapshot else []
     if scheme is not None:
         jobs = sorted(set(jobs) | set(scheme.jobs))
     form = CategoryBuilderForm(request.POST or None, jobs=jobs, scheme=scheme)
@@ -371,7 +371,7 @@ def personal_links(request: OrgRequest) -> HttpResponse:
         {
             "form": form,
             "snapshot": snapshot,
-            "n_workers": len(services.snapshot_workers(org, snapshot)) if snapshot else 0,
+            "n_workers": services.n_workers(snapshot) if snapshot else 0,
             "n_links": links.count(),
             "made_on": latest,
         },
