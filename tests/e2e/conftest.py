@@ -52,6 +52,28 @@ def phone(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+def focused_id(page: Any) -> str:
+    """The id of the element that has the keyboard focus."""
+    return str(page.evaluate("document.activeElement && document.activeElement.id"))
+
+
+PHONE_FITS = """() => {
+  const boxes = [...document.querySelectorAll('.table-scroll, .table-wrap')];
+  if (boxes.some(b => getComputedStyle(b).overflowX !== 'auto')) return false;
+  if (document.documentElement.scrollWidth > 360) return false;  // nothing scrolls sideways
+  const inBox = e => e.closest('.table-scroll, .table-wrap');
+  return [...document.querySelectorAll('body *')]
+    .filter(e => !inBox(e) || e.matches('.table-scroll, .table-wrap'))
+    .every(e => e.getBoundingClientRect().right <= 360);
+}"""
+
+
+def fits_phone(page: Any) -> bool:
+    """Nothing wider than the phone (360 px) but tables, which scroll inside their box,
+    and the page itself does not scroll sideways."""
+    return bool(page.evaluate(PHONE_FITS))
+
+
 def screenshot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

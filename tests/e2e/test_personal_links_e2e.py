@@ -14,30 +14,10 @@ import pytest
 from koers.organisations.models import Role
 from koers.paytransparency.models import PersonalLink
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import fits_phone, focused_id, login, screenshot
 from tests.paytransparency.test_personal_links import snapshot_numbers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def _focused(page: Any) -> str:
-    return str(page.evaluate("document.activeElement && document.activeElement.id"))
-
-
-FITS = """() => {
-  const boxes = [...document.querySelectorAll('.table-scroll, .table-wrap')];
-  if (boxes.some(b => getComputedStyle(b).overflowX !== 'auto')) return false;
-  if (document.documentElement.scrollWidth > 360) return false;  // nothing scrolls sideways
-  const inBox = e => e.closest('.table-scroll, .table-wrap');
-  return [...document.querySelectorAll('body *')]
-    .filter(e => !inBox(e) || e.matches('.table-scroll, .table-wrap'))
-    .every(e => e.getBoundingClientRect().right <= 360);
-}"""
-
-
-def _fits(page: Any) -> bool:
-    """Nothing wider than the phone (360 px) but tables, which scroll inside their box."""
-    return bool(page.evaluate(FITS))
 
 
 @pytest.fixture
@@ -64,7 +44,7 @@ def test_hr_makes_personal_links_on_a_phone_by_keyboard(
     # Informatieverzoeken → Persoonlijke links, by keyboard.
     phone.goto(f"{base}/o/alpha/loontransparantie/verzoeken/")
     assert phone.get_by_role("heading", name="Informatieverzoeken (art. 7)", level=1).is_visible()
-    assert _fits(phone)  # the table of requests scrolls in its own box
+    assert fits_phone(phone)  # the table of requests scrolls in its own box
     phone.get_by_role("link", name="Persoonlijke links maken").focus()
     with phone.expect_navigation():
         phone.keyboard.press("Enter")
@@ -72,7 +52,7 @@ def test_hr_makes_personal_links_on_a_phone_by_keyboard(
         "heading", name="Persoonlijke links voor informatieverzoeken", level=1
     ).is_visible()
     assert phone.get_by_role("status").get_by_text("Er zijn 5 persoonlijke links").is_visible()
-    assert _fits(phone)
+    assert fits_phone(phone)
     screenshot(phone, "personal-links-phone")
 
     # A number that is not in the snapshot among good ones: refused, with the number named.
@@ -85,7 +65,7 @@ def test_hr_makes_personal_links_on_a_phone_by_keyboard(
         phone.keyboard.press("Enter")
     summary = phone.locator("#error-summary")
     assert summary.is_visible()
-    assert _focused(phone) == "error-summary"
+    assert focused_id(phone) == "error-summary"
     message = "1 personeelsnummer staat niet in de huidige nulmeting: X-999."
     link = summary.get_by_role("link", name=f"Personeelsnummers: {message}")
     assert link.get_attribute("href") == "#id_numbers"
@@ -94,13 +74,13 @@ def test_hr_makes_personal_links_on_a_phone_by_keyboard(
     assert phone.locator("#id_numbers-error").inner_text().startswith(message)
     assert field.input_value().split("\n") == [numbers[0], "X-999", numbers[1]]  # kept
     assert PersonalLink.objects.for_org(demo).count() == 5  # nothing replaced
-    assert _fits(phone)
+    assert fits_phone(phone)
     screenshot(phone, "personal-links-phone-refused")
 
     # From the summary to the field; the good numbers pasted over it; the CSV arrives.
     link.focus()
     phone.keyboard.press("Enter")
-    assert _focused(phone) == "id_numbers"
+    assert focused_id(phone) == "id_numbers"
     phone.keyboard.press("Control+A")
     phone.keyboard.insert_text("\n".join(numbers))
     phone.keyboard.press("Tab")
@@ -133,4 +113,4 @@ def test_hr_makes_personal_links_on_a_phone_by_keyboard(
     phone.goto(f"{base}/o/alpha/loontransparantie/verzoeken/persoonlijke-links/")
     assert phone.get_by_role("status").get_by_text("Er zijn 4 persoonlijke links").is_visible()
     assert phone.locator("#error-summary").count() == 0
-    assert _fits(phone)
+    assert fits_phone(phone)

@@ -10,29 +10,9 @@ import pytest
 from koers.organisations.models import Role
 from koers.programme.models import Participation
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import fits_phone, focused_id, login, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def _focused(page: Any) -> str:
-    return str(page.evaluate("document.activeElement && document.activeElement.id"))
-
-
-FITS = """() => {
-  const boxes = [...document.querySelectorAll('.table-scroll, .scan-table-wrap')];
-  if (boxes.some(b => getComputedStyle(b).overflowX !== 'auto')) return false;
-  if (document.documentElement.scrollWidth > 360) return false;  // nothing scrolls sideways
-  const inBox = e => e.closest('.table-scroll, .scan-table-wrap');
-  return [...document.querySelectorAll('body *')]
-    .filter(e => !inBox(e) || e.matches('.table-scroll, .scan-table-wrap'))
-    .every(e => e.getBoundingClientRect().right <= 360);
-}"""
-
-
-def _fits(page: Any) -> bool:
-    """Nothing wider than the phone (360 px) but tables, which scroll inside their box."""
-    return bool(page.evaluate(FITS))
 
 
 @pytest.fixture
@@ -64,7 +44,7 @@ def test_an_admin_enters_the_invitation_code_on_a_phone_by_keyboard(
     phone.goto(f"{base}/o/alpha/programma/")
     assert phone.get_by_role("heading", name="Sectorprogramma's", level=1).is_visible()
     assert phone.get_by_text("Uw organisatie is nog niet uitgenodigd").is_visible()
-    assert _fits(phone)
+    assert fits_phone(phone)
 
     # A wrong code, typed and sent with Enter: one clear error, the summary takes the focus
     # and links to the field, which is marked invalid and described by the error.
@@ -75,7 +55,7 @@ def test_an_admin_enters_the_invitation_code_on_a_phone_by_keyboard(
         phone.keyboard.press("Enter")
     summary = phone.locator("#error-summary")
     assert summary.is_visible()
-    assert _focused(phone) == "error-summary"
+    assert focused_id(phone) == "error-summary"
     link = summary.get_by_role("link", name="Uitnodigingscode: Deze code is niet (meer) geldig")
     assert link.get_attribute("href") == "#id_code-code"
     assert field.get_attribute("aria-invalid") == "true"
@@ -86,13 +66,13 @@ def test_an_admin_enters_the_invitation_code_on_a_phone_by_keyboard(
         .startswith("Deze code is niet (meer) geldig.")
     )
     assert not Participation.objects.exists()
-    assert _fits(phone)
+    assert fits_phone(phone)
     screenshot(phone, "programme-code-phone-wrong")
 
     # From the summary to the field by keyboard; the right code replaces the wrong one.
     link.focus()
     phone.keyboard.press("Enter")
-    assert _focused(phone) == "id_code-code"
+    assert focused_id(phone) == "id_code-code"
     phone.keyboard.press("Control+A")
     phone.keyboard.type(invitation.lower().replace("-", " "))  # sloppily typed still works
     phone.keyboard.press("Tab")
@@ -105,7 +85,7 @@ def test_an_admin_enters_the_invitation_code_on_a_phone_by_keyboard(
     assert section.get_by_role("heading", name="Deelnemen: kies wat u deelt").is_visible()
     (participation,) = Participation.objects.all()
     assert participation.status == Participation.Status.INVITED
-    assert _fits(phone)
+    assert fits_phone(phone)
 
     # Joining: tick what is shared with the keyboard and send the choice.
     scan = section.get_by_label("Kerncijfers van de Gender Scan")
@@ -121,5 +101,5 @@ def test_an_admin_enters_the_invitation_code_on_a_phone_by_keyboard(
     participation.refresh_from_db()
     assert participation.status == Participation.Status.ACTIVE
     assert participation.share_scan
-    assert _fits(phone)
+    assert fits_phone(phone)
     screenshot(phone, "programme-code-phone-member")

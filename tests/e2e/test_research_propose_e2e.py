@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from koers.research.models import ProjectMember, ResearchProject
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import fits_phone, focused_id, login, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -23,26 +23,6 @@ FIELDS = {
     "id_data_needed": "Welke gegevens je nodig hebt",
     "id_ethics_reference": "Kenmerk van de ethische goedkeuring",
 }
-
-
-def _focused(page: Any) -> str:
-    return str(page.evaluate("document.activeElement && document.activeElement.id"))
-
-
-FITS = """() => {
-  const boxes = [...document.querySelectorAll('.table-scroll, .table-wrap')];
-  if (boxes.some(b => getComputedStyle(b).overflowX !== 'auto')) return false;
-  if (document.documentElement.scrollWidth > 360) return false;  // nothing scrolls sideways
-  const inBox = e => e.closest('.table-scroll, .table-wrap');
-  return [...document.querySelectorAll('body *')]
-    .filter(e => !inBox(e) || e.matches('.table-scroll, .table-wrap'))
-    .every(e => e.getBoundingClientRect().right <= 360);
-}"""
-
-
-def _fits(page: Any) -> bool:
-    """Nothing wider than the phone (360 px) but tables, which scroll inside their box."""
-    return bool(page.evaluate(FITS))
 
 
 @pytest.fixture
@@ -74,7 +54,7 @@ def test_a_researcher_proposes_a_project_on_a_phone_by_keyboard(
     ).is_visible()
     for label in FIELDS.values():  # every field has its label
         assert phone.get_by_label(label, exact=True).is_visible()
-    assert _fits(phone)
+    assert fits_phone(phone)
 
     # Sent empty: the summary takes the focus and links to each of the six fields.
     phone.get_by_role("button", name="Voorstel indienen").focus()
@@ -82,7 +62,7 @@ def test_a_researcher_proposes_a_project_on_a_phone_by_keyboard(
         phone.keyboard.press("Enter")
     summary = phone.locator("#error-summary")
     assert summary.is_visible()
-    assert _focused(phone) == "error-summary"
+    assert focused_id(phone) == "error-summary"
     assert summary.get_by_role("heading", name="Er zijn 6 dingen nog niet goed").is_visible()
     links = summary.get_by_role("link")
     assert links.count() == 6
@@ -94,22 +74,22 @@ def test_a_researcher_proposes_a_project_on_a_phone_by_keyboard(
         assert field.get_attribute("aria-invalid") == "true"
         assert f"{field_id}-error" in (field.get_attribute("aria-describedby") or "")
     assert not ResearchProject.objects.exists()
-    assert _fits(phone)
+    assert fits_phone(phone)
     screenshot(phone, "research-propose-phone-empty")
 
     # From the summary's first link to the title, then every field in turn with Tab.
     links.first.focus()
     phone.keyboard.press("Enter")
-    assert _focused(phone) == "id_title"
+    assert focused_id(phone) == "id_title"
     phone.keyboard.type("Terugkeer na ouderschapsverlof")
     phone.keyboard.press("Tab")
-    assert _focused(phone) == "id_research_question"
+    assert focused_id(phone) == "id_research_question"
     phone.keyboard.type("Hoe verloopt de loopbaan na ouderschapsverlof?")
     phone.keyboard.press("Tab")
-    assert _focused(phone) == "id_institution"
+    assert focused_id(phone) == "id_institution"
     phone.keyboard.type("Universiteit Utrecht")
     phone.keyboard.press("Tab")
-    assert _focused(phone) == "id_planned_end"
+    assert focused_id(phone) == "id_planned_end"
     # Chromium orders the date field's parts by its own language, not the page's: a day
     # equal to its month reads the same either way.
     end = dt.date(timezone.localdate().year + 2, 3, 3)
@@ -117,12 +97,12 @@ def test_a_researcher_proposes_a_project_on_a_phone_by_keyboard(
     assert phone.locator("#id_planned_end").input_value() == end.isoformat()
     for _stop in range(4):  # past the date's own parts and calendar button, if any
         phone.keyboard.press("Tab")
-        if _focused(phone) != "id_planned_end":
+        if focused_id(phone) != "id_planned_end":
             break
-    assert _focused(phone) == "id_data_needed"
+    assert focused_id(phone) == "id_data_needed"
     phone.keyboard.type("Loopbaanschalen en achtergrond (gender, leeftijd).")
     phone.keyboard.press("Tab")
-    assert _focused(phone) == "id_ethics_reference"
+    assert focused_id(phone) == "id_ethics_reference"
     phone.keyboard.type("ETC-2026-041")
     phone.keyboard.press("Tab")
     assert phone.evaluate("document.activeElement.textContent") == "Voorstel indienen"
@@ -144,5 +124,5 @@ def test_a_researcher_proposes_a_project_on_a_phone_by_keyboard(
         end,
     )
     assert ProjectMember.objects.get(project=found).user == researcher
-    assert _fits(phone)
+    assert fits_phone(phone)
     screenshot(phone, "research-propose-phone-done")
