@@ -28,6 +28,7 @@ Pure Python and numpy, no Django (``tests/scan/test_disclosure_audit.py``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -259,8 +260,22 @@ class Ledger:
         groups: list[list[Key]] = []
         for _total, parts in self._sums:
             hidden = [key for key in parts if key in index]
-            if len(hidden) > 1 and 0 < sum(self.true_value(key) for key in hidden) < self.k:
+            if len(hidden) < 2:
+                continue
+            if 0 < sum(self.true_value(key) for key in hidden) < self.k:
                 groups.append(hidden)
+            # Some of the hidden parts may be fixed together while the rest are not (the
+            # women on the board and in the subtop, when those without a layer follow from
+            # their row): every group of the small ones, with or without the empty ones.
+            small = [key for key in hidden if 0 < self.true_value(key) < self.k]
+            empty = [key for key in hidden if self.true_value(key) == 0]
+            for size in range(1, min(len(small), self.k - 1) + 1):
+                for chosen in itertools.combinations(small, size):
+                    if sum(self.true_value(key) for key in chosen) >= self.k:
+                        continue
+                    for group in (list(chosen), [*chosen, *empty]):
+                        if len(group) > 1 and group != hidden:
+                            groups.append(group)
         rows = [r for r in self._relations if any(key in index for key in r)]
         if not groups or not rows:
             return None
