@@ -61,6 +61,7 @@ def _table(
         cells = [ledger.add((name, row, g), int(record[f"n_{g}"])) for g in GENDERS]
         ledger.add((name, row), int(record["n_total"]), tier=TOTAL)
         ledger.sums_to((name, row), cells)
+    every: list[Any] = []
     for g in GENDERS:
         rows: list[Any] = [
             (name, str(r), g) for r in table[key] if staff is None or str(r) in staff
@@ -69,6 +70,11 @@ def _table(
         if rest:  # people the table leaves out (e.g. without a job level): never shown
             rows.append(ledger.add((name, "missing", g), rest, shown=False))
         ledger.sums_to(("T", g), rows)
+        every.extend(rows)
+    # Implied by the above, registered so that the hidden cells of the whole table are
+    # judged together (Ledger._sum_leak): the headcount minus the shown cells of several
+    # rows is the sum of their hidden cells, e.g. the women on the board and in the subtop.
+    ledger.sums_to(("T",), every)
 
 
 def _flows(ledger: Ledger, frame: pd.DataFrame, ref: dt.date, periods: Sequence[Period]) -> None:

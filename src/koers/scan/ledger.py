@@ -28,6 +28,7 @@ Pure Python and numpy, no Django (``tests/scan/test_disclosure_audit.py``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -58,6 +59,7 @@ class Ledger:
         self.k = int(k)
         self._vars: dict[Key, _Var] = {}
         self._relations: list[dict[Key, float]] = []
+        self._sums: list[tuple[Key, tuple[Key, ...]]] = []
         self._protected: set[Key] = set()
         self._hidden: frozenset[Key] | None = None
 
@@ -98,6 +100,7 @@ class Ledger:
         for part in parts:
             terms[part] = terms.get(part, 0.0) + 1.0
         self.relate(terms)
+        self._sums.append((total, tuple(key for key in terms if key != total)))
 
     def protect(self, key: Key) -> None:
         """Mark a count as one that must not be shown or follow from what is shown."""
@@ -162,7 +165,11 @@ class Ledger:
                     raise RuntimeError("a protected count follows from constants alone")
                 hidden.add(min(candidates, key=self._cost))
                 continue
-            more = self._exact_leak(known, protected) or self._bound_leak(known, protected)
+            more = (
+                self._exact_leak(known, protected)
+                or self._bound_leak(known, protected)
+                or self._sum_leak(known)
+            )
             if not more:
                 return frozenset(hidden)
             hidden.update(more)
@@ -232,6 +239,61 @@ class Ledger:
                 continue
             # The combination of relations that gives x_j: y = U S⁻¹ Vᵀ e_j solves Aᵀ y = e_j.
             weights = u[:, :rank] @ (vt[:rank, j] / s[:rank])
+            used = [rows[i] for i in np.flatnonzero(np.abs(weights) > 1e-9)]
+            near = {m for r in used for m in r if m in known and not self._vars[m].constant}
+            if near:
+                hide.add(min(near, key=self._cost))
+        return sorted(hide, key=repr) if hide else None
+
+    def _sum_leak(self, known: set[Key]) -> list[Key] | None:
+        """The hidden parts of a sum, determined together and counting 1 to k − 1 people.
+
+        Each hidden part may be free while their sum is not: the promotions of a
+        year (shown) minus its one shown quarter are the promotions of the other
+        three quarters, a group of people like any count. Such a sum is protected
+        like a count (rule 1 for the group the hidden parts describe together):
+        when the relations fix it (its indicator lies in their row space over the
+        unknowns), one more count of the relations that fix it is hidden.
+        """
+        unknown = [key for key in self._vars if key not in known]
+        index = {key: i for i, key in enumerate(unknown)}
+        groups: list[list[Key]] = []
+        for _total, parts in self._sums:
+            hidden = [key for key in parts if key in index]
+            if len(hidden) < 2:
+                continue
+            if 0 < sum(self.true_value(key) for key in hidden) < self.k:
+                groups.append(hidden)
+            # Some of the hidden parts may be fixed together while the rest are not (the
+            # women on the board and in the subtop, when those without a layer follow from
+            # their row): every group of the small ones, with or without the empty ones.
+            small = [key for key in hidden if 0 < self.true_value(key) < self.k]
+            empty = [key for key in hidden if self.true_value(key) == 0]
+            for size in range(1, min(len(small), self.k - 1) + 1):
+                for chosen in itertools.combinations(small, size):
+                    if sum(self.true_value(key) for key in chosen) >= self.k:
+                        continue
+                    for group in (list(chosen), [*chosen, *empty]):
+                        if len(group) > 1 and group != hidden:
+                            groups.append(group)
+        rows = [r for r in self._relations if any(key in index for key in r)]
+        if not groups or not rows:
+            return None
+        matrix = np.zeros((len(rows), len(unknown)))
+        for i, relation in enumerate(rows):
+            for key, c in relation.items():
+                if key in index:
+                    matrix[i, index[key]] = c
+        u, s, vt = np.linalg.svd(matrix, full_matrices=False)
+        rank = int(np.sum(s > 1e-9 * max(1.0, float(s[0]) if s.size else 1.0)))
+        hide: set[Key] = set()
+        for hidden in groups:
+            target = np.zeros(len(unknown))
+            target[[index[key] for key in hidden]] = 1.0
+            along = vt[:rank] @ target
+            if float(along @ along) < float(target @ target) - 1e-7:
+                continue  # the sum is not fixed by the relations
+            weights = u[:, :rank] @ (along / s[:rank])
             used = [rows[i] for i in np.flatnonzero(np.abs(weights) > 1e-9)]
             near = {m for r in used for m in r if m in known and not self._vars[m].constant}
             if near:
