@@ -11,6 +11,7 @@ class CompassConfig(AppConfig):
 
     def ready(self) -> None:
         # A Django signal (Django's own registry stays in ready(), docs/architecture.md).
-        from koers.compass.norm_store import watch_deletions
+        from koers.compass import norm_store, population_cache
 
-        watch_deletions()
+        norm_store.watch_deletions()
+        population_cache.watch_deletions()

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from koers.compass import teamscan
 from koers.compass.models import ProfileAssignment, Release, ResponseScores
+from koers.compass.population_cache import kept_population
 from koers.stats.disclosure import Discloser
 from koers.stats.release import PriorRelease, ReleasePlan, conditions_key, plan_release
 from koers.surveys.answers import answer_values
@@ -223,7 +224,12 @@ def load(campaign: Campaign, *, items: bool = False, today: dt.date | None = Non
         releases = list(campaign.releases.order_by("number"))
         known = {rid for r in releases for rid in r.response_ids}
     members = [rid for rid in finished if rid in known]
-    frame = _with_release_column(population(campaign, members, items=items), releases)
+    frame = _with_release_column(
+        kept_population(
+            campaign, members, items, lambda: population(campaign, members, items=items)
+        ),
+        releases,
+    )
     stale = [r for r in releases if int((frame["_release"] <= r.number).sum()) != r.n_planned]
     if stale:
         full = (
