@@ -96,7 +96,11 @@ def test_hr_makes_personal_links_on_a_phone_by_keyboard(
         assert f"{parsed.scheme}://{parsed.netloc}" == base
         assert parsed.path.startswith("/loonvraag/persoonlijk/")
     assert PersonalLink.objects.for_org(demo).count() == 4  # the old five are replaced
-    # The download leaves the page as it was, but without the error of the try before.
+    # The download leaves the page, but its status says the old links are replaced.
+    status = phone.get_by_role("status")
+    assert status.get_by_text("ze vervangen alle eerdere links").is_visible()
+    assert status.get_by_text("Er zijn 5 persoonlijke links").count() == 0
+    # ... and the error of the try before is gone.
     assert phone.locator("#error-summary").count() == 0
     assert phone.locator(".field-error").count() == 0
     assert field.get_attribute("aria-invalid") is None

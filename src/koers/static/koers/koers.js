@@ -112,9 +112,13 @@ function pdfStart(form) {
 }
 
 // A form answered with a download (data-download) keeps its page: on sending, what an
-// earlier try marked wrong is cleared, so no error stays shown once the file has arrived.
+// earlier try marked wrong is cleared, so no error stays shown once the file has arrived,
+// and the page's status ([data-download-status]) says what the download changes (the
+// attribute's text); a refused try comes back as a new page with the old status.
 function downloadForm(form) {
   form.addEventListener("submit", () => {
+    const status = document.querySelector("[data-download-status]");
+    if (status && form.dataset.download) status.textContent = form.dataset.download;
     const summary = form.previousElementSibling;
     if (summary && summary.matches("[data-error-summary]")) summary.remove();
     for (const error of form.querySelectorAll(".field-error[id]")) {
